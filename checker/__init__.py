@@ -1,0 +1,1 @@
+"""checker: works across articles: store, ingestion, linking, rules, reports, CLI."""

@@ -1,0 +1,246 @@
+"""The data model of claimcheck: articles, claims, findings and their value types.
+
+Every other module speaks these types. Offsets are always character offsets into the
+*original* article text (``Article.text``), never into a normalised copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION = 1
+
+EventType = Literal[
+    "withdrawal",
+    "convoy_departure",
+    "base_closure",
+    "handover",
+    "relocation",
+    "attack",
+    "agreement",
+    "troop_presence",
+    "casualties",
+    "other",
+]
+Phase = Literal["planned", "began", "ongoing", "completed"]
+Modality = Literal["asserted", "reported", "expected", "planned", "negated", "hypothetical"]
+Granularity = Literal["day", "month", "year", "weekday", "unknown"]
+TimeModifier = Literal["start", "mid", "end", "approx"]
+TimeRelation = Literal["on", "by", "before", "after", "since", "until", "within"]
+EntityKind = Literal["actor", "place"]
+EntitySource = Literal["gazetteer", "pattern", "ner"]
+FindingKind = Literal[
+    "date", "weekday", "count", "timeline", "presence", "location", "plan_change", "other"
+]
+Severity = Literal["high", "medium", "low"]
+Certainty = Literal["hard", "soft"]
+ReviewStatus = Literal["open", "confirmed", "dismissed"]
+
+
+def stable_hash(*parts: object, length: int = 16) -> str:
+    """A short, stable hex digest of JSON-serialisable parts (content-addressed IDs)."""
+    payload = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:length]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Span(_Model):
+    """A character range [start, end) of the original article text, with the text itself."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end < self.start:
+            raise ValueError(f"span end {self.end} before start {self.start}")
+        return self
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+class Article(_Model):
+    """One report as ingested. ``id`` is derived from the text, so identical content is one
+    article however many files carry it."""
+
+    id: str
+    name: str
+    title: str = ""
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+    language: str = "ar"
+    text: str
+    source_path: str | None = None
+
+    @staticmethod
+    def content_id(text: str) -> str:
+        return "a_" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    @classmethod
+    def from_text(cls, name: str, text: str, **metadata: object) -> Article:
+        return cls(id=cls.content_id(text), name=name, text=text, **metadata)  # type: ignore[arg-type]
+
+
+class TimeValue(_Model):
+    """When something happens: a set of candidate calendar days with how it was said.
+
+    ``earliest``/``latest`` bound the days the expression allows (inclusive); both are None
+    when the expression could not be anchored (``resolved`` is then False and ``reason``
+    says why). ``value`` is the TIMEX-like normal form at its granularity ("2025-09-15",
+    "2025-09", "2026"); ``relation`` is how the event relates to that value ("by end of
+    2026" is relation "by", modifier "end", value "2026").
+    """
+
+    span: Span | None = None
+    value: str | None = None
+    granularity: Granularity = "unknown"
+    earliest: date | None = None
+    latest: date | None = None
+    modifier: TimeModifier | None = None
+    relation: TimeRelation | None = None
+    weekday: int | None = Field(default=None, ge=0, le=6, description="0 = Monday")
+    time_of_day: str | None = None
+    within_days: int | None = None
+    relative: bool = False
+    resolved: bool = False
+    reason: str | None = None
+
+
+class Quantity(_Model):
+    """An amount with a unit, as an interval: "more than 50 vehicles" is (50, inf)."""
+
+    span: Span | None = None
+    value: float | None = None
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    unit: str | None = None
+    approximate: bool = False
+    vague: bool = False
+    resolved: bool = True
+    reason: str | None = None
+
+
+class Entity(_Model):
+    """An actor or place mention. ``key`` is the gazetteer ID when the name is known; a name
+    found only by a pattern or the NER model has no key and no place in the hierarchy."""
+
+    span: Span | None = None
+    kind: EntityKind
+    key: str | None = None
+    label: str | None = Field(default=None, description="English display name")
+    surface: str = ""
+    source: EntitySource = "gazetteer"
+    complement: bool = Field(default=False, description='"outside X": every place not in X')
+    ancestors: list[str] = Field(default_factory=list, description="gazetteer keys, nearest first")
+
+
+class Attribution(_Model):
+    """Who says so: the source named in the text and the cue that introduced it."""
+
+    span: Span | None = None
+    source: str | None = None
+    cue: str | None = None
+    kind: Literal["official", "anonymous", "media", "unknown"] = "unknown"
+
+
+class Claim(_Model):
+    """One event mention with its slots. The ID is a hash of the article ID, the evidence
+    span and the normalised slots, so a re-run gives the same ID."""
+
+    id: str = ""
+    article_id: str
+    sentence: Span
+    evidence: Span
+    quote: str
+    event: EventType
+    event_word: str | None = None
+    phase: Phase | None = None
+    actors: list[Entity] = Field(default_factory=list)
+    location: Entity | None = None
+    destinations: list[Entity] = Field(default_factory=list)
+    time: TimeValue | None = None
+    quantity: Quantity | None = None
+    attribution: Attribution | None = None
+    modality: Modality = "asserted"
+    extractor: str = "rules"
+
+    @model_validator(mode="after")
+    def _fill_id(self) -> Claim:
+        if not self.id:
+            self.id = self.compute_id()
+        return self
+
+    def compute_id(self) -> str:
+        slots = self.model_dump(
+            mode="json", include={"event", "phase", "time", "quantity", "location", "modality"}
+        )
+        return "c_" + stable_hash(self.article_id, self.evidence.start, self.evidence.end, slots)
+
+
+class ComparedValue(_Model):
+    """One side of a comparison: which claim, which field, its normalised value and quote."""
+
+    claim_id: str
+    field: str
+    value: str
+    quote: str = ""
+    span: Span | None = None
+
+
+class Finding(_Model):
+    """A flagged disagreement between claims (or inside one claim)."""
+
+    id: str = ""
+    rule: str = Field(description='versioned rule name, e.g. "date_conflict.v1"')
+    code: str = Field(pattern=r"^C\d{3}$")
+    kind: FindingKind
+    severity: Severity
+    certainty: Certainty
+    claim_ids: list[str] = Field(min_length=1, max_length=2)
+    event_id: str | None = None
+    values: list[ComparedValue] = Field(default_factory=list)
+    explanation_ar: str = ""
+    explanation_en: str = ""
+    review_status: ReviewStatus = "open"
+    review_note: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: datetime | None = None
+
+    @model_validator(mode="after")
+    def _fill_id(self) -> Finding:
+        if not self.id:
+            self.id = self.compute_id(self.rule, self.claim_ids)
+        return self
+
+    @staticmethod
+    def compute_id(rule: str, claim_ids: list[str]) -> str:
+        """Same rule and same claims give the same ID on every run, in any order."""
+        return "f_" + stable_hash(rule.split(".")[0], sorted(claim_ids))
+
+
+class EventCluster(_Model):
+    """Claims that the linker judged to be about one event, with a readable label."""
+
+    id: str
+    label: str
+    label_ar: str = ""
+    event: EventType
+    location_key: str | None = None
+    claim_ids: list[str] = Field(default_factory=list)
+
+    @staticmethod
+    def compute_id(claim_ids: list[str]) -> str:
+        return "e_" + stable_hash(sorted(claim_ids))
