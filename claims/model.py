@@ -113,6 +113,11 @@ class TimeValue(_Model):
     time_of_day: str | None = None
     within_days: int | None = None
     relative: bool = False
+    anchor: Literal["absolute", "publication", "context"] | None = Field(
+        default=None,
+        description="what a partial or relative expression was resolved against: nothing "
+        "needed (absolute), the article's publication date, or a full date in the same sentence",
+    )
     resolved: bool = False
     reason: str | None = None
 
