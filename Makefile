@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed
 DB ?= claimcheck.db
 OUT ?= out
 
-.PHONY: run test bench lint typecheck train-ner schema clean
+.PHONY: venv run test bench lint typecheck train-ner schema docs clean
 
+# The environment: pinned dependencies first, then the project itself without resolving
+# anything again, so a fresh clone gets exactly requirements.lock.
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -17,6 +19,7 @@ $(STAMP): pyproject.toml requirements.lock
 
 venv: $(STAMP)
 
+# Read the demo drop (seeds/), store it in $(DB), write $(OUT)/report.json and report.md.
 run: $(STAMP)
 	$(BIN)/claimcheck run seeds/ --db $(DB) --out $(OUT)
 
@@ -29,8 +32,25 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Regenerate the committed JSON Schemas (a test fails when they drift from the code).
 schema: $(STAMP)
 	$(BIN)/python -m checker.schema_export docs/schema
+
+# Regenerate the CLI reference from the argument parser (a test checks it against --help).
+docs: $(STAMP)
+	$(BIN)/python -c "from pathlib import Path; from checker.cli import cli_reference; Path('docs/cli.md').write_text(cli_reference(), encoding='utf-8')"
+
+# Statistical Arabic NER shipped in claims/ner_model (docs/ner-model.md). Reads the open
+# corpora from $(DATA); one CPU thread, low priority; about 20 minutes on a laptop core.
+DATA ?= ../shared/data
+NER_BUILD ?= build/ner
+NER_SOURCES ?= newsfane
+train-ner: $(STAMP)
+	$(BIN)/python -m checker.ner_training.convert --data $(DATA) --out $(NER_BUILD) --sources "$(NER_SOURCES)"
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 10 $(BIN)/python -m spacy train checker/ner_training/ner.cfg \
+		--output $(NER_BUILD)/model --paths.train $(NER_BUILD)/train.spacy --paths.dev $(NER_BUILD)/dev.spacy
+	$(BIN)/python -m checker.ner_training.ship $(NER_BUILD)/model/model-best claims/ner_model --manifest $(NER_BUILD)/manifest.json
+	OMP_NUM_THREADS=1 $(BIN)/python -m checker.ner_training.evaluate --model claims/ner_model --data $(NER_BUILD) --json $(NER_BUILD)/eval.json --seeds seeds
 
 clean:
 	rm -rf $(VENV) $(OUT) $(DB) $(DB)-wal $(DB)-shm

@@ -58,6 +58,8 @@ def _fold_char(ch: str) -> str:
         return ""
     if _is_presentation_form(ch):
         expanded = unicodedata.normalize("NFKC", ch)
+        if expanded == ch:  # no compatibility mapping (e.g. ornate parentheses)
+            return _FOLDED.get(ch, ch)
         return "".join(_fold_char(c) for c in expanded if not c.isspace())
     return _FOLDED.get(ch, ch)
 

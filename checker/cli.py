@@ -1,0 +1,547 @@
+"""The ``claimcheck`` command line: a thin layer over library functions.
+
+Every command calls a plain function (``checker.run.run``, ``checker.store.Store``,
+``checker.report.claim_details``...) that a test or another program can call directly.
+Mistakes of the user (a missing drop, an unknown claim ID, a database from a newer
+version) end with a one-line message and exit code 2, never a traceback.
+
+Exit codes: 0 done; 1 a required part is missing; 2 usage error; 3 ``run --strict`` or
+``ingest --strict`` when an input was rejected.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import io
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+if TYPE_CHECKING:
+    from checker.store import Store
+
+EXIT_OK = 0
+EXIT_MISSING = 1
+EXIT_USAGE = 2
+EXIT_REJECTED = 3
+
+CLAIM_ID = re.compile(r"^c_[0-9a-f]{16}$")
+FINDING_ID = re.compile(r"^f_[0-9a-f]{16}$")
+DEFAULT_DB = "claimcheck.db"
+HELP_WIDTH = 100
+
+
+class UsageError(Exception):
+    """A mistake of the user: reported in one line, exit code 2."""
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    # A fixed width keeps --help (and the generated docs/cli.md) the same on every terminal.
+    return argparse.RawDescriptionHelpFormatter(prog, width=HELP_WIDTH, max_help_position=32)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _out(text: str = "", stream: TextIO | None = None) -> None:
+    print(text, file=stream or sys.stdout)
+
+
+def _err(text: str) -> None:
+    sys.stdout.flush()  # keep messages in order when both streams go to one terminal or file
+    print(text, file=sys.stderr)
+
+
+def _json(data: object) -> None:
+    from checker.report import dumps_json
+
+    sys.stdout.write(dumps_json(data))
+
+
+def _utf8_stdio() -> None:
+    """Arabic must reach the terminal or pipe as UTF-8 whatever the locale says."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is None:
+            continue
+        try:
+            reconfigure(encoding="utf-8")
+        except (ValueError, io.UnsupportedOperation):
+            pass
+
+
+def _open_store(args: argparse.Namespace) -> Store:
+    import sqlalchemy.exc
+
+    from checker.store import Store, StoreError
+
+    db = args.db
+    if "://" not in db and db != ":memory:" and not Path(db).parent.exists():
+        raise UsageError(f"cannot create database {db}: folder {Path(db).parent} does not exist")
+    try:
+        return Store(db)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from exc
+    except sqlalchemy.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise UsageError(f"cannot open database {db}: {reason}") from exc
+
+
+def _drops(paths: Sequence[str]) -> list[Path]:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise UsageError("drop not found: " + ", ".join(missing))
+    return [Path(p) for p in paths]
+
+
+def _print_rejected(rejected: Sequence[Any]) -> None:
+    if not rejected:
+        return
+    _err(f"{len(rejected)} input(s) rejected:")
+    for item in rejected:
+        where = f"{item.drop}: {item.path}" if item.drop else item.path
+        _err(f"  {where}: {item.reason}: {item.detail}")
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from checker.ingest import DropError
+    from checker.run import run
+
+    drops = _drops(args.drops)
+    with _open_store(args) as store:
+        try:
+            summary = run(
+                drops,
+                store,
+                Path(args.out),
+                max_bytes=args.max_bytes,
+                reextract=args.reextract,
+            )
+        except DropError as exc:
+            raise UsageError(str(exc)) from exc
+    if args.json:
+        _json(summary.model_dump(mode="json"))
+    elif not args.quiet:
+        _out(
+            f"run {summary.run_id}: {summary.articles_read} articles read "
+            f"({summary.articles_added} new, {summary.articles_known} already stored"
+            + (f", {summary.articles_updated} updated" if summary.articles_updated else "")
+            + f"); {summary.articles_extracted} extracted, {summary.claims_extracted} new claims"
+        )
+        severities = ", ".join(
+            f"{k} {v}" for k, v in sorted(summary.findings_by_severity.items())
+        )
+        _out(
+            f"store: {summary.articles_total} articles, {summary.claims_total} claims, "
+            f"{summary.events} events, {summary.findings} findings"
+            + (f" ({severities})" if severities else "")
+        )
+        if summary.ignored:
+            _out(f"ignored (unsupported file type): {', '.join(summary.ignored)}")
+        if summary.report_json:
+            _out(f"report: {summary.report_json}, {summary.report_md}")
+        timing = ", ".join(f"{k} {v:.2f}s" for k, v in summary.timings.items())
+        _out(f"timings: {timing}")
+    if not args.quiet:
+        _print_rejected(summary.rejected)
+    if args.strict and summary.rejected:
+        _err(f"claimcheck run: {len(summary.rejected)} input(s) rejected (--strict)")
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from checker.ingest import DropError
+    from checker.run import ingest_drops
+
+    drops = _drops(args.drops)
+    with _open_store(args) as store:
+        try:
+            results, status, rejected = ingest_drops(drops, store, max_bytes=args.max_bytes)
+        except DropError as exc:
+            raise UsageError(str(exc)) from exc
+    read = sum(len(r.articles) for r in results)
+    ignored = [(Path(r.drop) / p).as_posix() for r in results for p in r.ignored]
+    if args.json:
+        _json(
+            {
+                "articles_read": read,
+                "added": status["added"],
+                "known": status["known"],
+                "updated": status["updated"],
+                "rejected": [r.model_dump(mode="json") for r in rejected],
+                "ignored": ignored,
+            }
+        )
+    else:
+        _out(
+            f"{read} articles read: {status['added']} new, {status['known']} already stored"
+            + (f", {status['updated']} updated" if status["updated"] else "")
+        )
+        if ignored:
+            _out(f"ignored (unsupported file type): {', '.join(ignored)}")
+        _print_rejected(rejected)
+    if args.strict and rejected:
+        _err(f"claimcheck ingest: {len(rejected)} input(s) rejected (--strict)")
+        return EXIT_REJECTED
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from checker.report import claim_details
+
+    claim_id = args.claim_id.strip()
+    if not CLAIM_ID.match(claim_id):
+        raise UsageError(
+            f"not a claim ID: {args.claim_id!r} (claim IDs look like c_ and 16 hex digits)"
+        )
+    with _open_store(args) as store:
+        details = claim_details(store, claim_id)
+    if details is None:
+        raise UsageError(f"no claim with ID {claim_id} in {args.db}")
+    if args.json:
+        _json(details.model_dump(mode="json"))
+        return EXIT_OK
+    claim = details.claim
+    _out(f"claim {claim.id}")
+    title = f" — {details.article_title}" if details.article_title else ""
+    _out(f"  article:   {claim.article_name}{title}")
+    _out(f"  outlet:    {claim.outlet or '-'}")
+    _out(f"  published: {claim.published.isoformat() if claim.published else '-'}")
+    _out(f"  url:       {claim.url or '-'}")
+    _out(f"  quote:     {claim.quote}  [chars {claim.evidence.start}-{claim.evidence.end}]")
+    _out(f"  sentence:  {claim.sentence.text}  [chars {claim.sentence.start}-{claim.sentence.end}]")
+    _out("  slots:")
+    for key, value in claim.slots_text.items():
+        _out(f"    {key}: {value}")
+    if details.event:
+        _out(f"  event:     {details.event.id} {details.event.label}")
+    else:
+        _out("  event:     - (not linked to an event)")
+    if details.findings:
+        _out("  findings:")
+        for f in details.findings:
+            _out(
+                f"    {f.id} {f.severity.upper()} {f.certainty} {f.code} {f.rule} ({f.kind}) "
+                f"[{f.review.status}]"
+            )
+            if f.explanation_en:
+                _out(f"      {f.explanation_en}")
+    else:
+        _out("  findings:  none")
+    return EXIT_OK
+
+
+def cmd_articles(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        infos = store.article_infos()
+    if args.json:
+        _json([info.model_dump(mode="json") for info in infos])
+        return EXIT_OK
+    if not infos:
+        _out("no articles stored")
+    for info in infos:
+        published = info.published.isoformat() if info.published else "-"
+        _out(
+            f"{info.id}  {info.name}  {info.outlet or '-'}  {published}  "
+            f"{info.claim_count} claims{'' if info.extracted else ' (not extracted)'}"
+        )
+    return EXIT_OK
+
+
+def cmd_rejected(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        rejected = store.rejected()
+    if args.json:
+        _json([r.model_dump(mode="json") for r in rejected])
+        return EXIT_OK
+    if not rejected:
+        _out("no rejected inputs")
+    for item in rejected:
+        where = f"{item.drop}: {item.path}" if item.drop else item.path
+        _out(f"{where}: {item.reason}: {item.detail}")
+    return EXIT_OK
+
+
+def cmd_findings(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        findings = store.findings(status=args.status, kind=args.kind)
+    if args.json:
+        _json([f.model_dump(mode="json") for f in findings])
+        return EXIT_OK
+    if not findings:
+        _out("no findings")
+    for f in findings:
+        _out(
+            f"{f.id}  {f.severity.upper()} {f.certainty} {f.code} {f.rule} ({f.kind}) "
+            f"[{f.review_status}]  claims: {', '.join(f.claim_ids)}"
+        )
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from checker.store import StoreError
+
+    finding_id = args.finding_id.strip()
+    if not FINDING_ID.match(finding_id):
+        raise UsageError(
+            f"not a finding ID: {args.finding_id!r} (finding IDs look like f_ and 16 hex digits)"
+        )
+    with _open_store(args) as store:
+        try:
+            finding = store.set_review(finding_id, args.status, note=args.note, by=args.by)
+        except StoreError as exc:
+            raise UsageError(str(exc)) from exc
+    if args.json:
+        _json(finding.model_dump(mode="json"))
+    else:
+        note = f" ({finding.review_note})" if finding.review_note else ""
+        _out(f"{finding.id}: {finding.review_status}{note}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from checker.report import build_report, write_report_json, write_report_md
+
+    with _open_store(args) as store:
+        report = build_report(store)
+    out = Path(args.out)
+    write_report_json(report, out / "report.json")
+    write_report_md(report, out / "report.md")
+    _out(f"report: {out / 'report.json'}, {out / 'report.md'}")
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    gold = Path(args.gold)
+    articles = Path(args.articles)
+    if not gold.is_file():
+        raise UsageError(f"gold file not found: {gold}")
+    if not articles.exists():
+        raise UsageError(f"articles folder not found: {articles}")
+    # Imported here so that every other command works while evaluation is unavailable.
+    try:
+        from checker import evaluate
+
+        run_eval = evaluate.run_eval
+        format_table = evaluate.format_table
+    except (ImportError, AttributeError) as exc:
+        _err(f"claimcheck eval: evaluation is not available in this installation ({exc})")
+        return EXIT_MISSING
+    user_errors: tuple[type[BaseException], ...] = (ValueError, OSError, json.JSONDecodeError)
+    eval_error = getattr(evaluate, "EvalError", None)
+    if isinstance(eval_error, type) and issubclass(eval_error, Exception):
+        user_errors += (eval_error,)
+    try:
+        result = run_eval(gold, articles)
+    except user_errors as exc:
+        # The first line says what is wrong; further lines (e.g. each gold quote that is
+        # not in its article) are kept because the user needs them to fix the file.
+        raise UsageError(f"cannot evaluate {gold}: {exc}") from exc
+    if args.json:
+        _json(result.as_dict())
+    else:
+        _out(format_table(result))
+    return EXIT_OK
+
+
+# -- parser --------------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from checker.ingest import DEFAULT_MAX_BYTES
+
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=DEFAULT_DB,
+        metavar="PATH",
+        help=f"database file or SQLAlchemy URL (default: {DEFAULT_DB} in the current folder)",
+    )
+
+    parser = _Parser(
+        prog="claimcheck",
+        description="Claim-consistency checker for Arabic news reports.",
+        formatter_class=_formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> Any:
+        command = sub.add_parser(
+            name, help=help_text, description=help_text, parents=[common],
+            formatter_class=_formatter,
+        )
+        command.set_defaults(handler=handler)
+        return command
+
+    p = add("run", "ingest drops, extract new articles, link, check and write the report", cmd_run)
+    p.add_argument("drops", nargs="+", metavar="DROP", help="folder or file of articles")
+    p.add_argument("--out", default="out", metavar="DIR", help="report folder (default: out)")
+    p.add_argument(
+        "--strict", action="store_true", help="exit with code 3 when any input was rejected"
+    )
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    p.add_argument(
+        "--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+        help=f"reject files larger than N bytes (default: {DEFAULT_MAX_BYTES})",
+    )
+    p.add_argument(
+        "--reextract", action="store_true",
+        help="extract claims again for every stored article",
+    )
+
+    p = add("ingest", "read drops into the store without extracting claims", cmd_ingest)
+    p.add_argument("drops", nargs="+", metavar="DROP", help="folder or file of articles")
+    p.add_argument(
+        "--max-bytes", type=_positive_int, default=DEFAULT_MAX_BYTES, metavar="N",
+        help=f"reject files larger than N bytes (default: {DEFAULT_MAX_BYTES})",
+    )
+    p.add_argument(
+        "--strict", action="store_true", help="exit with code 3 when any input was rejected"
+    )
+    p.add_argument("--json", action="store_true", help="print the outcome as JSON")
+
+    p = add("show", "show one claim: slots, quote, article, event and findings", cmd_show)
+    p.add_argument("claim_id", metavar="CLAIM_ID", help="a claim ID such as c_0123456789abcdef")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("articles", "list stored articles (without their text)", cmd_articles)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("rejected", "list rejected inputs with their reasons", cmd_rejected)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("findings", "list findings, most severe first", cmd_findings)
+    p.add_argument("--status", choices=["open", "confirmed", "dismissed"], help="review status")
+    p.add_argument(
+        "--kind",
+        choices=["date", "weekday", "count", "timeline", "presence", "location", "plan_change",
+                 "other"],
+        help="finding kind",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("review", "record an editor's decision on a finding", cmd_review)
+    p.add_argument(
+        "finding_id", metavar="FINDING_ID", help="a finding ID such as f_0123456789abcdef"
+    )
+    p.add_argument("status", choices=["open", "confirmed", "dismissed"], help="the decision")
+    p.add_argument("--note", help="a short note kept with the decision")
+    p.add_argument("--by", metavar="NAME", help="who decided")
+    p.add_argument("--json", action="store_true", help="print the finding as JSON")
+
+    p = add("report", "write report.json and report.md from the store", cmd_report)
+    p.add_argument("--out", default="out", metavar="DIR", help="report folder (default: out)")
+
+    p = add("eval", "score extraction and findings against a gold file", cmd_eval)
+    p.add_argument("gold", metavar="GOLD", help="gold annotation file (JSON)")
+    p.add_argument(
+        "--articles", required=True, metavar="DIR", help="folder with the gold's articles"
+    )
+    p.add_argument("--json", action="store_true", help="print the scores as JSON")
+    return parser
+
+
+@functools.cache
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("claimcheck")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_stdio()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(handler(args))
+    except UsageError as exc:
+        _err(f"claimcheck {args.command}: {exc}")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("claimcheck: interrupted")
+        return 130
+
+
+# -- the CLI reference (docs/cli.md) is generated from the parser ----------------------------
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def cli_reference() -> str:
+    """The Markdown CLI reference, generated from the parser (``make docs``)."""
+    parser = build_parser()
+    lines = [
+        "# claimcheck command line",
+        "",
+        "<!-- Generated from checker/cli.py by `make docs`; a test checks it against --help. -->",
+        "",
+        "Every command takes `--db PATH` (default `claimcheck.db` in the current folder; an",
+        "SQLAlchemy URL also works). JSON output is UTF-8 with Arabic unescaped.",
+        "",
+        "Exit codes: `0` done; `1` a required part is missing (e.g. evaluation not installed);",
+        "`2` usage error (bad arguments, unknown or malformed ID, missing drop, incompatible",
+        "database); `3` `run --strict` / `ingest --strict` when an input was rejected.",
+        "",
+        "Examples:",
+        "",
+        "```sh",
+        "claimcheck run seeds/                      # store, extract, link, check; out/report.*",
+        "claimcheck run drops/2025-09-16/ --strict  # exit 3 if any file was rejected",
+        "claimcheck articles --json                 # stored articles, without their text",
+        "claimcheck show c_0123456789abcdef         # one claim, its event and findings",
+        "claimcheck findings --status open          # what still needs an editor",
+        "claimcheck review f_0123456789abcdef dismissed --note \"two phases\" --by rana",
+        "claimcheck rejected                        # inputs that were not read, and why",
+        "claimcheck eval gold.json --articles seeds/ --json",
+        "```",
+        "",
+        "## claimcheck",
+        "",
+        "```text",
+        parser.format_help().rstrip(),
+        "```",
+        "",
+    ]
+    for name, sub in _subparsers(parser).items():
+        lines += [f"## claimcheck {name}", "", "```text", sub.format_help().rstrip(), "```", ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

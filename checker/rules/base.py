@@ -1,0 +1,183 @@
+"""What a rule is: its declared spec, its two hooks, and what a hook returns.
+
+Every rule module has the same shape::
+
+    SPEC = RuleSpec(name="x_conflict.v1", code="C0NN", ...)   # declared, checked at build
+
+    class XConflict(BaseRule):
+        spec = SPEC
+        def check_pair(self, a, b, ctx) -> Hit | None: ...     # and/or check_claim
+
+    def register(registry: RuleRegistry) -> None:
+        registry.register(XConflict())
+
+A rule outside this package is written the same way and registered through the same
+``RuleRegistry.register`` call; nothing registers itself on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
+
+from checker.rules import semantics as sem
+from checker.settings import CheckerSettings, LabelData
+from claims.model import Certainty, Claim, ComparedValue, Entity, FindingKind, Severity, Span
+
+RuleScope = Literal["claim", "pair"]
+
+# Placeholders every message template may use; the engine fills them for each finding.
+COMMON_PARAMS: frozenset[str] = frozenset(
+    {
+        "event",
+        "event_ar",
+        "place",
+        "place_ar",
+        "phase",
+        "phase_ar",
+        "phase_event",
+        "phase_event_ar",
+        "value_a",
+        "value_b",
+        "quote_a",
+        "quote_b",
+    }
+)
+
+
+@dataclass(frozen=True)
+class MessageTemplates:
+    """``str.format`` templates of the explanation shown to editors."""
+
+    en: str
+    ar: str
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """Everything the registry checks and the engine needs to know about one rule."""
+
+    name: str  # versioned: "date_conflict.v1"
+    code: str  # stable: "C001"
+    kind: FindingKind
+    severity: Severity
+    summary: str  # one English line, shown in listings
+    scopes: tuple[RuleScope, ...]  # "pair": two claims of two reports; "claim": one claim
+    reads: tuple[str, ...]  # dotted Claim field paths, e.g. "time.earliest"
+    messages: MessageTemplates  # for pair findings
+    claim_messages: MessageTemplates | None = None  # for one-claim findings
+    params: tuple[str, ...] = ()  # extra placeholders the rule fills
+    # Codes whose finding on the very same claims this rule's finding replaces.
+    suppresses: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found: the claims, the compared values and how sure it is."""
+
+    claim_ids: tuple[str, ...]
+    values: tuple[ComparedValue, ...]
+    certainty: Certainty
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Settings and display data handed to every hook."""
+
+    settings: CheckerSettings
+    labels: LabelData
+
+
+class BaseRule:
+    """Default hooks find nothing; a rule overrides the ones its spec's scopes name."""
+
+    spec: ClassVar[RuleSpec]
+
+    def check_claim(self, claim: Claim, ctx: RuleContext) -> Hit | None:
+        return None
+
+    def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
+        return None
+
+
+# --- building blocks shared by the rules ------------------------------------------------
+
+
+def _span_or_evidence(claim: Claim, span: Span | None) -> Span:
+    return span if span is not None else claim.evidence
+
+
+def _quote(claim: Claim, span: Span | None) -> str:
+    return span.text if span is not None and span.text else claim.quote
+
+
+def time_value(claim: Claim, ctx: RuleContext, value: str | None = None) -> ComparedValue:
+    """The claim's time as compared, quoting the time expression when it has a span."""
+    span = claim.time.span if claim.time else None
+    return ComparedValue(
+        claim_id=claim.id,
+        field="time",
+        value=value if value is not None else sem.describe_time(claim.time, ctx.settings),
+        quote=_quote(claim, span),
+        span=_span_or_evidence(claim, span),
+    )
+
+
+def quantity_value(claim: Claim, ctx: RuleContext) -> ComparedValue:
+    span = claim.quantity.span if claim.quantity else None
+    return ComparedValue(
+        claim_id=claim.id,
+        field="quantity",
+        value=sem.describe_quantity(claim.quantity, ctx.settings),
+        quote=_quote(claim, span),
+        span=_span_or_evidence(claim, span),
+    )
+
+
+def entity_value(claim: Claim, field_name: str, entities: list[Entity]) -> ComparedValue:
+    """Several entities (a destination list) are quoted by the span that covers them."""
+    spans = [e.span for e in entities if e.span is not None]
+    span = (
+        Span(
+            start=min(s.start for s in spans),
+            end=max(s.end for s in spans),
+            text=" … ".join(s.text for s in spans if s.text),
+        )
+        if spans
+        else None
+    )
+    return ComparedValue(
+        claim_id=claim.id,
+        field=field_name,
+        value="; ".join(sem.describe_entity(e) for e in entities) or "none",
+        quote=_quote(claim, span),
+        span=_span_or_evidence(claim, span),
+    )
+
+
+def claim_value(claim: Claim, field_name: str, value: str) -> ComparedValue:
+    """A value that belongs to the whole claim (its modality, its phase): quote the evidence."""
+    return ComparedValue(
+        claim_id=claim.id, field=field_name, value=value, quote=claim.quote, span=claim.evidence
+    )
+
+
+def certainty(hard: bool) -> Certainty:
+    return "hard" if hard else "soft"
+
+
+def same_event_scope(a: Claim, b: Claim) -> bool:
+    """Same event type, same place (same gazetteer key: a base is not its country) and
+    actors that do not rule it out."""
+    return (
+        a.event == b.event
+        and sem.place_relation(a.location, b.location) == "same"
+        and sem.actor_relation(a.actors, b.actors) != "different"
+    )
+
+
+def comparable(claim: Claim, ctx: RuleContext) -> bool:
+    """Not a hypothetical or a denial (denials have their own rule)."""
+    return not sem.is_ignored(claim, ctx.settings) and not sem.is_negated(claim)

@@ -1,0 +1,133 @@
+"""C005 presence conflict: one report says a place is (or will be) empty of a force, the
+other that some of it remains, at the same place and at overlapping or unknown times.
+
+"Completely empty of any presence" is a presence of 0 (or a denied presence); "a small
+number remain" is a presence of at least 1. A state said to hold "by" a deadline holds from
+the deadline on. Soft when either side is a plan or forecast, or a time is unknown. Replaces
+a count conflict (C003), a denial (C007) and a plan change (C008) on the same two claims.
+"""
+
+from __future__ import annotations
+
+from checker.rules import semantics as sem
+from checker.rules.base import (
+    BaseRule,
+    Hit,
+    MessageTemplates,
+    RuleContext,
+    RuleSpec,
+    certainty,
+    claim_value,
+    quantity_value,
+)
+from checker.rules.registry import RuleRegistry
+from claims.model import Claim, ComparedValue
+
+SPEC = RuleSpec(
+    name="presence_conflict.v1",
+    code="C005",
+    kind="presence",
+    severity="medium",
+    summary="One report empties a place that another says still holds some of the force.",
+    scopes=("pair",),
+    reads=(
+        "event",
+        "modality",
+        "phase",
+        "location.key",
+        "location.ancestors",
+        "location.complement",
+        "location.surface",
+        "actors.key",
+        "actors.surface",
+        "actors.ancestors",
+        "quantity.resolved",
+        "quantity.value",
+        "quantity.low",
+        "quantity.high",
+        "quantity.low_inclusive",
+        "quantity.high_inclusive",
+        "quantity.unit",
+        "quantity.approximate",
+        "quantity.vague",
+        "quantity.span",
+        "time.resolved",
+        "time.earliest",
+        "time.latest",
+        "time.value",
+        "time.modifier",
+        "time.relation",
+    ),
+    messages=MessageTemplates(
+        en="One report says {place} is left with no presence ({value_a}); the other says "
+        "some remain ({value_b}).",
+        ar="يقول أحد التقارير إنه لا وجود متبقياً في {place_ar} («{quote_a}»)، بينما يقول "
+        "الآخر إن عدداً بقي هناك («{quote_b}»).",
+    ),
+    suppresses=("C003", "C007", "C008"),
+)
+
+
+class PresenceConflict(BaseRule):
+    spec = SPEC
+
+    def _empty(self, claim: Claim, ctx: RuleContext) -> bool:
+        if claim.modality == "negated":
+            return claim.quantity is None
+        interval = sem.quantity_interval(claim.quantity, ctx.settings)
+        return interval is not None and interval.low <= 0 and interval.high == 0
+
+    def _remaining(self, claim: Claim, ctx: RuleContext) -> bool:
+        if claim.modality == "negated":
+            return False
+        interval = sem.quantity_interval(claim.quantity, ctx.settings)
+        return interval is not None and (
+            interval.low > 0 or (interval.low == 0 and not interval.low_inclusive)
+        )
+
+    def _value(self, claim: Claim, ctx: RuleContext) -> ComparedValue:
+        if claim.quantity is None:
+            return claim_value(claim, "quantity", "0 (denied presence)")
+        return quantity_value(claim, ctx)
+
+    def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
+        settings = ctx.settings
+        if a.event != settings.presence_event or b.event != settings.presence_event:
+            return None
+        if sem.is_ignored(a, settings) or sem.is_ignored(b, settings):
+            return None
+        if sem.place_relation(a.location, b.location) != "same":
+            return None
+        if sem.actor_relation(a.actors, b.actors) == "different":
+            return None
+        if self._empty(a, ctx) and self._remaining(b, ctx):
+            empty, remaining = a, b
+        elif self._empty(b, ctx) and self._remaining(a, ctx):
+            empty, remaining = b, a
+        else:
+            return None
+        unit_e = empty.quantity.unit if empty.quantity else None
+        unit_r = remaining.quantity.unit if remaining.quantity else None
+        if unit_e is not None and unit_r is not None and unit_e != unit_r:
+            return None
+        days_e = sem.state_days(empty.time, settings)
+        days_r = sem.state_days(remaining.time, settings)
+        if days_e is not None and days_r is not None and not days_e.intersects(days_r):
+            return None
+        prospective = sem.is_plan(empty, settings) or sem.is_plan(remaining, settings)
+        hard = (
+            not prospective
+            and days_e is not None
+            and days_r is not None
+            and all(c.modality == "negated" or sem.is_factual(c, settings) for c in (a, b))
+        )
+        # values and quotes: the empty side first, as the templates read.
+        return Hit(
+            claim_ids=(a.id, b.id),
+            values=(self._value(empty, ctx), self._value(remaining, ctx)),
+            certainty=certainty(hard),
+        )
+
+
+def register(registry: RuleRegistry) -> None:
+    registry.register(PresenceConflict())

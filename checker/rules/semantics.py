@@ -1,0 +1,440 @@
+"""What claim slots mean when two reports are compared: day sets, count intervals, places.
+
+Shared by the linker and every rule, so "do these two times overlap" has one answer.
+Every function returns None (or "unknown") for a value that is not resolved: callers
+never turn an unknown into a conflict.
+
+Times: ``TimeValue.earliest``/``latest`` are read as the days the time expression names
+("15 September 2025" -> that day, "end of 2026" -> the end window of 2026); the relation
+then says which days the *event* may fall on ("by" X: any day up to X's last day; "on":
+exactly those days; "after" X: from the day after; "since" X: from X's first day). When
+the extractor already folded the relation into the bounds (earliest None for "by"), the
+result is the same.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Literal
+
+from checker.settings import CheckerSettings
+from claims.model import Claim, Entity, Quantity, TimeValue
+from claims.normalize import normalize
+
+# --- days ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """An inclusive range of calendar days; None is an open end."""
+
+    lo: date | None
+    hi: date | None
+
+    def intersects(self, other: DayRange) -> bool:
+        lo = _max_date(self.lo, other.lo)
+        hi = _min_date(self.hi, other.hi)
+        return lo is None or hi is None or lo <= hi
+
+    def gap_days(self, other: DayRange) -> int:
+        """Days between two disjoint ranges (0 when they intersect)."""
+        if self.intersects(other):
+            return 0
+        if self.hi is not None and other.lo is not None and self.hi < other.lo:
+            return (other.lo - self.hi).days
+        assert other.hi is not None and self.lo is not None
+        return (self.lo - other.hi).days
+
+    def describe(self) -> str:
+        if self.lo is not None and self.lo == self.hi:
+            return self.lo.isoformat()
+        if self.lo is None and self.hi is None:
+            return "any day"
+        if self.lo is None:
+            return f"≤ {self.hi.isoformat() if self.hi else ''}"
+        if self.hi is None:
+            return f"≥ {self.lo.isoformat()}"
+        return f"{self.lo.isoformat()}..{self.hi.isoformat()}"
+
+
+def _max_date(a: date | None, b: date | None) -> date | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+def _min_date(a: date | None, b: date | None) -> date | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+_VALUE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _days_from_value(t: TimeValue, settings: CheckerSettings) -> DayRange | None:
+    """Days named by ``value`` ("2025", "2025-09", "2025-09-15") and its modifier."""
+    match = _VALUE.match(t.value or "")
+    if match is None:
+        return None
+    year = int(match.group(1))
+    if match.group(3):
+        day = date(year, int(match.group(2)), int(match.group(3)))
+        return DayRange(day, day)
+    if match.group(2):
+        month = int(match.group(2))
+        last = calendar.monthrange(year, month)[1]
+        window = settings.month_modifier_windows.get(t.modifier or "")
+        first_day, last_day = (window.first, min(window.last, last)) if window else (1, last)
+        return DayRange(date(year, month, first_day), date(year, month, last_day))
+    window = settings.year_modifier_windows.get(t.modifier or "")
+    first_month, last_month = (window.first, window.last) if window else (1, 12)
+    last_day = calendar.monthrange(year, last_month)[1]
+    return DayRange(date(year, first_month, 1), date(year, last_month, last_day))
+
+
+def reference_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | None:
+    """The days the time expression itself names, or None when it is not resolved."""
+    if t is None or not t.resolved:
+        return None
+    if t.earliest is None and t.latest is None:
+        found = _days_from_value(t, settings)
+        if found is None:
+            return None
+    else:
+        found = DayRange(t.earliest, t.latest)
+    if t.modifier == "approx":
+        pad = timedelta(days=settings.approx_date_tolerance_days)
+        found = DayRange(found.lo - pad if found.lo else None, found.hi + pad if found.hi else None)
+    return found
+
+
+def allowed_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | None:
+    """The days on which the event may have happened (or may happen), given the relation."""
+    ref = reference_days(t, settings)
+    if ref is None or t is None:
+        return None
+    one = timedelta(days=1)
+    relation = t.relation or "on"
+    if relation in ("on", "within"):
+        return ref
+    if relation in ("by", "until"):
+        return DayRange(None, ref.hi)
+    if relation == "before":
+        return DayRange(None, ref.lo - one) if ref.lo else DayRange(None, ref.hi)
+    if relation == "after":
+        return DayRange(ref.hi + one, None) if ref.hi else DayRange(ref.lo, None)
+    if relation == "since":
+        return DayRange(ref.lo, None)
+    return None
+
+
+def state_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | None:
+    """Days on which a *state* (a presence, an empty base) is said to hold.
+
+    "Empty by early September" holds at least from the deadline on; "since 2014" from then
+    on; "until March" up to then; "on" a day that day.
+    """
+    ref = reference_days(t, settings)
+    if ref is None or t is None:
+        return None
+    relation = t.relation or "on"
+    if relation in ("on", "within"):
+        return ref
+    if relation == "by":
+        return DayRange(ref.hi, None)
+    if relation in ("since", "after"):
+        return DayRange(ref.lo if relation == "since" else ref.hi, None)
+    if relation in ("until", "before"):
+        return DayRange(None, ref.hi if relation == "until" else ref.lo)
+    return None
+
+
+def time_precision(t: TimeValue | None) -> str:
+    """Two times compared at "the same precision" have equal precision strings."""
+    if t is None:
+        return "none"
+    return f"{t.granularity}{'~' if t.modifier == 'approx' else ''}"
+
+
+def describe_time(t: TimeValue | None, settings: CheckerSettings) -> str:
+    """A compact, language-neutral form: 'by 2026 (end) = ≤ 2026-12-31'."""
+    if t is None:
+        return "no time"
+    days = allowed_days(t, settings)
+    said = " ".join(
+        part
+        for part in (
+            t.relation or "on",
+            t.value or "",
+            f"({t.modifier})" if t.modifier else "",
+        )
+        if part
+    )
+    if days is None:
+        return f"{said} (unresolved)"
+    if days.describe() == t.value:
+        return said
+    return f"{said} = {days.describe()}"
+
+
+def stated_weekday(t: TimeValue | None) -> int | None:
+    """The weekday the report puts the event on, when it says "on" that weekday."""
+    if t is None or t.weekday is None or (t.relation or "on") != "on":
+        return None
+    return t.weekday
+
+
+def stated_calendar_day(t: TimeValue | None) -> date | None:
+    """The one calendar day a resolved day-precision expression names, if any."""
+    if t is None or not t.resolved or t.granularity != "day":
+        return None
+    if t.earliest is not None and t.earliest == t.latest:
+        return t.earliest
+    match = _VALUE.match(t.value or "")
+    if match and match.group(3):
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    return None
+
+
+def _is_night(t: TimeValue, settings: CheckerSettings) -> bool:
+    tod = (t.time_of_day or "").lower()
+    return any(word in tod for word in settings.night_time_of_day)
+
+
+def weekdays_agree(said: int, actual: int, t: TimeValue, settings: CheckerSettings) -> bool:
+    """Whether weekday ``said`` is compatible with ``actual``: "Thursday night" may be the
+    evening before Thursday, so a night expression also allows the previous day."""
+    if said == actual:
+        return True
+    return _is_night(t, settings) and (said - 1) % 7 == actual
+
+
+# --- quantities ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+
+    def disjoint(self, other: Interval) -> bool:
+        return self._below(other) or other._below(self)
+
+    def _below(self, other: Interval) -> bool:
+        """Every value of self is smaller than every value of other."""
+        if self.high < other.low:
+            return True
+        if self.high == other.low:
+            return not (self.high_inclusive and other.low_inclusive)
+        return False
+
+    def describe(self) -> str:
+        if self.low == self.high:
+            return _num(self.low)
+        left = "[" if self.low_inclusive and math.isfinite(self.low) else "("
+        right = "]" if self.high_inclusive and math.isfinite(self.high) else ")"
+        low = _num(self.low) if math.isfinite(self.low) else "-∞"
+        high = _num(self.high) if math.isfinite(self.high) else "∞"
+        return f"{left}{low}, {high}{right}"
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def quantity_interval(
+    q: Quantity | None, settings: CheckerSettings, *, tolerant: bool = True
+) -> Interval | None:
+    """The values a quantity allows, or None when it is unresolved or has no number.
+    ``tolerant=False`` gives the stated interval, without the "about" tolerance."""
+    if q is None or not q.resolved:
+        return None
+    if q.low is not None or q.high is not None:
+        low = q.low if q.low is not None else -math.inf
+        high = q.high if q.high is not None else math.inf
+        if q.low is None and q.high is not None and q.high >= 0:
+            low = 0.0  # counts are never negative: "fewer than 500" is [0, 500)
+        interval = Interval(low, high, q.low_inclusive, q.high_inclusive)
+        if q.approximate and tolerant:
+            interval = _widen(interval, settings.approx_relative_tolerance)
+        return interval
+    if q.value is None:
+        return None
+    if q.vague:
+        return Interval(
+            q.value * settings.vague_low_factor,
+            q.value * settings.vague_high_factor,
+            True,
+            False,
+        )
+    tolerance = (
+        settings.approx_relative_tolerance if q.approximate else settings.exact_relative_tolerance
+    )
+    if not tolerant:
+        tolerance = 0.0
+    return _widen(Interval(q.value, q.value), tolerance)
+
+
+def _widen(interval: Interval, tolerance: float) -> Interval:
+    if tolerance == 0:
+        return interval
+    low = (
+        interval.low - abs(interval.low) * tolerance
+        if math.isfinite(interval.low)
+        else interval.low
+    )
+    high = (
+        interval.high + abs(interval.high) * tolerance
+        if math.isfinite(interval.high)
+        else interval.high
+    )
+    return Interval(low, high, interval.low_inclusive, interval.high_inclusive)
+
+
+def quantity_is_precise(q: Quantity | None) -> bool:
+    return q is not None and not q.approximate and not q.vague
+
+
+def describe_quantity(q: Quantity | None, settings: CheckerSettings) -> str:
+    """The stated interval ("≈" marks an approximate or vague amount), e.g. "(50, ∞) vehicles"."""
+    interval = quantity_interval(q, settings, tolerant=False)
+    if q is None:
+        return "no quantity"
+    unit = f" {q.unit}" if q.unit else ""
+    if interval is None:
+        return f"unresolved{unit}"
+    return f"{'≈' if q.approximate or q.vague else ''}{interval.describe()}{unit}"
+
+
+# --- places and actors ---------------------------------------------------------------------
+
+PlaceRelation = Literal["same", "inside", "contains", "disjoint", "unknown"]
+
+
+def _surface_key(entity: Entity) -> str:
+    text = normalize(entity.surface)
+    return " ".join(re.findall(r"\w+", text))
+
+
+def entity_ref(entity: Entity) -> str | None:
+    """A comparable identity: the gazetteer key, else the normalised surface form."""
+    if entity.key:
+        return entity.key
+    surface = _surface_key(entity)
+    return f"~{surface}" if surface else None
+
+
+def place_root(entity: Entity | None) -> str | None:
+    """The top of the containment chain (the country for a base), or the key itself."""
+    if entity is None or entity.key is None:
+        return None
+    return entity.ancestors[-1] if entity.ancestors else entity.key
+
+
+def is_within(entity: Entity, key: str) -> bool:
+    """``entity`` is ``key`` or lies inside it (never for a complement)."""
+    return not entity.complement and (entity.key == key or key in entity.ancestors)
+
+
+def place_relation(a: Entity | None, b: Entity | None) -> PlaceRelation:
+    """How place ``a`` relates to ``b``: "inside" means a lies inside b."""
+    if a is None or b is None:
+        return "unknown"
+    if a.key is None or b.key is None:
+        ref_a, ref_b = entity_ref(a), entity_ref(b)
+        if a.key is None and b.key is None and ref_a and ref_a == ref_b:
+            return "same" if a.complement == b.complement else "unknown"
+        return "unknown"
+    if a.complement or b.complement:
+        return "same" if a.key == b.key and a.complement == b.complement else "unknown"
+    if a.key == b.key:
+        return "same"
+    if b.key in a.ancestors:
+        return "inside"
+    if a.key in b.ancestors:
+        return "contains"
+    return "disjoint"
+
+
+ActorRelation = Literal["same", "different", "unknown"]
+
+
+def _actor_refs(actors: Iterable[Entity]) -> set[str]:
+    refs: set[str] = set()
+    for actor in actors:
+        ref = entity_ref(actor)
+        if ref:
+            refs.add(ref)
+            refs.update(actor.ancestors)
+    return refs
+
+
+def actor_relation(a: Sequence[Entity], b: Sequence[Entity]) -> ActorRelation:
+    refs_a, refs_b = _actor_refs(a), _actor_refs(b)
+    if not refs_a or not refs_b:
+        return "unknown"
+    return "same" if refs_a & refs_b else "different"
+
+
+def shared_destination(a: Sequence[Entity], b: Sequence[Entity]) -> bool:
+    """Some destination of one report is, or lies inside, a destination of the other."""
+    for da in a:
+        for db in b:
+            if da.complement or db.complement:
+                continue
+            if da.key and db.key and (is_within(da, db.key) or is_within(db, da.key)):
+                return True
+            if not da.key and not db.key and entity_ref(da) and entity_ref(da) == entity_ref(db):
+                return True
+    return False
+
+
+def describe_entity(entity: Entity | None) -> str:
+    if entity is None:
+        return "no place"
+    name = entity.label or entity.key or _surface_key(entity) or "?"
+    return f"outside {name}" if entity.complement else name
+
+
+# --- modality ------------------------------------------------------------------------------
+
+
+def is_ignored(claim: Claim, settings: CheckerSettings) -> bool:
+    return claim.modality in settings.ignored_modalities
+
+
+def is_negated(claim: Claim) -> bool:
+    return claim.modality == "negated"
+
+
+def is_plan(claim: Claim, settings: CheckerSettings) -> bool:
+    """A plan or forecast: what should happen, not what did."""
+    return claim.phase == "planned" or claim.modality in settings.prospective_modalities
+
+
+def is_outcome(claim: Claim, settings: CheckerSettings) -> bool:
+    """A report of what happened (or is happening), stated as a fact."""
+    return not is_plan(claim, settings) and claim.modality in settings.factual_modalities
+
+
+def is_factual(claim: Claim, settings: CheckerSettings) -> bool:
+    return claim.modality in settings.factual_modalities
+
+
+def plan_vs_outcome(a: Claim, b: Claim, settings: CheckerSettings) -> bool:
+    """One side is a plan and the other an outcome: a change of plan, not a contradiction."""
+    return (is_plan(a, settings) and is_outcome(b, settings)) or (
+        is_plan(b, settings) and is_outcome(a, settings)
+    )

@@ -1,0 +1,234 @@
+"""Every threshold of linking and of the rule engine, in one typed settings object.
+
+Defaults are chosen to avoid false alarms (an editor's time costs more than a miss).
+Any value can be overridden from the environment, e.g.
+``CLAIMCHECK_CHECKER_LINK_THRESHOLD=0.7`` or ``CLAIMCHECK_CHECKER_LINK_WEIGHTS__TIME=0.2``,
+or by passing a ``CheckerSettings`` to :func:`checker.linking.link` / :func:`checker.rules.check`.
+
+Display data (event nouns, phase and weekday names in English and Arabic, cluster label
+templates) lives in ``checker/data/labels.yaml`` and is loaded by :func:`load_labels`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from claims.model import EventType, Modality, Phase, Severity
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LinkWeights(_Strict):
+    """How much each slot counts in the same-event score (normalised by their sum)."""
+
+    event: float = Field(default=0.35, ge=0)
+    place: float = Field(default=0.25, ge=0)
+    actor: float = Field(default=0.15, ge=0)
+    time: float = Field(default=0.15, ge=0)
+    phase: float = Field(default=0.10, ge=0)
+
+    @model_validator(mode="after")
+    def _positive_total(self) -> LinkWeights:
+        if self.event + self.place + self.actor + self.time + self.phase <= 0:
+            raise ValueError("link weights must not all be zero")
+        return self
+
+
+class SlotScores(_Strict):
+    """Partial scores of one slot comparison, each in [0, 1]."""
+
+    event_same_type: float = Field(default=1.0, ge=0, le=1)
+    event_same_family: float = Field(default=0.5, ge=0, le=1)
+    place_same: float = Field(default=1.0, ge=0, le=1)
+    # One place inside the other (a base and its country): related, never "same event".
+    place_contained: float = Field(default=0.5, ge=0, le=1)
+    place_unknown: float = Field(default=0.3, ge=0, le=1)
+    # Origins unknown but the destinations agree ("moved to Erbil" twice).
+    destination_shared: float = Field(default=0.8, ge=0, le=1)
+    actor_same: float = Field(default=1.0, ge=0, le=1)
+    actor_unknown: float = Field(default=0.5, ge=0, le=1)
+    actor_different: float = Field(default=0.0, ge=0, le=1)
+    time_overlap: float = Field(default=1.0, ge=0, le=1)
+    time_unknown: float = Field(default=0.5, ge=0, le=1)
+    # Disjoint dates of a one-off event are kept linked: that is what a date conflict is.
+    time_disjoint: float = Field(default=0.3, ge=0, le=1)
+    phase_same: float = Field(default=1.0, ge=0, le=1)
+    phase_different: float = Field(default=0.7, ge=0, le=1)
+    phase_unknown: float = Field(default=0.7, ge=0, le=1)
+
+
+class ModifierWindow(_Strict):
+    """Inclusive [first, last] day of month (for a month) or month of year (for a year)."""
+
+    first: int = Field(ge=1, le=31)
+    last: int = Field(ge=1, le=31)
+
+
+def _month_windows() -> dict[str, ModifierWindow]:
+    return {
+        "start": ModifierWindow(first=1, last=10),
+        "mid": ModifierWindow(first=11, last=20),
+        "end": ModifierWindow(first=21, last=31),
+    }
+
+
+def _year_windows() -> dict[str, ModifierWindow]:
+    return {
+        "start": ModifierWindow(first=1, last=4),
+        "mid": ModifierWindow(first=5, last=8),
+        "end": ModifierWindow(first=9, last=12),
+    }
+
+
+def _event_families() -> dict[EventType, str]:
+    return {
+        "withdrawal": "movement",
+        "convoy_departure": "movement",
+        "relocation": "movement",
+        "base_closure": "installation",
+        "handover": "installation",
+        "troop_presence": "presence",
+        "attack": "violence",
+        "casualties": "violence",
+        "agreement": "agreement",
+        "other": "other",
+    }
+
+
+def _repeatable_events() -> list[EventType]:
+    return ["attack", "convoy_departure", "casualties"]
+
+
+def _evolving_events() -> list[EventType]:
+    return ["casualties"]
+
+
+def _movement_events() -> list[EventType]:
+    return ["withdrawal", "convoy_departure", "relocation"]
+
+
+def _factual() -> list[Modality]:
+    return ["asserted", "reported"]
+
+
+def _prospective() -> list[Modality]:
+    return ["planned", "expected"]
+
+
+def _ignored() -> list[Modality]:
+    return ["hypothetical"]
+
+
+def _phase_order() -> list[Phase]:
+    return ["began", "ongoing", "completed"]
+
+
+class CheckerSettings(BaseSettings):
+    """Thresholds, tolerances and weights of linking and of every rule."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CLAIMCHECK_CHECKER_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    # --- linking -------------------------------------------------------------------------
+    link_threshold: float = Field(default=0.6, ge=0, le=1)
+    link_weights: LinkWeights = Field(default_factory=LinkWeights)
+    slot_scores: SlotScores = Field(default_factory=SlotScores)
+    # Claims with known, different actors are never one event ("US forces" vs "Iraqi army").
+    actor_mismatch_veto: bool = True
+    event_families: dict[EventType, str] = Field(default_factory=_event_families)
+    # Events that happen again and again: far-apart dates mean another occurrence, not a
+    # conflict, so such claims are not linked when their days are further apart than this.
+    repeatable_events: list[EventType] = Field(default_factory=_repeatable_events)
+    repeatable_gap_days: int = Field(default=2, ge=0)
+    # A claim linked to nothing is not an event of its own (it stays "outside any event").
+    min_cluster_size: int = Field(default=2, ge=1)
+    # Blocks bigger than this are still linked (no silent truncation) but reported.
+    large_block_warning: int = Field(default=5000, ge=1)
+
+    # --- times ---------------------------------------------------------------------------
+    # "about 15 September": the named days widened by this many days on each side.
+    approx_date_tolerance_days: int = Field(default=3, ge=0)
+    # Used only when a resolved time has a value but no earliest/latest days.
+    month_modifier_windows: dict[str, ModifierWindow] = Field(default_factory=_month_windows)
+    year_modifier_windows: dict[str, ModifierWindow] = Field(default_factory=_year_windows)
+    # "Thursday night" may be said of the evening before: such weekdays may differ by one.
+    night_time_of_day: list[str] = Field(default_factory=lambda: ["night"])
+
+    # --- quantities ----------------------------------------------------------------------
+    approx_relative_tolerance: float = Field(default=0.1, ge=0, lt=1)
+    exact_relative_tolerance: float = Field(default=0.0, ge=0, lt=1)
+    # A vague amount with only an order of magnitude ("hundreds": value 100) spans
+    # [value * low_factor, value * high_factor).
+    vague_low_factor: float = Field(default=1.0, gt=0)
+    vague_high_factor: float = Field(default=10.0, gt=1)
+    # Counts that grow as reports come in (death tolls): a disagreement is soft at most.
+    evolving_count_events: list[EventType] = Field(default_factory=_evolving_events)
+
+    # --- rules ---------------------------------------------------------------------------
+    movement_events: list[EventType] = Field(default_factory=_movement_events)
+    presence_event: EventType = "troop_presence"
+    factual_modalities: list[Modality] = Field(default_factory=_factual)
+    prospective_modalities: list[Modality] = Field(default_factory=_prospective)
+    # Claims in these modalities are not facts of any report and never enter a comparison.
+    ignored_modalities: list[Modality] = Field(default_factory=_ignored)
+    # Order of one event's story; "planned" is a plan, compared by the plan-change rule.
+    phase_order: list[Phase] = Field(default_factory=_phase_order)
+    # Two claims of one report are one writer's account; contradictions are between reports.
+    compare_within_article: bool = False
+    disabled_rules: list[str] = Field(default_factory=list, description="codes or names")
+    severity_overrides: dict[str, Severity] = Field(default_factory=dict)
+
+    def family(self, event: EventType) -> str:
+        return self.event_families.get(event, event)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> CheckerSettings:
+    """The settings from defaults and the environment, read once."""
+    return CheckerSettings()
+
+
+# --- display data ------------------------------------------------------------------------
+
+
+class EventLabels(_Strict):
+    noun_en: str
+    noun_ar: str
+    # Tried in order; the first whose placeholders ({actor}, {place}) are all known is used.
+    label_en: list[str] = Field(min_length=1)
+    label_ar: list[str] = Field(min_length=1)
+
+
+class LabelData(_Strict):
+    events: dict[EventType, EventLabels]
+    phases_en: dict[Phase, str]
+    phases_ar: dict[Phase, str]
+    weekdays_en: list[str] = Field(min_length=7, max_length=7)
+    weekdays_ar: list[str] = Field(min_length=7, max_length=7)
+    unknown_place_en: str
+    unknown_place_ar: str
+
+
+class LabelDataError(ValueError):
+    """``checker/data/labels.yaml`` is missing or does not match its schema."""
+
+
+@lru_cache(maxsize=1)
+def load_labels() -> LabelData:
+    """Event, phase and weekday display names, validated (``extra="forbid"``)."""
+    path = resources.files("checker").joinpath("data/labels.yaml")
+    try:
+        return LabelData.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    except (OSError, yaml.YAMLError, ValidationError) as exc:
+        raise LabelDataError(f"checker/data/labels.yaml: {exc}") from exc

@@ -1,0 +1,894 @@
+"""The store: articles, claims, events, findings, review decisions, runs, rejected inputs.
+
+One class, :class:`Store`, over SQLAlchemy Core. SQLite (a file in the working directory)
+is the default; any SQLAlchemy URL (for example ``postgresql+psycopg://...``) works the
+same way because every statement goes through Core, not through SQLite-specific SQL.
+
+Model objects go in and come out; rows are an implementation detail. Each model is kept
+whole as JSON next to the few columns that queries filter on, so adding a field to the
+model does not need a new column.
+
+Review decisions live in their own table keyed by finding ID. Findings are replaced on
+every run, but a finding's ID is stable (same rule, same claims), so an editor's decision
+re-attaches to the finding when the run finds it again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+from checker.ingest import RejectedInput, RejectReason, duplicate_of
+from claims.model import (
+    SCHEMA_VERSION,
+    Article,
+    Claim,
+    EventCluster,
+    Finding,
+    FindingKind,
+    ReviewStatus,
+)
+
+DEFAULT_DB = "claimcheck.db"
+REVIEW_STATUSES: tuple[ReviewStatus, ...] = ("open", "confirmed", "dismissed")
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+CERTAINTY_RANK = {"hard": 0, "soft": 1}
+
+AddStatus = Literal["added", "known", "updated", "duplicate"]
+
+
+class StoreError(RuntimeError):
+    """The store cannot do what was asked (unknown ID, incompatible database...)."""
+
+
+class SchemaVersionError(StoreError):
+    """The database was written by a claimcheck with a different data model."""
+
+
+class ArticleInfo(BaseModel):
+    """An article without its text, for listings."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    title: str = ""
+    outlet: str | None = None
+    url: str | None = None
+    published: date | None = None
+    language: str = "ar"
+    source_path: str | None = None
+    ingested_at: datetime | None = None
+    extracted: bool = False
+    claim_count: int = 0
+
+
+class RunRecord(BaseModel):
+    """What one run did: counts and per-stage timings in seconds."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    started: datetime
+    finished: datetime
+    counts: dict[str, int] = Field(default_factory=dict)
+    timings: dict[str, float] = Field(default_factory=dict)
+
+
+metadata = sa.MetaData()
+
+meta_table = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+articles_table = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.Text, nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.Column("outlet", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("published", sa.Date),
+    sa.Column("language", sa.String(16), nullable=False, default="ar"),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("source_path", sa.Text),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# Which articles went through extraction, and with which extractor. Kept apart from the
+# claims because an article can legitimately yield no claim at all.
+extractions_table = sa.Table(
+    "extractions",
+    metadata,
+    sa.Column(
+        "article_id", sa.String(64), sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("extractor", sa.Text, nullable=False, default=""),
+    sa.Column("extracted_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("claim_count", sa.Integer, nullable=False, default=0),
+)
+
+claims_table = sa.Table(
+    "claims",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column(
+        "article_id", sa.String(64), sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        nullable=False, index=True,
+    ),
+    sa.Column("event", sa.String(32), nullable=False, index=True),
+    sa.Column("location_key", sa.Text, index=True),
+    sa.Column("evidence_start", sa.Integer, nullable=False),
+    sa.Column("json", sa.Text, nullable=False),
+)
+
+events_table = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("event", sa.String(32), nullable=False),
+    sa.Column("location_key", sa.Text),
+    sa.Column("json", sa.Text, nullable=False),
+)
+
+event_claims_table = sa.Table(
+    "event_claims",
+    metadata,
+    sa.Column("event_id", sa.String(64), nullable=False, primary_key=True),
+    sa.Column("claim_id", sa.String(64), nullable=False, primary_key=True, index=True),
+)
+
+findings_table = sa.Table(
+    "findings",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("code", sa.String(8), nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False, index=True),
+    sa.Column("severity", sa.String(16), nullable=False),
+    sa.Column("certainty", sa.String(16), nullable=False),
+    sa.Column("event_id", sa.String(64)),
+    sa.Column("json", sa.Text, nullable=False),
+)
+
+finding_claims_table = sa.Table(
+    "finding_claims",
+    metadata,
+    sa.Column("finding_id", sa.String(64), nullable=False, primary_key=True),
+    sa.Column("claim_id", sa.String(64), nullable=False, primary_key=True, index=True),
+)
+
+# Not foreign-keyed to findings on purpose: findings are replaced on every run, decisions
+# must outlive that and re-attach by the stable finding ID.
+reviews_table = sa.Table(
+    "reviews",
+    metadata,
+    sa.Column("finding_id", sa.String(64), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("by", sa.Text),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
+runs_table = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("started", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("counts", sa.Text, nullable=False),
+    sa.Column("timings", sa.Text, nullable=False),
+)
+
+rejected_table = sa.Table(
+    "rejected_inputs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("drop", sa.Text, nullable=False),
+    sa.Column("path", sa.Text, nullable=False),
+    sa.Column("reason", sa.String(32), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("drop", "path", "reason", name="uq_rejected_drop_path_reason"),
+)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything this store writes is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
+    """IDs in slices, to stay under the database's limit on bound parameters."""
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), size):
+        yield unique[start : start + size]
+
+
+def _url_for(target: str | Path) -> str:
+    text = str(target)
+    if "://" in text:
+        return text
+    if text == ":memory:":
+        return "sqlite://"
+    return f"sqlite:///{Path(text)}"
+
+
+def _severity_key(finding: Finding) -> tuple[int, int, str, str]:
+    return (
+        SEVERITY_RANK.get(finding.severity, 9),
+        CERTAINTY_RANK.get(finding.certainty, 9),
+        finding.code,
+        finding.id,
+    )
+
+
+class Store:
+    """All persistent state of claimcheck behind one interface.
+
+    ``target`` is a file path (SQLite) or an SQLAlchemy URL. Opening a database written by
+    a newer claimcheck raises :class:`SchemaVersionError` rather than misreading it.
+    """
+
+    def __init__(self, target: str | Path = DEFAULT_DB, *, echo: bool = False) -> None:
+        self.url = _url_for(target)
+        # For messages: a server URL may carry a password.
+        self.display_url = sa.engine.make_url(self.url).render_as_string(hide_password=True)
+        self.engine: Engine = self._make_engine(self.url, echo=echo)
+        self._check_schema()
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    @staticmethod
+    def _make_engine(url: str, *, echo: bool) -> Engine:
+        if not url.startswith("sqlite"):
+            return sa.create_engine(url, echo=echo)
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = sa.create_engine(
+            url,
+            echo=echo,
+            # One shared connection, or every connection would see its own empty database.
+            poolclass=StaticPool if in_memory else None,
+            connect_args={"timeout": 30, "check_same_thread": False},
+        )
+
+        @sa.event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy emit BEGIN itself (see the SQLAlchemy SQLite dialect docs):
+            # the sqlite3 module otherwise starts transactions lazily and lets DDL through.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            if not in_memory:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            # Writers take the write lock up front: a deferred transaction that later needs
+            # to write fails at once with "database is locked" instead of waiting.
+            if conn.get_execution_options().get("claimcheck_write"):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                conn.exec_driver_sql("BEGIN")
+
+        return engine
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction: everything inside commits together or not at all."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(claimcheck_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    def _check_schema(self) -> None:
+        inspector = sa.inspect(self.engine)
+        if inspector.has_table("meta"):
+            with self._read() as conn:
+                stored = conn.execute(
+                    sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+                ).scalar_one_or_none()
+            if stored is not None:
+                version = int(stored)
+                if version > SCHEMA_VERSION:
+                    raise SchemaVersionError(
+                        f"database {self.display_url} has schema version {version}, newer "
+                        f"than this claimcheck understands ({SCHEMA_VERSION}); upgrade "
+                        "claimcheck or use another --db"
+                    )
+                if version < SCHEMA_VERSION:
+                    raise SchemaVersionError(
+                        f"database {self.display_url} has schema version {version}, older "
+                        f"than this claimcheck ({SCHEMA_VERSION}) and there is no migration yet; "
+                        "re-run into a new --db"
+                    )
+        with self._write() as conn:
+            metadata.create_all(conn)
+            exists = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+            ).scalar_one_or_none()
+            if exists is None:
+                conn.execute(
+                    meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
+                )
+
+    def schema_version(self) -> int:
+        with self._read() as conn:
+            value = conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+            ).scalar_one()
+        return int(value)
+
+    # -- articles --------------------------------------------------------------------
+
+    @staticmethod
+    def _article_row(article: Article) -> dict[str, Any]:
+        return {
+            "id": article.id,
+            "name": article.name,
+            "title": article.title,
+            "outlet": article.outlet,
+            "url": article.url,
+            "published": article.published,
+            "language": article.language,
+            "text": article.text,
+            "source_path": article.source_path,
+            "ingested_at": _now(),
+        }
+
+    @staticmethod
+    def _article_from_row(row: sa.Row[Any]) -> Article:
+        return Article(
+            id=row.id,
+            name=row.name,
+            title=row.title or "",
+            outlet=row.outlet,
+            url=row.url,
+            published=row.published,
+            language=row.language,
+            text=row.text,
+            source_path=row.source_path,
+        )
+
+    def add_article(self, article: Article, *, drop: str = "") -> AddStatus:
+        """Store an article once per content.
+
+        Returns ``"added"`` for new content, ``"known"`` when the same content is already
+        stored under the same name, ``"updated"`` when it is stored under the same name
+        with different metadata (the metadata is replaced and the article is marked for
+        re-extraction, because a publication date anchors relative dates), and
+        ``"duplicate"`` when the content is stored under another name: the first is kept
+        and this one is recorded as a rejected input naming the first.
+        """
+        with self._write() as conn:
+            return self._add_article(conn, article, drop=drop)
+
+    def _add_article(self, conn: Connection, article: Article, *, drop: str) -> AddStatus:
+        row = conn.execute(
+            sa.select(articles_table).where(articles_table.c.id == article.id)
+        ).one_or_none()
+        if row is None:
+            conn.execute(articles_table.insert().values(**self._article_row(article)))
+            return "added"
+        if row.name != article.name:
+            self._add_rejected(conn, duplicate_of(article.name, row.name, drop))
+            return "duplicate"
+        stored = self._article_from_row(row)
+        if stored.model_dump(exclude={"source_path"}) == article.model_dump(
+            exclude={"source_path"}
+        ):
+            return "known"
+        values = self._article_row(article)
+        del values["ingested_at"], values["id"]
+        conn.execute(
+            articles_table.update().where(articles_table.c.id == article.id).values(**values)
+        )
+        conn.execute(
+            extractions_table.delete().where(extractions_table.c.article_id == article.id)
+        )
+        return "updated"
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(articles_table).where(articles_table.c.id == article_id)
+            ).one_or_none()
+        return None if row is None else self._article_from_row(row)
+
+    def article_by_name(self, name: str) -> Article | None:
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(articles_table).where(articles_table.c.name == name)
+            ).first()
+        return None if row is None else self._article_from_row(row)
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        """All stored articles (or those with the given IDs), ordered by name."""
+        query = sa.select(articles_table).order_by(articles_table.c.name, articles_table.c.id)
+        with self._read() as conn:
+            if ids is None:
+                return [self._article_from_row(row) for row in conn.execute(query)]
+            found = [
+                self._article_from_row(row)
+                for chunk in _chunks(ids)
+                for row in conn.execute(query.where(articles_table.c.id.in_(chunk)))
+            ]
+        return sorted(found, key=lambda a: (a.name, a.id))
+
+    def article_ids(self) -> set[str]:
+        with self._read() as conn:
+            return set(conn.execute(sa.select(articles_table.c.id)).scalars())
+
+    def article_infos(self) -> list[ArticleInfo]:
+        """Articles without their text, with extraction state and claim counts."""
+        counts = (
+            sa.select(claims_table.c.article_id, sa.func.count().label("n"))
+            .group_by(claims_table.c.article_id)
+            .subquery()
+        )
+        query = (
+            sa.select(
+                articles_table.c.id,
+                articles_table.c.name,
+                articles_table.c.title,
+                articles_table.c.outlet,
+                articles_table.c.url,
+                articles_table.c.published,
+                articles_table.c.language,
+                articles_table.c.source_path,
+                articles_table.c.ingested_at,
+                extractions_table.c.article_id.label("extracted_id"),
+                sa.func.coalesce(counts.c.n, 0).label("claim_count"),
+            )
+            .select_from(
+                articles_table.outerjoin(
+                    extractions_table, extractions_table.c.article_id == articles_table.c.id
+                ).outerjoin(counts, counts.c.article_id == articles_table.c.id)
+            )
+            .order_by(articles_table.c.name, articles_table.c.id)
+        )
+        with self._read() as conn:
+            return [
+                ArticleInfo(
+                    id=row.id,
+                    name=row.name,
+                    title=row.title or "",
+                    outlet=row.outlet,
+                    url=row.url,
+                    published=row.published,
+                    language=row.language,
+                    source_path=row.source_path,
+                    ingested_at=_utc(row.ingested_at),
+                    extracted=row.extracted_id is not None,
+                    claim_count=row.claim_count,
+                )
+                for row in conn.execute(query)
+            ]
+
+    # -- claims ----------------------------------------------------------------------
+
+    @staticmethod
+    def _claim_row(claim: Claim) -> dict[str, Any]:
+        return {
+            "id": claim.id,
+            "article_id": claim.article_id,
+            "event": claim.event,
+            "location_key": claim.location.key if claim.location else None,
+            "evidence_start": claim.evidence.start,
+            "json": claim.model_dump_json(),
+        }
+
+    def save_article_with_claims(
+        self, article: Article, claims: Sequence[Claim], *, extractor: str = ""
+    ) -> int:
+        """Store an article and all its claims in one transaction; returns claims stored.
+
+        Claims previously stored for the article are replaced (a re-extraction). Either
+        the article, its claims and its extraction mark are all stored, or none of it.
+        Claims with the same ID (the same evidence and slots) are stored once.
+        """
+        foreign = [c.id for c in claims if c.article_id != article.id]
+        if foreign:
+            raise ValueError(
+                f"claims {foreign[:3]} do not belong to article {article.id} ({article.name})"
+            )
+        seen: set[str] = set()
+        unique: list[Claim] = []
+        for claim in claims:
+            if claim.id not in seen:
+                seen.add(claim.id)
+                unique.append(claim)
+        with self._write() as conn:
+            exists = conn.execute(
+                sa.select(articles_table.c.id).where(articles_table.c.id == article.id)
+            ).first()
+            if exists is None:
+                conn.execute(articles_table.insert().values(**self._article_row(article)))
+            conn.execute(claims_table.delete().where(claims_table.c.article_id == article.id))
+            rows = [self._claim_row(claim) for claim in unique]
+            if rows:
+                conn.execute(claims_table.insert(), rows)
+            conn.execute(
+                extractions_table.delete().where(extractions_table.c.article_id == article.id)
+            )
+            conn.execute(
+                extractions_table.insert().values(
+                    article_id=article.id,
+                    extractor=extractor,
+                    extracted_at=_now(),
+                    claim_count=len(unique),
+                )
+            )
+        return len(unique)
+
+    def has_claims(self, article_id: str) -> bool:
+        """True when at least one claim of the article is stored."""
+        with self._read() as conn:
+            return (
+                conn.execute(
+                    sa.select(claims_table.c.id).where(claims_table.c.article_id == article_id)
+                ).first()
+                is not None
+            )
+
+    def extracted_article_ids(self, extractor: str | None = None) -> set[str]:
+        """Articles whose extraction finished (with or without claims); with ``extractor``,
+        only those extracted by that extractor version."""
+        query = sa.select(extractions_table.c.article_id)
+        if extractor is not None:
+            query = query.where(extractions_table.c.extractor == extractor)
+        with self._read() as conn:
+            return set(conn.execute(query).scalars())
+
+    def get_claim(self, claim_id: str) -> Claim | None:
+        with self._read() as conn:
+            data = conn.execute(
+                sa.select(claims_table.c.json).where(claims_table.c.id == claim_id)
+            ).scalar_one_or_none()
+        return None if data is None else Claim.model_validate_json(data)
+
+    def claims(
+        self, *, article_id: str | None = None, ids: Sequence[str] | None = None
+    ) -> list[Claim]:
+        """Stored claims, all or filtered, ordered by article name and position."""
+        query = (
+            sa.select(claims_table.c.json)
+            .select_from(
+                claims_table.join(articles_table, articles_table.c.id == claims_table.c.article_id)
+            )
+            .order_by(articles_table.c.name, claims_table.c.evidence_start, claims_table.c.id)
+        )
+        if article_id is not None:
+            query = query.where(claims_table.c.article_id == article_id)
+        with self._read() as conn:
+            if ids is None:
+                return [Claim.model_validate_json(data) for data in conn.execute(query).scalars()]
+            query = query.add_columns(
+                articles_table.c.name.label("article_name"),
+                claims_table.c.evidence_start,
+                claims_table.c.id,
+            )
+            rows = [
+                row
+                for chunk in _chunks(ids)
+                for row in conn.execute(query.where(claims_table.c.id.in_(chunk)))
+            ]
+        rows.sort(key=lambda row: (row.article_name, row.evidence_start, row.id))
+        return [Claim.model_validate_json(row.json) for row in rows]
+
+    # -- events and findings ---------------------------------------------------------
+
+    def replace_events_and_findings(
+        self, events: Sequence[EventCluster], findings: Sequence[Finding]
+    ) -> None:
+        """Replace the linker's events and the rules' findings with a new run's, in one
+        transaction. Review decisions are kept: they re-attach by finding ID."""
+        with self._write() as conn:
+            for table in (event_claims_table, events_table, finding_claims_table, findings_table):
+                conn.execute(table.delete())
+            event_rows: dict[str, dict[str, Any]] = {}
+            event_claim_rows: dict[tuple[str, str], dict[str, str]] = {}
+            for event in events:
+                if event.id in event_rows:
+                    continue
+                event_rows[event.id] = {
+                    "id": event.id,
+                    "label": event.label,
+                    "event": event.event,
+                    "location_key": event.location_key,
+                    "json": event.model_dump_json(),
+                }
+                for claim_id in event.claim_ids:
+                    event_claim_rows[(event.id, claim_id)] = {
+                        "event_id": event.id, "claim_id": claim_id
+                    }
+            finding_rows: dict[str, dict[str, Any]] = {}
+            finding_claim_rows: dict[tuple[str, str], dict[str, str]] = {}
+            for finding in findings:
+                if finding.id in finding_rows:
+                    continue
+                # The review belongs to the reviews table; the stored finding is the rule's.
+                clean = finding.model_copy(
+                    update={
+                        "review_status": "open",
+                        "review_note": None,
+                        "reviewed_by": None,
+                        "reviewed_at": None,
+                    }
+                )
+                finding_rows[finding.id] = {
+                    "id": finding.id,
+                    "rule": finding.rule,
+                    "code": finding.code,
+                    "kind": finding.kind,
+                    "severity": finding.severity,
+                    "certainty": finding.certainty,
+                    "event_id": finding.event_id,
+                    "json": clean.model_dump_json(),
+                }
+                for claim_id in finding.claim_ids:
+                    finding_claim_rows[(finding.id, claim_id)] = {
+                        "finding_id": finding.id, "claim_id": claim_id
+                    }
+            for table, rows in (
+                (events_table, list(event_rows.values())),
+                (event_claims_table, list(event_claim_rows.values())),
+                (findings_table, list(finding_rows.values())),
+                (finding_claims_table, list(finding_claim_rows.values())),
+            ):
+                if rows:
+                    conn.execute(table.insert(), rows)
+
+    def events(self) -> list[EventCluster]:
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(events_table.c.json).order_by(events_table.c.label, events_table.c.id)
+            ).scalars()
+            return [EventCluster.model_validate_json(data) for data in rows]
+
+    def event_of_claim(self, claim_id: str) -> EventCluster | None:
+        query = (
+            sa.select(events_table.c.json)
+            .select_from(
+                events_table.join(
+                    event_claims_table, event_claims_table.c.event_id == events_table.c.id
+                )
+            )
+            .where(event_claims_table.c.claim_id == claim_id)
+        )
+        with self._read() as conn:
+            data = conn.execute(query).scalars().first()
+        return None if data is None else EventCluster.model_validate_json(data)
+
+    def _findings_query(self) -> sa.Select[Any]:
+        status = sa.func.coalesce(reviews_table.c.status, "open").label("status")
+        return sa.select(
+            findings_table.c.json,
+            status,
+            reviews_table.c.note,
+            reviews_table.c.by,
+            reviews_table.c.at,
+        ).select_from(
+            findings_table.outerjoin(
+                reviews_table, reviews_table.c.finding_id == findings_table.c.id
+            )
+        )
+
+    @staticmethod
+    def _finding_from_row(row: sa.Row[Any]) -> Finding:
+        finding = Finding.model_validate_json(row.json)
+        return finding.model_copy(
+            update={
+                "review_status": row.status,
+                "review_note": row.note,
+                "reviewed_by": row.by,
+                "reviewed_at": _utc(row.at),
+            }
+        )
+
+    def findings(
+        self,
+        *,
+        status: ReviewStatus | None = None,
+        kind: FindingKind | None = None,
+        claim_id: str | None = None,
+    ) -> list[Finding]:
+        """Findings with their review decision, most severe first."""
+        query = self._findings_query()
+        if status is not None:
+            query = query.where(sa.func.coalesce(reviews_table.c.status, "open") == status)
+        if kind is not None:
+            query = query.where(findings_table.c.kind == kind)
+        if claim_id is not None:
+            query = query.where(
+                findings_table.c.id.in_(
+                    sa.select(finding_claims_table.c.finding_id).where(
+                        finding_claims_table.c.claim_id == claim_id
+                    )
+                )
+            )
+        with self._read() as conn:
+            found = [self._finding_from_row(row) for row in conn.execute(query)]
+        return sorted(found, key=_severity_key)
+
+    def get_finding(self, finding_id: str) -> Finding | None:
+        query = self._findings_query().where(findings_table.c.id == finding_id)
+        with self._read() as conn:
+            row = conn.execute(query).one_or_none()
+        return None if row is None else self._finding_from_row(row)
+
+    def set_review(
+        self,
+        finding_id: str,
+        status: ReviewStatus,
+        note: str | None = None,
+        by: str | None = None,
+    ) -> Finding:
+        """Record an editor's decision on a finding (timestamped now, UTC)."""
+        if status not in REVIEW_STATUSES:
+            raise ValueError(f"review status must be one of {', '.join(REVIEW_STATUSES)}")
+        with self._write() as conn:
+            known = conn.execute(
+                sa.select(findings_table.c.id).where(findings_table.c.id == finding_id)
+            ).first()
+            if known is None:
+                raise StoreError(f"no finding with ID {finding_id!r}")
+            values = {"status": status, "note": note, "by": by, "at": _now()}
+            updated = conn.execute(
+                reviews_table.update()
+                .where(reviews_table.c.finding_id == finding_id)
+                .values(**values)
+            )
+            if updated.rowcount == 0:
+                conn.execute(reviews_table.insert().values(finding_id=finding_id, **values))
+        finding = self.get_finding(finding_id)
+        assert finding is not None
+        return finding
+
+    # -- runs and rejected inputs ----------------------------------------------------
+
+    def record_run(self, record: RunRecord) -> None:
+        with self._write() as conn:
+            conn.execute(
+                runs_table.insert().values(
+                    id=record.id,
+                    started=record.started,
+                    finished=record.finished,
+                    counts=json.dumps(record.counts, sort_keys=True),
+                    timings=json.dumps(record.timings, sort_keys=True),
+                )
+            )
+
+    def runs(self) -> list[RunRecord]:
+        """Recorded runs, most recent first."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(runs_table).order_by(runs_table.c.started.desc()))
+            return [
+                RunRecord(
+                    id=row.id,
+                    started=_utc(row.started),
+                    finished=_utc(row.finished),
+                    counts=json.loads(row.counts),
+                    timings=json.loads(row.timings),
+                )
+                for row in rows
+            ]
+
+    def add_rejected(self, rejected: RejectedInput) -> None:
+        """Record a rejected input; the same drop, path and reason is kept once (its
+        detail and time are refreshed), so re-running a drop does not pile up rows."""
+        with self._write() as conn:
+            self._add_rejected(conn, rejected)
+
+    @staticmethod
+    def _add_rejected(conn: Connection, rejected: RejectedInput) -> None:
+        seen_at = rejected.seen_at or _now()
+        key = (
+            (rejected_table.c.drop == rejected.drop)
+            & (rejected_table.c.path == rejected.path)
+            & (rejected_table.c.reason == rejected.reason)
+        )
+        updated = conn.execute(
+            rejected_table.update().where(key).values(detail=rejected.detail, seen_at=seen_at)
+        )
+        if updated.rowcount == 0:
+            conn.execute(
+                rejected_table.insert().values(
+                    drop=rejected.drop,
+                    path=rejected.path,
+                    reason=rejected.reason,
+                    detail=rejected.detail,
+                    seen_at=seen_at,
+                )
+            )
+
+    def replace_rejected(self, drop: str, rejected: Sequence[RejectedInput]) -> None:
+        """Make ``rejected`` the rejected inputs of ``drop``: a file fixed since the last
+        reading of the drop no longer shows up as rejected."""
+        with self._write() as conn:
+            conn.execute(rejected_table.delete().where(rejected_table.c.drop == drop))
+            for item in rejected:
+                self._add_rejected(conn, item.model_copy(update={"drop": drop}))
+
+    def remove_rejected(self, path: str, reason: RejectReason) -> int:
+        """Forget rejections of ``path`` for ``reason`` (e.g. an extraction that now works)."""
+        with self._write() as conn:
+            result = conn.execute(
+                rejected_table.delete().where(
+                    (rejected_table.c.path == path) & (rejected_table.c.reason == reason)
+                )
+            )
+            return int(result.rowcount)
+
+    def rejected(self) -> list[RejectedInput]:
+        with self._read() as conn:
+            rows = conn.execute(
+                sa.select(rejected_table).order_by(
+                    rejected_table.c.drop, rejected_table.c.path, rejected_table.c.reason
+                )
+            )
+            return [
+                RejectedInput(
+                    path=row.path,
+                    reason=row.reason,
+                    detail=row.detail,
+                    drop=row.drop,
+                    seen_at=_utc(row.seen_at),
+                )
+                for row in rows
+            ]
+
+    def counts(self) -> dict[str, int]:
+        """How many rows of each kind the store holds."""
+        tables = {
+            "articles": articles_table,
+            "claims": claims_table,
+            "events": events_table,
+            "findings": findings_table,
+            "reviews": reviews_table,
+            "rejected": rejected_table,
+            "runs": runs_table,
+        }
+        with self._read() as conn:
+            return {
+                name: int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+                for name, table in tables.items()
+            }

@@ -1,0 +1,126 @@
+"""The rule scenarios as real Arabic drops: extraction, linking and rules end to end.
+
+``tests/data/rule_drops`` holds short articles written for these tests (other stories
+than the seeds: a base closure in Chad, a convoy at a border crossing, an earthquake
+toll, an attack on a checkpoint, a withdrawal from Niger, a denial in Erbil, a plan at
+Rafah, an evacuation of al-Tanf, a withdrawal from Qamishli) and ``gold.json`` in the
+project's gold format, with two extra fields: ``published`` (publication dates, which
+anchor weekdays) and ``plan_changes`` (pairs expected as plan-change findings).
+
+Each story must give exactly its expected findings: every contradiction found with its
+kind and certainty, every plan change found, and nothing else (no finding on a
+non-contradiction pair, no unexpected finding). These tests depend on extraction; they
+fail, rather than skip, while extraction does not produce the claims.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from checker.analysis import Analysis, analyse
+from claims.model import Article, Claim, Finding
+
+DROPS = Path(__file__).resolve().parent / "data" / "rule_drops"
+GOLD: dict[str, Any] = json.loads((DROPS / "gold.json").read_text(encoding="utf-8"))
+STORIES: list[dict[str, Any]] = GOLD["stories"]
+
+# gold contradiction kind -> finding kind
+KINDS = {
+    "date": "date",
+    "weekday": "weekday",
+    "count": "count",
+    "status": "timeline",
+    "presence": "presence",
+    "location": "location",
+    "other": "other",
+}
+
+
+def _articles(story: dict[str, Any]) -> dict[str, Article]:
+    out = {}
+    for name in story["articles"]:
+        text = (DROPS / name).read_text(encoding="utf-8")
+        published = story.get("published", {}).get(name)
+        out[name] = Article.from_text(
+            name, text, published=date.fromisoformat(published) if published else None
+        )
+    return out
+
+
+def _overlaps(claim: Claim, side: dict[str, str], articles: dict[str, Article]) -> bool:
+    article = articles[side["article"]]
+    start = article.text.index(side["quote"])
+    end = start + len(side["quote"])
+    return (
+        claim.article_id == article.id and claim.evidence.start < end and start < claim.evidence.end
+    )
+
+
+def _matches(
+    finding: Finding, pair: dict[str, Any], analysis: Analysis, articles: dict[str, Article]
+) -> bool:
+    claims = {c.id: c for c in analysis.claims}
+    found = [claims[i] for i in finding.claim_ids]
+    single = pair["a"] == pair["b"]
+    if single != (len(found) == 1):
+        return False
+    if single:
+        return _overlaps(found[0], pair["a"], articles)
+    first, second = found
+    return (_overlaps(first, pair["a"], articles) and _overlaps(second, pair["b"], articles)) or (
+        _overlaps(first, pair["b"], articles) and _overlaps(second, pair["a"], articles)
+    )
+
+
+@pytest.mark.parametrize("story", STORIES, ids=[s["story"] for s in STORIES])
+def test_story_gives_exactly_its_expected_findings(story: dict[str, Any]) -> None:
+    articles = _articles(story)
+    analysis = analyse(list(articles.values()))
+    findings = analysis.findings
+    problems: list[str] = []
+
+    for pair in story["contradictions"]:
+        hits = [
+            f for f in findings if f.kind != "plan_change" and _matches(f, pair, analysis, articles)
+        ]
+        if not hits:
+            problems.append(f"missed {pair['kind']}: {pair['why']}")
+            continue
+        if not any(
+            f.kind == KINDS[pair["kind"]] and f.certainty == pair["certainty"] for f in hits
+        ):
+            got = [(f.kind, f.certainty) for f in hits]
+            problems.append(f"wrong kind/certainty {got} for {pair['kind']}/{pair['certainty']}")
+    for pair in story.get("plan_changes", []):
+        if not any(
+            f.kind == "plan_change" and _matches(f, pair, analysis, articles) for f in findings
+        ):
+            problems.append(f"missed plan change: {pair['why']}")
+    for pair in story["non_contradictions"]:
+        for f in findings:
+            if f.kind != "plan_change" and _matches(f, pair, analysis, articles):
+                problems.append(f"false alarm {f.code} on: {pair['why']}")
+    expected = story["contradictions"] + story.get("plan_changes", [])
+    for f in findings:
+        if not any(_matches(f, pair, analysis, articles) for pair in expected):
+            problems.append(f"unexpected {f.code}: {f.explanation_en}")
+
+    assert not problems, f"{len(analysis.claims)} claims extracted; " + " | ".join(problems)
+
+
+def test_gold_quotes_are_in_the_articles() -> None:
+    """The drop data itself is well-formed (this one does not depend on extraction)."""
+    for story in STORIES:
+        articles = _articles(story)
+        pairs = (
+            story["contradictions"] + story["non_contradictions"] + story.get("plan_changes", [])
+        )
+        assert pairs, story["story"]
+        for pair in pairs:
+            for side in (pair["a"], pair["b"]):
+                assert side["quote"] in articles[side["article"]].text, side

@@ -1,0 +1,919 @@
+"""Rule engine on hand-built claims from stories other than the seeds.
+
+Each scenario says what must fire and, as importantly, what must not: false alarms in
+front of an editor cost more than misses.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from checker.linking import link
+from checker.rules import check
+from checker.rules.base import BaseRule, Hit, MessageTemplates, RuleContext, RuleSpec
+from checker.rules.registry import (
+    RegistryError,
+    RuleRegistry,
+    default_registry,
+    field_path_exists,
+    register_builtin_rules,
+)
+from checker.settings import CheckerSettings, load_labels
+from claims.model import Claim, Finding, Span, TimeValue
+from tests.claim_builders import actor, claim, day, place, qty, weekday_only
+
+# --- a small gazetteer -------------------------------------------------------------------
+
+CHAD = place("chad", label="Chad", surface="تشاد")
+NDJAMENA_BASE = place(
+    "ndjamena_base", "ndjamena", "chad", label="N'Djamena base", surface="قاعدة نجامينا"
+)
+KIRKUK_CHECKPOINT = place(
+    "kirkuk_checkpoint", "kirkuk", "iraq", label="Kirkuk checkpoint", surface="حاجز كركوك"
+)
+QAIM_CROSSING = place(
+    "qaim_crossing", "anbar", "iraq", label="al-Qaim crossing", surface="معبر القائم"
+)
+KAHRAMANMARAS = place("kahramanmaras", "turkey", label="Kahramanmaraş", surface="كهرمان مرعش")
+DERNA = place("derna", "libya", label="Derna", surface="درنة")
+HMEIMIM = place("hmeimim", "latakia", "syria", label="Hmeimim", surface="قاعدة حميميم")
+TARTUS = place("tartus_port", "tartus", "syria", label="Tartus port", surface="ميناء طرطوس")
+TANF = place("tanf", "homs", "syria", label="al-Tanf", surface="قاعدة التنف")
+OUTSIDE_SYRIA = place("syria", label="Syria", surface="خارج سوريا", complement=True)
+DEIR_EZZOR = place("deir_ezzor", "syria", label="Deir ez-Zor", surface="دير الزور")
+JORDAN = place("jordan", label="Jordan", surface="الأردن")
+IRAQ = place("iraq", label="Iraq", surface="العراق")
+ERBIL_AIRPORT = place(
+    "erbil_airport",
+    "erbil",
+    "kurdistan_region",
+    "iraq",
+    label="Erbil airport",
+    surface="مطار أربيل",
+)
+RAFAH = place("rafah_crossing", "north_sinai", "egypt", label="Rafah crossing", surface="معبر رفح")
+
+FRENCH = actor("french_forces", "French forces", "القوات الفرنسية")
+RUSSIAN = actor("russian_forces", "Russian forces", "القوات الروسية")
+US = actor("us_forces", "US forces", "القوات الأمريكية")
+IRAQI_ARMY = actor("iraqi_army", "Iraqi army", "الجيش العراقي")
+
+
+def run(*claims: Claim, settings: CheckerSettings | None = None) -> list[Finding]:
+    graph = link(claims, settings=settings)
+    return check(graph, claims, settings=settings)
+
+
+def codes(findings: Sequence[Finding]) -> list[str]:
+    return sorted(f.code for f in findings)
+
+
+# --- C001 date conflict --------------------------------------------------------------------
+
+
+def closure(article: str, time: TimeValue, **kw: Any) -> Claim:
+    kw.setdefault("phase", "completed")
+    return claim(
+        article,
+        f"إغلاق قاعدة نجامينا {article}",
+        "base_closure",
+        location=NDJAMENA_BASE,
+        actors=[FRENCH],
+        time=time,
+        **kw,
+    )
+
+
+def test_conflicting_closure_dates_fire_hard() -> None:
+    a = closure("A", day("2025-01-30", text="يوم 30 يناير 2025"))
+    b = closure("B", day("2025-02-12", text="في 12 فبراير 2025"))
+    findings = run(a, b)
+    assert codes(findings) == ["C001"]
+    finding = findings[0]
+    assert finding.kind == "date" and finding.certainty == "hard"
+    assert sorted(finding.claim_ids) == sorted([a.id, b.id])
+    quotes = {v.quote for v in finding.values}
+    assert quotes == {"يوم 30 يناير 2025", "في 12 فبراير 2025"}
+    assert all(v.span is not None and v.span.text == v.quote for v in finding.values)
+    assert "2025-01-30" in finding.explanation_en and "2025-02-12" in finding.explanation_en
+    assert "قاعدة نجامينا" in finding.explanation_ar
+    assert finding.event_id is not None
+
+
+def test_on_a_day_against_by_a_later_deadline_does_not_fire() -> None:
+    """'On 15 Sep 2025' and 'by end of 2026' at the same base: compared, and compatible."""
+    a = closure("A", day("2025-09-15"), phase="planned", modality="planned")
+    b = closure(
+        "B", day("2026", relation="by", modifier="end"), phase="planned", modality="planned"
+    )
+    assert run(a, b) == []
+
+
+def test_on_a_day_after_a_by_deadline_fires_soft_for_plans() -> None:
+    a = closure("A", day("2027-01-10"), phase="planned", modality="planned")
+    b = closure("B", day("2026-12", relation="by"), phase="planned", modality="planned")
+    findings = run(a, b)
+    assert codes(findings) == ["C001"]
+    assert findings[0].certainty == "soft"
+
+
+def test_different_precision_is_soft() -> None:
+    a = closure("A", day("2025-01-30"))
+    b = closure("B", day("2025-03"))
+    findings = run(a, b)
+    assert codes(findings) == ["C001"] and findings[0].certainty == "soft"
+
+
+def test_month_modifier_is_honoured_when_only_the_value_is_given() -> None:
+    """'Early March' (value 2025-03, modifier start, no bounds) allows 1-10 March only."""
+    early = TimeValue(
+        value="2025-03", granularity="month", modifier="start", relation="on", resolved=True
+    )
+    a = closure("A", early)
+    b = closure("B", day("2025-03-25"))
+    c = closure("C", day("2025-03-05"))
+    assert codes(run(a, b)) == ["C001"]
+    assert run(a, c) == []
+
+
+def test_base_and_country_scope_are_not_compared() -> None:
+    """Disjoint days, but one deadline is for a base and the other for the whole country."""
+    base = claim(
+        "A",
+        "مغادرة قاعدة نجامينا في 1 مايو 2027",
+        "withdrawal",
+        phase="planned",
+        modality="planned",
+        location=NDJAMENA_BASE,
+        actors=[FRENCH],
+        time=day("2027-05-01"),
+    )
+    country = claim(
+        "B",
+        "الانسحاب من تشاد بحلول نهاية 2026",
+        "withdrawal",
+        phase="planned",
+        modality="planned",
+        location=CHAD,
+        actors=[FRENCH],
+        time=day("2026", relation="by", modifier="end"),
+    )
+    assert run(base, country) == []
+
+
+def test_unresolved_times_never_fire() -> None:
+    unresolved = TimeValue(
+        value="2025-02-12",
+        granularity="day",
+        earliest=date(2025, 2, 12),
+        latest=date(2025, 2, 12),
+        relation="on",
+        resolved=False,
+        reason="ambiguous calendar",
+    )
+    a = closure("A", day("2025-01-30"))
+    b = closure("B", unresolved)
+    assert run(a, b) == []
+
+
+def test_two_reports_of_one_article_are_not_compared() -> None:
+    a = closure("A", day("2025-01-30"))
+    b = claim(
+        "A",
+        "إغلاق قاعدة نجامينا في 12 فبراير",
+        "base_closure",
+        phase="completed",
+        location=NDJAMENA_BASE,
+        actors=[FRENCH],
+        time=day("2025-02-12"),
+        start=500,
+    )
+    assert run(a, b) == []
+
+
+def test_hypothetical_claims_are_never_compared() -> None:
+    a = closure("A", day("2025-01-30"))
+    b = closure("B", day("2025-02-12"), modality="hypothetical")
+    assert run(a, b) == []
+
+
+def test_known_different_actors_are_not_one_event() -> None:
+    a = closure("A", day("2025-01-30"))
+    b = claim(
+        "B",
+        "إغلاق قاعدة نجامينا",
+        "base_closure",
+        phase="completed",
+        location=NDJAMENA_BASE,
+        actors=[actor("chad_army", "Chadian army")],
+        time=day("2025-02-12"),
+    )
+    assert run(a, b) == []
+
+
+# --- C002 weekday conflict -----------------------------------------------------------------
+
+
+def attack(article: str, time: TimeValue, **kw: Any) -> Claim:
+    kw.setdefault("phase", "began")
+    return claim(
+        article,
+        f"الهجوم على حاجز كركوك {article}",
+        "attack",
+        location=KIRKUK_CHECKPOINT,
+        time=time,
+        **kw,
+    )
+
+
+def test_weekday_conflict_between_reports() -> None:
+    a = attack("A", weekday_only(6, text="فجر يوم الأحد"))
+    b = attack("B", day("2024-11-14", weekday=3, text="صباح الخميس 14 نوفمبر 2024"))
+    findings = run(a, b)
+    assert codes(findings) == ["C002"]
+    finding = findings[0]
+    assert finding.certainty == "hard" and len(finding.claim_ids) == 2
+    assert {v.value for v in finding.values} == {"Sunday", "Thursday (2024-11-14)"}
+    assert "الأحد" in finding.explanation_ar and "الخميس" in finding.explanation_ar
+
+
+def test_weekday_conflict_replaces_the_date_conflict_it_implies() -> None:
+    a = closure("A", day("2025-02-02", weekday=6))
+    b = closure("B", day("2025-01-30", weekday=3))
+    findings = run(a, b)
+    assert codes(findings) == ["C002"]
+
+
+def test_weekday_that_misses_its_date_is_a_one_claim_finding() -> None:
+    quake = claim(
+        "A",
+        "وقع الزلزال يوم الأحد 6 فبراير 2023",
+        "other",
+        event_word="زلزال",
+        phase="completed",
+        location=KAHRAMANMARAS,
+        time=day("2023-02-06", weekday=6, text="يوم الأحد 6 فبراير 2023"),
+    )
+    findings = run(quake)
+    assert codes(findings) == ["C002"]
+    finding = findings[0]
+    assert finding.claim_ids == [quake.id]
+    assert finding.certainty == "hard"
+    assert [v.value for v in finding.values] == ["Sunday", "2023-02-06 (Monday)"]
+    assert "Monday" in finding.explanation_en and "الاثنين" in finding.explanation_ar
+
+
+def test_weekday_matching_its_date_or_night_before_does_not_fire() -> None:
+    right = attack("A", day("2024-11-14", weekday=3))
+    # "ليلة الخميس" said of Wednesday evening 13 November
+    night = attack("B", day("2024-11-13", weekday=3, time_of_day="night"))
+    assert run(right) == []
+    assert run(night) == []
+
+
+def test_two_phases_of_one_timeline_never_fire() -> None:
+    """Began on Thursday; completion announced on Saturday: a timeline, not a conflict."""
+    began = claim(
+        "A",
+        "بدأ الانسحاب من قاعدة نجامينا مساء الخميس",
+        "withdrawal",
+        phase="began",
+        location=NDJAMENA_BASE,
+        actors=[FRENCH],
+        time=day("2025-01-16", weekday=3),
+    )
+    done = claim(
+        "B",
+        "أعلنت الوزارة يوم السبت اكتمال الانسحاب",
+        "withdrawal",
+        phase="completed",
+        location=NDJAMENA_BASE,
+        actors=[FRENCH],
+        time=weekday_only(5),
+    )
+    done_dated = claim(
+        "C",
+        "اكتمل الانسحاب يوم السبت 18 يناير",
+        "withdrawal",
+        phase="completed",
+        location=NDJAMENA_BASE,
+        actors=[FRENCH],
+        time=day("2025-01-18", weekday=5),
+    )
+    assert run(began, done, done_dated) == []
+
+
+# --- C003 count conflict -------------------------------------------------------------------
+
+
+def convoy(article: str, quantity: Any, **kw: Any) -> Claim:
+    return claim(
+        article,
+        f"قافلة عبر معبر القائم {article}",
+        "convoy_departure",
+        phase="completed",
+        location=QAIM_CROSSING,
+        actors=[US],
+        quantity=quantity,
+        **kw,
+    )
+
+
+def test_conflicting_vehicle_counts_fire() -> None:
+    a = convoy("A", qty(50, low=50, low_inclusive=False, unit="vehicles", text="أكثر من 50 آلية"))
+    b = convoy("B", qty(30, unit="vehicles", text="30 آلية"))
+    findings = run(a, b)
+    assert codes(findings) == ["C003"]
+    assert findings[0].certainty == "hard"
+    assert {v.value for v in findings[0].values} == {"(50, ∞) vehicles", "30 vehicles"}
+    assert {v.quote for v in findings[0].values} == {"أكثر من 50 آلية", "30 آلية"}
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        qty(60, approximate=True, unit="vehicles"),  # "about 60"
+        qty(51, unit="vehicles"),
+        qty(None, high=80, high_inclusive=False, unit="vehicles"),  # "fewer than 80"
+    ],
+)
+def test_compatible_bounds_do_not_fire(other: Any) -> None:
+    a = convoy("A", qty(50, low=50, low_inclusive=False, unit="vehicles"))
+    assert run(a, convoy("B", other)) == []
+
+
+def test_exactly_the_excluded_bound_fires() -> None:
+    a = convoy("A", qty(50, low=50, low_inclusive=False, unit="vehicles"))
+    assert codes(run(a, convoy("B", qty(50, unit="vehicles")))) == ["C003"]
+
+
+@pytest.mark.parametrize(
+    "hundreds",
+    [
+        qty(100, vague=True, approximate=True, unit="soldiers"),  # order of magnitude only
+        qty(None, low=200, high=999, vague=True, approximate=True, unit="soldiers"),
+    ],
+)
+def test_hundreds_and_about_300_do_not_fire(hundreds: Any) -> None:
+    a = claim(
+        "A",
+        "انسحاب مئات الجنود من قاعدة التنف",
+        "withdrawal",
+        phase="completed",
+        location=TANF,
+        actors=[US],
+        quantity=hundreds,
+    )
+    b = claim(
+        "B",
+        "انسحاب نحو 300 جندي من قاعدة التنف",
+        "withdrawal",
+        phase="completed",
+        location=TANF,
+        actors=[US],
+        quantity=qty(300, approximate=True, unit="soldiers"),
+    )
+    assert run(a, b) == []
+
+
+def test_different_units_unknown_units_and_unresolved_amounts_never_fire() -> None:
+    a = convoy("A", qty(50, unit="vehicles"))
+    assert run(a, convoy("B", qty(350, unit="km"))) == []
+    assert run(convoy("C", qty(50, unit=None)), convoy("D", qty(30, unit=None))) == []
+    assert run(a, convoy("E", qty(30, unit="vehicles", resolved=False))) == []
+
+
+def test_counts_at_different_known_times_do_not_fire() -> None:
+    a = convoy("A", qty(50, unit="vehicles"), time=day("2025-03-01"))
+    b = convoy("B", qty(30, unit="vehicles"), time=day("2025-03-01"))
+    c = convoy("C", qty(30, unit="vehicles"), time=day("2025-06-20"))
+    assert codes(run(a, b)) == ["C003"]
+    assert run(a, c) == []
+
+
+def test_earthquake_death_tolls_conflict_softly() -> None:
+    """Tolls grow as reports come in: a disagreement is flagged, but soft."""
+    a = claim(
+        "A",
+        "لقي 45 شخصاً حتفهم في زلزال كهرمان مرعش",
+        "casualties",
+        location=KAHRAMANMARAS,
+        time=day("2023-02-06"),
+        quantity=qty(45, unit="deaths"),
+    )
+    b = claim(
+        "B",
+        "أكثر من 200 قتيل في كهرمان مرعش",
+        "casualties",
+        location=KAHRAMANMARAS,
+        time=day("2023-02-06"),
+        quantity=qty(200, low=200, low_inclusive=False, unit="deaths"),
+    )
+    findings = run(a, b)
+    assert codes(findings) == ["C003"] and findings[0].certainty == "soft"
+
+
+# --- C004 timeline conflict ----------------------------------------------------------------
+
+
+def evacuation(article: str, phase: Any, time: TimeValue) -> Claim:
+    return claim(
+        article, f"إجلاء سكان درنة {article}", "relocation", phase=phase, location=DERNA, time=time
+    )
+
+
+def test_completed_before_it_began_fires() -> None:
+    began = evacuation("A", "began", day("2023-09-14"))
+    done = evacuation("B", "completed", day("2023-09-12"))
+    findings = run(began, done)
+    assert codes(findings) == ["C004"]
+    assert findings[0].kind == "timeline" and findings[0].certainty == "hard"
+
+
+def test_a_possible_order_does_not_fire() -> None:
+    began = evacuation("A", "began", day("2023-09-12"))
+    done = evacuation("B", "completed", day("2023-09", relation="by"))
+    same_day = evacuation("C", "completed", day("2023-09-12"))
+    assert run(began, done) == []
+    assert run(began, same_day) == []
+
+
+# --- C005 presence conflict ----------------------------------------------------------------
+
+
+def presence(article: str, quantity: Any, **kw: Any) -> Claim:
+    kw.setdefault("location", HMEIMIM)
+    return claim(
+        article,
+        f"الوجود الروسي {article}",
+        "troop_presence",
+        actors=[RUSSIAN],
+        quantity=quantity,
+        **kw,
+    )
+
+
+def test_empty_against_some_remain_fires_soft() -> None:
+    empty = presence(
+        "A",
+        qty(0, unit="soldiers", text="خالية تماماً من أي وجود روسي"),
+        phase="planned",
+        modality="expected",
+        time=day("2025-03", relation="by"),
+    )
+    remain = presence(
+        "B",
+        qty(None, low=1, approximate=True, unit="soldiers", text="عدد من الجنود الروس"),
+        phase="ongoing",
+    )
+    findings = run(empty, remain)
+    assert codes(findings) == ["C005"]  # and not C003 or C008 on the same pair
+    finding = findings[0]
+    assert finding.kind == "presence" and finding.certainty == "soft"
+    assert finding.values[0].quote == "خالية تماماً من أي وجود روسي"
+
+
+def test_presence_at_another_place_or_an_earlier_time_does_not_fire() -> None:
+    empty = presence(
+        "A",
+        qty(0, unit="soldiers"),
+        phase="planned",
+        modality="expected",
+        time=day("2025-03", relation="by"),
+    )
+    elsewhere = presence("B", qty(1000, approximate=True, unit="soldiers"), location=TARTUS)
+    before = presence(
+        "C", qty(1000, approximate=True, unit="soldiers"), phase="ongoing", time=day("2025-01-10")
+    )
+    assert run(empty, elsewhere) == []
+    assert run(empty, before) == []
+
+
+def test_denied_presence_against_remaining_troops_fires_hard_when_dated() -> None:
+    none_left = presence("A", None, modality="negated", time=day("2025-04-01"))
+    remain = presence(
+        "B", qty(200, unit="soldiers"), phase="ongoing", time=day("2025-04", relation="on")
+    )
+    findings = run(none_left, remain)
+    assert codes(findings) == ["C005"] and findings[0].certainty == "hard"
+
+
+# --- C006 destination conflict -------------------------------------------------------------
+
+
+def move(article: str, *destinations: Any, **kw: Any) -> Claim:
+    return claim(
+        article,
+        f"نقل المعدات من قاعدة التنف {article}",
+        "relocation",
+        phase="completed",
+        location=TANF,
+        actors=[US],
+        destinations=list(destinations),
+        **kw,
+    )
+
+
+def test_outside_a_country_against_a_place_inside_it_fires_soft() -> None:
+    findings = run(move("A", OUTSIDE_SYRIA), move("B", DEIR_EZZOR))
+    assert codes(findings) == ["C006"]
+    finding = findings[0]
+    assert finding.certainty == "soft"
+    assert [v.value for v in finding.values] == ["outside Syria", "Deir ez-Zor"]
+
+
+def test_compatible_destination_lists_do_not_fire() -> None:
+    assert run(move("A", JORDAN), move("B", JORDAN, IRAQ)) == []
+    assert run(move("A", OUTSIDE_SYRIA), move("B", JORDAN)) == []
+    # two lists without a complement: partial accounts, never a conflict
+    assert run(move("A", JORDAN), move("B", DEIR_EZZOR)) == []
+
+
+def test_destination_conflict_needs_the_same_origin() -> None:
+    other_origin = claim(
+        "B",
+        "نقل المعدات من قاعدة حميميم",
+        "relocation",
+        phase="completed",
+        location=HMEIMIM,
+        actors=[US],
+        destinations=[DEIR_EZZOR],
+    )
+    assert run(move("A", OUTSIDE_SYRIA), other_origin) == []
+
+
+# --- C007 denial against assertion ---------------------------------------------------------
+
+
+def arrival(article: str, **kw: Any) -> Claim:
+    kw.setdefault("phase", "completed")
+    return claim(
+        article,
+        f"وصول قوة إلى مطار أربيل {article}",
+        "relocation",
+        destinations=[ERBIL_AIRPORT],
+        **kw,
+    )
+
+
+def test_denial_against_assertion_fires() -> None:
+    denial = arrival("A", modality="negated", phase=None)
+    asserted = arrival("B", actors=[US])
+    findings = run(denial, asserted)
+    assert codes(findings) == ["C007"]
+    assert [v.value for v in findings[0].values] == ["negated", "asserted"]
+    assert findings[0].certainty == "soft"  # no times: the denial may be about another day
+
+
+def test_denial_of_a_wider_destination_covers_a_place_inside_it() -> None:
+    erbil = place("erbil", "kurdistan_region", "iraq", label="Erbil", surface="أربيل")
+    denial = claim(
+        "A",
+        "لم تتوجه أي قوة إلى أربيل",
+        "relocation",
+        modality="negated",
+        destinations=[erbil],
+        time=day("2025-03-02"),
+    )
+    asserted = arrival("B", time=day("2025-03-02"))
+    findings = run(denial, asserted)
+    assert codes(findings) == ["C007"] and findings[0].certainty == "hard"
+
+
+def test_denial_on_another_day_or_of_a_plan_does_not_fire() -> None:
+    denial = arrival("A", modality="negated", time=day("2025-03-02"))
+    other_day = arrival("B", time=day("2025-03-06"))
+    plan = arrival("C", phase="planned", modality="planned")
+    assert run(denial, other_day) == []
+    assert run(arrival("D", modality="negated"), plan) == []
+
+
+# --- C008 plan change ----------------------------------------------------------------------
+
+
+def rafah(article: str, time: TimeValue, **kw: Any) -> Claim:
+    return claim(
+        article, f"إغلاق معبر رفح {article}", "base_closure", location=RAFAH, time=time, **kw
+    )
+
+
+def test_plan_against_a_different_outcome_is_a_plan_change_not_a_contradiction() -> None:
+    plan = rafah("A", day("2025-03-15"), phase="planned", modality="planned")
+    outcome = rafah("B", day("2025-04-02"), phase="completed")
+    findings = run(plan, outcome)
+    assert codes(findings) == ["C008"]
+    finding = findings[0]
+    assert finding.kind == "plan_change" and finding.severity == "low"
+    assert finding.values[0].claim_id == plan.id  # plan first, as the template reads
+
+
+def test_start_before_the_deadline_is_no_plan_change() -> None:
+    plan = claim(
+        "A",
+        "يكتمل الانسحاب من قاعدة التنف بحلول سبتمبر 2025",
+        "withdrawal",
+        phase="planned",
+        modality="planned",
+        location=TANF,
+        actors=[US],
+        time=day("2025-09", relation="by"),
+    )
+    began = claim(
+        "B",
+        "بدأ الانسحاب من قاعدة التنف يوم 21 أغسطس 2025",
+        "withdrawal",
+        phase="began",
+        location=TANF,
+        actors=[US],
+        time=day("2025-08-21"),
+    )
+    began_late = claim(
+        "C",
+        "بدأ الانسحاب من قاعدة التنف في 3 أكتوبر 2025",
+        "withdrawal",
+        phase="began",
+        location=TANF,
+        actors=[US],
+        time=day("2025-10-03"),
+    )
+    assert run(plan, began) == []
+    assert codes(run(plan, began_late)) == ["C008"]
+
+
+def test_planned_count_against_reported_count_is_a_plan_change() -> None:
+    plan = convoy("A", qty(500, unit="vehicles"), modality="expected")
+    done = convoy("B", qty(120, unit="vehicles"))
+    assert codes(run(plan, done)) == ["C008"]
+
+
+# --- finding IDs, explanations -------------------------------------------------------------
+
+
+def _all_scenarios() -> list[Claim]:
+    return [
+        closure("A", day("2025-01-30", text="يوم 30 يناير 2025")),
+        closure("B", day("2025-02-12", text="في 12 فبراير 2025")),
+        attack("A", weekday_only(6)),
+        attack("B", day("2024-11-14", weekday=3)),
+        convoy("A", qty(50, low=50, low_inclusive=False, unit="vehicles")),
+        convoy("B", qty(30, unit="vehicles")),
+        evacuation("A", "began", day("2023-09-14")),
+        evacuation("B", "completed", day("2023-09-12")),
+        presence("A", qty(0, unit="soldiers"), phase="planned", modality="expected"),
+        presence("B", qty(None, low=1, unit="soldiers")),
+        move("A", OUTSIDE_SYRIA),
+        move("B", DEIR_EZZOR),
+        arrival("C", modality="negated", phase=None),
+        arrival("D"),
+        rafah("A", day("2025-03-15"), phase="planned", modality="planned"),
+        rafah("B", day("2025-04-02"), phase="completed"),
+        claim(
+            "Q",
+            "يوم الأحد 6 فبراير 2023",
+            "other",
+            event_word="زلزال",
+            location=KAHRAMANMARAS,
+            time=day("2023-02-06", weekday=6),
+        ),
+    ]
+
+
+def test_every_rule_fires_once_on_the_combined_scenarios() -> None:
+    assert codes(run(*_all_scenarios())) == [
+        "C001",
+        "C002",
+        "C002",
+        "C003",
+        "C004",
+        "C005",
+        "C006",
+        "C007",
+        "C008",
+    ]
+
+
+def test_finding_ids_are_stable_across_runs_and_claim_order() -> None:
+    claims = _all_scenarios()
+    first = run(*claims)
+    shuffled = list(claims)
+    random.Random(7).shuffle(shuffled)
+    second = run(*shuffled)
+    rebuilt = run(*_all_scenarios())  # fresh objects, same content
+    assert [f.model_dump() for f in first] == [f.model_dump() for f in second]
+    assert [f.id for f in first] == [f.id for f in rebuilt]
+    for finding in first:
+        assert finding.id == Finding.compute_id(finding.rule, finding.claim_ids)
+
+
+def test_explanations_are_filled_in_both_languages() -> None:
+    for finding in run(*_all_scenarios()):
+        for text in (finding.explanation_en, finding.explanation_ar):
+            assert text and "{" not in text and "}" not in text
+        assert re.search(r"[\u0600-\u06FF]", finding.explanation_ar)
+        assert finding.values, finding.code
+
+
+def test_settings_can_disable_a_rule_and_override_a_severity() -> None:
+    claims = _all_scenarios()
+    settings = CheckerSettings(
+        disabled_rules=["C003", "plan_change"], severity_overrides={"C006": "high"}
+    )
+    findings = run(*claims, settings=settings)
+    assert "C003" not in codes(findings) and "C008" not in codes(findings)
+    assert next(f for f in findings if f.code == "C006").severity == "high"
+
+
+# --- registry ------------------------------------------------------------------------------
+
+
+def test_builtin_registry_has_the_documented_codes() -> None:
+    specs = default_registry().specs
+    assert [s.code for s in specs] == [f"C00{i}" for i in range(1, 9)]
+    assert all(re.match(r"^[a-z_]+\.v\d+$", s.name) for s in specs)
+
+
+def test_field_paths_are_checked_against_the_claim_model() -> None:
+    assert field_path_exists("time.earliest")
+    assert field_path_exists("destinations.ancestors")
+    assert not field_path_exists("time.earliest_day")
+    assert not field_path_exists("place.key")
+
+
+def _spec(**changes: Any) -> RuleSpec:
+    base: dict[str, Any] = dict(
+        name="odd_rule.v1",
+        code="C101",
+        kind="other",
+        severity="low",
+        summary="test rule",
+        scopes=("pair",),
+        reads=("event",),
+        messages=MessageTemplates(en="{event} differs", ar="يختلف {event_ar}"),
+    )
+    base.update(changes)
+    return RuleSpec(**base)
+
+
+def _rule(spec: RuleSpec) -> BaseRule:
+    class Rule(BaseRule):
+        def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
+            return None
+
+    Rule.spec = spec
+    return Rule()
+
+
+def test_registry_reports_every_problem_at_once() -> None:
+    registry = RuleRegistry()
+    register_builtin_rules(registry)
+    registry.register(_rule(_spec(name="unversioned", reads=("event", "place.key"))))
+    registry.register(_rule(_spec(code="C001", name="other_rule.v1")))
+    registry.register(
+        _rule(
+            _spec(
+                code="C102",
+                name="third_rule.v1",
+                messages=MessageTemplates(en="{nonsense}", ar="no arabic here"),
+            )
+        )
+    )
+    with pytest.raises(RegistryError) as caught:
+        registry.build()
+    problems = " | ".join(caught.value.problems)
+    assert "place.key" in problems
+    assert "versioned" in problems
+    assert "C001: code used by" in problems
+    assert "nonsense" in problems
+    assert "no Arabic" in problems
+
+
+def test_an_outside_rule_registers_through_the_same_door() -> None:
+    class SameQuote(BaseRule):
+        """Flags two reports quoting the very same words (a toy outside rule)."""
+
+        spec = _spec(
+            name="same_quote.v1",
+            code="C900",
+            reads=("quote",),
+            messages=MessageTemplates(en="same words: {value_a}", ar="الكلمات نفسها: {quote_a}"),
+        )
+
+        def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
+            if a.quote != b.quote:
+                return None
+            from checker.rules.base import claim_value
+
+            return Hit(
+                (a.id, b.id),
+                (claim_value(a, "quote", a.quote), claim_value(b, "quote", b.quote)),
+                "soft",
+            )
+
+    registry = RuleRegistry()
+    register_builtin_rules(registry)
+    registry.register(SameQuote())
+    registry.build()
+    a = claim("A", "عبور القافلة", "convoy_departure", location=QAIM_CROSSING)
+    b = claim("B", "عبور القافلة", "convoy_departure", location=QAIM_CROSSING)
+    graph = link([a, b])
+    assert codes(check(graph, [a, b], registry=registry)) == ["C900"]
+    with pytest.raises(RegistryError):
+        registry.register(SameQuote())  # built registries are closed
+
+
+# --- declared reads are the real reads ------------------------------------------------------
+
+IDENTITY_FIELDS = {"id", "article_id", "quote", "evidence", "sentence"}
+_LEAVES = (Span,)
+
+
+class _Recorder:
+    """Wraps a model and records every dotted field path read through it."""
+
+    def __init__(self, model: BaseModel, seen: set[str], prefix: str = "") -> None:
+        object.__setattr__(self, "_model", model)
+        object.__setattr__(self, "_seen", seen)
+        object.__setattr__(self, "_prefix", prefix)
+
+    def __getattr__(self, name: str) -> Any:
+        model = object.__getattribute__(self, "_model")
+        seen = object.__getattribute__(self, "_seen")
+        path = object.__getattribute__(self, "_prefix") + name
+        seen.add(path)
+        value = getattr(model, name)
+        if isinstance(value, BaseModel) and not isinstance(value, _LEAVES):
+            return _Recorder(value, seen, path + ".")
+        if isinstance(value, list):
+            return [
+                _Recorder(v, seen, path + ".")
+                if isinstance(v, BaseModel) and not isinstance(v, _LEAVES)
+                else v
+                for v in value
+            ]
+        return value
+
+
+def _parents(path: str) -> set[str]:
+    parts = path.split(".")
+    return {".".join(parts[:i]) for i in range(1, len(parts) + 1)}
+
+
+def test_rules_read_only_the_fields_they_declare() -> None:
+    """A rule's declared ``reads`` must cover what it really reads (checked on every pair
+    of the scenarios, in both orders)."""
+    claims = _all_scenarios()
+    ctx = RuleContext(settings=CheckerSettings(), labels=load_labels())
+    for rule in default_registry():
+        declared: set[str] = set(IDENTITY_FIELDS)
+        for path in rule.spec.reads:
+            declared |= _parents(path)
+        seen: set[str] = set()
+        for a in claims:
+            if "claim" in rule.spec.scopes:
+                rule.check_claim(_Recorder(a, seen), ctx)  # type: ignore[arg-type]
+            if "pair" in rule.spec.scopes:
+                for b in claims:
+                    if a is not b:
+                        rule.check_pair(_Recorder(a, seen), _Recorder(b, seen), ctx)  # type: ignore[arg-type]
+        undeclared = {p for p in seen if p not in declared}
+        assert not undeclared, f"{rule.spec.code} reads undeclared {sorted(undeclared)}"
+        assert seen, rule.spec.code
+
+
+def test_rules_only_see_pairs_inside_event_clusters() -> None:
+    """50 unrelated events of 3 reports each: 3 pairs per event reach the rules (150), not
+    the 11,175 pairs of all 150 claims."""
+    seen: list[tuple[str, str]] = []
+
+    class Counter(BaseRule):
+        spec = _spec(name="pair_counter.v1", code="C901")
+
+        def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
+            seen.append((a.id, b.id))
+            return None
+
+    registry = RuleRegistry()
+    registry.register(Counter())
+    registry.build()
+    claims = [
+        claim(
+            f"art_{e}_{r}",
+            f"إغلاق الموقع {e}",
+            "base_closure",
+            location=place(f"site_{e}", "region_x", "country_x"),
+            phase="completed",
+        )
+        for e in range(50)
+        for r in range(3)
+    ]
+    graph = link(claims)
+    check(graph, claims, registry=registry)
+    assert len(graph.events) == 50
+    assert len(seen) == len(set(seen)) == 150
