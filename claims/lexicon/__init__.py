@@ -1,0 +1,1 @@
+"""Language data (lexicons) and the schemas that validate them."""

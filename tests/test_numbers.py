@@ -1,0 +1,124 @@
+"""Arabic numbers (claims.numbers): number words, digits with separators, vague amounts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claims.normalize import normalize
+from claims.numbers import find_numbers, hour_forms, ordinal_forms, parse_digits, parse_number_words
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        ("واحد", 1),
+        ("اثنان", 2),
+        ("ثلاثة", 3),
+        ("عشرة", 10),
+        ("أحد عشر", 11),
+        ("اثنا عشر", 12),
+        ("خمسة عشر", 15),
+        ("تسع عشرة", 19),
+        ("عشرون", 20),
+        ("خمسين", 50),
+        ("واحد وعشرون", 21),
+        ("ستة وخمسون", 56),
+        ("مئة", 100),
+        ("مائة", 100),
+        ("مئتان", 200),
+        ("ثلاثمئة", 300),
+        ("ثلاثمائة", 300),
+        ("ثلاث مئة", 300),
+        ("ثلاثمئة وستة وخمسون", 356),
+        ("ألف", 1000),
+        ("ألفان", 2000),
+        ("ألفين وخمسمئة", 2500),
+        ("ثلاثة آلاف", 3000),
+        ("عشرة آلاف", 10000),
+        ("أحد عشر ألفا", 11000),
+        ("خمسون ألفا", 50000),
+        ("مئة وخمسون ألفا", 150000),
+        ("مليون", 1e6),
+        ("مليونان", 2e6),
+        ("ثلاثة ملايين", 3e6),
+        ("مليون ونصف", 1.5e6),
+        ("نصف مليون", 5e5),
+        ("ثلاثة ملايين وخمسمئة ألف", 3.5e6),
+        ("مليار", 1e9),
+        ("ألف وثلاثمئة وعشرون", 1320),
+        ("1,200", 1200),
+        ("1.5", 1.5),
+    ],
+)
+def test_parse_number_words(words: str, value: float) -> None:
+    assert parse_number_words(normalize(words)) == value
+
+
+@pytest.mark.parametrize("words", ["", "جندي", "نصف", "ثلاثة جنود", "احد", "و"])
+def test_not_a_number(words: str) -> None:
+    assert parse_number_words(normalize(words)) is None
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("1,200", 1200),
+        ("1,200,000", 1200000),
+        ("1.5", 1.5),
+        ("1,5", 1.5),
+        ("1.200.000", 1200000),
+        ("12", 12),
+        ("0.75", 0.75),
+        ("1,2,3", None),
+        ("1.2.3", None),
+    ],
+)
+def test_parse_digits(token: str, value: float | None) -> None:
+    assert parse_digits(token) == value
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_thousands_separators_roundtrip(n: int) -> None:
+    assert parse_digits(f"{n:,}") == n
+
+
+def _found(text: str) -> list[tuple[str, float | None, float | None, float | None]]:
+    norm = normalize(text)
+    return [(norm[n.start : n.end], n.value, n.low, n.high) for n in find_numbers(norm)]
+
+
+def test_find_numbers_with_clitics_and_scales() -> None:
+    assert _found("وصل بـ٣٥٠ جنديا و50 آخرين و1.5 مليون نازح") == [
+        ("350", 350, 350, 350),
+        ("50", 50, 50, 50),
+        ("1.5 مليون", 1.5e6, 1.5e6, 1.5e6),
+    ]
+
+
+def test_find_vague_amounts() -> None:
+    assert _found("عشرات الآلاف ومئات وبضعة وعدد قليل من") == [
+        ("عشرات الالاف", None, 20000, 99999),
+        ("مئات", None, 200, 999),
+        ("بضعه", None, 3, 9),
+        ("عدد قليل من", None, 1, None),
+    ]
+
+
+def test_numbers_glued_to_words_are_not_counts() -> None:
+    assert _found("طائرات F16 وصواريخ ام16") == []
+
+
+def test_lone_ambiguous_words_need_a_unit() -> None:
+    (six,) = find_numbers(normalize("ست"))
+    assert six.needs_unit
+    (fifty,) = find_numbers(normalize("خمسون"))
+    assert not fifty.needs_unit
+
+
+def test_ordinals_cover_days_of_the_month() -> None:
+    forms = ordinal_forms()
+    assert sorted(set(forms.values())) == list(range(1, 32))
+    assert forms["الحادي والعشرين"] == 21 and forms["الخامس عشر"] == 15 and forms["الاولي"] == 1
+    assert hour_forms()["الواحده"] == 1 and hour_forms()["الثانيه عشره"] == 12

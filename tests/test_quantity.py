@@ -1,0 +1,184 @@
+"""The Arabic quantity tagger (claims.quantity): table-driven cases, bounds, settings, spaCy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import spacy
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from claims.model import Quantity
+from claims.normalize import normalize
+from claims.quantity import QuantitySettings, find_quantities
+from claims.time import find_times
+
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "quantity_cases.yaml").read_text(encoding="utf-8")
+)
+DEFAULTS: dict[str, Any] = {
+    "low_inclusive": True,
+    "high_inclusive": True,
+    "approximate": False,
+    "vague": False,
+    "resolved": True,
+}
+
+
+def _check_spans(text: str, values: list[Quantity]) -> None:
+    previous_end = 0
+    for value in values:
+        assert value.span is not None
+        assert 0 <= value.span.start < value.span.end <= len(text)
+        assert text[value.span.start : value.span.end] == value.span.text
+        assert value.span.start >= previous_end, "sorted and non-overlapping"
+        previous_end = value.span.end
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"][:40] for c in CASES])
+def test_case(case: dict[str, Any]) -> None:
+    text = normalize(case["text"])
+    found = find_quantities(text)
+    _check_spans(text, found)
+    assert [q.span.text for q in found if q.span] == [normalize(e["span"]) for e in case["expect"]]
+    for value, expected in zip(found, case["expect"], strict=True):
+        got = value.model_dump(mode="json")
+        for key, want in {**DEFAULTS, **expected}.items():
+            if key == "span":
+                continue
+            if isinstance(want, float):
+                assert got[key] == pytest.approx(want), f"{key} of {expected['span']!r}"
+            else:
+                assert got[key] == want, f"{key} of {expected['span']!r}"
+
+
+def test_enough_cases() -> None:
+    assert len(CASES) >= 40
+    assert sum(1 for c in CASES if not c["expect"]) >= 3
+
+
+def test_seed_like_bounds() -> None:
+    """The shapes GOLD-FORMAT describes: more than, fewer than, at least, about, hundreds."""
+    (more,) = find_quantities(normalize("انسحبت أكثر من 50 آلية عسكرية"))
+    assert (more.low, more.low_inclusive, more.high, more.unit) == (50, False, None, "vehicles")
+    (fewer,) = find_quantities(normalize("يبقى أقل من 500 عنصر"))
+    assert (fewer.low, fewer.high, fewer.high_inclusive, fewer.unit) == (0, 500, False, "soldiers")
+    (hundreds,) = find_quantities(normalize("غادر مئات الجنود"))
+    assert (hundreds.low, hundreds.high, hundreds.vague) == (200, 999, True)
+
+
+def test_tolerance_comes_from_settings() -> None:
+    text = normalize("قطعت القافلة حوالي 350 كيلومترًا")
+    (default,) = find_quantities(text)
+    assert (default.value, default.approximate, default.unit) == (350, True, "km")
+    assert (default.low, default.high) == (pytest.approx(315), pytest.approx(385))
+    (wide,) = find_quantities(text, settings=QuantitySettings(approx_tolerance=0.2))
+    assert (wide.low, wide.high) == (pytest.approx(280), pytest.approx(420))
+
+
+def test_times_are_not_counts_and_can_be_passed_in() -> None:
+    """Numbers inside dates and clock times are skipped; the caller may pass the times."""
+    text = normalize("في 15 سبتمبر 2025 عند الساعة 19:17 عبرت 40 شاحنة و3 صهاريج")
+    times = find_times(text)
+    from_times = find_quantities(text, times=times)
+    assert [(q.value, q.unit) for q in from_times] == [(40, "trucks"), (3, "trucks")]
+    assert find_quantities(text) == from_times
+    unskipped = find_quantities(text, skip_spans=[])
+    assert len(unskipped) > len(from_times)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("بـ350 جنديا", 350),
+        ("و50 آلية", 50),
+        ("ب300 صاروخ", 300),
+        ("ل20 مقاتلا", 20),
+        ("وبخمسين شاحنة", 50),
+        ("للجنود الـ1200", None),
+    ],
+)
+def test_clitics(sentence: str, value: float | None) -> None:
+    found = find_quantities(normalize(sentence))
+    if value is None:
+        assert all(q.unit is None for q in found)
+    else:
+        assert found[0].value == value and found[0].unit is not None
+
+
+ARABIC = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإةىئؤ"
+PIECES = [
+    "أكثر من",
+    "نحو",
+    "بين",
+    "و",
+    "إلى",
+    "مئات",
+    "عشرات",
+    "الآلاف",
+    "ألف",
+    "مليون",
+    "ونصف",
+    "جندي",
+    "آلية",
+    "كيلومترًا",
+    "%",
+    "في المئة",
+    "عدد قليل من",
+    "بضعة",
+    "جنديان",
+    "واحد",
+    "سبتمبر",
+    "عام",
+    "الساعة",
+    "خلال",
+    "أيام",
+    "على الأقل",
+    "-",
+    "F-",
+]
+TEXT = st.lists(
+    st.one_of(
+        st.text(
+            alphabet=ARABIC + "0123456789٠١٢٣٤٥٦٧٨٩٫٬/-.:،,%() \n\u200f\u202b\u064b\u0640",
+            max_size=12,
+        ),
+        st.sampled_from(PIECES),
+        st.floats(min_value=0, max_value=1e7, allow_nan=False).map(lambda f: f"{f:,.1f}"),
+    ),
+    max_size=25,
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_never_raises_and_spans_are_inside(raw: str) -> None:
+    text = normalize(raw)
+    found = find_quantities(text)
+    _check_spans(text, found)
+    for q in found:
+        if q.low is not None and q.high is not None:
+            assert q.low <= q.high
+
+
+@given(st.text(max_size=60))
+def test_any_unicode_never_raises(raw: str) -> None:
+    text = normalize(raw)
+    _check_spans(text, find_quantities(text))
+
+
+def test_spacy_component_reuses_times() -> None:
+    import claims.quantity  # noqa: F401  (registers the factories)
+    import claims.time  # noqa: F401
+
+    nlp = spacy.blank("ar")
+    nlp.add_pipe("cc_times")
+    nlp.add_pipe("cc_quantities")
+    doc = nlp(normalize("في 7 أكتوبر 2023 عبر أكثر من 1200 مقاتل الحدود"))
+    quantities = doc.user_data["cc_quantities"]
+    assert [(q.low, q.unit) for q in quantities] == [(1200, "soldiers")]
+    assert [span.text for span in doc.spans["quantities"]] == ["اكثر من 1200 مقاتل"]
+    assert len(doc.spans["times"]) == 1
