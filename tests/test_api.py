@@ -1,0 +1,395 @@
+"""The HTTP API: lookups, listings, reviews, errors without traces, and its hardening."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from checker.api import (
+    LOOPBACK_HOSTS,
+    ServeError,
+    check_serve_options,
+    create_app,
+    resolve_token,
+)
+from checker.cli import main
+from checker.run import run
+from checker.store import Store
+from tests.web_demo import DROP, build_demo_store, hand_extract
+
+TOKEN = "a-long-enough-test-token"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Store]:
+    store, _ = build_demo_store(tmp_path)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def client(demo: Store) -> Iterator[TestClient]:
+    with TestClient(create_app(store=demo), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def _hostile_claim(store: Store) -> str:
+    return next(c.id for c in store.claims() if "svg" in c.quote)
+
+
+def _count_finding(store: Store) -> str:
+    return next(f.id for f in store.findings() if f.kind == "count")
+
+
+# -- lookups -----------------------------------------------------------------------------------
+
+
+def test_claim_lookup_is_utf8_json_with_arabic_unescaped(client: TestClient, demo: Store) -> None:
+    claim = next(c for c in demo.claims() if "23" in c.quote)
+    response = client.get(f"/claims/{claim.id}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert "الحديدة".encode() in response.content
+    assert b"\\u06" not in response.content
+    data = response.json()
+    assert data["claim"]["id"] == claim.id
+    assert data["claim"]["outlet"] == "وكالة الساحل للأنباء"
+    assert data["claim"]["sentence"]["text"].startswith("أعلنت السلطات")
+    assert data["event"]["label_ar"]
+    assert {f["kind"] for f in data["findings"]} == {"count", "weekday"}
+
+
+def test_agreeing_claims_share_the_event_without_a_finding(tmp_path: Path) -> None:
+    """A fourth flood report that matches the first (23 dead on Tuesday) agrees with it."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for path in DROP.iterdir():
+        (drop / path.name).write_bytes(path.read_bytes())
+    text = (DROP / "hodeidah_a.md").read_text(encoding="utf-8")
+    copy = text.replace("وكالة الساحل للأنباء", "إذاعة الساحل").replace(
+        "hodeidah-floods", "floods-again"
+    ).replace("ما زالت تبحث", "تواصل البحث")
+    (drop / "hodeidah_d.md").write_text(copy, encoding="utf-8")
+
+    def extract(article: Any) -> Any:
+        if article.name == "hodeidah_d.md":
+            return hand_extract(article.model_copy(update={"name": "hodeidah_a.md"}))
+        return hand_extract(article)
+
+    store = Store(tmp_path / "agree.db")
+    run([drop], store, None, extractor=extract, extractor_version="agree")
+    first = next(c for c in store.claims() if c.quote.startswith("أن 23"))
+    with TestClient(create_app(store=store)) as client:
+        data = client.get(f"/claims/{first.id}").json()
+    agreeing = {c["article_name"] for c in data["agrees_with"]}
+    assert agreeing == {"hodeidah_d.md"}
+    disputed = {cid for f in data["findings"] for cid in f["claim_ids"]} - {first.id}
+    assert not disputed & {c["id"] for c in data["agrees_with"]}
+    store.close()
+
+
+def test_a_claim_without_findings_agrees_with_the_rest_of_its_event(tmp_path: Path) -> None:
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    text = (DROP / "hodeidah_a.md").read_text(encoding="utf-8")
+    (drop / "hodeidah_a.md").write_text(text, encoding="utf-8")
+    (drop / "hodeidah_d.md").write_text(text.replace("ما زالت تبحث", "تواصل البحث"),
+                                        encoding="utf-8")
+
+    def extract(article: Any) -> Any:
+        return hand_extract(article.model_copy(update={"name": "hodeidah_a.md"}))
+
+    store = Store(tmp_path / "agree.db")
+    run([drop], store, None, extractor=extract, extractor_version="agree")
+    assert store.findings() == []
+    first, second = store.claims()
+    with TestClient(create_app(store=store)) as client:
+        data = client.get(f"/claims/{first.id}").json()
+    assert [c["id"] for c in data["agrees_with"]] == [second.id]  # never itself
+    store.close()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["xyz", "c_123", "c_0123456789ABCDEF", "c_0123456789abcdef0", "x_0123456789abcdef",
+     "c_0123456789abcdeg", "c_0123456789abcdef%00", "%3Cscript%3E"],
+)
+def test_malformed_ids_are_422_without_a_trace(client: TestClient, bad: str) -> None:
+    for path in (f"/claims/{bad}", f"/claims/{bad}/page", f"/events/{bad}",
+                 f"/findings/{bad}"):
+        response = client.get(path)
+        assert response.status_code == 422, path
+        assert response.headers["content-type"].startswith("application/json")
+        assert "Traceback" not in response.text
+
+
+def test_unknown_ids_are_404(client: TestClient) -> None:
+    assert client.get("/claims/c_0000000000000000").status_code == 404
+    assert client.get("/claims/c_0000000000000000/page").status_code == 404
+    assert client.get("/findings/f_0000000000000000").status_code == 404
+    response = client.get("/events/e_0000000000000000")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "no event with ID e_0000000000000000"}
+
+
+def test_event_with_its_claims_and_findings(client: TestClient, demo: Store) -> None:
+    flood = next(e for e in demo.events() if e.event == "casualties")
+    data = client.get(f"/events/{flood.id}").json()
+    assert {c["id"] for c in data["claims"]} == set(flood.claim_ids)
+    assert len(data["findings"]) == 3
+    assert data["findings"][0]["severity"] == "high"
+
+
+# -- listings ----------------------------------------------------------------------------------
+
+
+def test_claims_search_list_and_filters(client: TestClient, demo: Store) -> None:
+    data = client.get("/claims", params={"q": "بالحديدة"}).json()
+    assert data["total"] == 3
+    assert all(item["score"] > 0 and item["matched"] for item in data["items"])
+    everything = client.get("/claims").json()
+    assert everything["total"] == 5 and everything["items"][0]["score"] is None
+    page = client.get("/claims", params={"limit": 2, "offset": 4}).json()
+    assert len(page["items"]) == 1
+    flood = next(e for e in demo.events() if e.event == "casualties")
+    in_event = client.get("/claims", params={"event": flood.id}).json()
+    assert {c["id"] for c in in_event["items"]} == set(flood.claim_ids)
+    by_name = client.get("/claims", params={"article": "kirkuk_a.md"}).json()
+    assert by_name["total"] == 1
+    article_id = by_name["items"][0]["article_id"]
+    assert client.get("/claims", params={"article": article_id}).json()["total"] == 1
+    assert client.get("/claims", params={"article": "nope.md"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 501}, {"limit": 0}, {"offset": -1}, {"q": "x" * 201}, {"event": "e_x"}],
+)
+def test_query_parameters_are_bounded(client: TestClient, params: dict[str, Any]) -> None:
+    assert client.get("/claims", params=params).status_code == 422
+
+
+def test_findings_by_status_and_kind(client: TestClient, demo: Store) -> None:
+    everything = client.get("/findings").json()
+    assert everything["total"] == len(demo.findings()) == 4
+    weekday = client.get("/findings", params={"kind": "weekday"}).json()
+    assert weekday["total"] == 3
+    assert client.get("/findings", params={"status": "confirmed"}).json()["total"] == 0
+    assert client.get("/findings", params={"kind": "nonsense"}).status_code == 422
+    assert client.get("/findings", params={"status": "maybe"}).status_code == 422
+
+
+# -- reviews -----------------------------------------------------------------------------------
+
+
+def test_review_persists_and_survives_a_rerun(
+    client: TestClient, demo: Store, tmp_path: Path
+) -> None:
+    finding_id = _count_finding(demo)
+    response = client.post(
+        f"/findings/{finding_id}/review",
+        json={"status": "confirmed", "note": "الحصيلة تغيّرت لاحقاً", "by": "سلمى"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["review_status"] == "confirmed"
+    stored = demo.get_finding(finding_id)
+    assert stored is not None and stored.review_note == "الحصيلة تغيّرت لاحقاً"
+    assert stored.reviewed_by == "سلمى"
+    run([DROP], demo, tmp_path / "again", extractor=hand_extract,
+        extractor_version="web-demo-hand")
+    again = client.get(f"/findings/{finding_id}").json()
+    assert again["review_status"] == "confirmed" and again["reviewed_by"] == "سلمى"
+    assert client.get("/findings", params={"status": "confirmed"}).json()["total"] == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"status": "maybe"}, 422),
+        ({"status": "confirmed", "extra": 1}, 422),
+        ({"status": "confirmed", "note": "x" * 2001}, 422),
+        ({}, 422),
+    ],
+)
+def test_review_body_is_validated(
+    client: TestClient, demo: Store, body: dict[str, Any], status: int
+) -> None:
+    assert client.post(f"/findings/{_count_finding(demo)}/review", json=body).status_code == status
+
+
+def test_review_of_unknown_or_malformed_finding(client: TestClient) -> None:
+    body = {"status": "confirmed"}
+    assert client.post("/findings/f_0000000000000000/review", json=body).status_code == 404
+    assert client.post("/findings/f_zz/review", json=body).status_code == 422
+
+
+def test_review_must_be_json_from_the_same_site(client: TestClient, demo: Store) -> None:
+    url = f"/findings/{_count_finding(demo)}/review"
+    payload = json.dumps({"status": "dismissed"})
+    as_text = client.post(url, content=payload, headers={"content-type": "text/plain"})
+    assert as_text.status_code == 415
+    form = client.post(url, data={"status": "dismissed"})
+    assert form.status_code == 415
+    evil = client.post(url, json={"status": "dismissed"}, headers={"origin": "https://evil.example"})
+    assert evil.status_code == 403
+    from_file = client.post(url, json={"status": "dismissed"}, headers={"origin": "null"})
+    assert from_file.status_code == 403
+    cross = client.post(url, json={"status": "dismissed"}, headers={"sec-fetch-site": "cross-site"})
+    assert cross.status_code == 403
+    same = client.post(
+        url, json={"status": "dismissed"}, headers={"origin": "http://testserver",
+                                                    "sec-fetch-site": "same-origin"},
+    )
+    assert same.status_code == 200
+    assert demo.get_finding(_count_finding(demo)).review_status == "dismissed"  # type: ignore[union-attr]
+
+
+def test_request_body_size_is_bounded(demo: Store) -> None:
+    url = f"/findings/{_count_finding(demo)}/review"
+    with TestClient(create_app(store=demo, max_body_bytes=256)) as client:
+        big = json.dumps({"status": "confirmed", "note": "ن" * 300})
+        response = client.post(url, content=big, headers={"content-type": "application/json"})
+        assert response.status_code == 413
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it streams
+            yield b'{"status": "confirmed", "note": "'
+            yield b"x" * 1000
+            yield b'"}'
+
+        streamed = client.post(url, content=chunks(), headers={"content-type": "application/json"})
+        assert streamed.status_code == 413
+    assert demo.get_finding(_count_finding(demo)).review_status == "open"  # type: ignore[union-attr]
+
+
+def test_token_is_required_when_set(demo: Store) -> None:
+    url = f"/findings/{_count_finding(demo)}/review"
+    with TestClient(create_app(store=demo, token=TOKEN)) as client:
+        assert client.post(url, json={"status": "confirmed"}).status_code == 401
+        wrong = {"authorization": "Bearer not-the-token-at-all"}
+        assert client.post(url, json={"status": "confirmed"}, headers=wrong).status_code == 401
+        right = {"authorization": f"Bearer {TOKEN}"}
+        assert client.post(url, json={"status": "confirmed"}, headers=right).status_code == 200
+        assert client.get("/claims").status_code == 200  # reads stay open
+        assert 'id="token"' in client.get("/").text
+
+
+# -- pages, headers, errors ----------------------------------------------------------------------
+
+
+def test_html_pages_are_served_with_a_strict_policy(client: TestClient, demo: Store) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'none'" in policy and "connect-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert '<html lang="ar" dir="rtl">' in page.text and 'data-live="1"' in page.text
+    assert page.text.count('data-review="dismissed"') >= len(demo.findings())
+    claim_id = _hostile_claim(demo)
+    claim_page = client.get(f"/claims/{claim_id}/page")
+    assert claim_page.status_code == 200
+    assert f'id="claim-{claim_id}"' in claim_page.text
+    assert "content-security-policy" in claim_page.headers
+    assert client.get("/report.json").json()["summary"]["findings"] == 4
+
+
+def test_openapi_document_lists_the_endpoints(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in ("/claims/{claim_id}", "/claims", "/findings", "/events/{event_id}",
+                 "/findings/{finding_id}/review", "/", "/claims/{claim_id}/page"):
+        assert path in paths
+    assert client.get("/docs").status_code == 404  # it would load scripts from a CDN
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/../../etc/passwd", "/static/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+     "/claimcheck.db", "/templates/report.html", "/web.db"],
+)
+def test_no_file_is_reachable(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "root:" not in response.text
+
+
+def test_unexpected_errors_are_json_without_a_trace(
+    client: TestClient, demo: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise RuntimeError("secret internals /srv/data")
+
+    monkeypatch.setattr(demo, "findings", broken)
+    response = client.get("/findings")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "internal error"}
+    assert "secret" not in response.text
+
+
+def test_host_header_is_checked_on_loopback(demo: Store) -> None:
+    app = create_app(store=demo, allowed_hosts=LOOPBACK_HOSTS)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        assert client.get("/claims").status_code == 200
+        assert client.get("/claims", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_reads_go_on_while_a_batch_holds_the_write_lock(demo: Store, tmp_path: Path) -> None:
+    """WAL: a writer in the middle of a transaction does not block readers."""
+    writer = Store(demo.url)
+    started, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with writer.engine.connect() as conn:
+            conn = conn.execution_options(claimcheck_write=True)
+            with conn.begin():
+                conn.execute(sa.text("DELETE FROM reviews"))
+                started.set()
+                release.wait(10)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert started.wait(10)
+        with TestClient(create_app(store=demo)) as client:
+            assert client.get(f"/claims/{_hostile_claim(demo)}").status_code == 200
+            assert client.get("/findings").json()["total"] == 4
+    finally:
+        release.set()
+        thread.join()
+        writer.close()
+
+
+# -- serving -----------------------------------------------------------------------------------
+
+
+def test_serve_refuses_an_open_address_without_a_token() -> None:
+    assert check_serve_options("127.0.0.1", None) == LOOPBACK_HOSTS
+    assert check_serve_options("::1", None) == LOOPBACK_HOSTS
+    with pytest.raises(ServeError, match="without a token"):
+        check_serve_options("0.0.0.0", None)
+    with pytest.raises(ServeError, match="at least"):
+        check_serve_options("0.0.0.0", "short")
+    assert check_serve_options("0.0.0.0", TOKEN) is None
+
+
+def test_token_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMCHECK_TOKEN", TOKEN)
+    assert resolve_token(None) == TOKEN
+    assert resolve_token("explicit-token-value-x") == "explicit-token-value-x"
+    monkeypatch.setenv("CLAIMCHECK_TOKEN", "  ")
+    assert resolve_token(None) is None
+
+
+def test_cli_serve_refuses_before_listening(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLAIMCHECK_TOKEN", raising=False)
+    db = str(tmp_path / "x.db")
+    assert main(["serve", "--db", db, "--host", "0.0.0.0"]) == 2
+    assert "without a token" in capsys.readouterr().err
