@@ -1,10 +1,253 @@
-"""Article -> claims. Placeholder until the extraction pipeline lands: returns no claims."""
+"""Article -> claims: the spaCy pipeline and the function the rest of claimcheck calls.
+
+The pipeline is ``spacy.blank("ar")`` with the tokenizer tweaks of
+:mod:`claims.tokenizer` and rule components fed from data files:
+
+=================  ==========================  =============================================
+component          module                      gives
+=================  ==========================  =============================================
+cc_sentences       claims.sentences            sentences, lines, paragraphs, headline
+cc_times           claims.time                 time expressions (TimeValue)
+cc_quantities      claims.quantity             amounts with units (Quantity)
+cc_ner (optional)  claims.ner                  names no gazetteer lists (doc.spans["ner"])
+cc_entities        claims.entities             places and actors
+cc_attribution     claims.attribution          sources and modality cues
+cc_events          claims.events               triggers, phase cues, role words
+cc_clauses         claims.sentences            clauses
+(assembly)         claims.assemble             one Claim per event mention
+=================  ==========================  =============================================
+
+Each unit declares the claim fields it fills and the document layers it needs and
+gives; :func:`check_pipeline` verifies, when the pipeline is built, that every Claim
+field has a provider and every need is met by an earlier unit, and reports all problems
+at once. The time and quantity taggers are optional at build time: without them the
+pipeline still runs and leaves ``time``/``quantity`` empty (reported as warnings).
+"""
 
 from __future__ import annotations
 
+import importlib
+import logging
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from spacy.language import Language
+
+from claims import assemble as assemble_module
+from claims import attribution as attribution_module
+from claims import entities as entities_module
+from claims import events as events_module
+from claims import sentences as sentences_module
+from claims.assemble import Assembler
 from claims.model import Article, Claim
+from claims.normalize import normalize_with_map
+from claims.tokenizer import customize_tokenizer, seed_text
+
+log = logging.getLogger(__name__)
+
+
+class PipelineSettings(BaseSettings):
+    """Pipeline choices; environment prefix ``CLAIMCHECK_PIPELINE_``."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMCHECK_PIPELINE_", frozen=True)
+
+    use_ner: bool = Field(
+        False, description="run the statistical NER (claims.ner) for names no gazetteer lists"
+    )
+
+
+class PipelineError(RuntimeError):
+    """The pipeline cannot be built: every problem found, one per line."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(
+            "claim pipeline is incomplete:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One step of the extraction: what it needs, what it adds to the document, and which
+    Claim fields it fills."""
+
+    name: str
+    module: str
+    provides: frozenset[str]
+    requires: frozenset[str]
+    produces: frozenset[str]
+    optional: bool = False
+    factory: bool = True  # a spaCy component (False: a plain function after the doc)
+
+
+UNITS: tuple[Unit, ...] = (
+    Unit(
+        "cc_sentences",
+        "claims.sentences",
+        sentences_module.PROVIDES,
+        sentences_module.REQUIRES,
+        sentences_module.PRODUCES,
+    ),
+    Unit(
+        "cc_times",
+        "claims.time",
+        frozenset({"time"}),
+        frozenset(),
+        frozenset({"times"}),
+        optional=True,
+    ),
+    Unit(
+        "cc_quantities",
+        "claims.quantity",
+        frozenset({"quantity"}),
+        frozenset(),
+        frozenset({"quantities"}),
+        optional=True,
+    ),
+    Unit("cc_ner", "claims.ner", frozenset(), frozenset(), frozenset({"ner"}), optional=True),
+    Unit(
+        "cc_entities",
+        "claims.entities",
+        entities_module.PROVIDES,
+        entities_module.REQUIRES,
+        entities_module.PRODUCES,
+    ),
+    Unit(
+        "cc_attribution",
+        "claims.attribution",
+        attribution_module.PROVIDES,
+        attribution_module.REQUIRES,
+        attribution_module.PRODUCES,
+    ),
+    Unit(
+        "cc_events",
+        "claims.events",
+        events_module.PROVIDES,
+        events_module.REQUIRES,
+        events_module.PRODUCES,
+    ),
+    Unit(
+        "cc_clauses",
+        "claims.sentences",
+        frozenset(),
+        sentences_module.CLAUSES_REQUIRES,
+        sentences_module.CLAUSES_PRODUCES,
+    ),
+    Unit(
+        "assemble",
+        "claims.assemble",
+        assemble_module.PROVIDES,
+        assemble_module.REQUIRES,
+        frozenset({"claims"}),
+        factory=False,
+    ),
+)
+
+
+def check_pipeline(units: list[Unit], available: dict[str, bool]) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for this sequence of units.
+
+    A unit whose module cannot be imported is skipped: an error if it is required, a
+    warning if it is optional. Then every Claim field needs a provider among the units
+    that run (a missing field is a warning when only an optional unit would provide it),
+    and every unit's needs must be produced by an earlier unit."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    running = []
+    for unit in units:
+        if available.get(unit.name, True):
+            running.append(unit)
+        elif unit.optional:
+            warnings.append(f"{unit.name} ({unit.module}) not available, its fields stay empty")
+        else:
+            errors.append(f"{unit.name} ({unit.module}) not available")
+    produced: set[str] = set()
+    for unit in running:
+        missing = sorted(unit.requires - produced)
+        if missing:
+            errors.append(f"{unit.name}: needs {', '.join(missing)} from an earlier unit")
+        produced |= unit.produces
+    provided = set().union(*(u.provides for u in running)) if running else set()
+    optional_fields = set().union(*(u.provides for u in units if u.optional))
+    for name in Claim.model_fields:
+        if name in provided:
+            continue
+        if name in optional_fields:
+            warnings.append(
+                f"claim field {name!r}: no unit provides it (its optional tagger is missing)"
+            )
+        else:
+            errors.append(f"claim field {name!r}: no unit provides it")
+    return errors, warnings
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError as exc:
+        log.warning("cannot import %s: %s", module, exc)
+        return False
+    return True
+
+
+def build_pipeline(settings: PipelineSettings | None = None) -> Language:
+    """A new extraction pipeline. Raises :class:`PipelineError` listing every problem."""
+    settings = settings or PipelineSettings()
+    units = [u for u in UNITS if u.name != "cc_ner" or settings.use_ner]
+    available = {u.name: _importable(u.module) for u in units}
+    if settings.use_ner and available.get("cc_ner"):
+        from claims.ner import NerModelMissing, load_model
+
+        try:
+            load_model()
+        except NerModelMissing as exc:
+            log.warning("NER requested but unavailable: %s", exc)
+            available["cc_ner"] = False
+    errors, warnings = check_pipeline(units, available)
+    for w in warnings:
+        log.warning("claim pipeline: %s", w)
+    if errors:
+        raise PipelineError(errors)
+    nlp = spacy.blank("ar")
+    customize_tokenizer(nlp)
+    for unit in units:
+        if unit.factory and available[unit.name]:
+            nlp.add_pipe(unit.name)
+    return nlp
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _shared() -> tuple[Language, Assembler]:
+    with _lock:
+        return build_pipeline(), Assembler()
+
+
+def get_pipeline() -> Language:
+    """The process-wide pipeline, built on first use."""
+    return _shared()[0]
 
 
 def extract_claims(article: Article) -> list[Claim]:
     """All claims of one article. A pure function of the article (parallelisable)."""
-    return []
+    nlp, assembler = _shared()
+    return claims_with(nlp, assembler, article)
+
+
+def claims_with(nlp: Language, assembler: Assembler, article: Article) -> list[Claim]:
+    """The claims of ``article`` from a given pipeline (for tests and other builds)."""
+    norm = normalize_with_map(article.text)
+    doc = nlp.make_doc(norm.text)
+    # The time tagger anchors relative dates to this (component contract).
+    doc.user_data["published"] = article.published
+    # doc.text rebuilds the string from its tokens; the components share this copy.
+    seed_text(doc, norm.text)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return assembler.claims(doc, article, norm)

@@ -1,0 +1,900 @@
+"""Claim assembly: one claim per event mention, with the slots found around it.
+
+Inside a clause each slot mention (place, actor, time, quantity) belongs to the trigger
+before it (Arabic puts the slots after the verb or verbal noun); mentions shortly before
+the first trigger belong to the first, and nothing belongs to a trigger across a
+connector ("، حيث", "، بينما"...). A place's role comes from the word that opens its
+phrase: "من" origin, "إلى/نحو/باتجاه" destination, "في/بـ/داخل" at, "على" target, "خارج"
+outside (complement), "بقيادة/المدعومة من" agent; a bare place is the subject before its
+trigger and the object right after it. Each event type ranks the roles that give its
+location (``location_roles`` in events.yaml); several unrelated places in the best role
+leave the location unresolved rather than picking one.
+
+A slot the clause does not give its trigger is taken, in this order and only when exactly
+one candidate exists: the place named before it in the clause, or the clause's only place
+that fits; the claims of earlier clauses of the sentence; the previous sentence of the
+paragraph (same event type); the headline (same event type); and for the location the
+last claim of the same event type a few sentences back in the section ("the withdrawal"
+refers to the last withdrawal named). Across sentences only a place the text gave for
+that claim is passed on. Destinations and quantities are never inherited; a slot that
+cannot be resolved stays None.
+
+A short sentence with a figure but no trigger, right after a sentence with one kind of
+event (a table row under another), continues that event.
+
+Every span is mapped back to the original article text before the claim is built.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from spacy.tokens import Doc
+
+from claims.attribution import ModalityCue, ReportCue
+from claims.entities import EntityMention
+from claims.events import EventsFile, PhaseCue, RoleWord, TriggerMention, load_events
+from claims.model import (
+    Article,
+    Attribution,
+    Claim,
+    Entity,
+    EventType,
+    Modality,
+    Phase,
+    Quantity,
+    Span,
+    TimeValue,
+)
+from claims.normalize import Normalized
+from claims.sentences import ClauseInfo, SentenceInfo
+from claims.tokenizer import (
+    MorphologyFile,
+    TokenTable,
+    doc_text,
+    load_morphology,
+    starts_with_conjunction,
+    token_table,
+    without_conjunction,
+)
+
+PROVIDES: frozenset[str] = frozenset({"id", "article_id", "evidence", "quote", "extractor"})
+REQUIRES: frozenset[str] = frozenset(
+    {
+        "sentences",
+        "clauses",
+        "triggers",
+        "entities",
+        "phase_cues",
+        "roles",
+        "reporting_cues",
+        "modality_cues",
+    }
+)
+
+_IDLE_LIMIT = 3  # tokens a role phrase survives without a place
+_BEFORE_LIMIT = 8  # tokens before the first trigger a place or quantity may stand
+_OBJECT_GAP = 3  # words (outside names) between a trigger and its bare object
+_EVIDENCE_REACH = 12  # tokens from the trigger a slot may be to widen the evidence
+_CHAIN_SENTENCES = 5  # how far back "the withdrawal" may refer
+_CONTINUATION_MAX_TOKENS = 16
+_CARRIED_MODALITIES = ("expected", "planned", "hypothetical", "reported")
+_NOT_LOCATION_ROLES = ("destination", "agent", "between", "outside", "other")
+
+TokRange = tuple[int, int]
+V = TypeVar("V", TimeValue, Quantity)
+
+
+@dataclass
+class _Slot:
+    """A mention placed in a clause: which trigger owns it (-1: none) and its role."""
+
+    tok_start: int
+    tok_end: int
+    owner: int
+    role: str | None = None
+    entity: EntityMention | None = None
+    time: TimeValue | None = None
+    quantity: Quantity | None = None
+
+    def chars(self) -> TokRange | None:
+        if self.entity is not None:
+            return self.entity.start, self.entity.end
+        value = self.time or self.quantity
+        if value is not None and value.span is not None:
+            return value.span.start, value.span.end
+        return None
+
+
+@dataclass
+class _Draft:
+    """A claim under construction, offsets still normalised."""
+
+    trigger: TriggerMention
+    sentence: SentenceInfo
+    clause: ClauseInfo
+    event: EventType
+    phase: Phase | None
+    phase_weak: bool
+    modality: Modality
+    modality_own: bool
+    location: EntityMention | None
+    location_ambiguous: bool
+    destinations: list[EntityMention]
+    actors: list[EntityMention]
+    time: TimeValue | None
+    quantity: Quantity | None
+    attribution: ReportCue | None
+    evidence: TokRange
+    continuation: bool = False
+    own_location: bool = True
+    nearby_place: EntityMention | None = None  # the last fitting place before the trigger
+    clause_place: EntityMention | None = None  # the clause's only fitting place
+    inherited: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Layers:
+    """What the pipeline left on one doc, read once."""
+
+    doc: Doc
+    text: str
+    table: TokenTable
+    sentences: list[SentenceInfo]
+    clauses: list[ClauseInfo]
+    triggers: list[TriggerMention]
+    entities: list[EntityMention]
+    times: list[tuple[TokRange, TimeValue]]
+    quantities: list[tuple[TokRange, Quantity]]
+    cues: list[PhaseCue]
+    past: list[int]
+    role_at: dict[int, RoleWord]
+    frames: list[TokRange]
+    reports: list[ReportCue]
+    modal: list[ModalityCue]
+    soft_breaks: list[int]
+    quantity_links: dict[int, int]
+
+    @classmethod
+    def read(cls, doc: Doc) -> _Layers:
+        ud = doc.user_data
+        table = token_table(doc)
+        reports: list[ReportCue] = ud.get("cc_reporting_cues", [])
+        return cls(
+            doc=doc,
+            text=doc_text(doc),
+            table=table,
+            sentences=ud.get("cc_sentences", []),
+            clauses=ud.get("cc_clauses", []),
+            triggers=ud.get("cc_triggers", []),
+            entities=ud.get("cc_entities", []),
+            times=_token_ranges(table, ud.get("cc_times", []), len(doc)),
+            quantities=_token_ranges(table, ud.get("cc_quantities", []), len(doc)),
+            cues=ud.get("cc_phase_cues", []),
+            past=sorted(ud.get("cc_past_markers", [])),
+            role_at={r.tok_start: r for r in ud.get("cc_role_words", [])},
+            frames=[(r.tok_start, r.frame_end) for r in reports if r.frame_end is not None],
+            reports=reports,
+            modal=ud.get("cc_modality_cues", []),
+            soft_breaks=ud.get("cc_soft_breaks", []),
+            quantity_links=ud.get("cc_quantity_links", {}),
+        )
+
+
+class Assembler:
+    """Builds claims from a processed doc (stateless between calls: thread-safe)."""
+
+    def __init__(self, data: EventsFile | None = None, morph: MorphologyFile | None = None) -> None:
+        self.data = data or load_events()
+        self.morph = morph or load_morphology()
+        self.priority = {p: i for i, p in enumerate(self.data.phase_priority)}
+        self.ignored_units = frozenset(self.data.ignored_quantity_units)
+        self.plan_events = frozenset(self.data.plan_complement_events)
+        self.plan_joiners = frozenset(self.data.plan_complement_joiners)
+        self.no_inheritance = frozenset(self.data.no_location_inheritance)
+
+    # ------------------------------------------------------------------ entry points
+
+    def claims(self, doc: Doc, article: Article, norm: Normalized) -> list[Claim]:
+        return [self._to_claim(d, article, norm) for d in self.drafts(doc)]
+
+    def drafts(self, doc: Doc) -> list[_Draft]:
+        """All claim drafts of the doc, in text order, slots inherited where allowed."""
+        layers = _Layers.read(doc)
+        drafts: list[_Draft] = []
+        by_sentence: dict[int, list[_Draft]] = {}
+        for sent in layers.sentences:
+            sent_drafts: list[_Draft] = []
+            for clause in (c for c in layers.clauses if c.sentence == sent.index):
+                ctrig = [
+                    t for t in layers.triggers if clause.tok_start <= t.tok_start < clause.tok_end
+                ]
+                if not ctrig:
+                    continue
+                for d in self._clause_drafts(layers, sent, clause, ctrig, sent_drafts):
+                    self._inherit(d, sent_drafts, by_sentence, layers.sentences, drafts)
+                    sent_drafts.append(d)
+            if not sent_drafts:
+                cont = self._continuation(layers, sent, by_sentence)
+                if cont is not None:
+                    sent_drafts.append(cont)
+            by_sentence[sent.index] = sent_drafts
+            drafts.extend(sent_drafts)
+        return drafts
+
+    # ------------------------------------------------------------------ one clause
+
+    def _slots(
+        self, layers: _Layers, clause: ClauseInfo, ctrig: list[TriggerMention]
+    ) -> list[_Slot]:
+        """Every mention of the clause with the trigger it belongs to and its role."""
+        a, b = clause.tok_start, clause.tok_end
+        starts = [t.tok_start for t in ctrig]
+        breaks = [x for x in layers.soft_breaks if a < x < b]
+
+        def owner(tok: int, tok_end: int, far_ok: bool = False) -> int:
+            for k, t in enumerate(ctrig):
+                inside = t.tok_start <= tok < t.tok_end
+                if inside or (tok <= t.tok_start and t.tok_end <= tok_end):
+                    return k
+            k = bisect_right(starts, tok) - 1
+            if k < 0:
+                if not far_ok and ctrig[0].tok_start - tok_end > _BEFORE_LIMIT:
+                    return -1
+                lo, hi, k = tok, ctrig[0].tok_start, 0
+            else:
+                lo, hi = ctrig[k].tok_end, tok
+            return -1 if any(lo < x <= hi for x in breaks) else k
+
+        ents = [e for e in layers.entities if a <= e.tok_start < b]
+        roles = self._roles(layers, a, b, ents, ctrig)
+        slots = [
+            _Slot(e.tok_start, e.tok_end, owner(e.tok_start, e.tok_end), roles.get(id(e)), entity=e)
+            for e in ents
+        ]
+        for (s, e), tv in layers.times:
+            # A time between a reporting verb and its "أن" dates the report, not the event.
+            if a <= s < b and not any(f0 < s < f1 for f0, f1 in layers.frames):
+                slots.append(_Slot(s, e, owner(s, e, far_ok=True), time=tv))
+        for (s, e), q in layers.quantities:
+            if a <= s < b and q.unit and q.unit not in self.ignored_units:
+                linked = layers.quantity_links.get(s)
+                k = starts.index(linked) if linked in starts else owner(s, e)
+                slots.append(_Slot(s, e, k, quantity=q))
+        return slots
+
+    def _clause_drafts(
+        self,
+        layers: _Layers,
+        sent: SentenceInfo,
+        clause: ClauseInfo,
+        ctrig: list[TriggerMention],
+        earlier: list[_Draft],
+    ) -> list[_Draft]:
+        a, b = clause.tok_start, clause.tok_end
+        slots = self._slots(layers, clause, ctrig)
+        breaks = [x for x in layers.soft_breaks if a < x < b]
+        cues = [c for c in layers.cues if a <= c.tok_start < b]
+        # A past-tense verb, a trigger or not, dates the verbal nouns of its clause.
+        past = sorted(
+            [p for p in layers.past if a <= p < b]
+            + [t.tok_start for t in ctrig if t.tense == "past"]
+        )
+        modal = [m for m in layers.modal if sent.tok_start <= m.tok_start < b]
+        previous = [d for d in earlier if d.clause.index < clause.index][-1:]
+        # Places of the clause with the role they have for their own trigger, for a
+        # trigger that has none of its own ("قتل 7 أشخاص في انفجار ... في كركوك").
+        clause_places: list[tuple[EntityMention, str]] = []
+        for x in slots:
+            if x.entity is None or x.entity.kind != "place" or x.owner < 0:
+                continue
+            role = x.role or ("object" if x.tok_start > ctrig[x.owner].tok_start else "subject")
+            clause_places.append((x.entity, role))
+
+        out: list[_Draft] = []
+        for k, trig in enumerate(ctrig):
+            own = [s for s in slots if s.owner == k]
+            seg_end = ctrig[k + 1].tok_start if k + 1 < len(ctrig) else b
+            location, ambiguous, dests = self._places(trig, own)
+            actors = _dedupe([s.entity for s in own if s.entity and s.entity.kind == "actor"])
+            if k == 0:  # the subject before the first trigger
+                subjects = [
+                    e
+                    for e in layers.entities
+                    if a <= e.tok_start < trig.tok_start and e.kind == "actor"
+                ]
+                actors = _dedupe(actors + subjects)
+            time = self._time(slots, own, ctrig, k, trig)
+            quantity = self._quantity(layers, own, trig)
+            event: EventType = trig.event
+            for ref in self.data.refinements:
+                if (
+                    event == ref.event
+                    and quantity is not None
+                    and quantity.unit == ref.quantity_unit
+                ):
+                    event = ref.becomes
+
+            phase, weak = self._phase(trig, event, cues, past, seg_end)
+            if trig.tense == "noun" and k > 0 and self._plan_complement(layers, trig, ctrig[:k]):
+                phase, weak = "planned", False
+            if (phase is None or weak) and any(d.phase == "planned" for d in previous):
+                phase, weak = "planned", False  # "من المرتقب ...، ويبقى منها": the plan goes on
+            modality, modality_own = self._modality(trig, clause, modal, sent, layers.reports)
+            if modality == "hypothetical" and (phase is None or weak):
+                phase, weak = "planned", False  # "قد تنسحب": not yet happened
+            if not modality_own and previous and previous[0].modality in _CARRIED_MODALITIES:
+                modality = previous[0].modality
+            attribution = _attribution(trig, sent, layers.reports)
+            if (
+                attribution is not None
+                and modality == "asserted"
+                and attribution.kind != "official"
+            ):
+                modality = "reported"
+
+            allowed = set(self.data.location_roles.get(event, []))
+            fitting = _prune_containers([e for e, r in clause_places if r in allowed])
+            nearby = _prune_containers(
+                [
+                    e
+                    for e, r in clause_places
+                    if e.tok_start < trig.tok_start
+                    and r in allowed
+                    and not any(e.tok_start < x <= trig.tok_start for x in breaks)
+                ]
+            )
+            out.append(
+                _Draft(
+                    trigger=trig,
+                    sentence=sent,
+                    clause=clause,
+                    event=event,
+                    phase=phase,
+                    phase_weak=weak,
+                    modality=modality,
+                    modality_own=modality_own,
+                    location=location,
+                    location_ambiguous=ambiguous,
+                    destinations=dests,
+                    actors=actors,
+                    time=time,
+                    quantity=quantity,
+                    attribution=attribution,
+                    evidence=_evidence(trig, own, location, dests),
+                    nearby_place=nearby[-1] if nearby else None,
+                    clause_place=fitting[0] if len(fitting) == 1 else None,
+                )
+            )
+        return out
+
+    def _time(
+        self,
+        slots: list[_Slot],
+        own: list[_Slot],
+        ctrig: list[TriggerMention],
+        k: int,
+        trig: TriggerMention,
+    ) -> TimeValue | None:
+        """Its own nearest time; else a deadline shared by a conjoined event ("مغادرة ...
+        وتقليص ... بحلول سبتمبر"); else the clause's only time."""
+        mine = _nearest([s for s in own if s.time is not None], trig)
+        if mine is not None:
+            return mine.time
+        if k + 1 < len(ctrig) and starts_with_conjunction(ctrig[k + 1].clitic, self.morph):
+            nxt = ctrig[k + 1]
+            shared = [
+                s
+                for s in slots
+                if s.owner == k + 1 and s.time is not None and s.tok_start > nxt.tok_start
+            ]
+            if shared:
+                return shared[0].time
+        clause_times = [s for s in slots if s.time is not None and s.owner >= 0]
+        return clause_times[0].time if len(clause_times) == 1 else None
+
+    def _quantity(self, layers: _Layers, own: list[_Slot], trig: TriggerMention) -> Quantity | None:
+        if trig.zero_presence:
+            # "خالية تماماً من أي وجود": nobody left.
+            text = layers.text[trig.start : trig.end]
+            return Quantity(
+                span=Span(start=trig.start, end=trig.end, text=text),
+                value=0,
+                low=0,
+                high=0,
+                unit="soldiers",
+            )
+        mine = _nearest([s for s in own if s.quantity is not None], trig)
+        return mine.quantity if mine else None
+
+    def _roles(
+        self,
+        layers: _Layers,
+        a: int,
+        b: int,
+        ents: list[EntityMention],
+        ctrig: list[TriggerMention],
+    ) -> dict[int, str | None]:
+        """The role of each entity in the clause (keyed by ``id``), from the phrase that
+        opens before it; None for a bare name."""
+        by_phrase = {e.phrase_start: e for e in ents}
+        trigger_toks = {i for t in ctrig for i in range(t.tok_start, t.tok_end)}
+        time_toks = {i for (s, e), _ in layers.times for i in range(s, e)}
+        # "أقل من 500": a bound inside a quantity is not a preposition of place.
+        value_toks = time_toks | {i for (s, e), _ in layers.quantities for i in range(s, e)}
+        clitic_roles = self.data.clitic_roles
+        table = layers.table
+        out: dict[int, str | None] = {}
+        current: str | None = None
+        idle = 0
+        i = a
+        while i < b:
+            rw = layers.role_at.get(i)
+            if (
+                rw is not None
+                and i not in trigger_toks
+                and i not in by_phrase
+                and i not in value_toks
+            ):
+                if rw.role == "breaker":
+                    current = None
+                elif (
+                    rw.role == "at" and current in ("destination", "origin") and idle <= _IDLE_LIMIT
+                ):
+                    pass  # "إلى قواعد بديلة في أربيل": still the destination
+                else:
+                    current = rw.role
+                idle = 0
+                i = rw.tok_end
+                continue
+            ent = by_phrase.get(i)
+            if ent is not None:
+                clitic = without_conjunction(ent.lead_clitic, self.morph)
+                role: str | None = current
+                if clitic in clitic_roles:
+                    mapped = clitic_roles[clitic]
+                    if mapped == "none":
+                        role = "other"  # "لإيران": for/to, not where the event happens
+                    elif current not in ("destination", "origin"):
+                        role = mapped
+                if ent.complement:
+                    role = "outside"
+                out[id(ent)] = role
+                if role in ("agent", "other"):
+                    current = None  # "بقيادة الولايات المتحدة" governs one name only
+                elif role != "outside":
+                    current = role
+                idle = 0
+                i = max(ent.tok_end, i + 1)
+                continue
+            if i in trigger_toks or i in time_toks:
+                current, idle = None, 0
+            elif table.punct[i]:
+                idle += 2
+            elif not table.space[i]:
+                idle += 1
+            if idle > _IDLE_LIMIT:
+                current = None
+            i += 1
+        return out
+
+    def _places(
+        self, trig: TriggerMention, own: list[_Slot]
+    ) -> tuple[EntityMention | None, bool, list[EntityMention]]:
+        """(location, ambiguous, destinations) from the places the trigger owns."""
+        group = self.data.triggers[trig.group]
+        motion = trig.event in self.data.motion_events
+        by_role: dict[str, list[EntityMention]] = {}
+        dests: list[EntityMention] = []
+        for s in own:
+            e = s.entity
+            if e is None or e.kind != "place":
+                continue
+            role = s.role
+            if role is None:
+                if s.tok_start < trig.tok_start:
+                    role = "subject"
+                elif _gap_words(trig, e, own) <= _OBJECT_GAP:
+                    role = {"origin": "origin", "destination": "destination"}.get(
+                        group.object_role, "object"
+                    )
+                else:
+                    continue
+            if role == "outside":
+                role = "destination" if motion else "at"
+            if role == "at" and group.at_is_destination and s.tok_start > trig.tok_start:
+                role = "destination"
+            if role == "destination":
+                dests.append(e)
+            elif role not in ("agent", "between", "other"):
+                by_role.setdefault(role, []).append(e)
+        dests = _prune_containers(dests)
+        ranked = self.data.location_roles.get(trig.event, [])
+        for role in ranked:
+            cands = _prune_containers([e for e in by_role.get(role, []) if e not in dests])
+            if not cands:
+                continue
+            if len(cands) > 1 and role not in ("origin", "object"):
+                return None, True, dests
+            chosen = cands[0]
+            # "قاعدة حرير في أربيل" read as object + at: the base, the more specific place.
+            inner = [
+                e
+                for r in ranked
+                for e in by_role.get(r, [])
+                if chosen.key is not None and chosen.key in e.ancestors and e not in dests
+            ]
+            return (inner[0] if inner else chosen), False, dests
+        return None, False, dests
+
+    def _plan_complement(
+        self, layers: _Layers, trig: TriggerMention, before: list[TriggerMention]
+    ) -> bool:
+        """ "اتفق الطرفان على انسحاب": what was agreed on is planned."""
+        if trig.tok_start == 0 or not any(t.event in self.plan_events for t in before):
+            return False
+        i = trig.tok_start - 1
+        return layers.text[layers.table.idx[i] : layers.table.end[i]] in self.plan_joiners
+
+    def _phase(
+        self,
+        trig: TriggerMention,
+        event: EventType,
+        cues: list[PhaseCue],
+        past: list[int],
+        seg_end: int,
+    ) -> tuple[Phase | None, bool]:
+        """(phase, weak). A plan cue frames everything; then the word's own phase, the
+        future tense, other cues (by phase_priority), the verb's tense, a past verb in the
+        clause, the event's default. A present tense or a default is weak: a plan framing
+        the sentence may still override it."""
+        in_scope = [
+            c for c in cues if c.reaches(trig, seg_end) and (c.events is None or event in c.events)
+        ]
+        if any(c.phase == "planned" for c in in_scope):
+            return "planned", False
+        if trig.phase is not None:
+            return trig.phase, False
+        if trig.tense == "future":
+            return "planned", False
+        if in_scope:
+            return min(in_scope, key=lambda c: self.priority[c.phase]).phase, False
+        if trig.tense == "past":
+            return "completed", False
+        if trig.tense == "present":
+            return "ongoing", True
+        if any(p < seg_end for p in past):
+            return "completed", False
+        default = self.data.default_phase.get(event)
+        return (default, True) if default is not None else (None, False)
+
+    @staticmethod
+    def _modality(
+        trig: TriggerMention,
+        clause: ClauseInfo,
+        modal: list[ModalityCue],
+        sent: SentenceInfo,
+        reports: list[ReportCue],
+    ) -> tuple[Modality, bool]:
+        """(modality, found in this clause). Negation only from close by; hedges and
+        forecasts anywhere before the trigger in the clause."""
+        found: set[str] = set()
+        for m in modal:
+            if m.tok_start >= trig.tok_start:
+                continue
+            if m.modality == "negated" or m.window:
+                if trig.tok_start - m.tok_end <= m.window and (
+                    m.modality == "negated" or m.tok_start >= clause.tok_start
+                ):
+                    found.add(m.modality)
+            elif m.tok_start >= clause.tok_start:
+                found.add(m.modality)
+        for r in reports:  # "نفى ... انسحاب": a denial verb before the claim in the sentence
+            if r.denial and sent.tok_start <= r.tok_start < trig.tok_start:
+                found.add("negated")
+        if trig.tense == "future" and not found & {"expected", "hypothetical", "negated"}:
+            found.add("planned")
+        order: tuple[Modality, ...] = ("negated", "hypothetical", "expected", "planned")
+        for name in order:
+            if name in found:
+                return name, True
+        return "asserted", False
+
+    # ------------------------------------------------------------------ inheritance
+
+    def _inherit(
+        self,
+        d: _Draft,
+        sent_drafts: list[_Draft],
+        by_sentence: dict[int, list[_Draft]],
+        sentences: list[SentenceInfo],
+        all_drafts: list[_Draft],
+    ) -> None:
+        prev_sentence = _previous_in_paragraph(d.sentence, sentences)
+        prev_drafts = by_sentence.get(prev_sentence.index, []) if prev_sentence else []
+        same_prev = [x for x in prev_drafts if x.event == d.event]
+        headline = [
+            x
+            for s in sentences
+            if s.headline and s.index != d.sentence.index
+            for x in by_sentence.get(s.index, [])
+            if x.event == d.event
+        ]
+        earlier_clauses = [x for x in sent_drafts if x.clause.index < d.clause.index]
+
+        if d.location is None and not d.location_ambiguous and d.event not in self.no_inheritance:
+            d.own_location = False
+            self._inherit_location(
+                d,
+                earlier_clauses,
+                [x for x in same_prev if x.own_location],
+                [x for x in headline if x.own_location],
+                all_drafts,
+            )
+        if d.phase is None:
+            for name, pool in (
+                ("sentence", earlier_clauses),
+                ("previous_sentence", same_prev),
+                ("headline", headline),
+            ):
+                phases = {x.phase for x in pool if x.phase is not None}
+                if len(phases) == 1:
+                    d.phase = phases.pop()
+                    d.inherited["phase"] = name
+                    break
+        if not d.actors:
+            got = [x.actors for x in earlier_clauses if x.actors]
+            if len(got) == 1:
+                d.actors = list(got[0])
+
+    @staticmethod
+    def _inherit_location(
+        d: _Draft,
+        earlier_clauses: list[_Draft],
+        previous_sentence: list[_Draft],
+        headline: list[_Draft],
+        all_drafts: list[_Draft],
+    ) -> None:
+        if d.nearby_place is not None:
+            d.location, d.inherited["location"] = d.nearby_place, "clause"
+            return
+        if d.clause_place is not None:
+            d.location, d.inherited["location"] = d.clause_place, "clause"
+            return
+        for name, pool in (
+            ("sentence", earlier_clauses),
+            ("previous_sentence", previous_sentence),
+            ("headline", headline),
+        ):
+            got = _unique([x.location for x in pool if x.location is not None])
+            if got is not None:
+                d.location, d.inherited["location"] = got, name
+                return
+        # "the withdrawal" refers to the last withdrawal named, if it was named with a
+        # place; the search stops at the first claim of the same type.
+        for x in reversed(all_drafts):
+            if (
+                x.sentence.section != d.sentence.section
+                or d.sentence.index - x.sentence.index > _CHAIN_SENTENCES
+            ):
+                return
+            if x.event == d.event:
+                if x.location is not None and x.own_location:
+                    d.location, d.inherited["location"] = x.location, "section"
+                return
+
+    def _continuation(
+        self, layers: _Layers, sent: SentenceInfo, by_sentence: dict[int, list[_Draft]]
+    ) -> _Draft | None:
+        """A trigger-less row with a figure, continuing the previous row's one event."""
+        if sent.headline or sent.tok_end - sent.tok_start > _CONTINUATION_MAX_TOKENS:
+            return None
+        prev = _previous_in_paragraph(sent, layers.sentences)
+        if prev is None:
+            return None
+        source = by_sentence.get(prev.index, [])
+        if not source or len({x.event for x in source}) != 1:
+            return None
+        qtys = [
+            q
+            for r, q in layers.quantities
+            if sent.tok_start <= r[0] < sent.tok_end and q.unit and q.unit not in self.ignored_units
+        ]
+        clause = next((c for c in layers.clauses if c.sentence == sent.index), None)
+        if len(qtys) != 1 or qtys[0].span is None or clause is None:
+            return None
+        quantity = qtys[0]
+        assert quantity.span is not None
+        base = source[-1]
+        times = [tv for r, tv in layers.times if sent.tok_start <= r[0] < sent.tok_end]
+        return _Draft(
+            trigger=base.trigger,
+            sentence=sent,
+            clause=clause,
+            event=base.event,
+            phase=base.phase,
+            phase_weak=base.phase_weak,
+            modality=base.modality,
+            modality_own=False,
+            location=base.location,
+            location_ambiguous=False,
+            destinations=list(base.destinations),
+            actors=list(base.actors),
+            time=times[0] if len(times) == 1 else None,
+            quantity=quantity,
+            attribution=base.attribution,
+            evidence=(quantity.span.start, quantity.span.end),
+            continuation=True,
+            own_location=False,
+            inherited={"event": "previous_sentence"},
+        )
+
+    # ------------------------------------------------------------------ output
+
+    def _to_claim(self, d: _Draft, article: Article, norm: Normalized) -> Claim:
+        text = article.text
+
+        def span(start: int, end: int) -> Span:
+            s, e = norm.to_original(start, end)
+            return Span(start=s, end=e, text=text[s:e])
+
+        def entity(m: EntityMention) -> Entity:
+            where = span(m.start, m.end)
+            return Entity(
+                span=where,
+                kind=m.kind,
+                key=m.key,
+                label=m.label,
+                surface=where.text,
+                source=m.source,
+                complement=m.complement,
+                ancestors=list(m.ancestors),
+            )
+
+        def remap(value: V | None) -> V | None:
+            if value is None or value.span is None:
+                return value
+            return value.model_copy(update={"span": span(value.span.start, value.span.end)})
+
+        evidence = span(*d.evidence)
+        attribution = None
+        if d.attribution is not None:
+            r = d.attribution
+            attribution = Attribution(
+                span=span(r.source_start, max(r.source_end, r.source_start)),
+                source=r.source,
+                cue=r.cue,
+                kind=r.kind,
+            )
+        return Claim(
+            article_id=article.id,
+            sentence=span(d.sentence.start, d.sentence.end),
+            evidence=evidence,
+            quote=evidence.text,
+            event=d.event,
+            event_word=self.data.triggers[d.trigger.group].word,
+            phase=d.phase,
+            actors=[entity(a) for a in d.actors],
+            location=entity(d.location) if d.location is not None else None,
+            destinations=[entity(x) for x in d.destinations],
+            time=remap(d.time),
+            quantity=remap(d.quantity),
+            attribution=attribution,
+            modality=d.modality,
+            extractor="rules",
+        )
+
+
+# --------------------------------------------------------------------------- small functions
+
+
+def _token_ranges(table: TokenTable, values: list[V], n: int) -> list[tuple[TokRange, V]]:
+    """Each value with the tokens its (normalised) span covers."""
+    out: list[tuple[TokRange, V]] = []
+    for v in values:
+        if v.span is None:
+            continue
+        s = max(0, bisect_right(table.idx, v.span.start) - 1)
+        e = max(s + 1, bisect_right(table.idx, max(v.span.end - 1, v.span.start)))
+        out.append(((s, min(e, n)), v))
+    return out
+
+
+def _evidence(
+    trig: TriggerMention,
+    own: list[_Slot],
+    location: EntityMention | None,
+    dests: list[EntityMention],
+) -> TokRange:
+    """The trigger widened over the slots it owns nearby (not over places it did not use)."""
+    parts = [(trig.start, trig.end)]
+    for s in own:
+        chars = s.chars()
+        if chars is None:
+            continue
+        if (
+            s.tok_start - trig.tok_end > _EVIDENCE_REACH
+            or trig.tok_start - s.tok_end > _EVIDENCE_REACH
+        ):
+            continue
+        e = s.entity
+        if e is not None and e.kind == "place" and e is not location and e not in dests:
+            continue
+        parts.append(chars)
+    return min(p[0] for p in parts), max(p[1] for p in parts)
+
+
+def _gap_words(trig: TriggerMention, entity: EntityMention, own: list[_Slot]) -> int:
+    """Tokens between the trigger and a name, not counting other names."""
+    named = {
+        i for o in own if o.entity is not None for i in range(o.entity.phrase_start, o.tok_end)
+    }
+    return sum(1 for i in range(trig.tok_end, entity.phrase_start) if i not in named)
+
+
+def _nearest(slots: list[_Slot], trig: TriggerMention) -> _Slot | None:
+    """The slot closest to the trigger, after it preferred."""
+    if not slots:
+        return None
+    return min(
+        slots, key=lambda s: (s.tok_start < trig.tok_start, abs(s.tok_start - trig.tok_start))
+    )
+
+
+def _dedupe(items: list[EntityMention]) -> list[EntityMention]:
+    out: list[EntityMention] = []
+    seen: set[str] = set()
+    for e in items:
+        key = e.key or e.surface
+        if key not in seen:
+            seen.add(key)
+            out.append(e)
+    return out
+
+
+def _prune_containers(places: list[EntityMention]) -> list[EntityMention]:
+    """Drop a place that contains another place of the list ("عين الأسد في الأنبار" ->
+    Ain al-Asad), and repeated names."""
+    out: list[EntityMention] = []
+    seen: set[tuple[str, bool]] = set()
+    for e in places:
+        if e.key is not None and any(
+            e.key in o.ancestors and not o.complement for o in places if o is not e
+        ):
+            continue
+        ident = (e.key or e.surface, e.complement)
+        if ident not in seen:
+            seen.add(ident)
+            out.append(e)
+    return out
+
+
+def _unique(places: list[EntityMention]) -> EntityMention | None:
+    idents = {(p.key or p.surface, p.complement) for p in places}
+    return places[-1] if len(idents) == 1 else None
+
+
+def _previous_in_paragraph(
+    sent: SentenceInfo, sentences: list[SentenceInfo]
+) -> SentenceInfo | None:
+    if sent.index == 0:
+        return None
+    prev = sentences[sent.index - 1]
+    return prev if prev.paragraph == sent.paragraph else None
+
+
+def _attribution(
+    trig: TriggerMention, sent: SentenceInfo, reports: list[ReportCue]
+) -> ReportCue | None:
+    """The reporting cue before the trigger in its sentence, else a "وفقا لـ"-like one
+    after it."""
+    in_sentence = [r for r in reports if sent.tok_start <= r.tok_start < sent.tok_end]
+    before = [r for r in in_sentence if r.tok_start < trig.tok_start]
+    if before:
+        return before[-1]
+    after = [
+        r for r in in_sentence if r.tok_start >= trig.tok_end and r.kind_of_cue == "preposition"
+    ]
+    return after[0] if after else None

@@ -1,0 +1,615 @@
+"""Places and actors: gazetteer names, names after trigger nouns, and references back.
+
+The component ``cc_entities`` finds, on normalised text:
+
+- gazetteer names with their clitics ("بالأنبار", "وسوريا", "للقوات الأمريكية"), longest
+  first, each with its key, English label and containment chain (``ancestors``);
+- a nationality adjective after a territory noun ("الأراضي السورية" -> Syria) or after
+  "العاصمة" (-> the capital); elsewhere an adjective only describes ("أربيل العراقية");
+- "خارج X": the complement of X (``complement=True``);
+- a name after a trigger noun that the gazetteer does not know ("قرية الخربة"): a place or
+  actor with ``source="pattern"``, no key and no ancestors (unknown in the hierarchy);
+- a force noun with a nationality adjective no entry covers ("القوات اللبنانية"): an actor
+  labelled "<demonym> forces", ``source="pattern"``;
+- a definite noun that refers back ("القاعدة" after "قاعدة عين الأسد"), resolved to the
+  last place of that type when exactly one candidate is in view;
+- names from a statistical NER component, if one ran before (``doc.spans["ner"]``); the
+  gazetteer wins where both found a name.
+
+The mentions go to ``doc.user_data["cc_entities"]`` (offsets in the normalised text) and,
+as token spans, to ``doc.spans["entities"]``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+
+from claims.model import Entity, EntityKind, EntitySource
+from claims.resources import load_yaml
+from claims.tokenizer import (
+    LexMatch,
+    MorphologyFile,
+    VariantLexicon,
+    doc_text,
+    load_morphology,
+    noun_variants,
+)
+
+GAZETTEER_FILE = "lexicon/ar/gazetteer.yaml"
+USER_DATA_KEY = "cc_entities"
+SPANS_KEY = "entities"
+
+# Claim fields this component provides (checked when the pipeline is built).
+PROVIDES: frozenset[str] = frozenset({"actors", "location", "destinations"})
+REQUIRES: frozenset[str] = frozenset({"sentences"})
+PRODUCES: frozenset[str] = frozenset({"entities"})
+
+PlaceType = Literal[
+    "country",
+    "region",
+    "province",
+    "city",
+    "town",
+    "district",
+    "base",
+    "airport",
+    "crossing",
+    "port",
+    "camp",
+    "site",
+]
+ActorCategory = Literal["military", "government", "armed_group", "organization", "media", "other"]
+
+
+# --------------------------------------------------------------------------- schema
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlaceEntry(_Strict):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    type: PlaceType
+    parent: str | None = None
+    aliases: list[str] = Field(min_length=1)
+    adjectives: list[str] = Field(default_factory=list)
+    demonym: str | None = None
+    capital: str | None = None
+
+
+class ActorEntry(_Strict):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    label: str
+    category: ActorCategory
+    country: str | None = None
+    aliases: list[str] = Field(min_length=1)
+
+
+class NameTrigger(_Strict):
+    noun: str
+    kind: EntityKind
+    type: PlaceType | None = None
+
+
+class Anaphor(_Strict):
+    noun: str
+    type: PlaceType
+
+
+class GazetteerFile(_Strict):
+    """Schema of ``lexicon/ar/gazetteer.yaml``; cross-references are checked too."""
+
+    version: int
+    places: list[PlaceEntry]
+    actors: list[ActorEntry]
+    territory_nouns: list[str]
+    direction_words: list[str]
+    capital_nouns: list[str]
+    name_triggers: list[NameTrigger]
+    name_compound_starters: list[str]
+    name_stoppers: list[str]
+    anaphors: list[Anaphor]
+    complement_words: list[str]
+    ner_labels: dict[str, EntityKind]
+    force_heads: list[str]
+
+    @model_validator(mode="after")
+    def _references(self) -> GazetteerFile:
+        problems: list[str] = []
+        keys = [p.key for p in self.places] + [a.key for a in self.actors]
+        seen: set[str] = set()
+        for key in keys:
+            if key in seen:
+                problems.append(f"duplicate key {key!r}")
+            seen.add(key)
+        places = {p.key: p for p in self.places}
+        for place in self.places:
+            if place.parent is not None and place.parent not in places:
+                problems.append(f"place {place.key!r}: unknown parent {place.parent!r}")
+            if place.capital is not None and place.capital not in places:
+                problems.append(f"place {place.key!r}: unknown capital {place.capital!r}")
+        for actor in self.actors:
+            if actor.country is not None and actor.country not in places:
+                problems.append(f"actor {actor.key!r}: unknown country {actor.country!r}")
+        for place in self.places:  # containment must be a tree
+            chain, node = [place.key], place.parent
+            while node is not None and node in places:
+                if node in chain:
+                    problems.append(f"place {place.key!r}: containment cycle {chain + [node]}")
+                    break
+                chain.append(node)
+                node = places[node].parent
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def load_gazetteer() -> GazetteerFile:
+    return load_yaml(GAZETTEER_FILE, GazetteerFile)
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass
+class EntityMention:
+    """An entity found in the normalised text, before offsets are mapped back.
+
+    ``start``/``end`` are character offsets of the name (clitics left out); ``tok_start``/
+    ``tok_end`` its tokens; ``phrase_start`` the first token of the noun phrase around it
+    (a trigger noun, direction word or territory noun before the name: "بمحافظة الأنبار"
+    starts at "بمحافظة"), ``lead_clitic`` the proclitic on that first token (ب = "in")."""
+
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int
+    kind: EntityKind
+    key: str | None
+    label: str | None
+    type: str | None
+    source: EntitySource
+    surface: str
+    ancestors: list[str] = field(default_factory=list)
+    complement: bool = False
+    phrase_start: int = -1
+    lead_clitic: str = ""
+    anaphor: bool = False
+    category: str | None = None
+
+    def to_entity(self) -> Entity:
+        """The model's Entity, span still in normalised offsets (the pipeline maps it)."""
+        from claims.model import Span as ModelSpan
+
+        return Entity(
+            span=ModelSpan(start=self.start, end=self.end, text=self.surface),
+            kind=self.kind,
+            key=self.key,
+            label=self.label,
+            surface=self.surface,
+            source=self.source,
+            complement=self.complement,
+            ancestors=list(self.ancestors),
+        )
+
+
+@dataclass(frozen=True)
+class _Name:
+    key: str
+
+
+@dataclass(frozen=True)
+class _Adjective:
+    country: str
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A closed-class word of the gazetteer (territory noun, direction word...)."""
+
+    what: str
+    detail: str = ""
+
+
+# --------------------------------------------------------------------------- gazetteer
+
+
+class Gazetteer:
+    """The compiled gazetteer: lexicons built once, lookups by key."""
+
+    def __init__(self, data: GazetteerFile, morph: MorphologyFile) -> None:
+        self.data = data
+        self.places = {p.key: p for p in data.places}
+        self.actors = {a.key: a for a in data.actors}
+        self.names: VariantLexicon[_Name] = VariantLexicon("gazetteer_names")
+        self.adjectives: VariantLexicon[_Adjective] = VariantLexicon("gazetteer_adjectives")
+        self.words: VariantLexicon[_Word] = VariantLexicon("gazetteer_words")
+        entries: list[PlaceEntry | ActorEntry] = [*data.places, *data.actors]
+        for entry in entries:
+            for alias in entry.aliases:
+                _add_name(self.names, alias, _Name(entry.key), morph)
+        for place in data.places:
+            for stem in place.adjectives:
+                for form in _nisba_forms(stem, morph):
+                    for v in noun_variants(form, morph, definite=True, suffixes=False):
+                        self.adjectives.add((v.text,), _Adjective(place.key), v.clitic)
+        closed: list[tuple[str, list[str]]] = [
+            ("outside", data.complement_words),
+            ("territory", data.territory_nouns),
+            ("direction", data.direction_words),
+            ("capital", data.capital_nouns),
+            ("force", data.force_heads),
+        ]
+        # Stoppers include frequent function words: looked up only right after a trigger
+        # noun instead of being matched all over the text.
+        self.stoppers = _surface_set(data.name_stoppers, morph)
+        self.compounds = _surface_set(data.name_compound_starters, morph)
+        for what, words in closed:
+            for word in words:
+                _add_word(self.words, word, _Word(what), morph, definite=what == "direction")
+        for trigger in data.name_triggers:
+            payload = _Word("trigger", f"{trigger.kind}:{trigger.type or ''}")
+            # Indefinite construct only: "قاعدة X". The definite "القاعدة" is a reference.
+            for v in noun_variants(trigger.noun, morph, definite=False, suffixes=False):
+                self.words.add((v.text,), payload, v.clitic)
+        for anaphor in data.anaphors:
+            payload = _Word("anaphor", anaphor.type)
+            for v in noun_variants(anaphor.noun, morph, definite=False, suffixes=False):
+                self.words.add((v.text,), payload, v.clitic)
+        self.article = morph.article
+        self.proclitic_letters = frozenset(c for pro in morph.proclitics for c in pro)
+        self.demonyms = {p.key: p.demonym for p in data.places if p.demonym}
+        self.capitals = {p.key: p.capital for p in data.places if p.capital}
+
+    def build(self, vocab: object) -> None:
+        from spacy.vocab import Vocab
+
+        assert isinstance(vocab, Vocab)
+        self.names.build(vocab)
+        self.adjectives.build(vocab)
+        self.words.build(vocab)
+
+    def ancestors(self, key: str) -> list[str]:
+        out: list[str] = []
+        node = self.places[key].parent if key in self.places else None
+        while node is not None and node not in out:
+            out.append(node)
+            node = self.places[node].parent
+        return out
+
+    def mention(
+        self, key: str, start: int, end: int, tok_start: int, tok_end: int, surface: str
+    ) -> EntityMention:
+        if key in self.places:
+            place = self.places[key]
+            return EntityMention(
+                start,
+                end,
+                tok_start,
+                tok_end,
+                "place",
+                key,
+                place.label,
+                place.type,
+                "gazetteer",
+                surface,
+                self.ancestors(key),
+            )
+        actor = self.actors[key]
+        return EntityMention(
+            start,
+            end,
+            tok_start,
+            tok_end,
+            "actor",
+            key,
+            actor.label,
+            None,
+            "gazetteer",
+            surface,
+            [],
+            category=actor.category,
+        )
+
+
+def _surface_set(words: list[str], morph: MorphologyFile) -> frozenset[str]:
+    out: set[str] = set()
+    for word in words:
+        out.update(v.text for v in noun_variants(word, morph, definite=False, suffixes=False))
+    return frozenset(out)
+
+
+def _nisba_forms(stem: str, morph: MorphologyFile) -> list[str]:
+    """Masculine, feminine and plural forms of a nisba adjective ("سوري" -> "سوريه"...)."""
+    return [stem + ending for ending in morph.nisba_endings]
+
+
+def _add_name(
+    lex: VariantLexicon[_Name], alias: str, payload: _Name, morph: MorphologyFile
+) -> None:
+    tokens = alias.split()
+    for v in noun_variants(tokens[0], morph, definite=False, suffixes=False):
+        lex.add((v.text, *tokens[1:]), payload, v.clitic)
+
+
+def _add_word(
+    lex: VariantLexicon[_Word], word: str, payload: _Word, morph: MorphologyFile, *, definite: bool
+) -> None:
+    tokens = word.split()
+    for v in noun_variants(tokens[0], morph, definite=definite, suffixes=False):
+        lex.add((v.text, *tokens[1:]), payload, v.clitic)
+
+
+# --------------------------------------------------------------------------- component
+
+
+class EntitiesComponent:
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+
+    def __call__(self, doc: Doc) -> Doc:
+        mentions = find_entities(doc, self.gaz)
+        doc.user_data[USER_DATA_KEY] = mentions
+        spans = []
+        for m in mentions:
+            label = f"{m.kind}:{m.key or m.source}"
+            spans.append(Span(doc, m.tok_start, m.tok_end, label=label))
+        doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)
+        return doc
+
+
+def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
+    """All entity mentions of ``doc`` in text order (see the module docstring)."""
+    words = {m.start: m for m in gaz.words(doc)}
+    mentions: list[EntityMention] = []
+    covered: set[int] = set()
+
+    def surface(tok_start: int, tok_end: int, clitic: str) -> tuple[int, int, str]:
+        start = doc[tok_start].idx + len(clitic)
+        end = doc[tok_end - 1].idx + len(doc[tok_end - 1].text)
+        return start, end, doc_text(doc)[start:end]
+
+    for m in gaz.names(doc):
+        s, e, text = surface(m.start, m.end, m.clitic)
+        mention = gaz.mention(m.payload.key, s, e, m.start, m.end, text)
+        mention.lead_clitic = m.clitic
+        mentions.append(mention)
+        covered.update(range(m.start, m.end))
+
+    for adj in gaz.adjectives(doc):
+        if adj.start in covered:
+            continue
+        prev = words.get(adj.start - 1)
+        # An adjective names a place only after a territory/capital noun ("الأراضي السورية");
+        # after a force noun it makes an actor; elsewhere it describes ("أربيل العراقية").
+        if prev is not None and prev.payload.what == "territory":
+            s, e, text = surface(prev.start, adj.end, prev.clitic)
+            mention = gaz.mention(adj.payload.country, s, e, prev.start, adj.end, text)
+            mention.lead_clitic = prev.clitic
+        elif prev is not None and prev.payload.what == "capital":
+            capital = gaz.capitals.get(adj.payload.country)
+            if capital is None:
+                continue
+            s, e, text = surface(prev.start, adj.end, prev.clitic)
+            mention = gaz.mention(capital, s, e, prev.start, adj.end, text)
+            mention.lead_clitic = prev.clitic
+        elif (
+            prev is not None
+            and prev.payload.what == "force"
+            and adj.payload.country in gaz.demonyms
+        ):
+            if prev.start in covered:
+                continue
+            s, e, text = surface(prev.start, adj.end, prev.clitic)
+            mention = EntityMention(
+                s,
+                e,
+                prev.start,
+                adj.end,
+                "actor",
+                None,
+                f"{gaz.demonyms[adj.payload.country]} forces",
+                None,
+                "pattern",
+                text,
+                category="military",
+            )
+            mention.lead_clitic = prev.clitic
+        else:
+            continue
+        mentions.append(mention)
+        covered.update(range(mention.tok_start, mention.tok_end))
+
+    mentions.extend(_pattern_names(doc, gaz, words, covered))
+    mentions.sort(key=lambda x: x.tok_start)
+    _resolve_anaphors(doc, gaz, words, covered, mentions)
+    mentions.extend(_ner_names(doc, gaz, covered))
+    mentions.sort(key=lambda x: x.tok_start)
+    _phrases(doc, words, mentions)
+    return mentions
+
+
+def _pattern_names(
+    doc: Doc, gaz: Gazetteer, words: dict[int, LexMatch[_Word]], covered: set[int]
+) -> list[EntityMention]:
+    """Names after trigger nouns that no gazetteer entry covers: "قرية الخربة"."""
+    out: list[EntityMention] = []
+    n = len(doc)
+    for start, m in words.items():
+        if start in covered:
+            continue
+        if m.payload.what == "force" and not doc[start].text[len(m.clitic) :].startswith(
+            gaz.article
+        ):
+            m = LexMatch(m.start, m.end, _Word("trigger", "actor:"), m.clitic)
+        elif m.payload.what != "trigger":
+            continue
+        first = start + 1
+        if first >= n or first in covered or not _name_like(doc, first, words, gaz):
+            continue
+        end = first + 1
+        is_compound = doc[first].text in gaz.compounds
+        if is_compound and end < n and end not in covered and _name_like(doc, end, words, gaz):
+            end += 1
+        # One more word in the article form belongs to the name ("أم الخير", "الخربة
+        # الشرقية" stops at the descriptor, which is a stopper).
+        if (
+            end < n
+            and end not in covered
+            and doc[end].text.startswith(gaz.article)
+            and _name_like(doc, end, words, gaz)
+        ):
+            if is_compound or end == first + 1 and not doc[first].text.startswith(gaz.article):
+                end += 1
+        kind_text, _, ptype = m.payload.detail.partition(":")
+        kind: EntityKind = "place" if kind_text == "place" else "actor"
+        s = doc[first].idx
+        e = doc[end - 1].idx + len(doc[end - 1].text)
+        mention = EntityMention(
+            s, e, first, end, kind, None, None, ptype or None, "pattern", doc_text(doc)[s:e]
+        )
+        mention.phrase_start = start
+        mention.lead_clitic = m.clitic
+        out.append(mention)
+        covered.update(range(start, end))
+    return out
+
+
+def _name_like(doc: Doc, i: int, words: dict[int, LexMatch[_Word]], gaz: Gazetteer) -> bool:
+    tok = doc[i]
+    if not tok.is_alpha or len(tok.text) < 2 or tok.text in gaz.stoppers:
+        return False
+    w = words.get(i)
+    return w is None or w.payload.what not in ("trigger", "territory", "anaphor", "capital")
+
+
+def _resolve_anaphors(
+    doc: Doc,
+    gaz: Gazetteer,
+    words: dict[int, LexMatch[_Word]],
+    covered: set[int],
+    mentions: list[EntityMention],
+) -> None:
+    """ "القاعدة" -> the base named last, if the last sentence naming a base names one."""
+    sent_of = _sentence_index(doc)
+    resolved: list[EntityMention] = []
+    for start, m in sorted(words.items()):
+        if m.payload.what != "anaphor" or start in covered:
+            continue
+        prev = words.get(start - 1)
+        if (
+            prev is not None
+            and prev.payload.what in ("trigger", "force")
+            and "actor" in (prev.payload.detail or "actor")
+        ):
+            continue  # "تنظيم القاعدة" names a group
+        ptype = m.payload.detail
+        candidates = [
+            x
+            for x in mentions
+            if x.tok_start < start and x.type == ptype and x.key is not None and not x.anaphor
+        ]
+        if not candidates:
+            continue
+        last_sentence = sent_of(candidates[-1].tok_start)
+        keys = {x.key for x in candidates if sent_of(x.tok_start) == last_sentence}
+        if len(keys) != 1:
+            continue  # two bases in view: refuse rather than guess
+        key = candidates[-1].key
+        assert key is not None
+        s = doc[start].idx + len(m.clitic)
+        e = doc[m.end - 1].idx + len(doc[m.end - 1].text)
+        mention = gaz.mention(key, s, e, start, m.end, doc_text(doc)[s:e])
+        mention.anaphor = True
+        mention.lead_clitic = m.clitic
+        resolved.append(mention)
+        covered.update(range(start, m.end))
+    mentions.extend(resolved)
+
+
+def _ner_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[EntityMention]:
+    """Names an NER component found where the gazetteer and patterns found nothing."""
+    if "ner" not in doc.spans:
+        return []
+    out: list[EntityMention] = []
+    for span in doc.spans["ner"]:
+        kind = gaz.data.ner_labels.get(span.label_)
+        if kind is None or any(i in covered for i in range(span.start, span.end)):
+            continue
+        text = span.text
+        clitic = ""
+        # The model keeps a proclitic inside its span ("بالعراق"): leave it out of the name.
+        art = gaz.article
+        if (
+            len(text) > len(art) + 1
+            and text[0] in gaz.proclitic_letters
+            and text[1:].startswith(art)
+        ):
+            clitic = text[0]
+        s = span.start_char + len(clitic)
+        mention = EntityMention(
+            s,
+            span.end_char,
+            span.start,
+            span.end,
+            kind,
+            None,
+            None,
+            None,
+            "ner",
+            doc_text(doc)[s : span.end_char],
+        )
+        mention.lead_clitic = clitic
+        out.append(mention)
+        covered.update(range(span.start, span.end))
+    return out
+
+
+def _phrases(doc: Doc, words: dict[int, LexMatch[_Word]], mentions: list[EntityMention]) -> None:
+    """Extend each mention's phrase leftwards over trigger, direction and territory nouns
+    and mark "خارج X" as the complement of X."""
+    for m in mentions:
+        if m.phrase_start < 0:
+            m.phrase_start = m.tok_start
+        i = m.phrase_start
+        while i > 0:
+            w = words.get(i - 1)
+            if w is None or w.payload.what not in ("trigger", "direction", "territory"):
+                break
+            i -= 1
+            m.lead_clitic = w.clitic
+        if i != m.phrase_start:
+            m.phrase_start = i
+        before = words.get(i - 1)
+        if before is not None and before.payload.what == "outside" and m.kind == "place":
+            m.complement = True
+
+
+def _sentence_index(doc: Doc) -> Callable[[int], int]:
+    starts = [s.tok_start for s in doc.user_data.get("cc_sentences", [])] or [0]
+
+    def sentence_of(i: int) -> int:
+        return bisect_right(starts, i) - 1
+
+    return sentence_of
+
+
+def compiled_gazetteer() -> Gazetteer:
+    """A new compiled gazetteer (its matchers are bound to one vocab by ``build``)."""
+    return Gazetteer(load_gazetteer(), load_morphology())
+
+
+@Language.factory("cc_entities")
+def make_entities(nlp: Language, name: str) -> EntitiesComponent:
+    gaz = compiled_gazetteer()
+    gaz.build(nlp.vocab)
+    return EntitiesComponent(gaz)

@@ -1,0 +1,657 @@
+"""Event triggers with their type and phase cues.
+
+``cc_events`` reads ``lexicon/ar/events.yaml`` (trigger groups, phase cues, slot roles) and
+``patterns/presence.jsonl`` ("خالية تماماً من أي وجود": a presence of zero). It finds:
+
+- triggers: a verb in any listed conjugation (with و/ف and object pronouns; an imperfect
+  with the future prefix سـ counts as planned), a verbal noun or participle (with the
+  article, clitics and pronoun suffixes), or a multi-word noun ("إنهاء وجودها");
+  a trigger whose group ``requires`` a force, a base or a quantity nearby is dropped (or
+  turned into its ``fallback`` event) when the sentence has none;
+- merges: two triggers of one type next to each other are one mention ("شنت ... 70
+  هجوما"); a convoy noun absorbs the movement verb next to it ("رتل ... يغادر");
+- phase cues ("تخطط", "سيتم", "بدأت", "في طريقها", "أكملت"...), past-tense markers that
+  date a verbal noun ("الهجوم الذي وقع"), and role words before places ("من", "إلى",
+  "في", "خارج"...), for the claim assembler.
+
+Everything goes to ``doc.user_data`` (offsets in normalised text); triggers also to
+``doc.spans["triggers"]``.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from spacy.language import Language
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.vocab import Vocab
+
+from claims.model import EventType, Phase
+from claims.resources import load_yaml
+from claims.sentences import AnchoredMatcher, load_patterns
+from claims.tokenizer import (
+    MorphologyFile,
+    Variant,
+    VariantLexicon,
+    future_forms,
+    load_morphology,
+    noun_variants,
+    token_table,
+    verb_variants,
+)
+
+EVENTS_FILE = "lexicon/ar/events.yaml"
+PRESENCE_PATTERNS_FILE = "patterns/presence.jsonl"
+
+TRIGGERS_KEY = "cc_triggers"
+CUES_KEY = "cc_phase_cues"
+PAST_KEY = "cc_past_markers"
+ROLES_KEY = "cc_role_words"
+QUANTITY_LINKS_KEY = "cc_quantity_links"
+
+PROVIDES: frozenset[str] = frozenset({"event", "event_word", "phase"})
+REQUIRES: frozenset[str] = frozenset({"sentences", "entities"})
+PRODUCES: frozenset[str] = frozenset({"triggers", "phase_cues", "roles"})
+
+Tense = Literal["noun", "past", "present", "future", "participle"]
+Requirement = Literal["force", "base", "quantity"]
+Role = Literal[
+    "origin", "destination", "at", "target", "agent", "between", "outside", "breaker", "none"
+]
+SlotRole = Literal["origin", "destination", "at", "target", "object", "subject"]
+
+_REQUIRE_WINDOW = 8  # tokens around a trigger searched for a required quantity
+_NOUN_ABSORB_WINDOW = 3  # a verbal noun this close after a convoy noun is its movement
+
+
+# --------------------------------------------------------------------------- schema
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TriggerGroup(_Strict):
+    event: EventType
+    word: str
+    nouns: list[str] = Field(default_factory=list)
+    past: list[str] = Field(default_factory=list)
+    present: list[str] = Field(default_factory=list)
+    participles: list[str] = Field(default_factory=list)
+    requires: list[Requirement] = Field(default_factory=list)
+    phase: Phase | None = None
+    object_role: Literal["origin", "destination", "location"] = "location"
+    at_is_destination: bool = False
+    transitive: bool = True
+    fallback: EventType | None = None
+
+
+class PhaseCueGroup(_Strict):
+    words: list[str] = Field(min_length=1)
+    events: list[EventType] | None = None
+    position: Literal["before", "after", "any"] = "before"
+    window: int = Field(0, ge=0)
+
+
+class Refinement(_Strict):
+    event: EventType
+    quantity_unit: str
+    becomes: EventType
+
+
+class EventsFile(_Strict):
+    """Schema of ``lexicon/ar/events.yaml``."""
+
+    version: int
+    triggers: list[TriggerGroup]
+    phase_cues: dict[Phase, list[PhaseCueGroup]]
+    phase_priority: list[Phase]
+    past_markers: list[str]
+    force_nouns: list[str]
+    base_nouns: list[str]
+    roles: dict[
+        Literal["origin", "destination", "at", "target", "agent", "between", "outside"], list[str]
+    ]
+    clitic_roles: dict[str, Literal["origin", "destination", "at", "target", "none"]]
+    role_breakers: list[str]
+    location_roles: dict[EventType, list[SlotRole]]
+    motion_events: list[EventType]
+    refinements: list[Refinement]
+    default_phase: dict[EventType, Phase]
+    merge_gap: int = Field(ge=0)
+    ignored_quantity_units: list[str]
+    convoy_absorbs: list[EventType]
+    convoy_window: int = Field(ge=1)
+    plan_complement_events: list[EventType]
+    no_location_inheritance: list[EventType]
+    plan_complement_joiners: list[str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> EventsFile:
+        problems = []
+        if sorted(self.phase_priority) != sorted(["planned", "began", "ongoing", "completed"]):
+            problems.append("phase_priority must list each phase once")
+        for event in (
+            "withdrawal",
+            "convoy_departure",
+            "base_closure",
+            "handover",
+            "relocation",
+            "attack",
+            "agreement",
+            "troop_presence",
+            "casualties",
+            "other",
+        ):
+            if event not in self.location_roles:
+                problems.append(f"location_roles: no entry for {event}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def load_events() -> EventsFile:
+    return load_yaml(EVENTS_FILE, EventsFile)
+
+
+# --------------------------------------------------------------------------- mentions
+
+
+@dataclass(frozen=True)
+class TriggerMention:
+    tok_start: int
+    tok_end: int
+    start: int
+    end: int
+    event: EventType
+    word: str
+    tense: Tense
+    clitic: str
+    group: int
+    phase: Phase | None = None  # a phase the trigger word itself carries
+    zero_presence: bool = False
+
+    @property
+    def is_verb(self) -> bool:
+        return self.tense in ("past", "present", "future")
+
+
+@dataclass(frozen=True)
+class PhaseCue:
+    """A phase cue and how far it reaches before/after itself (None: not on that side,
+    0: anywhere in the clause)."""
+
+    tok_start: int
+    tok_end: int
+    phase: Phase
+    events: tuple[EventType, ...] | None
+    reach_forward: int | None = 0  # the cue stands before the trigger ("بدأت الانسحاب")
+    reach_back: int | None = None  # the cue stands after the trigger ("الانسحاب الجاري")
+
+    def reaches(self, trig: TriggerMention, clause_end: int) -> bool:
+        """Whether this cue stands where it can speak about ``trig``."""
+        if trig.tok_start <= self.tok_start and self.tok_end <= trig.tok_end:
+            return True  # "أولى خطوات" inside a merged trigger
+        if self.tok_end <= trig.tok_start:
+            w = self.reach_forward
+            return w is not None and (w == 0 or trig.tok_start - self.tok_end <= w)
+        if trig.tok_end <= self.tok_start < clause_end:
+            w = self.reach_back
+            return w is not None and (w == 0 or self.tok_start - trig.tok_end <= w)
+        return False
+
+
+@dataclass(frozen=True)
+class RoleWord:
+    tok_start: int
+    tok_end: int
+    role: Role
+    clitic: str
+
+
+@dataclass(frozen=True)
+class _TriggerKey:
+    group: int
+    tense: Tense
+
+
+@dataclass(frozen=True)
+class _CueKey:
+    phase: Phase
+    events: tuple[EventType, ...] | None
+    reach_forward: int | None = 0
+    reach_back: int | None = None
+
+
+def _cue_key(phase: Phase, group: PhaseCueGroup) -> _CueKey:
+    events = tuple(group.events) if group.events else None
+    forward = group.window if group.position in ("before", "any") else None
+    back = group.window if group.position in ("after", "any") else None
+    return _CueKey(phase, events, forward, back)
+
+
+def _wider(a: int | None, b: int | None) -> int | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return 0 if 0 in (a, b) else max(a, b)
+
+
+# --------------------------------------------------------------------------- lexicon
+
+
+def _tail_variants(word: str, morph: MorphologyFile, *, suffixes: bool) -> list[str]:
+    """Forms of the last word of a phrase: as written, with the article, with a pronoun."""
+    out = [word]
+    if not word.startswith(morph.article):
+        out.append(morph.article + word)
+        if suffixes:
+            stem = word[:-1] + morph.ta_before_suffix if word.endswith(morph.ta_marbuta) else word
+            out.extend(stem + s for s in morph.pronoun_suffixes)
+    return out
+
+
+def _phrase_variants(
+    text: str, morph: MorphologyFile, first: list[Variant]
+) -> list[tuple[tuple[str, ...], str]]:
+    tokens = text.split()
+    if len(tokens) == 1:
+        return [((v.text,), v.clitic) for v in first]
+    tails = _tail_variants(tokens[-1], morph, suffixes=True)
+    middle = tuple(tokens[1:-1])
+    return [((v.text, *middle, tail), v.clitic) for v in first for tail in tails]
+
+
+class EventLexicon:
+    """events.yaml compiled into token lexicons (built once per vocab)."""
+
+    def __init__(self, data: EventsFile, morph: MorphologyFile) -> None:
+        self.data = data
+        self.morph = morph
+        self.triggers: VariantLexicon[_TriggerKey] = VariantLexicon("event_triggers")
+        self.cues: VariantLexicon[_CueKey] = VariantLexicon("phase_cues")
+        self.past: VariantLexicon[str] = VariantLexicon("past_markers")
+        self.support: VariantLexicon[str] = VariantLexicon("force_base_nouns")
+        self.roles: VariantLexicon[str] = VariantLexicon("role_words")
+        for gi, group in enumerate(data.triggers):
+            self._add_group(gi, group)
+        for phase, groups in data.phase_cues.items():
+            for cg in groups:
+                for word in cg.words:
+                    self._add_cue(word, _cue_key(phase, cg))
+        for word in data.past_markers:
+            first = word.split()[0]
+            for tokens, clitic in _phrase_variants(word, morph, verb_variants(first, morph)):
+                self.past.add(tokens, "past", clitic)
+        for kind, words in (("force", data.force_nouns), ("base", data.base_nouns)):
+            for word in words:
+                first = word.split()[0]
+                variants = noun_variants(first, morph, definite=True, suffixes=False)
+                for tokens, clitic in _phrase_variants(word, morph, variants):
+                    self.support.add(tokens, kind, clitic)
+        for role, words in data.roles.items():
+            for word in words:
+                tokens = tuple(word.split())
+                self.roles.add(tokens, role)
+                for pro in morph.conjunctions:
+                    self.roles.add((pro + tokens[0], *tokens[1:]), role, pro)
+        for word in data.role_breakers:
+            tokens = tuple(word.split())
+            self.roles.add(tokens, "breaker")
+            for pro in morph.conjunctions:
+                self.roles.add((pro + tokens[0], *tokens[1:]), "breaker", pro)
+
+    def _add_group(self, gi: int, group: TriggerGroup) -> None:
+        morph = self.morph
+        for text in group.nouns:
+            first = text.split()[0]
+            variants = noun_variants(first, morph, definite=True, suffixes=len(text.split()) == 1)
+            for tokens, clitic in _phrase_variants(text, morph, variants):
+                self.triggers.add(tokens, _TriggerKey(gi, "noun"), clitic)
+        for text in group.participles:
+            variants = noun_variants(text, morph, definite=True, suffixes=False)
+            for tokens, clitic in _phrase_variants(text, morph, variants):
+                self.triggers.add(tokens, _TriggerKey(gi, "participle"), clitic)
+        for tense, forms in (("past", group.past), ("present", group.present)):
+            for text in forms:
+                first = text.split()[0]
+                firsts = verb_variants(first, morph, object_suffixes=group.transitive)
+                for tokens, clitic in _phrase_variants(text, morph, firsts):
+                    self.triggers.add(tokens, _TriggerKey(gi, tense), clitic)  # type: ignore[arg-type]
+                if tense == "present":
+                    for future in future_forms(first, morph):
+                        rest = text.split()[1:]
+                        fut_text = " ".join([future, *rest])
+                        fut_first = verb_variants(future, morph, object_suffixes=group.transitive)
+                        for tokens, clitic in _phrase_variants(fut_text, morph, fut_first):
+                            self.triggers.add(tokens, _TriggerKey(gi, "future"), clitic)
+
+    def _add_cue(self, word: str, key: _CueKey) -> None:
+        morph = self.morph
+        tokens = word.split()
+        first = tokens[0]
+        variants = noun_variants(first, morph, definite=False, suffixes=len(tokens) == 1)
+        for toks, clitic in _phrase_variants(word, morph, variants):
+            self._put_cue(toks, key, clitic)
+        if len(tokens) == 1 and first[:1] in morph.imperfect_prefixes:
+            planned = _CueKey("planned", key.events, key.reach_forward, key.reach_back)
+            for future in future_forms(first, morph):
+                for v in verb_variants(future, morph, object_suffixes=False):
+                    self._put_cue((v.text,), planned, v.clitic)
+
+    def _put_cue(self, toks: tuple[str, ...], key: _CueKey, clitic: str) -> None:
+        known = self.cues.lookup(toks)
+        if known is not None and known[0].phase == key.phase and known[1] == clitic:
+            # The same word in two groups of one phase ("بدأ" before or right after the
+            # trigger): it reaches as far as either group allows.
+            old = known[0]
+            merged = _CueKey(
+                key.phase,
+                key.events if key.events == old.events else None,
+                _wider(old.reach_forward, key.reach_forward),
+                _wider(old.reach_back, key.reach_back),
+            )
+            self.cues.replace(toks, merged, clitic)
+        else:
+            self.cues.add(toks, key, clitic)
+
+    def build(self, vocab: Vocab) -> None:
+        for lex in (self.triggers, self.cues, self.past, self.support, self.roles):
+            lex.build(vocab)
+
+
+# --------------------------------------------------------------------------- component
+
+
+class EventsComponent:
+    def __init__(self, lex: EventLexicon, vocab: Vocab) -> None:
+        self.lex = lex
+        self.data = lex.data
+        self.presence = AnchoredMatcher(vocab, load_patterns(PRESENCE_PATTERNS_FILE))
+        self._presence_group = next(
+            (i for i, g in enumerate(self.data.triggers) if g.event == "troop_presence"), 0
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        triggers = self._triggers(doc)
+        doc.user_data[TRIGGERS_KEY] = triggers
+        doc.user_data[CUES_KEY] = [
+            PhaseCue(
+                m.start,
+                m.end,
+                m.payload.phase,
+                m.payload.events,
+                m.payload.reach_forward,
+                m.payload.reach_back,
+            )
+            for m in self.lex.cues(doc)
+        ]
+        doc.user_data[PAST_KEY] = [m.start for m in self.lex.past(doc)]
+        doc.user_data[ROLES_KEY] = [
+            RoleWord(m.start, m.end, m.payload, m.clitic)  # type: ignore[arg-type]
+            for m in self.lex.roles(doc)
+        ]
+        doc.spans["triggers"] = SpanGroup(
+            doc,
+            name="triggers",
+            spans=[Span(doc, t.tok_start, t.tok_end, label=t.event) for t in triggers],
+        )
+        return doc
+
+    def _triggers(self, doc: Doc) -> list[TriggerMention]:
+        data = self.data
+        found: list[TriggerMention] = []
+        zero_spans: list[tuple[int, int]] = []
+        for _, start, end in self.presence(doc):
+            zero_spans.append((start, end))
+        zero_spans = _longest(zero_spans)
+        for start, end in zero_spans:
+            found.append(
+                TriggerMention(
+                    start,
+                    end,
+                    doc[start].idx,
+                    _end_char(doc, end),
+                    "troop_presence",
+                    "presence",
+                    "noun",
+                    "",
+                    self._presence_group,
+                    zero_presence=True,
+                )
+            )
+        blocked = _blocked_tokens(doc)
+        for m in self.lex.triggers(doc):
+            if any(s < m.end and m.start < e for s, e in zero_spans):
+                continue
+            if all(i in blocked for i in range(m.start, m.end)):
+                continue  # a word inside a name ("هيئة الحشد") or a reporting cue
+            group = data.triggers[m.payload.group]
+            found.append(
+                TriggerMention(
+                    m.start,
+                    m.end,
+                    doc[m.start].idx + len(m.clitic),
+                    _end_char(doc, m.end),
+                    group.event,
+                    group.word,
+                    m.payload.tense,
+                    m.clitic,
+                    m.payload.group,
+                    phase=group.phase,
+                )
+            )
+        found.sort(key=lambda t: t.tok_start)
+        found = self._merge_same(doc, found)
+        found = self._absorb_into_convoys(doc, found)
+        found = self._check_requirements(doc, found)
+        return self._link_unit_triggers(doc, found)
+
+    def _link_unit_triggers(self, doc: Doc, triggers: list[TriggerMention]) -> list[TriggerMention]:
+        """A trigger that is the counted noun of a quantity ("50 ألف قتيل") is not a new
+        event when the sentence already named one of its type before ("حصيلة الضحايا"):
+        it is dropped and its quantity linked to that trigger."""
+        if "quantities" not in doc.spans:
+            return triggers
+        sentence_of = _sentence_of_tokens(doc)
+        links: dict[int, int] = {}
+        dropped: set[int] = set()
+        for span in doc.spans["quantities"]:
+            for ti, t in enumerate(triggers):
+                if not (span.start <= t.tok_start and t.tok_end <= span.end):
+                    continue
+                earlier = [
+                    o
+                    for o in triggers[:ti]
+                    if o.event == t.event and sentence_of(o.tok_start) == sentence_of(t.tok_start)
+                ]
+                if earlier:
+                    links[span.start] = earlier[-1].tok_start
+                    dropped.add(ti)
+        doc.user_data[QUANTITY_LINKS_KEY] = links
+        return [t for i, t in enumerate(triggers) if i not in dropped]
+
+    def _merge_same(self, doc: Doc, triggers: list[TriggerMention]) -> list[TriggerMention]:
+        quantity_tokens = _quantity_tokens(doc)
+        out: list[TriggerMention] = []
+        for t in triggers:
+            if out and _mergeable(doc, out[-1], t, self.data.merge_gap, quantity_tokens):
+                out[-1] = _merged(out[-1], t, out[-1].event)
+            else:
+                out.append(t)
+        return out
+
+    def _absorb_into_convoys(
+        self, doc: Doc, triggers: list[TriggerMention]
+    ) -> list[TriggerMention]:
+        absorbs = set(self.data.convoy_absorbs)
+        window = self.data.convoy_window
+        used: set[int] = set()
+        out = list(triggers)
+        for ci, c in enumerate(triggers):
+            if c.event != "convoy_departure":
+                continue
+            best: int | None = None
+            for ti, t in enumerate(triggers):
+                if ti == ci or ti in used or t.event not in absorbs:
+                    continue
+                before = c.tok_start - t.tok_end
+                after = t.tok_start - c.tok_end
+                reach = _NOUN_ABSORB_WINDOW if t.tense == "noun" else window
+                if not (0 <= after <= reach or (t.tense != "noun" and 0 <= before <= 3)):
+                    continue
+                lo, hi = min(c.tok_start, t.tok_start), max(c.tok_end, t.tok_end)
+                if any(
+                    k not in (ci, ti) and lo <= o.tok_start < hi for k, o in enumerate(triggers)
+                ) or _crosses_sentence(doc, lo, hi):
+                    continue
+                best = ti
+                break
+            if best is not None:
+                used.add(best)
+                out[ci] = _merged(c, triggers[best], "convoy_departure", tense=triggers[best].tense)
+        return [t for i, t in enumerate(out) if i not in used]
+
+    def _check_requirements(self, doc: Doc, triggers: list[TriggerMention]) -> list[TriggerMention]:
+        data = self.data
+        sentence_of = _sentence_of_tokens(doc)
+        force_toks: list[int] = []
+        base_by_sentence: set[int] = set()
+        for m in self.lex.support(doc):
+            if m.payload == "force":
+                force_toks.append(m.start)
+            else:
+                base_by_sentence.add(sentence_of(m.start))
+        for e in doc.user_data.get("cc_entities", []):
+            if e.kind == "actor" and e.category == "military":
+                force_toks.append(e.tok_start)
+            if e.kind == "place" and e.type == "base":
+                base_by_sentence.add(sentence_of(e.tok_start))
+        force_toks.sort()
+        quantity_tokens = sorted(_quantity_tokens(doc))
+
+        table = token_table(doc)
+
+        def near(positions: list[int], t: TriggerMention) -> bool:
+            """A position within the window, with no punctuation in between."""
+            lo = bisect_left(positions, t.tok_start - _REQUIRE_WINDOW)
+            for p in positions[lo:]:
+                if p >= t.tok_end + _REQUIRE_WINDOW:
+                    break
+                a, b = (p, t.tok_start) if p < t.tok_start else (t.tok_end, p)
+                if not any(table.punct[i] for i in range(a, b)):
+                    return True
+            return False
+
+        out: list[TriggerMention] = []
+        for t in triggers:
+            group = data.triggers[t.group]
+            needs = group.requires
+            if not needs or t.zero_presence or t.event == "convoy_departure":
+                out.append(t)
+                continue
+            ok = False
+            for need in needs:
+                if need == "force":
+                    ok = near(force_toks, t)
+                elif need == "base":
+                    ok = sentence_of(t.tok_start) in base_by_sentence
+                else:
+                    ok = near(quantity_tokens, t)
+                if ok:
+                    break
+            if ok:
+                out.append(t)
+            elif group.fallback is not None:
+                out.append(replace(t, event=group.fallback))
+        return out
+
+
+def _end_char(doc: Doc, tok_end: int) -> int:
+    last = doc[tok_end - 1]
+    return last.idx + len(last.text)
+
+
+def _longest(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
+        if out and s < out[-1][1]:
+            continue
+        out.append((s, e))
+    return out
+
+
+def _blocked_tokens(doc: Doc) -> set[int]:
+    """Tokens inside an entity name or a reporting cue cannot be triggers ("نقلت وكالة",
+    "هيئة المسح")."""
+    blocked: set[int] = set()
+    for e in doc.user_data.get("cc_entities", []):
+        blocked.update(range(e.tok_start, e.tok_end))
+    for r in doc.user_data.get("cc_reporting_cues", []):
+        if r.tok_end - r.tok_start > 1:
+            blocked.update(range(r.tok_start, r.tok_end))
+    return blocked
+
+
+def _quantity_tokens(doc: Doc) -> set[int]:
+    out: set[int] = set()
+    if "quantities" in doc.spans:
+        for span in doc.spans["quantities"]:
+            out.update(range(span.start, span.end))
+    return out
+
+
+def _mergeable(
+    doc: Doc, a: TriggerMention, b: TriggerMention, gap_max: int, quantity_tokens: set[int]
+) -> bool:
+    if a.event != b.event or a.zero_presence or b.zero_presence:
+        return False
+    gap = [i for i in range(a.tok_end, b.tok_start) if i not in quantity_tokens]
+    if len(gap) > gap_max:
+        return False
+    return not any(doc[i].is_punct or doc[i].is_space for i in range(a.tok_end, b.tok_start))
+
+
+def _merged(
+    a: TriggerMention, b: TriggerMention, event: EventType, tense: Tense | None = None
+) -> TriggerMention:
+    first, second = (a, b) if a.tok_start <= b.tok_start else (b, a)
+    if tense is None:
+        verbs = [t for t in (a, b) if t.is_verb]
+        tense = verbs[0].tense if verbs else a.tense
+    return TriggerMention(
+        first.tok_start,
+        max(a.tok_end, b.tok_end),
+        first.start,
+        max(a.end, b.end),
+        event,
+        a.word,
+        tense,
+        first.clitic,
+        a.group,
+        phase=a.phase or b.phase,
+    )
+
+
+def _crosses_sentence(doc: Doc, lo: int, hi: int) -> bool:
+    sentence_of = _sentence_of_tokens(doc)
+    return sentence_of(lo) != sentence_of(hi - 1)
+
+
+def _sentence_of_tokens(doc: Doc) -> Callable[[int], int]:
+    starts = [s.tok_start for s in doc.user_data.get("cc_sentences", [])] or [0]
+
+    def sentence_of(i: int) -> int:
+        return bisect_left(starts, i + 1) - 1
+
+    return sentence_of
+
+
+@Language.factory("cc_events")
+def make_events(nlp: Language, name: str) -> EventsComponent:
+    lex = EventLexicon(load_events(), load_morphology())
+    lex.build(nlp.vocab)
+    return EventsComponent(lex, nlp.vocab)

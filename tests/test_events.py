@@ -1,0 +1,137 @@
+"""Event triggers, their type and phase (claims.events and the assembler's phase rules)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from claims.events import TriggerMention
+from claims.model import Article, Claim
+from claims.normalize import normalize
+from claims.pipeline import extract_claims, get_pipeline
+
+
+def _triggers(text: str) -> list[TriggerMention]:
+    return list(get_pipeline()(normalize(text)).user_data["cc_triggers"])
+
+
+def _claims(text: str, published: date | None = None) -> list[Claim]:
+    return extract_claims(Article.from_text("t", text, published=published))
+
+
+def _one(text: str) -> Claim:
+    claims = _claims(text)
+    assert len(claims) == 1, [(c.event, c.quote) for c in claims]
+    return claims[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "tense"),
+    [
+        ("انسحبت القوات", "withdrawal", "past"),
+        ("سينسحب الجنود من القاعدة", "withdrawal", "future"),
+        ("بدأت القوات بسحب معداتها", "withdrawal", "noun"),
+        ("وغادروا القاعدة", "withdrawal", "past"),
+        ("قصفت الطائرات المدينة", "attack", "past"),
+        ("تعرضت القوافل لهجمات", "attack", "noun"),
+        ("وقع الطرفان مذكرة تفاهم", "agreement", "noun"),
+        ("ضرب زلزال المنطقة", "other", "noun"),
+        ("أدى الانفجار إلى مقتل 5 أشخاص", "casualties", "noun"),
+        ("تسلمت القوات العراقية القاعدة", "handover", "past"),
+    ],
+)
+def test_trigger_types_and_forms(text: str, event: str, tense: str) -> None:
+    found = [(t.event, t.tense) for t in _triggers(text)]
+    assert (event, tense) in found
+
+
+def test_convoy_noun_absorbs_its_movement_verb() -> None:
+    (trigger,) = _triggers("غادر رتل عسكري القاعدة")
+    assert trigger.event == "convoy_departure" and trigger.tense == "past"
+    (trigger,) = _triggers("أول رتل عسكري يغادر القاعدة")
+    assert trigger.event == "convoy_departure" and trigger.tense == "present"
+
+
+def test_adjacent_triggers_of_one_type_are_one_mention() -> None:
+    (trigger,) = _triggers("شنت الفصائل ما لا يقل عن 70 هجوما على القاعدة")
+    assert trigger.event == "attack"
+
+
+def test_triggers_that_need_context_are_dropped_without_it() -> None:
+    """ "عودة" is troop presence only with forces; "بقاء" needs forces or a count."""
+    assert _triggers("عاد الهدوء إلى شوارع المدينة") == []
+    assert [t.event for t in _triggers("منذ عودة القوات إلى القاعدة")] == ["troop_presence"]
+    assert _triggers("أكد ضرورة البقاء في المنزل") == []
+
+
+def test_closure_of_something_not_a_base_falls_back_to_other() -> None:
+    (road,) = _triggers("أغلقت السلطات الطريق الدولي")
+    assert road.event == "other"
+    (base,) = _triggers("أغلقت القوات قاعدة حرير")
+    assert base.event == "base_closure"
+
+
+def test_zero_presence_pattern_gives_a_presence_of_nobody() -> None:
+    claim = _one("ستكون القاعدة خالية تماما من أي وجود أجنبي")
+    assert claim.event == "troop_presence"
+    assert claim.quantity is not None
+    assert (claim.quantity.low, claim.quantity.high, claim.quantity.unit) == (0, 0, "soldiers")
+    assert claim.quote == "خالية تماما من أي وجود"
+
+
+def test_withdrawal_counted_in_vehicles_is_a_convoy() -> None:
+    claim = _one("انسحاب أكثر من 20 آلية من المعسكر")
+    assert claim.event == "convoy_departure"
+
+
+@pytest.mark.parametrize(
+    ("text", "phase"),
+    [
+        ("تخطط القوات للانسحاب من المدينة", "planned"),
+        ("من المقرر أن يبدأ الانسحاب من المدينة", "planned"),
+        ("سيتم الانسحاب من المدينة", "planned"),
+        ("ستنسحب القوات من المدينة", "planned"),
+        ("بدأت القوات الانسحاب من المدينة", "began"),
+        ("باشرت القوات الانسحاب من المدينة", "began"),
+        ("الانسحاب من المدينة بدأ أمس", "began"),
+        ("لا يزال الانسحاب من المدينة مستمرا", "ongoing"),
+        ("يجري الانسحاب من المدينة على مراحل", "ongoing"),
+        ("أكملت القوات انسحابها من المدينة", "completed"),
+        ("انسحبت القوات من المدينة", "completed"),
+        ("أعلن الجيش عن انسحاب القوات من المدينة", "completed"),
+    ],
+)
+def test_phase_from_verb_form_and_cues(text: str, phase: str) -> None:
+    claims = [c for c in _claims(text) if c.event == "withdrawal"]
+    assert claims and claims[0].phase == phase, [(c.phase, c.quote) for c in claims]
+
+
+def test_adjective_cue_speaks_only_about_its_noun() -> None:
+    """ "التغيرات الجارية" (ongoing changes) does not make a later withdrawal ongoing."""
+    claims = _claims("في ظل التغيرات الجارية في المنطقة، أعلن الجيش انسحاب القوات من المدينة.")
+    (withdrawal,) = [c for c in claims if c.event == "withdrawal"]
+    assert withdrawal.phase == "completed"
+
+
+def test_a_plan_frames_the_clauses_that_follow() -> None:
+    claims = _claims(
+        "من المقرر أن تغلق القاعدة نهائيا في أيار المقبل، على أن ينتقل الجنود إلى أربيل، "
+        "ويبقى منهم 200 جندي في بغداد."
+    )
+    assert {c.event: c.phase for c in claims} == {
+        "base_closure": "planned",
+        "relocation": "planned",
+        "troop_presence": "planned",
+    }
+
+
+def test_what_was_agreed_on_is_planned() -> None:
+    claims = _claims("اتفق الطرفان على انسحاب القوات من المدينة.")
+    (withdrawal,) = [c for c in claims if c.event == "withdrawal"]
+    assert withdrawal.phase == "planned"
+
+
+def test_event_word_names_the_kind_of_other_event() -> None:
+    (claim,) = [c for c in _claims("ضربت فيضانات عارمة إقليم الحوز") if c.event == "other"]
+    assert claim.event_word == "flood"

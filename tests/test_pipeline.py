@@ -1,0 +1,255 @@
+"""The extraction contract: one article in, claims out, every span an exact slice of the
+original text; the pipeline checks at build time that each claim field has a provider."""
+
+from __future__ import annotations
+
+import string
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from claims import pipeline as pipeline_module
+from claims.assemble import Assembler
+from claims.model import Article, Claim, Span
+from claims.pipeline import (
+    UNITS,
+    PipelineError,
+    PipelineSettings,
+    Unit,
+    build_pipeline,
+    check_pipeline,
+    claims_with,
+    extract_claims,
+    get_pipeline,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _spans(claim: Claim) -> list[Span]:
+    spans = [claim.sentence, claim.evidence]
+    for entity in [*claim.actors, *claim.destinations, claim.location]:
+        if entity is not None and entity.span is not None:
+            spans.append(entity.span)
+    for value in (claim.time, claim.quantity, claim.attribution):
+        if value is not None and value.span is not None:
+            spans.append(value.span)
+    return spans
+
+
+def _assert_spans_are_slices(article: Article, claims: list[Claim]) -> None:
+    for claim in claims:
+        assert claim.quote == article.text[claim.evidence.start : claim.evidence.end]
+        for span in _spans(claim):
+            assert 0 <= span.start <= span.end <= len(article.text)
+            assert article.text[span.start : span.end] == span.text
+
+
+def test_spans_point_into_the_original_text_despite_normalisation() -> None:
+    """Diacritics, tatweel, Arabic-Indic digits, hamza forms and bidi marks are changed or
+    removed by normalisation; claims still quote the original."""
+    text = (
+        "\u200fانسحبـت القواتُ الأمريكيّة مِن قاعدة عين الأسد بالأنبار يوم ١٥ سبتمبر ٢٠٢٥، "
+        "ونُقل أكثرُ من ٥٠ آليةً إلى إقليم كردستان."
+    )
+    article = Article.from_text("messy", text)
+    claims = extract_claims(article)
+    _assert_spans_are_slices(article, claims)
+    withdrawal = next(c for c in claims if c.event == "withdrawal")
+    assert withdrawal.location is not None and withdrawal.location.label == "Ain al-Asad"
+    assert withdrawal.location.surface == "عين الأسد"
+    assert withdrawal.time is not None and withdrawal.time.span is not None
+    assert withdrawal.time.span.text.endswith("١٥ سبتمبر ٢٠٢٥")
+
+
+def test_claim_ids_are_content_addressed_and_stable() -> None:
+    article = Article.from_text("a", "انسحبت القوات من قاعدة حرير في 3 آذار 2024.")
+    first = extract_claims(article)
+    again = extract_claims(article)
+    assert [c.id for c in first] == [c.id for c in again]
+    assert all(c.id.startswith("c_") for c in first)
+    assert all(c.article_id == article.id for c in first)
+
+
+def test_publication_date_reaches_the_time_tagger() -> None:
+    article = Article.from_text("a", "انسحبت القوات من المدينة أمس.", published=date(2024, 3, 5))
+    (claim,) = extract_claims(article)
+    assert claim.time is not None and claim.time.value == "2024-03-04"
+
+
+def test_empty_and_eventless_texts_give_no_claims() -> None:
+    assert extract_claims(Article.from_text("empty", "")) == []
+    assert extract_claims(Article.from_text("blank", "  \n\n ")) == []
+
+
+def test_pipeline_is_built_once_per_process() -> None:
+    assert get_pipeline() is get_pipeline()
+    assert get_pipeline().pipe_names[:2] == ["cc_sentences", "cc_times"]
+
+
+def test_every_claim_field_has_a_provider() -> None:
+    errors, warnings = check_pipeline(list(UNITS), {})
+    assert errors == [] and warnings == []
+
+
+def test_build_check_reports_every_problem_at_once() -> None:
+    broken = [
+        Unit(
+            "cc_events",
+            "claims.events",
+            frozenset({"event", "phase"}),
+            frozenset({"entities"}),
+            frozenset({"triggers"}),
+        ),
+        Unit(
+            "cc_entities",
+            "claims.entities",
+            frozenset({"location"}),
+            frozenset(),
+            frozenset({"entities"}),
+        ),
+    ]
+    errors, _ = check_pipeline(broken, {})
+    text = "\n".join(errors)
+    # an order problem and every field nobody provides, in one report
+    assert "cc_events: needs entities" in text
+    for missing in ("'time'", "'quantity'", "'modality'", "'evidence'", "'destinations'"):
+        assert missing in text
+    assert len(errors) > 5
+
+
+def test_missing_optional_tagger_is_a_warning_and_a_required_one_an_error() -> None:
+    errors, warnings = check_pipeline(list(UNITS), {"cc_times": False})
+    assert errors == []
+    assert any("cc_times" in w for w in warnings) and any("'time'" in w for w in warnings)
+    errors, _ = check_pipeline(list(UNITS), {"cc_events": False})
+    assert any("cc_events" in e for e in errors) and any("'event'" in e for e in errors)
+
+
+def test_pipeline_runs_without_the_time_tagger(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the taggers exist (or if one fails to import) the other slots still work."""
+    real = pipeline_module._importable
+    monkeypatch.setattr(
+        pipeline_module, "_importable", lambda module: module != "claims.time" and real(module)
+    )
+    nlp = build_pipeline(PipelineSettings())
+    assert "cc_times" not in nlp.pipe_names
+    article = Article.from_text("a", "انسحبت القوات من قاعدة حرير في 3 آذار 2024.")
+    (claim,) = claims_with(nlp, Assembler(), article)
+    assert claim.event == "withdrawal" and claim.location is not None and claim.time is None
+
+
+def test_build_raises_pipeline_error_listing_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline_module, "_importable", lambda module: module != "claims.events")
+    with pytest.raises(PipelineError) as err:
+        build_pipeline(PipelineSettings())
+    assert "cc_events" in str(err.value) and "'event'" in str(err.value)
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name)
+def test_seed_articles_extract_with_consistent_spans(path: Path) -> None:
+    article = Article.from_text(path.name, path.read_text(encoding="utf-8"))
+    claims = extract_claims(article)
+    assert claims
+    _assert_spans_are_slices(article, claims)
+
+
+_ARABIC_LETTERS = "".join(chr(c) for c in range(0x0621, 0x064B))
+_MARKS = "".join(chr(c) for c in range(0x064B, 0x0653)) + "\u0640\u0670"
+_DIGITS = (
+    "0123456789"
+    + "".join(chr(0x0660 + i) for i in range(10))
+    + "".join(chr(0x06F0 + i) for i in range(10))
+)
+_PUNCT = "،؛؟.!?:\"'«»“”()-•/%٪٫٬ \n\t"
+_BIDI = "\u200e\u200f\u202a\u202b\u202c\u2066\u2067\u2069\u200b\u200d\ufeff"
+_FORMS = "\ufefb\ufef5\ufe8d\ufe8e\ufdf2"  # presentation forms and ligatures
+_WORDS = [
+    "انسحبت",
+    "القوات",
+    "الأمريكية",
+    "من",
+    "قاعدة",
+    "عين",
+    "الأسد",
+    "إلى",
+    "أربيل",
+    "خارج",
+    "العراق",
+    "بالأنبار",
+    "رتل",
+    "يغادر",
+    "سيتم",
+    "نقل",
+    "لم",
+    "نفى",
+    "قد",
+    "تنسحب",
+    "هجوم",
+    "زلزال",
+    "مقتل",
+    "50",
+    "آلية",
+    "أكثر",
+    "يوم",
+    "السبت",
+    "15",
+    "سبتمبر",
+    "2025",
+    "بحلول",
+    "نهاية",
+    "عام",
+    "خالية",
+    "تماما",
+    "أي",
+    "وجود",
+    "القاعدة",
+    "ذكرت",
+    "مصادر",
+    "أن",
+    "،",
+    ".",
+    "\n",
+    "•",
+    "في",
+    "مئات",
+    "الجنود",
+    "وفقا",
+    "لتقارير",
+    "على",
+    "بدأت",
+    "الانسحاب",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            _ARABIC_LETTERS + _MARKS + _DIGITS + _PUNCT + _BIDI + _FORMS + string.ascii_letters
+        ),
+        max_size=300,
+    )
+)
+def test_never_raises_on_arbitrary_text(text: str) -> None:
+    article = Article.from_text("fuzz", text)
+    _assert_spans_are_slices(article, extract_claims(article))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_WORDS),
+            st.text(alphabet=_MARKS + _BIDI + "ـ", min_size=1, max_size=2),
+        ),
+        max_size=60,
+    ).map(" ".join)
+)
+def test_never_raises_on_scrambled_news_words(text: str) -> None:
+    """Real trigger, place and time words in random order reach every assembly path."""
+    article = Article.from_text("fuzz", text)
+    _assert_spans_are_slices(article, extract_claims(article))
