@@ -269,6 +269,15 @@ class Gazetteer:
         self.proclitic_letters = frozenset(c for pro in morph.proclitics for c in pro)
         self.demonyms = {p.key: p.demonym for p in data.places if p.demonym}
         self.capitals = {p.key: p.capital for p in data.places if p.capital}
+        # "قضاء القائم" also names al-Qaim as "القائم" after any trigger noun ("معبر القائم"):
+        # the bare name alone is too ambiguous to match everywhere.
+        bare: dict[str, set[str]] = {}
+        for entry in entries:
+            for alias in entry.aliases:
+                words = alias.split()
+                if len(words) > 1:
+                    bare.setdefault(" ".join(words[1:]), set()).add(entry.key)
+        self.bare_names = {name: next(iter(keys)) for name, keys in bare.items() if len(keys) == 1}
 
     def build(self, vocab: object) -> None:
         from spacy.vocab import Vocab
@@ -474,9 +483,13 @@ def _pattern_names(
         kind: EntityKind = "place" if kind_text == "place" else "actor"
         s = doc[first].idx
         e = doc[end - 1].idx + len(doc[end - 1].text)
-        mention = EntityMention(
-            s, e, first, end, kind, None, None, ptype or None, "pattern", doc_text(doc)[s:e]
-        )
+        known = gaz.bare_names.get(doc_text(doc)[s:e])
+        if known is not None and (known in gaz.places) == (kind == "place"):
+            mention = gaz.mention(known, s, e, first, end, doc_text(doc)[s:e])
+        else:
+            mention = EntityMention(
+                s, e, first, end, kind, None, None, ptype or None, "pattern", doc_text(doc)[s:e]
+            )
         mention.phrase_start = start
         mention.lead_clitic = m.clitic
         out.append(mention)

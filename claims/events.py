@@ -289,7 +289,8 @@ class EventLexicon:
         for kind, words in (("force", data.force_nouns), ("base", data.base_nouns)):
             for word in words:
                 first = word.split()[0]
-                variants = noun_variants(first, morph, definite=True, suffixes=False)
+                # "اغلقت قاعدتها": a base noun with a possessive pronoun is still a base.
+                variants = noun_variants(first, morph, definite=True, suffixes=kind == "base")
                 for tokens, clitic in _phrase_variants(word, morph, variants):
                     self.support.add(tokens, kind, clitic)
         for role, words in data.roles.items():

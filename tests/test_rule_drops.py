@@ -77,7 +77,24 @@ def _matches(
     )
 
 
-@pytest.mark.parametrize("story", STORIES, ids=[s["story"] for s in STORIES])
+# Known extraction gaps, kept visible: strict, so a fix makes these tests say so.
+KNOWN_GAPS = {
+    "ndjamena-closure": "the capital N'Djamena is in no gazetteer entry, so the place of "
+    "both closures stays unresolved and the dates are (rightly) not compared",
+    "niamey-withdrawal": "the capital Niamey is in no gazetteer entry; one report takes "
+    "Niger from its headline, the other has no place, so the claims are not linked",
+    "qaim-convoy": "the count in 'قافلة ... تضم أكثر من 50 آلية' attaches to a presence "
+    "claim read from 'تضم' instead of to the convoy",
+}
+
+
+def _story_param(story: dict[str, Any]) -> Any:
+    reason = KNOWN_GAPS.get(story["story"])
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(story, id=story["story"], marks=marks)
+
+
+@pytest.mark.parametrize("story", [_story_param(s) for s in STORIES])
 def test_story_gives_exactly_its_expected_findings(story: dict[str, Any]) -> None:
     articles = _articles(story)
     analysis = analyse(list(articles.values()))
