@@ -26,6 +26,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Batch benchmark (docs/benchmarks.md, section "Batch benchmark"): synthetic drops of
+# 1k, 10k and 100k articles in build/bench; the 100k size takes a long while. Smoke run:
+# make bench BENCH_SIZES=1000
+BENCH_SIZES ?= 1000,10000,100000
+bench: $(STAMP)
+	$(BIN)/python -m checker.bench.run_bench --sizes $(BENCH_SIZES) --write docs/benchmarks.md
+
 lint: $(STAMP)
 	$(BIN)/ruff check claims checker tests
 

@@ -5,8 +5,9 @@ Every command calls a plain function (``checker.run.run``, ``checker.store.Store
 Mistakes of the user (a missing drop, an unknown claim ID, a database from a newer
 version) end with a one-line message and exit code 2, never a traceback.
 
-Exit codes: 0 done; 1 a required part is missing; 2 usage error; 3 ``run --strict`` or
-``ingest --strict`` when an input was rejected.
+Exit codes: 0 done; 1 a required part is missing, or ``run --fail-on new`` found new
+findings; 2 usage error; 3 ``run --strict`` or ``ingest --strict`` when an input was
+rejected; 4 another run holds the store (``run --wait`` waits instead).
 """
 
 from __future__ import annotations
@@ -27,11 +28,14 @@ EXIT_OK = 0
 EXIT_MISSING = 1
 EXIT_USAGE = 2
 EXIT_REJECTED = 3
+EXIT_NEW_FINDINGS = 1
+EXIT_BUSY = 4
 
 CLAIM_ID = re.compile(r"^c_[0-9a-f]{16}$")
 FINDING_ID = re.compile(r"^f_[0-9a-f]{16}$")
 DEFAULT_DB = "claimcheck.db"
 HELP_WIDTH = 100
+SHOW_AGREEING = 20  # `show` lists this many agreeing claims; --json gives all
 
 
 class UsageError(Exception):
@@ -114,7 +118,8 @@ def _print_rejected(rejected: Sequence[Any]) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from checker.ingest import DropError
-    from checker.run import run
+    from checker.progress import wants_progress
+    from checker.run import StoreBusy, run
 
     drops = _drops(args.drops)
     with _open_store(args) as store:
@@ -125,9 +130,18 @@ def cmd_run(args: argparse.Namespace) -> int:
                 Path(args.out),
                 max_bytes=args.max_bytes,
                 reextract=args.reextract,
+                jobs=args.jobs,
+                article_timeout=args.article_timeout or None,
+                wait=args.wait,
+                progress=wants_progress(args.quiet or args.json),
+                report=args.report,
+                dask=args.dask,
             )
         except DropError as exc:
             raise UsageError(str(exc)) from exc
+        except StoreBusy as exc:
+            _err(f"claimcheck run: {exc}")
+            return EXIT_BUSY
     if args.json:
         _json(summary.model_dump(mode="json"))
     elif not args.quiet:
@@ -148,7 +162,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         if summary.ignored:
             _out(f"ignored (unsupported file type): {', '.join(summary.ignored)}")
         if summary.report_json:
-            _out(f"report: {summary.report_json}, {summary.report_md}")
+            html = f", {summary.report_html}" if summary.report_html else ""
+            scope = (
+                " (the events this run changed; `claimcheck report` writes the whole store)"
+                if summary.report_scope == "changed" else ""
+            )
+            _out(f"report: {summary.report_json}, {summary.report_md}{html}{scope}")
+        since = summary.previous_run_id or "nothing (first run)"
+        _out(
+            f"since {since}: {summary.new_findings} new, {summary.open_findings} still open, "
+            f"{summary.resolved_findings} resolved findings"
+            + (f" ({summary.delta_md})" if summary.delta_md else "")
+        )
         timing = ", ".join(f"{k} {v:.2f}s" for k, v in summary.timings.items())
         _out(f"timings: {timing}")
     if not args.quiet:
@@ -156,12 +181,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.strict and summary.rejected:
         _err(f"claimcheck run: {len(summary.rejected)} input(s) rejected (--strict)")
         return EXIT_REJECTED
+    if args.fail_on == "new" and summary.new_findings:
+        _err(f"claimcheck run: {summary.new_findings} new finding(s) (--fail-on new)")
+        return EXIT_NEW_FINDINGS
     return EXIT_OK
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from checker.ingest import DropError
-    from checker.run import ingest_drops
+    from checker.run import StoreBusy, ingest_drops
 
     drops = _drops(args.drops)
     with _open_store(args) as store:
@@ -169,6 +197,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             results, status, rejected = ingest_drops(drops, store, max_bytes=args.max_bytes)
         except DropError as exc:
             raise UsageError(str(exc)) from exc
+        except StoreBusy as exc:
+            _err(f"claimcheck ingest: {exc}")
+            return EXIT_BUSY
     read = sum(len(r.articles) for r in results)
     ignored = [(Path(r.drop) / p).as_posix() for r in results for p in r.ignored]
     if args.json:
@@ -224,9 +255,19 @@ def cmd_show(args: argparse.Namespace) -> int:
     for key, value in claim.slots_text.items():
         _out(f"    {key}: {value}")
     if details.event:
-        _out(f"  event:     {details.event.id} {details.event.label}")
+        label_ar = f" / {details.event.label_ar}" if details.event.label_ar else ""
+        _out(f"  event:     {details.event.id} {details.event.label}{label_ar}")
     else:
         _out("  event:     - (not linked to an event)")
+    if details.agrees_with:
+        _out("  agrees with (same event, no finding between them):")
+        for other in details.agrees_with[:SHOW_AGREEING]:
+            _out(f"    {other.id} {other.article_name} ({other.outlet or '-'}): {other.quote}")
+        if len(details.agrees_with) > SHOW_AGREEING:
+            more = len(details.agrees_with) - SHOW_AGREEING
+            _out(f"    ... and {more} more (--json lists them all)")
+    elif details.event:
+        _out("  agrees with: none")
     if details.findings:
         _out("  findings:")
         for f in details.findings:
@@ -310,6 +351,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from checker.html_report import write_report_html
     from checker.report import build_report, write_report_json, write_report_md
 
     with _open_store(args) as store:
@@ -317,7 +359,73 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     write_report_json(report, out / "report.json")
     write_report_md(report, out / "report.md")
-    _out(f"report: {out / 'report.json'}, {out / 'report.md'}")
+    write_report_html(report, out / "report.html")
+    _out(f"report: {out / 'report.json'}, {out / 'report.md'}, {out / 'report.html'}")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from checker.search import MAX_QUERY_WORDS, query_words, search, search_results
+
+    if not query_words(args.text):
+        raise UsageError(f"nothing to search for in {args.text!r}")
+    if len(args.text) > 200:
+        raise UsageError("search text longer than 200 characters")
+    with _open_store(args) as store:
+        hits = search(store, args.text)
+        results = search_results(store, hits[: args.limit])
+    if args.json:
+        _json({"query": args.text, "total": len(hits), "results": results})
+        return EXIT_OK
+    if not hits:
+        _out("no matching claims")
+        return EXIT_OK
+    shown = min(len(hits), args.limit)
+    _out(f"{len(hits)} matching claims" + (f", best {shown} shown" if shown < len(hits) else ""))
+    for item in results:
+        claim = item["claim"]
+        _out(
+            f"{claim['id']}  {item['score']:.1f}  {claim['article_name']} "
+            f"({claim.get('outlet') or '-'})  {claim['quote']}"
+        )
+    if len(query_words(args.text)) == MAX_QUERY_WORDS:
+        _err(f"only the first {MAX_QUERY_WORDS} words were searched")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from checker.api import ServeError, check_serve_options, resolve_token, serve
+
+    token = resolve_token(args.token)
+    try:
+        check_serve_options(args.host, token)
+    except ServeError as exc:
+        raise UsageError(str(exc)) from exc
+    # Opened once here so that a bad --db is a one-line error, not a server traceback.
+    _open_store(args).close()
+    serve(args.db, host=args.host, port=args.port, token=token)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from checker.export import csv_bytes, export_claimreview
+    from checker.report import dumps_json
+
+    with _open_store(args) as store:
+        if args.format == "claimreview":
+            data = dumps_json(export_claimreview(store)).encode("utf-8")
+        else:
+            data = csv_bytes(store, status=args.status)
+    if args.out:
+        out = Path(args.out)
+        if not out.parent.exists():
+            raise UsageError(f"folder {out.parent} does not exist")
+        out.write_bytes(data)
+        _err(f"wrote {out}")
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
     return EXIT_OK
 
 
@@ -369,6 +477,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0 or value != value:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     from checker.ingest import DEFAULT_MAX_BYTES
 
@@ -412,6 +530,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--reextract", action="store_true",
         help="extract claims again for every stored article",
     )
+    p.add_argument(
+        "--jobs", type=_positive_int, default=None, metavar="N",
+        help="extraction processes (default: one per core)",
+    )
+    p.add_argument(
+        "--article-timeout", type=_seconds, default=30.0, metavar="SECONDS",
+        help="reject an article whose extraction takes longer, reason 'timeout' "
+        "(default: 30; 0: no limit)",
+    )
+    p.add_argument(
+        "--wait", action="store_true",
+        help="wait while another run holds the store instead of exiting with code 4",
+    )
+    p.add_argument(
+        "--dask", metavar="SCHEDULER", default=None,
+        help="extract on a Dask cluster: 'local' (a LocalCluster of --jobs processes) or a "
+        "scheduler address; needs the 'scale' extra",
+    )
+    p.add_argument(
+        "--report", choices=["auto", "full", "changed", "none"], default="auto",
+        help="what the report covers: the whole store, the events this run changed, or no "
+        "report (auto: whole store up to 50,000 claims, else changed)",
+    )
+    p.add_argument(
+        "--fail-on", choices=["new"], default=None,
+        help="exit with code 1 when the run found new findings (for cron and CI)",
+    )
 
     p = add("ingest", "read drops into the store without extracting claims", cmd_ingest)
     p.add_argument("drops", nargs="+", metavar="DROP", help="folder or file of articles")
@@ -453,7 +598,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", metavar="NAME", help="who decided")
     p.add_argument("--json", action="store_true", help="print the finding as JSON")
 
-    p = add("report", "write report.json and report.md from the store", cmd_report)
+    p = add("search", "find claims by words (Arabic-normalised, clitic-tolerant, ranked)",
+            cmd_search)
+    p.add_argument("text", metavar="TEXT", help="words to look for")
+    p.add_argument(
+        "--limit", type=_positive_int, default=20, metavar="N",
+        help="show at most N claims (default: 20)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = add("serve", "serve the report, claims and review decisions over HTTP", cmd_serve)
+    p.add_argument(
+        "--host", default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1; any other needs a token)",
+    )
+    p.add_argument(
+        "--port", type=_positive_int, default=8000, metavar="N", help="port (default: 8000)"
+    )
+    p.add_argument(
+        "--token", metavar="T",
+        help="token required to record reviews (default: $CLAIMCHECK_TOKEN)",
+    )
+
+    p = add("export", "export reviewed findings as ClaimReview JSON-LD, or findings as CSV",
+            cmd_export)
+    p.add_argument(
+        "--format", required=True, choices=["claimreview", "csv"], help="output format"
+    )
+    p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    p.add_argument(
+        "--status", choices=["open", "confirmed", "dismissed"],
+        help="CSV: only findings with this review status",
+    )
+
+    p = add("report", "write report.json, report.md and report.html from the store", cmd_report)
     p.add_argument("--out", default="out", metavar="DIR", help="report folder (default: out)")
 
     p = add("eval", "score extraction and findings against a gold file", cmd_eval)
@@ -514,9 +692,11 @@ def cli_reference() -> str:
         "Every command takes `--db PATH` (default `claimcheck.db` in the current folder; an",
         "SQLAlchemy URL also works). JSON output is UTF-8 with Arabic unescaped.",
         "",
-        "Exit codes: `0` done; `1` a required part is missing (e.g. evaluation not installed);",
-        "`2` usage error (bad arguments, unknown or malformed ID, missing drop, incompatible",
-        "database); `3` `run --strict` / `ingest --strict` when an input was rejected.",
+        "Exit codes: `0` done; `1` a required part is missing (e.g. evaluation not installed),",
+        "or `run --fail-on new` found new findings; `2` usage error (bad arguments, unknown or",
+        "malformed ID, missing drop, incompatible database); `3` `run --strict` /",
+        "`ingest --strict` when an input was rejected; `4` another run holds the store",
+        "(`run --wait` waits instead). See docs/batch.md.",
         "",
         "Examples:",
         "",
@@ -528,6 +708,9 @@ def cli_reference() -> str:
         "claimcheck findings --status open          # what still needs an editor",
         "claimcheck review f_0123456789abcdef dismissed --note \"two phases\" --by rana",
         "claimcheck rejected                        # inputs that were not read, and why",
+        "claimcheck search \"قتلى الحديدة\"         # claims by words, best first",
+        "claimcheck serve --port 8000               # report with review buttons, JSON API",
+        "claimcheck export --format csv --out findings.csv",
         "claimcheck eval gold.json --articles seeds/ --json",
         "```",
         "",

@@ -68,6 +68,7 @@ RejectReason = Literal[
     "no_text",
     "duplicate",
     "extraction_error",
+    "timeout",  # extraction of the article ran past the per-article time limit
 ]
 
 

@@ -171,6 +171,10 @@ class ClaimDetails(_Model):
         default=None, description="the claim's event, without its claims and findings"
     )
     findings: list[ReportFinding] = Field(default_factory=list)
+    agrees_with: list[ReportClaim] = Field(
+        default_factory=list,
+        description="other claims of the same event with no finding between them and this one",
+    )
 
 
 # -- readable slot values -----------------------------------------------------------------
@@ -482,10 +486,32 @@ def claim_details(store: Store, claim_id: str) -> ClaimDetails | None:
     for finding in findings:
         for other in store.claims(ids=[i for i in finding.claim_ids if i not in involved]):
             involved[other.id] = other
+    # Same event, and no finding joins them: the reports agree (or at least do not clash).
+    disputed = {claim_id} | {i for f in findings for i in f.claim_ids}
+    agreeing = store.claims(
+        ids=[i for i in (event.claim_ids if event else []) if i not in disputed]
+    )
     articles = {
-        a.id: a for a in store.articles(ids=sorted({c.article_id for c in involved.values()}))
+        a.id: a
+        for a in store.articles(
+            ids=sorted({c.article_id for c in [*involved.values(), *agreeing]})
+        )
     }
+    if article is not None and not claim.sentence.text:
+        # Older extractions may leave the sentence text empty: the offsets still hold.
+        sentence = claim.sentence
+        claim = claim.model_copy(
+            update={
+                "sentence": sentence.model_copy(
+                    update={"text": article.text[sentence.start : sentence.end]}
+                )
+            }
+        )
     return ClaimDetails(
+        agrees_with=[
+            _report_claim(c, articles.get(c.article_id), event.id if event else None)
+            for c in agreeing
+        ],
         claim=_report_claim(claim, article, event.id if event else None),
         article_title=article.title if article else "",
         event=(

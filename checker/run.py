@@ -1,27 +1,53 @@
-"""The main job: ingest drops, extract what is new, link and check everything, report.
+"""The main job: ingest drops, extract what is new, link and check what changed, report.
 
-Incremental by design: an article is stored once per content, and extracted once per
-extractor version (a hash of the ``claims`` package, or ``claims.pipeline.PIPELINE_VERSION``
-when it defines one), so running the same drop twice stores and extracts nothing the
-second time, while a changed extractor or lexicon re-extracts on the next run. Linking and
-checking always run over all stored claims, because a new article can link to old ones.
+Incremental at every stage:
+
+- **Ingest**: an article is stored once per content (its ID is a hash of its text).
+- **Extract**: an article is extracted once per extractor version (a hash of the
+  ``claims`` package, or ``claims.pipeline.PIPELINE_VERSION`` when it defines one), in
+  ``jobs`` processes, with a time limit per article. Each article is written with its
+  claims in one transaction.
+- **Link and check**: only for the claims of articles extracted since they were last
+  linked. Their claims are compared with the stored claims of the same blocks
+  (``checker.linking.block_keys``), read through the blocking index in the store; the
+  events they join or change are re-clustered and re-checked, and the events and
+  findings nobody touched stay as they are. Each step commits its events, findings and
+  link marks in one transaction, so a run killed at any moment resumes where it stopped.
+  When the linker or the rules change (their code, data or settings), everything is
+  linked again.
+- **Delta and report**: the findings are compared with the previous run's (new, open,
+  resolved); the report is written; the run record with the run's finding IDs is the
+  last thing written.
+
+One run at a time per store: the run holds the store's lock (``checker.locking``).
+
+Why the incremental result equals linking everything at once: an edge depends only on
+its two claims, so the edges among stored claims do not change when claims are added.
+The new graph's components are the old ones joined through the new claims. Each step
+therefore re-links exactly the new claims, the stored claims they link to (found by
+comparing the new claims with their blocks), the whole old events of those, and the old
+events of claims that disappeared; every other event and finding is unchanged.
+``tests/test_incremental.py`` checks this equality on generated claims.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker import linking, rules
+from checker.delta import Delta, build_delta, write_delta
 from checker.ingest import (
     DEFAULT_MAX_BYTES,
     DropError,
@@ -30,12 +56,47 @@ from checker.ingest import (
     duplicate_of,
     read_drop,
 )
+from checker.locking import StoreBusy, store_lock
+from checker.parallel import Extraction, ExtractionResult, default_jobs, extract_with_dask
+from checker.progress import RunProgress
 from checker.report import build_report, write_report_json, write_report_md
-from checker.store import RunRecord, Store
+from checker.settings import get_settings
+from checker.store import BlockQuery, LinkStep, RunRecord, Store
 from claims import pipeline
-from claims.model import Article, Claim
+from claims.model import Article, Claim, EventCluster, Finding
 
 Extractor = Callable[[Article], Sequence[Claim]]
+
+DEFAULT_ARTICLE_TIMEOUT = 30.0
+# With --jobs > 1: extract in this process for this long first, and start a pool only
+# when what is left would take longer than starting the workers does (each builds the
+# pipeline). Fewer pending articles than the minimum never start a pool.
+PARALLEL_MIN_ARTICLES = 16
+POOL_PROBE_SECONDS = 2.0
+POOL_START_SECONDS = 4.0
+POOL_WAIT_READY = False  # True: wait for the workers instead of extracting meanwhile
+# Above this many claims, the report written by a run (--report auto) covers only the
+# events the run changed: a report of the whole store grows with it (tens of MB per
+# thousand articles) and `claimcheck report` still writes it on demand.
+REPORT_FULL_MAX_CLAIMS = 50_000
+ReportScope = Literal["auto", "full", "changed", "none"]
+
+# New claims linked per committed step, and stored claims held at once while linking
+# them: these bound memory (a claim takes several kB); the result does not depend on them.
+LINK_STEP_CLAIMS = 20_000
+LINK_MEMORY_CLAIMS = 40_000
+
+__all__ = [
+    "DEFAULT_ARTICLE_TIMEOUT",
+    "RunSummary",
+    "StoreBusy",
+    "extract_pending",
+    "extractor_fingerprint",
+    "ingest_drops",
+    "link_pending",
+    "linker_fingerprint",
+    "run",
+]
 
 
 class RunSummary(BaseModel):
@@ -54,12 +115,28 @@ class RunSummary(BaseModel):
     articles_extracted: int = Field(0, description="articles extracted in this run")
     claims_extracted: int = Field(0, description="claims stored in this run")
     extraction_errors: int = 0
+    extraction_timeouts: int = 0
+    jobs: int = Field(
+        1, description="extraction processes used (1: in this process, also when too few "
+        "articles were pending for a pool to pay off)"
+    )
+    articles_linked: int = Field(0, description="articles whose claims were linked in this run")
+    claims_linked: int = 0
+    pairs_compared: int = Field(0, description="claim pairs compared for the new claims")
+    pairs_rechecked: int = Field(
+        0, description="claim pairs compared again while re-clustering the events they touch"
+    )
+    relinked_all: bool = Field(False, description="the linker or rules changed: all re-linked")
     articles_total: int = 0
     claims_total: int = 0
     events: int = 0
     findings: int = 0
     findings_by_kind: dict[str, int] = Field(default_factory=dict)
     findings_by_severity: dict[str, int] = Field(default_factory=dict)
+    previous_run_id: str | None = None
+    new_findings: int = 0
+    open_findings: int = 0
+    resolved_findings: int = 0
     rejected: list[RejectedInput] = Field(
         default_factory=list, description="inputs rejected in this run"
     )
@@ -68,6 +145,12 @@ class RunSummary(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
     report_json: str | None = None
     report_md: str | None = None
+    report_html: str | None = None
+    report_scope: str = Field(
+        "", description="full: the whole store; changed: the events this run wrote; none"
+    )
+    delta_json: str | None = None
+    delta_md: str | None = None
 
     def counts(self) -> dict[str, int]:
         return {
@@ -78,13 +161,29 @@ class RunSummary(BaseModel):
             "articles_extracted": self.articles_extracted,
             "claims_extracted": self.claims_extracted,
             "extraction_errors": self.extraction_errors,
+            "extraction_timeouts": self.extraction_timeouts,
+            "articles_linked": self.articles_linked,
+            "claims_linked": self.claims_linked,
+            "pairs_compared": self.pairs_compared,
+            "pairs_rechecked": self.pairs_rechecked,
             "articles_total": self.articles_total,
             "claims_total": self.claims_total,
             "events": self.events,
             "findings": self.findings,
+            "new_findings": self.new_findings,
+            "open_findings": self.open_findings,
+            "resolved_findings": self.resolved_findings,
             "rejected": len(self.rejected),
             "ignored": len(self.ignored),
         }
+
+
+def _hash_files(digest: Any, root: Path, paths: Sequence[Path]) -> None:
+    for path in sorted(paths):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes())
 
 
 @lru_cache(maxsize=1)
@@ -99,12 +198,20 @@ def extractor_fingerprint() -> str:
         return f"claims:{declared}"
     digest = hashlib.sha256()
     root = Path(str(resources.files("claims")))
-    for path in sorted(root.rglob("*")):
-        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
-            continue
-        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes())
+    _hash_files(digest, root, list(root.rglob("*")))
     return "claims:" + digest.hexdigest()[:12]
+
+
+def linker_fingerprint() -> str:
+    """Identifies the linker, the rules, their data and their settings: when any of them
+    changes, stored events and findings are stale and everything is linked again."""
+    digest = hashlib.sha256()
+    root = Path(str(resources.files("checker")))
+    paths = [root / "linking.py", root / "settings.py"]
+    paths += list((root / "rules").rglob("*")) + list((root / "data").rglob("*"))
+    _hash_files(digest, root, paths)
+    digest.update(get_settings().model_dump_json().encode("utf-8"))
+    return "link:" + digest.hexdigest()[:12]
 
 
 def _check_claims(article: Article, claims: Sequence[Claim]) -> None:
@@ -121,11 +228,20 @@ def _check_claims(article: Article, claims: Sequence[Claim]) -> None:
                 )
 
 
+# -- ingest ---------------------------------------------------------------------------------
+
+
 def ingest_drops(
-    drops: Sequence[Path], store: Store, *, max_bytes: int = DEFAULT_MAX_BYTES
+    drops: Sequence[Path],
+    store: Store,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    wait: bool | float = False,
 ) -> tuple[list[DropResult], Counter[str], list[RejectedInput]]:
     """Read drops into the store. Returns the drop results, counts of what the store did
-    with each article (added, known, updated, duplicate) and every rejected input."""
+    with each article (added, known, updated, duplicate) and every rejected input.
+
+    Holds the store's run lock (``wait`` as in :func:`run`)."""
     missing = [str(d) for d in drops if not Path(d).exists()]
     if missing:
         # Checked up front so a typo in the last drop does not leave a half-done batch.
@@ -133,20 +249,35 @@ def ingest_drops(
     results: list[DropResult] = []
     status: Counter[str] = Counter()
     rejected: list[RejectedInput] = []
-    for drop in drops:
-        result = read_drop(Path(drop), max_bytes=max_bytes)
-        results.append(result)
-        store.replace_rejected(result.drop, result.rejected)
-        rejected.extend(result.rejected)
-        for article in result.articles:
-            outcome = store.add_article(article, drop=result.drop)
-            status[outcome] += 1
-            if outcome == "duplicate":
-                first = store.get_article(article.id)
-                rejected.append(
-                    duplicate_of(article.name, first.name if first else "?", result.drop)
-                )
+    with store_lock(store.url, wait=wait):
+        for drop in drops:
+            result = read_drop(Path(drop), max_bytes=max_bytes)
+            results.append(result)
+            store.replace_rejected(result.drop, result.rejected)
+            rejected.extend(result.rejected)
+            for article in result.articles:
+                outcome = store.add_article(article, drop=result.drop)
+                status[outcome] += 1
+                if outcome == "duplicate":
+                    first = store.get_article(article.id)
+                    rejected.append(
+                        duplicate_of(article.name, first.name if first else "?", result.drop)
+                    )
     return results, status, rejected
+
+
+# -- extract --------------------------------------------------------------------------------
+
+
+def _pending_articles(
+    store: Store, ids: Sequence[str], in_flight: dict[str, Article], size: int = 200
+) -> Iterator[Article]:
+    """The articles to extract, read in slices (a large backlog is never all in memory);
+    each stays in ``in_flight`` until its result is written."""
+    for start in range(0, len(ids), size):
+        for article in store.articles(ids=ids[start : start + size]):
+            in_flight[article.id] = article
+            yield article
 
 
 def extract_pending(
@@ -155,13 +286,41 @@ def extract_pending(
     extractor: Extractor | None = None,
     extractor_version: str | None = None,
     reextract: bool = False,
+    jobs: int = 1,
+    article_timeout: float | None = None,
+    progress: RunProgress | None = None,
+    dask: str | None = None,
 ) -> tuple[int, int, list[RejectedInput]]:
     """Extract claims for every stored article not yet extracted by this extractor version.
 
-    Each article is saved with its claims in one transaction; an exception while
-    extracting one article is recorded as a rejected input and the batch goes on.
+    ``jobs`` > 1 extracts in that many processes (``extractor`` must then be picklable: a
+    module-level function). An article taking longer than ``article_timeout`` seconds is
+    rejected with reason ``timeout``; an exception is rejected as ``extraction_error``.
+    Either way the batch goes on and the article is tried again on the next run. Each
+    article is written with its claims in one transaction, from this process.
+    ``dask``: extract on a Dask cluster instead ("local" for a LocalCluster of ``jobs``
+    processes, or a scheduler address); no time limit applies there.
     Returns (articles extracted, claims stored, rejections).
     """
+    extracted, stored, errors, _ = _extract_pending(
+        store, extractor=extractor, extractor_version=extractor_version, reextract=reextract,
+        jobs=jobs, article_timeout=article_timeout, progress=progress, dask=dask,
+    )
+    return extracted, stored, errors
+
+
+def _extract_pending(
+    store: Store,
+    *,
+    extractor: Extractor | None,
+    extractor_version: str | None,
+    reextract: bool,
+    jobs: int,
+    article_timeout: float | None,
+    progress: RunProgress | None,
+    dask: str | None = None,
+) -> tuple[int, int, list[RejectedInput], int]:
+    """:func:`extract_pending`, also returning how many processes extracted."""
     if extractor is None:
         extract: Extractor = pipeline.extract_claims
         version = extractor_version or extractor_fingerprint()
@@ -170,28 +329,388 @@ def extract_pending(
         version = extractor_version or f"custom:{getattr(extractor, '__qualname__', 'extractor')}"
     done = set() if reextract else store.extracted_article_ids(version)
     pending = sorted(store.article_ids() - done)
+    progress = progress or RunProgress(False)
+    progress.stage("extract", len(pending))
+    # A local pool is not worth starting for a few articles; a Dask cluster was asked for.
+    local_jobs = 1 if len(pending) < PARALLEL_MIN_ARTICLES else jobs
+    # Articles with an earlier failure on record: their record goes once they succeed.
+    failed_before = {
+        r.path for r in store.rejected() if r.reason in ("extraction_error", "timeout")
+    }
     extracted = 0
     stored = 0
     errors: list[RejectedInput] = []
-    # In slices, so a large backlog is never all in memory at once.
-    batches = (pending[i : i + 200] for i in range(0, len(pending), 200))
-    for article in (a for batch in batches for a in store.articles(ids=batch)):
-        try:
-            claims = list(extract(article))
-            _check_claims(article, claims)
-            stored += store.save_article_with_claims(article, claims, extractor=version)
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
-            rejection = RejectedInput(
-                path=article.name,
-                reason="extraction_error",
-                detail=f"extraction failed: {type(exc).__name__}: {exc}",
-            )
-            store.add_rejected(rejection)
-            errors.append(rejection)
-            continue
-        store.remove_rejected(article.name, "extraction_error")
-        extracted += 1
-    return extracted, stored, errors
+    extraction = Extraction(
+        extract, jobs=local_jobs, timeout=article_timeout, total=len(pending),
+        probe_seconds=POOL_PROBE_SECONDS, start_seconds=POOL_START_SECONDS,
+        wait_ready=POOL_WAIT_READY,
+        warm=extractor is None,
+    )
+    in_flight: dict[str, Article] = {}
+    articles = _pending_articles(store, pending, in_flight)
+    results: Iterator[ExtractionResult]
+    if dask is not None and pending:
+        results = extract_with_dask(
+            articles, extract, scheduler=None if dask == "local" else dask, workers=jobs
+        )
+    else:
+        results = extraction.map(articles)
+    for result in results:
+        progress.advance()
+        article = in_flight.pop(result.article_id)
+        if result.status == "ok":
+            try:
+                _check_claims(article, result.claims)
+                stored += store.save_article_with_claims(article, result.claims, extractor=version)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
+                result = ExtractionResult(
+                    result.article_id, result.name, "error",
+                    detail=f"extraction failed: {type(exc).__name__}: {exc}",
+                )
+            else:
+                if result.name in failed_before:
+                    store.remove_rejected(result.name, "extraction_error")
+                    store.remove_rejected(result.name, "timeout")
+                extracted += 1
+                continue
+        rejection = RejectedInput(
+            path=result.name,
+            reason="timeout" if result.status == "timeout" else "extraction_error",
+            detail=result.detail,
+        )
+        store.add_rejected(rejection)
+        errors.append(rejection)
+        progress.note(f"{result.name}: {rejection.reason}: {rejection.detail}")
+    processes = jobs if dask is not None else extraction.processes
+    return extracted, stored, errors, processes
+
+
+# -- link and check -------------------------------------------------------------------------
+
+
+class LinkStats(BaseModel):
+    """What incremental linking did in one run."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    articles: int = 0
+    claims: int = 0
+    steps: int = 0
+    pairs_compared: int = 0
+    pairs_rechecked: int = 0
+    relinked_all: bool = False
+    timings: dict[str, float] = Field(
+        default_factory=lambda: {"link": 0.0, "check": 0.0, "store": 0.0}
+    )
+    # Findings this run removed from the store, for the delta's "resolved" list.
+    removed_findings: dict[str, Finding] = Field(default_factory=dict)
+    # What this run (re)wrote, for a report of the changes only.
+    events_written: set[str] = Field(default_factory=set)
+    claims_written: set[str] = Field(default_factory=set)
+
+
+def _keyed_place(claim: Claim) -> str:
+    """The claim's place key as the linker compares places ("" when it has none)."""
+    location = claim.location
+    if location is None or location.key is None or location.complement:
+        return ""
+    return location.key
+
+
+def _index_rows(claim: Claim, keys: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Rows of the blocking index for one claim: each of its blocks, with its place."""
+    place = _keyed_place(claim)
+    return [(key, place, claim.id) for key in keys]
+
+
+def _block_queries(fresh: Sequence[Claim], keys_of: dict[str, list[str]]) -> dict[str, BlockQuery]:
+    """Which stored claims of each block the new claims can be the same event as.
+
+    The linker compares a claim with a keyed place with claims at the same place, above
+    or below it in the containment hierarchy, and with claims that have no keyed place;
+    a claim without a keyed place with every claim of its block. Claims at a place
+    inside another only ever get a "related" edge, which joins no event (it is a
+    different scope), so for a new claim at a keyed place only the stored claims at
+    that very place and those without a keyed place are read. Equality with linking
+    everything at once is what tests/test_incremental.py checks, on nested places.
+    """
+    everything: set[str] = set()
+    places: dict[str, set[str]] = {}
+    for claim in fresh:
+        place = _keyed_place(claim)
+        for key in keys_of[claim.id]:
+            if not place:
+                everything.add(key)
+            else:
+                places.setdefault(key, set()).add(place)
+    return {
+        key: BlockQuery(everything=key in everything, places=frozenset(places.get(key, ())))
+        for key in everything | set(places)
+    }
+
+
+class _Groups:
+    """Union-find over claim IDs: which claims must be linked together."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        parent = self.parent.setdefault(item, item)
+        if parent != item:
+            parent = self.parent[item] = self.find(parent)
+        return parent
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list[str]]:
+        out: dict[str, list[str]] = {}
+        for item in self.parent:
+            out.setdefault(self.find(item), []).append(item)
+        return [sorted(members) for _, members in sorted(out.items())]
+
+
+def _compare_with_stored(
+    store: Store,
+    fresh: Sequence[Claim],
+    keys_of: dict[str, list[str]],
+    groups: _Groups,
+    stats: LinkStats,
+    budget: int,
+) -> set[str]:
+    """Pass 1: compare the new claims with the stored claims of their blocks, a few
+    blocks at a time (at most about ``budget`` stored claims in memory). Records every
+    edge that touches a new claim in ``groups``; returns the stored claims linked to."""
+    fresh_ids = {claim.id for claim in fresh}
+    by_block: dict[str, list[Claim]] = {}
+    for claim in fresh:
+        for key in keys_of[claim.id]:
+            by_block.setdefault(key, []).append(claim)
+    queries = _block_queries(fresh, keys_of)
+    neighbours: set[str] = set()
+    bundle: dict[str, list[Claim]] = {}
+    parsed: dict[str, Claim] = {}
+
+    def flush() -> None:
+        members = {c.id: c for key in bundle for c in by_block[key]}
+        graph = linking.link_incremental(
+            [members[i] for i in sorted(members)], bundle
+        )
+        stats.pairs_compared += graph.pairs_compared
+        for a, b in graph.graph.edges():
+            groups.union(a, b)
+            neighbours.update(x for x in (a, b) if x not in fresh_ids)
+        bundle.clear()
+        parsed.clear()
+
+    for key in sorted(queries):
+        bundle[key] = store.claims_in_block(key, queries[key], exclude=fresh_ids, parsed=parsed)
+        if len(parsed) >= budget:
+            flush()
+    if bundle:
+        flush()
+    return neighbours
+
+
+def _link_step(
+    store: Store,
+    batch: Sequence[tuple[str, datetime, int]],
+    stats: LinkStats,
+    previous_ids: set[str],
+    budget: int,
+) -> None:
+    article_ids = [article_id for article_id, _, _ in batch]
+    clock = time.perf_counter()
+    fresh = store.claims_of_articles(article_ids)
+    fresh_by_id = {claim.id: claim for claim in fresh}
+    removed = store.linked_claim_ids(article_ids) - set(fresh_by_id)
+    keys_of = {claim.id: linking.block_keys(claim) for claim in fresh}
+
+    # 1. Which stored claims do the new claims link to?
+    groups = _Groups()
+    for claim_id in fresh_by_id:
+        groups.find(claim_id)
+    neighbours = _compare_with_stored(store, fresh, keys_of, groups, stats, budget)
+
+    # 2. Everything whose event can change: the new claims, their neighbours, the whole
+    #    old events of these and of the claims that disappeared. Claims that share an
+    #    edge or an old event form one group; groups are linked and checked again, a
+    #    bundle of groups at a time.
+    old_events = store.event_members(
+        sorted(store.event_ids_of_claims(sorted(set(fresh_by_id) | neighbours | removed)))
+    )
+    for members in old_events.values():
+        for claim_id in members[1:]:
+            groups.union(members[0], claim_id)
+    for claim_id in neighbours:
+        groups.find(claim_id)
+
+    events: list[EventCluster] = []
+    findings: list[Finding] = []
+    scope: set[str] = set()
+    bundle: list[str] = []
+
+    def relink() -> None:
+        nonlocal clock
+        stored = store.claims(ids=[i for i in bundle if i not in fresh_by_id])
+        claims = [fresh_by_id[i] for i in bundle if i in fresh_by_id] + stored
+        graph = linking.link(claims)
+        stats.pairs_rechecked += graph.pairs_compared
+        now = time.perf_counter()
+        stats.timings["link"] += now - clock
+        clock = now
+        events.extend(graph.events)
+        findings.extend(rules.check(graph, claims))
+        now = time.perf_counter()
+        stats.timings["check"] += now - clock
+        clock = now
+        scope.update(bundle)
+        bundle.clear()
+
+    for group in groups.groups():
+        bundle.extend(i for i in group if i not in removed)
+        if len(bundle) >= budget // 4:
+            relink()
+    if bundle:
+        relink()
+
+    finding_scope = scope | removed
+    kept = {finding.id for finding in findings}
+    gone = (store.finding_ids_of_claims(sorted(finding_scope)) - kept) & previous_ids
+    gone -= set(stats.removed_findings)
+    for finding in store.get_findings(sorted(gone)):
+        stats.removed_findings[finding.id] = finding
+    store.apply_link_step(
+        LinkStep(
+            articles={article_id: extracted_at for article_id, extracted_at, _ in batch},
+            claim_articles={claim.id: claim.article_id for claim in fresh},
+            block_rows=[row for claim in fresh for row in _index_rows(claim, keys_of[claim.id])],
+            events_removed=set(old_events),
+            events=events,
+            finding_scope=finding_scope,
+            findings=findings,
+        )
+    )
+    stats.timings["store"] += time.perf_counter() - clock
+    stats.events_written.update(event.id for event in events)
+    stats.claims_written.update(fresh_by_id)
+    stats.articles += len(batch)
+    stats.claims += len(fresh)
+    stats.steps += 1
+
+
+def link_pending(
+    store: Store,
+    *,
+    previous_ids: set[str] | None = None,
+    step_claims: int | None = None,
+    memory_claims: int | None = None,
+    progress: RunProgress | None = None,
+) -> LinkStats:
+    """Link and check the claims of every article extracted since it was last linked.
+
+    ``previous_ids``: finding IDs of the previous run; findings among them that this
+    linking removes are kept in the result (for the delta). See the module docstring.
+    """
+    stats = LinkStats()
+    step_claims = step_claims or LINK_STEP_CLAIMS
+    memory_claims = memory_claims or LINK_MEMORY_CLAIMS
+    version = linker_fingerprint()
+    if store.link_version() != version:
+        for finding in store.get_findings(sorted(previous_ids or ())):
+            stats.removed_findings[finding.id] = finding
+        store.reset_links(version)
+        stats.relinked_all = True
+    pending = store.articles_pending_link()
+    progress = progress or RunProgress(False)
+    progress.stage("link and check", len(pending))
+    batch: list[tuple[str, datetime, int]] = []
+    size = 0
+    for item in pending:
+        batch.append(item)
+        size += item[2]
+        if size >= step_claims:
+            _link_step(store, batch, stats, previous_ids or set(), memory_claims)
+            progress.advance(len(batch))
+            batch, size = [], 0
+    if batch:
+        _link_step(store, batch, stats, previous_ids or set(), memory_claims)
+        progress.advance(len(batch))
+    stats.timings = {k: round(v, 4) for k, v in stats.timings.items()}
+    return stats
+
+
+# -- the run --------------------------------------------------------------------------------
+
+
+class ChangedView(Store):
+    """The store as a report of one run's changes sees it: the events the run wrote,
+    the claims it linked, their findings and articles. Shares the store's engine."""
+
+    def __init__(self, store: Store, event_ids: set[str], claim_ids: set[str]) -> None:
+        # A view, not a second connection pool: no Store.__init__.
+        self.url, self.display_url, self.engine = store.url, store.display_url, store.engine
+        self._store = store
+        self._events = store.get_events(sorted(event_ids))
+        ids = set(claim_ids) | {c for event in self._events for c in event.claim_ids}
+        self._claims = store.claims(ids=sorted(ids))
+        self._findings = store.get_findings(sorted(store.finding_ids_of_claims(sorted(ids))))
+        self._article_ids = sorted({claim.article_id for claim in self._claims})
+
+    def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        return self._store.articles(ids=self._article_ids if ids is None else ids)
+
+    def claims(
+        self, *, article_id: str | None = None, ids: Sequence[str] | None = None
+    ) -> list[Claim]:
+        if article_id is None and ids is None:
+            return list(self._claims)
+        return self._store.claims(article_id=article_id, ids=ids)
+
+    def events(self) -> list[EventCluster]:
+        return list(self._events)
+
+    def findings(self, **filters: Any) -> list[Finding]:
+        if not any(value is not None for value in filters.values()):
+            return list(self._findings)
+        return self._store.findings(**filters)
+
+    def close(self) -> None:  # the engine belongs to the store
+        pass
+
+
+def _atomic(write: Callable[[Path], None], path: Path) -> Path:
+    """Write through a temporary file and rename: a reader (or a run killed midway)
+    never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def _write_reports(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path, Path | None]:
+    """report.json, report.md and (when the HTML renderer is installed) report.html."""
+    from checker.report import Report
+
+    json_path = _atomic(lambda p: write_report_json(report, p), out_dir / "report.json")
+    # The Markdown renderer validates the report against its model; the delta is given
+    # to it only once the model knows the key.
+    md_report = report if "delta" in Report.model_fields else {
+        k: v for k, v in report.items() if k != "delta"
+    }
+    md_path = _atomic(lambda p: write_report_md(md_report, p), out_dir / "report.md")
+    try:
+        from checker.html_report import write_report_html
+    except ImportError:
+        return json_path, md_path, None
+    html_path = _atomic(lambda p: write_report_html(report, p), out_dir / "report.html")
+    return json_path, md_path, html_path
 
 
 def run(
@@ -203,10 +722,55 @@ def run(
     extractor: Extractor | None = None,
     extractor_version: str | None = None,
     reextract: bool = False,
+    jobs: int | None = 1,
+    article_timeout: float | None = DEFAULT_ARTICLE_TIMEOUT,
+    wait: bool | float = False,
+    progress: bool = False,
+    link_step_claims: int | None = None,
+    report: ReportScope = "auto",
+    dask: str | None = None,
 ) -> RunSummary:
-    """Ingest ``drops``, extract new articles, link and check all claims, write
-    ``out_dir/report.json`` and ``out_dir/report.md`` (unless ``out_dir`` is None) and
-    record the run in the store."""
+    """Ingest ``drops``, extract new articles, link and check what changed, write
+    ``out_dir/report.json``, ``report.md``, ``delta.json`` and ``delta.md`` (unless
+    ``out_dir`` is None) and record the run in the store.
+
+    ``jobs``: extraction processes (None: one per core; 1: in this process).
+    ``article_timeout``: seconds per article before it is rejected as ``timeout``.
+    ``wait``: when another run holds the store, False raises :class:`StoreBusy` at once,
+    True waits for it, a number waits at most that many seconds.
+    ``progress``: show a progress bar on stderr.
+    ``report``: what the report covers: ``full`` the whole store, ``changed`` the events
+    this run wrote (and the claims it linked), ``none`` no report (the delta is still
+    written), ``auto`` full up to ``REPORT_FULL_MAX_CLAIMS`` claims, else changed.
+    ``dask``: extract on a Dask cluster ("local" or a scheduler address), see
+    :func:`checker.parallel.extract_with_dask`.
+    """
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    with store_lock(store.url, wait=wait), RunProgress(progress) as bar:
+        return _run_locked(
+            drops, store, out_dir, bar,
+            max_bytes=max_bytes, extractor=extractor, extractor_version=extractor_version,
+            reextract=reextract, jobs=jobs, article_timeout=article_timeout,
+            link_step_claims=link_step_claims or LINK_STEP_CLAIMS, report=report, dask=dask,
+        )
+
+
+def _run_locked(
+    drops: Sequence[Path],
+    store: Store,
+    out_dir: Path | None,
+    bar: RunProgress,
+    *,
+    max_bytes: int,
+    extractor: Extractor | None,
+    extractor_version: str | None,
+    reextract: bool,
+    jobs: int,
+    article_timeout: float | None,
+    link_step_claims: int,
+    report: ReportScope,
+    dask: str | None,
+) -> RunSummary:
     started = datetime.now(UTC)
     run_id = f"r_{started:%Y%m%dT%H%M%S}_{uuid.uuid4().hex[:6]}"
     timings: dict[str, float] = {}
@@ -219,49 +783,80 @@ def run(
         timings[stage] = round(now - clock, 4)
         clock = now
 
+    # What the previous finished run ended with; a run killed before its record has none.
+    previous = store.last_run()
+    previous_ids = store.run_finding_ids(previous.id) if previous else set()
+    if previous_ids is None:  # a run recorded before runs kept their findings
+        previous_ids = store.finding_ids()
+
     results, status, rejected = ingest_drops(drops, store, max_bytes=max_bytes)
+    articles_read = sum(len(r.articles) for r in results)
+    drop_names = [r.drop for r in results]
+    ignored = [(Path(r.drop) / path).as_posix() for r in results for path in r.ignored]
+    del results  # the articles' texts are in the store now
     lap("ingest")
 
-    version = extractor_version or (
-        extractor_fingerprint() if extractor is None else None
-    )
-    extracted, claims_stored, errors = extract_pending(
-        store, extractor=extractor, extractor_version=version, reextract=reextract
+    version = extractor_version or (extractor_fingerprint() if extractor is None else None)
+    extracted, claims_stored, errors, jobs_used = _extract_pending(
+        store, extractor=extractor, extractor_version=version, reextract=reextract,
+        jobs=jobs, article_timeout=article_timeout, progress=bar, dask=dask,
     )
     rejected.extend(errors)
     lap("extract")
 
-    claims = store.claims()
-    graph = linking.link(claims)
-    lap("link")
+    linked = link_pending(
+        store, previous_ids=previous_ids, step_claims=link_step_claims, progress=bar
+    )
+    timings.update(linked.timings)
+    clock = time.perf_counter()
 
-    findings = rules.check(graph, claims)
-    lap("check")
+    current_ids = store.finding_ids()
+    delta: Delta = build_delta(
+        store,
+        run_id=run_id,
+        previous_run_id=previous.id if previous else None,
+        previous_ids=previous_ids,
+        current_ids=current_ids,
+        resolved_known=linked.removed_findings,
+    )
+    lap("delta")
 
-    store.replace_events_and_findings(graph.events, findings)
-    lap("store")
-
-    stored_findings = store.findings()
+    findings_by_kind: Counter[str] = Counter()
+    findings_by_severity: Counter[str] = Counter()
+    for finding in store.findings():
+        findings_by_kind[finding.kind] += 1
+        findings_by_severity[finding.severity] += 1
     summary = RunSummary(
         run_id=run_id,
         started=started,
         finished=started,
-        drops=[r.drop for r in results],
-        articles_read=sum(len(r.articles) for r in results),
+        drops=drop_names,
+        articles_read=articles_read,
         articles_added=status["added"],
         articles_known=status["known"],
         articles_updated=status["updated"],
         articles_extracted=extracted,
         claims_extracted=claims_stored,
-        extraction_errors=len(errors),
-        articles_total=len(store.article_ids()),
-        claims_total=len(claims),
-        events=len(graph.events),
-        findings=len(stored_findings),
-        findings_by_kind=dict(Counter(f.kind for f in stored_findings)),
-        findings_by_severity=dict(Counter(f.severity for f in stored_findings)),
+        extraction_errors=sum(1 for e in errors if e.reason == "extraction_error"),
+        extraction_timeouts=sum(1 for e in errors if e.reason == "timeout"),
+        jobs=jobs_used,
+        articles_linked=linked.articles,
+        claims_linked=linked.claims,
+        pairs_compared=linked.pairs_compared,
+        pairs_rechecked=linked.pairs_rechecked,
+        relinked_all=linked.relinked_all,
+        articles_total=store.count("articles"),
+        claims_total=store.count("claims"),
+        events=store.count("events"),
+        findings=len(current_ids),
+        findings_by_kind=dict(findings_by_kind),
+        findings_by_severity=dict(findings_by_severity),
+        previous_run_id=delta.previous_run_id,
+        new_findings=delta.counts["new"],
+        open_findings=delta.counts["open"],
+        resolved_findings=delta.counts["resolved"],
         rejected=rejected,
-        ignored=[(Path(r.drop) / path).as_posix() for r in results for path in r.ignored],
+        ignored=ignored,
         extractor=version or "",
         timings=timings,
     )
@@ -274,19 +869,30 @@ def run(
             counts=summary.counts(),
             timings=dict(timings),
         )
-        report = build_report(store, run=record)
         out_dir.mkdir(parents=True, exist_ok=True)
-        json_path = out_dir / "report.json"
-        md_path = out_dir / "report.md"
-        write_report_json(report, json_path)
-        write_report_md(report, md_path)
-        summary.report_json = str(json_path)
-        summary.report_md = str(md_path)
+        delta_json, delta_md = write_delta(delta, out_dir, write=_atomic)
+        summary.delta_json, summary.delta_md = str(delta_json), str(delta_md)
+        scope = report
+        if scope == "auto":
+            scope = "full" if summary.claims_total <= REPORT_FULL_MAX_CLAIMS else "changed"
+        summary.report_scope = scope
+        if scope != "none":
+            view = (
+                store if scope == "full"
+                else ChangedView(store, linked.events_written, linked.claims_written)
+            )
+            data = build_report(view, run=record)
+            data["delta"] = delta.model_dump(mode="json")
+            json_path, md_path, html_path = _write_reports(data, out_dir)
+            summary.report_json = str(json_path)
+            summary.report_md = str(md_path)
+            summary.report_html = str(html_path) if html_path else None
         lap("report")
 
     timings["total"] = round(time.perf_counter() - t0, 4)
     summary.finished = datetime.now(UTC)
     summary.timings = timings
+    # Last: a run killed before this line is, for the next run, a run that never ended.
     store.record_run(
         RunRecord(
             id=run_id,
@@ -294,6 +900,7 @@ def run(
             finished=summary.finished,
             counts=summary.counts(),
             timings=timings,
-        )
+        ),
+        finding_ids=sorted(current_ids),
     )
     return summary

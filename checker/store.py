@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -207,6 +208,68 @@ rejected_table = sa.Table(
     sa.UniqueConstraint("drop", "path", "reason", name="uq_rejected_drop_path_reason"),
 )
 
+# -- incremental linking state (see checker/run.py and docs/batch.md) ----------------------
+# An article's claims are linked as of one extraction: a new extraction (new extracted_at)
+# puts the article back in the queue. Written in the same transaction as the events and
+# findings that linking produced, so a killed run never leaves half of it.
+article_links_table = sa.Table(
+    "article_links",
+    metadata,
+    sa.Column("article_id", sa.String(64), primary_key=True),
+    sa.Column("extracted_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# The claim IDs each article had when it was linked: a re-extraction that drops a claim
+# must take it out of its event and findings.
+linked_claims_table = sa.Table(
+    "linked_claims",
+    metadata,
+    sa.Column("claim_id", sa.String(64), primary_key=True),
+    sa.Column("article_id", sa.String(64), nullable=False, index=True),
+)
+
+# The blocking index: one row per linked claim and block key, with the claim's keyed place
+# ("" when it has none). A new claim fetches only the stored claims of its blocks that
+# could be the same event (see checker/run.py), without reading the rest of the store.
+claim_blocks_table = sa.Table(
+    "claim_blocks",
+    metadata,
+    sa.Column("block_key", sa.Text, nullable=False, primary_key=True),
+    sa.Column("place", sa.Text, nullable=False, primary_key=True),
+    sa.Column("claim_id", sa.String(64), nullable=False, primary_key=True, index=True),
+)
+
+# The finding IDs each run ended with, for the next run's delta (new, open, resolved).
+run_findings_table = sa.Table(
+    "run_findings",
+    metadata,
+    sa.Column("run_id", sa.String(64), primary_key=True),
+    sa.Column("finding_ids", sa.Text, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class BlockQuery:
+    """Which stored claims of one block a batch of new claims needs: every one
+    (``everything``), or those whose keyed place is one of ``places`` and those with no
+    keyed place."""
+
+    everything: bool = False
+    places: frozenset[str] = frozenset()
+
+
+@dataclass
+class LinkStep:
+    """One committed step of incremental linking (see :meth:`Store.apply_link_step`)."""
+
+    articles: dict[str, datetime]  # article ID -> the extraction these links reflect
+    claim_articles: dict[str, str]  # linked claim ID -> article ID
+    block_rows: list[tuple[str, str, str]]  # (block_key, place or "", claim_id)
+    events_removed: set[str]
+    events: Sequence[EventCluster]
+    finding_scope: set[str]  # claim IDs whose findings are replaced
+    findings: Sequence[Finding]
+
 
 def _now() -> datetime:
     return datetime.now(UTC)
@@ -340,6 +403,10 @@ class Store:
                         f"than this claimcheck ({SCHEMA_VERSION}) and there is no migration yet; "
                         "re-run into a new --db"
                     )
+                # Nothing to create: opening for a lookup must not wait for the write lock
+                # while a run holds it.
+                if set(metadata.tables) <= set(inspector.get_table_names()):
+                    return
         with self._write() as conn:
             metadata.create_all(conn)
             exists = conn.execute(
@@ -624,58 +691,64 @@ class Store:
         with self._write() as conn:
             for table in (event_claims_table, events_table, finding_claims_table, findings_table):
                 conn.execute(table.delete())
-            event_rows: dict[str, dict[str, Any]] = {}
-            event_claim_rows: dict[tuple[str, str], dict[str, str]] = {}
-            for event in events:
-                if event.id in event_rows:
-                    continue
-                event_rows[event.id] = {
-                    "id": event.id,
-                    "label": event.label,
-                    "event": event.event,
-                    "location_key": event.location_key,
-                    "json": event.model_dump_json(),
+            self._insert_events_and_findings(conn, events, findings)
+
+    @staticmethod
+    def _insert_events_and_findings(
+        conn: Connection, events: Sequence[EventCluster], findings: Sequence[Finding]
+    ) -> None:
+        event_rows: dict[str, dict[str, Any]] = {}
+        event_claim_rows: dict[tuple[str, str], dict[str, str]] = {}
+        for event in events:
+            if event.id in event_rows:
+                continue
+            event_rows[event.id] = {
+                "id": event.id,
+                "label": event.label,
+                "event": event.event,
+                "location_key": event.location_key,
+                "json": event.model_dump_json(),
+            }
+            for claim_id in event.claim_ids:
+                event_claim_rows[(event.id, claim_id)] = {
+                    "event_id": event.id, "claim_id": claim_id
                 }
-                for claim_id in event.claim_ids:
-                    event_claim_rows[(event.id, claim_id)] = {
-                        "event_id": event.id, "claim_id": claim_id
-                    }
-            finding_rows: dict[str, dict[str, Any]] = {}
-            finding_claim_rows: dict[tuple[str, str], dict[str, str]] = {}
-            for finding in findings:
-                if finding.id in finding_rows:
-                    continue
-                # The review belongs to the reviews table; the stored finding is the rule's.
-                clean = finding.model_copy(
-                    update={
-                        "review_status": "open",
-                        "review_note": None,
-                        "reviewed_by": None,
-                        "reviewed_at": None,
-                    }
-                )
-                finding_rows[finding.id] = {
-                    "id": finding.id,
-                    "rule": finding.rule,
-                    "code": finding.code,
-                    "kind": finding.kind,
-                    "severity": finding.severity,
-                    "certainty": finding.certainty,
-                    "event_id": finding.event_id,
-                    "json": clean.model_dump_json(),
+        finding_rows: dict[str, dict[str, Any]] = {}
+        finding_claim_rows: dict[tuple[str, str], dict[str, str]] = {}
+        for finding in findings:
+            if finding.id in finding_rows:
+                continue
+            # The review belongs to the reviews table; the stored finding is the rule's.
+            clean = finding.model_copy(
+                update={
+                    "review_status": "open",
+                    "review_note": None,
+                    "reviewed_by": None,
+                    "reviewed_at": None,
                 }
-                for claim_id in finding.claim_ids:
-                    finding_claim_rows[(finding.id, claim_id)] = {
-                        "finding_id": finding.id, "claim_id": claim_id
-                    }
-            for table, rows in (
-                (events_table, list(event_rows.values())),
-                (event_claims_table, list(event_claim_rows.values())),
-                (findings_table, list(finding_rows.values())),
-                (finding_claims_table, list(finding_claim_rows.values())),
-            ):
-                if rows:
-                    conn.execute(table.insert(), rows)
+            )
+            finding_rows[finding.id] = {
+                "id": finding.id,
+                "rule": finding.rule,
+                "code": finding.code,
+                "kind": finding.kind,
+                "severity": finding.severity,
+                "certainty": finding.certainty,
+                "event_id": finding.event_id,
+                "json": clean.model_dump_json(),
+            }
+            for claim_id in finding.claim_ids:
+                finding_claim_rows[(finding.id, claim_id)] = {
+                    "finding_id": finding.id, "claim_id": claim_id
+                }
+        for table, rows in (
+            (events_table, list(event_rows.values())),
+            (event_claims_table, list(event_claim_rows.values())),
+            (findings_table, list(finding_rows.values())),
+            (finding_claims_table, list(finding_claim_rows.values())),
+        ):
+            if rows:
+                conn.execute(table.insert(), rows)
 
     def events(self) -> list[EventCluster]:
         with self._read() as conn:
@@ -683,6 +756,17 @@ class Store:
                 sa.select(events_table.c.json).order_by(events_table.c.label, events_table.c.id)
             ).scalars()
             return [EventCluster.model_validate_json(data) for data in rows]
+
+    def get_events(self, ids: Sequence[str]) -> list[EventCluster]:
+        """The events with these IDs (unknown IDs are left out), ordered like events()."""
+        query = sa.select(events_table.c.json)
+        with self._read() as conn:
+            found = [
+                EventCluster.model_validate_json(data)
+                for chunk in _chunks(ids)
+                for data in conn.execute(query.where(events_table.c.id.in_(chunk))).scalars()
+            ]
+        return sorted(found, key=lambda e: (e.label, e.id))
 
     def event_of_claim(self, claim_id: str) -> EventCluster | None:
         query = (
@@ -783,9 +867,245 @@ class Store:
         assert finding is not None
         return finding
 
+    def get_findings(self, ids: Sequence[str]) -> list[Finding]:
+        """The findings with these IDs (unknown IDs are left out), most severe first."""
+        query = self._findings_query()
+        with self._read() as conn:
+            found = [
+                self._finding_from_row(row)
+                for chunk in _chunks(ids)
+                for row in conn.execute(query.where(findings_table.c.id.in_(chunk)))
+            ]
+        return sorted(found, key=_severity_key)
+
+    def finding_ids(self) -> set[str]:
+        with self._read() as conn:
+            return set(conn.execute(sa.select(findings_table.c.id)).scalars())
+
+    def count(self, table: Literal["articles", "claims", "events", "findings"]) -> int:
+        """Rows of one table, without reading them."""
+        target = {
+            "articles": articles_table,
+            "claims": claims_table,
+            "events": events_table,
+            "findings": findings_table,
+        }[table]
+        with self._read() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(target)).scalar_one())
+
+    # -- incremental linking state ---------------------------------------------------
+
+    def link_version(self) -> str | None:
+        """The linker and rules version the stored events and findings were made with."""
+        with self._read() as conn:
+            return conn.execute(
+                sa.select(meta_table.c.value).where(meta_table.c.key == "link_version")
+            ).scalar_one_or_none()
+
+    def reset_links(self, version: str) -> None:
+        """Forget every event, finding and link mark, in one transaction, and record the
+        linker version the next links will be made with: every article is linked again.
+        Review decisions are kept (they re-attach by finding ID)."""
+        with self._write() as conn:
+            for table in (
+                event_claims_table, events_table, finding_claims_table, findings_table,
+                claim_blocks_table, linked_claims_table, article_links_table,
+            ):
+                conn.execute(table.delete())
+            conn.execute(meta_table.delete().where(meta_table.c.key == "link_version"))
+            conn.execute(meta_table.insert().values(key="link_version", value=version))
+
+    def articles_pending_link(self) -> list[tuple[str, datetime, int]]:
+        """(article ID, extracted_at, claim count) of every extracted article whose claims
+        are not linked as of that extraction, in a stable order."""
+        links = article_links_table
+        query = (
+            sa.select(
+                extractions_table.c.article_id,
+                extractions_table.c.extracted_at,
+                extractions_table.c.claim_count,
+            )
+            .select_from(
+                extractions_table.outerjoin(
+                    links, links.c.article_id == extractions_table.c.article_id
+                )
+            )
+            .where(
+                links.c.article_id.is_(None)
+                | (links.c.extracted_at != extractions_table.c.extracted_at)
+            )
+            .order_by(extractions_table.c.article_id)
+        )
+        with self._read() as conn:
+            return [
+                (row.article_id, row.extracted_at, int(row.claim_count))
+                for row in conn.execute(query)
+            ]
+
+    def claims_of_articles(self, article_ids: Sequence[str]) -> list[Claim]:
+        """The current claims of these articles, in a stable order (article, position)."""
+        query = sa.select(
+            claims_table.c.json, claims_table.c.article_id, claims_table.c.evidence_start,
+            claims_table.c.id,
+        )
+        with self._read() as conn:
+            rows = [
+                row
+                for chunk in _chunks(article_ids)
+                for row in conn.execute(query.where(claims_table.c.article_id.in_(chunk)))
+            ]
+        rows.sort(key=lambda row: (row.article_id, row.evidence_start, row.id))
+        return [Claim.model_validate_json(row.json) for row in rows]
+
+    def linked_claim_ids(self, article_ids: Sequence[str]) -> set[str]:
+        """The claim IDs these articles had when they were last linked."""
+        query = sa.select(linked_claims_table.c.claim_id)
+        with self._read() as conn:
+            return {
+                claim_id
+                for chunk in _chunks(article_ids)
+                for claim_id in conn.execute(
+                    query.where(linked_claims_table.c.article_id.in_(chunk))
+                ).scalars()
+            }
+
+    def claims_in_block(
+        self,
+        key: str,
+        want: BlockQuery,
+        *,
+        exclude: set[str] | None = None,
+        parsed: dict[str, Claim] | None = None,
+    ) -> list[Claim]:
+        """Linked claims of block ``key``, narrowed by ``want``, ordered by ID; IDs in
+        ``exclude`` are left out. ``parsed`` caches claims already read (by ID), so a
+        claim in several blocks is parsed once."""
+        exclude = exclude or set()
+        parsed = {} if parsed is None else parsed
+        cb = claim_blocks_table
+        query = (
+            sa.select(cb.c.claim_id, claims_table.c.json)
+            .select_from(cb.join(claims_table, claims_table.c.id == cb.c.claim_id))
+            .where(cb.c.block_key == key)
+        )
+        if not want.everything:
+            query = query.where(cb.c.place.in_(["", *sorted(want.places)]))
+        members: dict[str, Claim] = {}
+        with self._read() as conn:
+            for claim_id, data in conn.execute(query):
+                if claim_id in exclude or claim_id in members:
+                    continue
+                claim = parsed.get(claim_id)
+                if claim is None:
+                    claim = parsed[claim_id] = Claim.model_validate_json(data)
+                members[claim_id] = claim
+        return [members[i] for i in sorted(members)]
+
+    def event_ids_of_claims(self, claim_ids: Sequence[str]) -> set[str]:
+        query = sa.select(event_claims_table.c.event_id)
+        with self._read() as conn:
+            return {
+                event_id
+                for chunk in _chunks(claim_ids)
+                for event_id in conn.execute(
+                    query.where(event_claims_table.c.claim_id.in_(chunk))
+                ).scalars()
+            }
+
+    def event_members(self, event_ids: Sequence[str]) -> dict[str, list[str]]:
+        """The claim IDs of each of these events."""
+        query = sa.select(event_claims_table.c.event_id, event_claims_table.c.claim_id)
+        out: dict[str, list[str]] = {}
+        with self._read() as conn:
+            for chunk in _chunks(event_ids):
+                for event_id, claim_id in conn.execute(
+                    query.where(event_claims_table.c.event_id.in_(chunk))
+                ):
+                    out.setdefault(event_id, []).append(claim_id)
+        return out
+
+    def finding_ids_of_claims(self, claim_ids: Sequence[str]) -> set[str]:
+        query = sa.select(finding_claims_table.c.finding_id)
+        with self._read() as conn:
+            return {
+                finding_id
+                for chunk in _chunks(claim_ids)
+                for finding_id in conn.execute(
+                    query.where(finding_claims_table.c.claim_id.in_(chunk))
+                ).scalars()
+            }
+
+    def apply_link_step(self, step: LinkStep) -> None:
+        """Commit one step of incremental linking in one transaction: the link marks of
+        its articles, their claims' rows in the blocking index, the events it replaced
+        and the findings of the claims in its scope. Review decisions are kept."""
+        with self._write() as conn:
+            article_ids = sorted(step.articles)
+            old_claims: set[str] = set()
+            for chunk in _chunks(article_ids):
+                old_claims.update(
+                    conn.execute(
+                        sa.select(linked_claims_table.c.claim_id).where(
+                            linked_claims_table.c.article_id.in_(chunk)
+                        )
+                    ).scalars()
+                )
+                conn.execute(
+                    linked_claims_table.delete().where(linked_claims_table.c.article_id.in_(chunk))
+                )
+                conn.execute(
+                    article_links_table.delete().where(article_links_table.c.article_id.in_(chunk))
+                )
+            if article_ids:
+                conn.execute(
+                    article_links_table.insert(),
+                    [{"article_id": a, "extracted_at": step.articles[a]} for a in article_ids],
+                )
+            for chunk in _chunks(sorted(old_claims | set(step.claim_articles))):
+                conn.execute(claim_blocks_table.delete().where(claim_blocks_table.c.claim_id.in_(chunk)))
+            if step.claim_articles:
+                conn.execute(
+                    linked_claims_table.insert(),
+                    [
+                        {"claim_id": c, "article_id": a}
+                        for c, a in sorted(step.claim_articles.items())
+                    ],
+                )
+            rows = sorted(set(step.block_rows))
+            if rows:
+                conn.execute(
+                    claim_blocks_table.insert(),
+                    [{"block_key": b, "place": p, "claim_id": c} for b, p, c in rows],
+                )
+
+            new_events = {event.id: event for event in step.events}
+            for chunk in _chunks(sorted(step.events_removed | set(new_events))):
+                conn.execute(event_claims_table.delete().where(event_claims_table.c.event_id.in_(chunk)))
+                conn.execute(events_table.delete().where(events_table.c.id.in_(chunk)))
+            stale: set[str] = set()
+            for chunk in _chunks(sorted(step.finding_scope)):
+                stale.update(
+                    conn.execute(
+                        sa.select(finding_claims_table.c.finding_id).where(
+                            finding_claims_table.c.claim_id.in_(chunk)
+                        )
+                    ).scalars()
+                )
+            new_findings = {finding.id: finding for finding in step.findings}
+            for chunk in _chunks(sorted(stale | set(new_findings))):
+                conn.execute(
+                    finding_claims_table.delete().where(finding_claims_table.c.finding_id.in_(chunk))
+                )
+                conn.execute(findings_table.delete().where(findings_table.c.id.in_(chunk)))
+            self._insert_events_and_findings(
+                conn, list(new_events.values()), list(new_findings.values())
+            )
+
     # -- runs and rejected inputs ----------------------------------------------------
 
-    def record_run(self, record: RunRecord) -> None:
+    def record_run(self, record: RunRecord, finding_ids: Sequence[str] | None = None) -> None:
+        """Store a run record (with, when given, the finding IDs the run ended with, for
+        the next run's delta) in one transaction."""
         with self._write() as conn:
             conn.execute(
                 runs_table.insert().values(
@@ -796,6 +1116,38 @@ class Store:
                     timings=json.dumps(record.timings, sort_keys=True),
                 )
             )
+            if finding_ids is not None:
+                conn.execute(
+                    run_findings_table.insert().values(
+                        run_id=record.id, finding_ids=json.dumps(sorted(set(finding_ids)))
+                    )
+                )
+
+    def last_run(self) -> RunRecord | None:
+        """The most recently finished run, or None."""
+        with self._read() as conn:
+            row = conn.execute(
+                sa.select(runs_table).order_by(runs_table.c.finished.desc()).limit(1)
+            ).one_or_none()
+        if row is None:
+            return None
+        return RunRecord(
+            id=row.id,
+            started=_utc(row.started),
+            finished=_utc(row.finished),
+            counts=json.loads(row.counts),
+            timings=json.loads(row.timings),
+        )
+
+    def run_finding_ids(self, run_id: str) -> set[str] | None:
+        """The finding IDs run ``run_id`` ended with; None when that run did not record them."""
+        with self._read() as conn:
+            data = conn.execute(
+                sa.select(run_findings_table.c.finding_ids).where(
+                    run_findings_table.c.run_id == run_id
+                )
+            ).scalar_one_or_none()
+        return None if data is None else set(json.loads(data))
 
     def runs(self) -> list[RunRecord]:
         """Recorded runs, most recent first."""

@@ -1,0 +1,130 @@
+"""The delta of a run against the previous one: new, still open and resolved findings,
+written to out/delta.json, out/delta.md and the report, and `--fail-on new` for cron."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import claims.pipeline
+from checker.cli import main
+from checker.run import extract_pending, ingest_drops, link_pending, run
+from checker.store import Store
+from claims.model import Article, Claim
+from tests.spec_extractor import spec_extract, write_article
+
+
+def without_second_homs_report(article: Article) -> list[Claim]:
+    """A later extractor version that no longer finds the claim of article s2."""
+    return [] if article.name == "s2.txt" else spec_extract(article)
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    folder = tmp_path / "base"
+    write_article(folder, "s1", ["@ relocation homs 2025-03-02 40"])
+    write_article(folder, "s2", ["@ relocation homs 2025-03-05 40"])  # date conflict
+    return folder
+
+
+def read_json(path: Path) -> dict:  # type: ignore[type-arg]
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_new_open_and_resolved_across_three_runs(base: Path, tmp_path: Path, store: Store) -> None:
+    out = tmp_path / "out"
+    first = run([base], store, out, extractor=spec_extract, extractor_version="v1")
+    assert first.previous_run_id is None
+    assert first.new_findings == first.findings >= 1 and first.resolved_findings == 0
+    date_finding = {f.id for f in store.findings() if f.kind == "date"}
+    assert date_finding
+
+    later = tmp_path / "later"
+    write_article(later, "i1", ["@ attack mosul 2025-03-02 10"])
+    write_article(later, "i2", ["@ attack mosul 2025-03-02 40"])  # count conflict
+    second = run([later], store, out, extractor=spec_extract, extractor_version="v1")
+    delta = read_json(out / "delta.json")
+    assert delta["run_id"] == second.run_id and delta["previous_run_id"] == first.run_id
+    assert [f["kind"] for f in delta["new"]] == ["count"]
+    assert set(delta["open"]) >= date_finding
+    assert delta["resolved"] == []
+    assert delta["counts"] == {
+        "new": 1, "open": len(delta["open"]), "resolved": 0,
+        "previous": first.findings, "current": second.findings,
+    }
+    assert read_json(out / "report.json")["delta"] == delta
+    new_id = delta["new"][0]["id"]
+
+    store.set_review(new_id, "confirmed", note="checked with the desk", by="ed")
+    third = run([base, later], store, out, extractor=without_second_homs_report,
+                extractor_version="v2")
+    delta = read_json(out / "delta.json")
+    assert third.resolved_findings == len(delta["resolved"]) >= 1
+    resolved = {f["id"]: f for f in delta["resolved"]}
+    assert date_finding <= set(resolved)
+    for finding_id in date_finding:  # shown with its content, not just its ID
+        assert resolved[finding_id]["kind"] == "date" and resolved[finding_id]["explanation_en"]
+    assert new_id in delta["open"] and delta["new"] == []
+    md = (out / "delta.md").read_text(encoding="utf-8")
+    assert "resolved: 1" in md or f"resolved: {len(resolved)}" in md
+    assert all(finding_id in md for finding_id in resolved)
+    assert store.get_finding(new_id).review_status == "confirmed"  # type: ignore[union-attr]
+
+
+def test_a_finding_removed_by_a_killed_run_is_resolved_by_id(
+    base: Path, tmp_path: Path, store: Store
+) -> None:
+    first = run([base], store, None, extractor=spec_extract, extractor_version="v1")
+    (date_id,) = [f.id for f in store.findings() if f.kind == "date"]
+    # What a run killed before its run record leaves: extraction and linking done,
+    # no record, so the next run still compares with `first`.
+    ingest_drops([base], store)
+    extract_pending(store, extractor=without_second_homs_report, extractor_version="v2")
+    link_pending(store)
+    assert date_id not in store.finding_ids() and store.last_run().id == first.run_id  # type: ignore[union-attr]
+
+    resumed = run([base], store, None, extractor=without_second_homs_report,
+                  extractor_version="v2")
+    assert resumed.previous_run_id == first.run_id
+    assert resumed.resolved_findings == 1
+
+
+def test_fail_on_new_gives_exit_code_1_only_when_new_findings_appear(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(claims.pipeline, "extract_claims", spec_extract)
+    db, out = str(tmp_path / "c.db"), str(tmp_path / "out")
+    args = ["--db", db, "--out", out, "--quiet", "--fail-on", "new"]
+    assert main(["run", str(base), *args]) == 1  # first run: every finding is new
+    assert "new finding(s) (--fail-on new)" in capsys.readouterr().err
+    assert main(["run", str(base), *args]) == 0  # nothing new
+    assert main(["run", str(base), *args[:-2]]) == 0  # without --fail-on
+
+    later = tmp_path / "later"
+    write_article(later, "i1", ["@ attack mosul 2025-03-02 10"])
+    write_article(later, "i2", ["@ attack mosul 2025-03-02 40"])
+    (later / "empty.txt").write_text("", encoding="utf-8")
+    # --strict wins over --fail-on: a rejected input is the more urgent signal.
+    assert main(["run", str(later), *args, "--strict"]) == 3
+    assert main(["run", str(later), *args]) == 0  # the count conflict is no longer new
+    capsys.readouterr()
+
+
+def test_the_cli_prints_the_delta_line(
+    base: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(claims.pipeline, "extract_claims", spec_extract)
+    db, out = str(tmp_path / "c.db"), str(tmp_path / "out")
+    assert main(["run", str(base), "--db", db, "--out", out]) == 0
+    assert main(["run", str(base), "--db", db, "--out", out]) == 0
+    text = capsys.readouterr().out
+    assert "since nothing (first run): 1 new" in text
+    assert "0 new, 1 still open, 0 resolved findings" in text
+    summary = json.loads(
+        (tmp_path / "out" / "delta.json").read_text(encoding="utf-8")
+    )
+    assert summary["counts"]["open"] == 1

@@ -1,0 +1,226 @@
+"""Incremental runs: nothing is extracted or linked twice, only touched blocks are re-linked,
+and the result is the same as linking every claim at once."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from checker import linking, rules
+from checker import run as run_module
+from checker.run import run
+from checker.store import BlockQuery, Store
+from claims.model import Article, Claim
+from tests.spec_extractor import random_drop, random_lines, spec_extract, write_article
+
+VERSION = "spec-v1"
+
+
+class Counting:
+    """``spec_extract`` that records which articles it was called on."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def __call__(self, article: Article) -> list[Claim]:
+        self.calls.append(article.name)
+        return spec_extract(article)
+
+
+def full_result(store: Store) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Events (as claim ID tuples) and finding IDs of linking every stored claim at once."""
+    claims = store.claims()
+    graph = linking.link(claims)
+    findings = rules.check(graph, claims)
+    return sorted(tuple(e.claim_ids) for e in graph.events), sorted(f.id for f in findings)
+
+
+def stored_result(store: Store) -> tuple[list[tuple[str, ...]], list[str]]:
+    return sorted(tuple(e.claim_ids) for e in store.events()), sorted(store.finding_ids())
+
+
+def test_the_same_drop_twice_extracts_and_links_nothing_the_second_time(
+    tmp_path: Path, store: Store
+) -> None:
+    drop = random_drop(tmp_path / "drop", 12, seed=1)
+    extractor = Counting()
+    first = run([drop], store, tmp_path / "out", extractor=extractor, extractor_version=VERSION)
+    assert first.articles_extracted == 12 and len(extractor.calls) == 12
+    assert first.articles_linked == 12 and first.claims_linked == first.claims_total > 0
+    assert first.pairs_compared > 0
+
+    second = run([drop], store, tmp_path / "out", extractor=extractor, extractor_version=VERSION)
+    assert len(extractor.calls) == 12  # not called again
+    assert (second.articles_extracted, second.articles_linked, second.claims_linked) == (0, 0, 0)
+    assert second.pairs_compared == second.pairs_rechecked == 0
+    assert stored_result(store) == full_result(store)
+
+    (latest, earlier) = store.runs()[:2]
+    assert latest.id == second.run_id and earlier.id == first.run_id
+    assert latest.counts["pairs_compared"] == 0 and earlier.counts["pairs_compared"] > 0
+    assert {"ingest", "extract", "link", "check", "store", "total"} <= set(latest.timings)
+
+
+def test_one_changed_article_is_the_only_one_extracted_again(tmp_path: Path, store: Store) -> None:
+    drop = random_drop(tmp_path / "drop", 10, seed=2)
+    extractor = Counting()
+    run([drop], store, None, extractor=extractor, extractor_version=VERSION)
+    extractor.calls.clear()
+
+    write_article(drop, "a004", ["@ attack mosul 2025-03-02 77", "@ relocation homs 2025-03-03 -"])
+    again = run([drop], store, None, extractor=extractor, extractor_version=VERSION)
+    assert extractor.calls == ["a004.txt"]
+    assert again.articles_added == 1 and again.articles_known == 9
+    assert again.articles_extracted == 1 and again.articles_linked == 1
+    assert stored_result(store) == full_result(store)
+
+
+def test_incremental_runs_equal_linking_everything_at_once(tmp_path: Path) -> None:
+    """Three drops run one after the other, in small link steps, end with exactly the
+    events and findings of one run over all of them, and of link()+check() over all."""
+    drops = [random_drop(tmp_path / f"d{i}", 15, seed=10 + i, prefix=f"d{i}-") for i in range(3)]
+
+    step_by_step = Store(tmp_path / "steps.db")
+    for drop in drops:
+        run([drop], step_by_step, None, extractor=spec_extract, extractor_version=VERSION,
+            link_step_claims=4)
+    at_once = Store(tmp_path / "once.db")
+    combined = tmp_path / "all"
+    for drop in drops:
+        shutil.copytree(drop, combined, dirs_exist_ok=True)
+    run([combined], at_once, None, extractor=spec_extract, extractor_version=VERSION)
+
+    events, findings = stored_result(step_by_step)
+    assert (events, findings) == full_result(step_by_step)
+    assert (events, findings) == stored_result(at_once)
+    assert len(events) >= 5 and len(findings) >= 3  # the drops do link and clash
+    step_by_step.close()
+    at_once.close()
+
+
+def test_a_re_extraction_that_drops_claims_updates_their_events_and_findings(
+    tmp_path: Path, store: Store
+) -> None:
+    drop = random_drop(tmp_path / "drop", 20, seed=3)
+    run([drop], store, None, extractor=spec_extract, extractor_version="v1")
+
+    def fewer(article: Article) -> list[Claim]:
+        return spec_extract(article)[:1]  # the new version keeps one claim per article
+
+    summary = run([drop], store, None, extractor=fewer, extractor_version="v2")
+    assert summary.articles_extracted == 20 and summary.articles_linked == 20
+    assert stored_result(store) == full_result(store)
+    assert summary.resolved_findings == len(
+        set(store.run_finding_ids(summary.previous_run_id) or ()) - store.finding_ids()
+    )
+
+
+def test_only_blocks_touched_by_new_claims_are_read_and_other_findings_stay(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = tmp_path / "base"
+    write_article(base, "s1", ["@ relocation homs 2025-03-02 40"])
+    write_article(base, "s2", ["@ relocation homs 2025-03-05 40"])  # a date conflict in Syria
+    write_article(base, "i1", ["@ attack mosul 2025-03-02 10"])
+    write_article(base, "i2", ["@ attack mosul 2025-03-02 40"])  # a count conflict in Iraq
+    run([base], store, None, extractor=spec_extract, extractor_version=VERSION)
+    findings = {f.id: f for f in store.findings()}
+    assert {f.kind for f in findings.values()} >= {"date", "count"}
+
+    def rowids() -> dict[str, int]:
+        with store.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, rowid FROM findings"))
+            return {row[0]: row[1] for row in rows}
+
+    before = rowids()
+    read: list[str] = []
+    original = Store.claims_in_block
+
+    def spy(self: Store, key: str, want: BlockQuery, **kwargs: object) -> list[Claim]:
+        read.append(key)
+        return original(self, key, want, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "claims_in_block", spy)
+    later = tmp_path / "later"
+    write_article(later, "i3", ["@ attack mosul 2025-03-02 12"])
+    summary = run([later], store, None, extractor=spec_extract, extractor_version=VERSION)
+
+    assert summary.articles_linked == 1
+    assert read == ["violence|iraq"]  # the new claim's only block
+    after = rowids()
+    syrian = [i for i, f in findings.items() if f.kind == "date"]
+    iraqi = [i for i, f in findings.items() if f.kind == "count"]
+    # The Syrian finding was not touched (same row); the Iraqi event was re-checked.
+    assert all(after[i] == before[i] for i in syrian)
+    assert all(i in after for i in iraqi)
+    assert summary.new_findings >= 1
+    assert stored_result(store) == full_result(store)
+
+
+def test_a_changed_linker_relinks_everything(
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drop = random_drop(tmp_path / "drop", 10, seed=4)
+    first = run([drop], store, None, extractor=spec_extract, extractor_version=VERSION)
+    assert first.relinked_all  # a new store has no links yet
+    same = run([drop], store, None, extractor=spec_extract, extractor_version=VERSION)
+    assert not same.relinked_all and same.articles_linked == 0
+
+    monkeypatch.setattr(run_module, "linker_fingerprint", lambda: "link:changed")
+    changed = run([drop], store, None, extractor=spec_extract, extractor_version=VERSION)
+    assert changed.relinked_all and changed.articles_linked == 10
+    assert changed.articles_extracted == 0
+    assert stored_result(store) == full_result(store)
+    assert changed.new_findings == 0 and changed.resolved_findings == 0
+
+
+def test_link_state_survives_reopening_the_store(tmp_path: Path) -> None:
+    """The blocking index lives in the store: a later run in a new process (here: a new
+    Store) links new claims against it without reading every claim."""
+    db = tmp_path / "c.db"
+    with Store(db) as first:
+        run([random_drop(tmp_path / "a", 10, seed=5)], first, None,
+            extractor=spec_extract, extractor_version=VERSION)
+    rng = random.Random(6)
+    later = tmp_path / "b"
+    write_article(later, "new", random_lines(rng, 3))
+    with Store(db) as second:
+        summary = run([later], second, None, extractor=spec_extract, extractor_version=VERSION)
+        assert summary.articles_linked == 1 and not summary.relinked_all
+        assert stored_result(second) == full_result(second)
+
+
+def test_a_report_of_the_changes_covers_only_what_the_run_wrote(
+    tmp_path: Path, store: Store
+) -> None:
+    base = tmp_path / "base"
+    write_article(base, "s1", ["@ relocation homs 2025-03-02 40"])
+    write_article(base, "s2", ["@ relocation homs 2025-03-05 40"])
+    write_article(base, "i1", ["@ attack mosul 2025-03-02 10"])
+    write_article(base, "i2", ["@ attack mosul 2025-03-02 40"])
+    out = tmp_path / "out"
+    first = run([base], store, out, extractor=spec_extract, extractor_version=VERSION)
+    assert first.report_scope == "full"  # a small store: the whole of it (--report auto)
+    assert len(json.loads((out / "report.json").read_text(encoding="utf-8"))["events"]) == 2
+
+    later = tmp_path / "later"
+    write_article(later, "i3", ["@ attack mosul 2025-03-02 12"])
+    second = run([later], store, out, extractor=spec_extract, extractor_version=VERSION,
+                 report="changed")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert second.report_scope == "changed"
+    (event,) = report["events"]  # the Mosul event only: the Homs one was not touched
+    assert {c["article_name"] for c in event["claims"]} == {"i1.txt", "i2.txt", "i3.txt"}
+    assert {a["name"] for a in report["articles"]} == {"i1.txt", "i2.txt", "i3.txt"}
+    assert report["delta"]["run_id"] == second.run_id
+
+    (out / "report.json").unlink()
+    third = run([later], store, out, extractor=spec_extract, extractor_version=VERSION,
+                report="none")
+    assert third.report_json is None and not (out / "report.json").exists()
+    assert json.loads((out / "delta.json").read_text(encoding="utf-8"))["run_id"] == third.run_id
