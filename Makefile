@@ -48,16 +48,16 @@ docs: $(STAMP)
 	$(BIN)/python -c "from pathlib import Path; from checker.cli import cli_reference; Path('docs/cli.md').write_text(cli_reference(), encoding='utf-8')"
 
 # Statistical Arabic NER shipped in claims/ner_model (docs/ner-model.md). Reads the open
-# corpora from $(DATA); one CPU thread, low priority; about 20 minutes on a laptop core.
+# corpora from $(DATA); one CPU thread, low priority; about 15 minutes of one core.
 DATA ?= ../shared/data
 NER_BUILD ?= build/ner
-NER_SOURCES ?= newsfane
+NER_SOURCES ?= newsfane,wikifane
 train-ner: $(STAMP)
 	$(BIN)/python -m checker.ner_training.convert --data $(DATA) --out $(NER_BUILD) --sources "$(NER_SOURCES)"
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 10 $(BIN)/python -m spacy train checker/ner_training/ner.cfg \
 		--output $(NER_BUILD)/model --paths.train $(NER_BUILD)/train.spacy --paths.dev $(NER_BUILD)/dev.spacy
-	$(BIN)/python -m checker.ner_training.ship $(NER_BUILD)/model/model-best claims/ner_model --manifest $(NER_BUILD)/manifest.json
+	$(BIN)/python -m checker.ner_training.ship $(NER_BUILD)/model/model-best claims/ner_model --manifest $(NER_BUILD)/manifest.json --check $(NER_BUILD)/dev.spacy
 	OMP_NUM_THREADS=1 $(BIN)/python -m checker.ner_training.evaluate --model claims/ner_model --data $(NER_BUILD) --json $(NER_BUILD)/eval.json --seeds seeds
 
 clean:
-	rm -rf $(VENV) $(OUT) $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) $(OUT) $(DB) $(DB)-wal $(DB)-shm $(DB).lock
