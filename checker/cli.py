@@ -150,6 +150,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             f"({summary.articles_added} new, {summary.articles_known} already stored"
             + (f", {summary.articles_updated} updated" if summary.articles_updated else "")
             + f"); {summary.articles_extracted} extracted, {summary.claims_extracted} new claims"
+            + f", {summary.claims_linked} claims linked"
+            + (" (linker changed: all)" if summary.relinked_all and summary.previous_run_id
+               else "")
         )
         severities = ", ".join(
             f"{k} {v}" for k, v in sorted(summary.findings_by_severity.items())
@@ -163,10 +166,14 @@ def cmd_run(args: argparse.Namespace) -> int:
             _out(f"ignored (unsupported file type): {', '.join(summary.ignored)}")
         if summary.report_json:
             html = f", {summary.report_html}" if summary.report_html else ""
-            scope = (
-                " (the events this run changed; `claimcheck report` writes the whole store)"
-                if summary.report_scope == "changed" else ""
-            )
+            scope = ""
+            if summary.report_scope == "changed":
+                left = summary.report_findings_left_out
+                scope = (
+                    " (the findings of what this run changed"
+                    + (f", the {left:,} least severe left out" if left else "")
+                    + "; `claimcheck report` writes the whole store)"
+                )
             _out(f"report: {summary.report_json}, {summary.report_md}{html}{scope}")
         since = summary.previous_run_id or "nothing (first run)"
         _out(
@@ -550,8 +557,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--report", choices=["auto", "full", "changed", "none"], default="auto",
-        help="what the report covers: the whole store, the events this run changed, or no "
-        "report (auto: whole store up to 50,000 claims, else changed)",
+        help="what the report covers: the whole store, the findings of what this run changed "
+        "(at most 2,000), or no report (auto: the whole store up to 50,000 claims and 10,000 "
+        "findings, else changed)",
     )
     p.add_argument(
         "--fail-on", choices=["new"], default=None,

@@ -10,9 +10,10 @@ that set. Finding IDs are stable (same rule, same claims), so:
 
 The delta goes into ``out/delta.json``, ``out/delta.md`` and the report's ``delta`` key.
 ``new`` and ``resolved`` carry whole findings (the data model's ``Finding``, with its
-review status); a resolved finding whose content is no longer known (it disappeared in
-a run that was killed before it finished) is given by ``{"id": ...}`` only. ``open``
-lists IDs: those findings are in the report itself.
+review status), the most severe first; beyond ``DETAIL_LIMIT`` findings (a first run
+over a large backlog) the rest are given by ``{"id": ...}`` only, as is a resolved
+finding whose content is no longer known (it disappeared in a run that was killed
+before it finished). ``open`` lists IDs: those findings are in the report itself.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.report import dumps_json, md_escape
-from checker.store import SEVERITY_RANK, Store
+from checker.store import SEVERITY_RANK, FindingRow, Store
 from claims.model import Finding
+
+DETAIL_LIMIT = 1000
 
 
 class FindingRef(BaseModel):
@@ -44,7 +47,7 @@ class Delta(BaseModel):
     previous_run_id: str | None = Field(
         description="None on the first run: every finding is then new"
     )
-    new: list[Finding] = Field(default_factory=list)
+    new: list[Finding | FindingRef] = Field(default_factory=list)
     open: list[str] = Field(default_factory=list, description="IDs of findings still firing")
     resolved: list[Finding | FindingRef] = Field(default_factory=list)
     counts: dict[str, int] = Field(
@@ -66,17 +69,30 @@ def build_delta(
     previous_ids: set[str],
     current_ids: set[str],
     resolved_known: Mapping[str, Finding] | None = None,
+    index: list[FindingRow] | None = None,
+    detail_limit: int = DETAIL_LIMIT,
 ) -> Delta:
     """The delta of a run. ``resolved_known`` holds findings this run removed from the
-    store, so that resolved findings can be shown with their content."""
+    store, so that resolved findings can be shown with their content; ``index`` is the
+    store's :meth:`~checker.store.Store.finding_index` when the caller has it."""
     resolved_known = resolved_known or {}
     new_ids = current_ids - previous_ids
     resolved_ids = previous_ids - current_ids
     open_ids = current_ids & previous_ids
-    new = store.get_findings(sorted(new_ids))
+    rows = sorted(
+        (row for row in (index if index is not None else store.finding_index())
+         if row.id in new_ids),
+        key=FindingRow.rank,
+    )
+    detailed = store.get_findings([row.id for row in rows[:detail_limit]])
+    new: list[Finding | FindingRef] = [
+        *detailed, *(FindingRef(id=row.id) for row in rows[detail_limit:])
+    ]
     resolved: list[Finding | FindingRef] = sorted(
         (resolved_known.get(i) or FindingRef(id=i) for i in resolved_ids), key=_rank
     )
+    for position in range(detail_limit, len(resolved)):
+        resolved[position] = FindingRef(id=resolved[position].id)
     return Delta(
         run_id=run_id,
         previous_run_id=previous_run_id,

@@ -151,17 +151,12 @@ def _block_pairs(members: Sequence[Claim], new_count: int) -> Iterator[tuple[int
 def score_pair(a: Claim, b: Claim, settings: CheckerSettings | None = None) -> EdgeScore | None:
     """How likely two claims are about one event, or None when they cannot be."""
     settings = settings or get_settings()
-    scores = settings.slot_scores
-    if a.event == b.event:
-        event = scores.event_same_type
-    elif a.event != "other" and settings.family(a.event) == settings.family(b.event):
-        event = scores.event_same_family
-    else:
+    if sem.one_event_veto(a, b, settings) is not None:
         return None
+    scores = settings.slot_scores
+    event = scores.event_same_type if a.event == b.event else scores.event_same_family
 
     relation = sem.place_relation(a.location, b.location)
-    if relation == "disjoint":
-        return None
     if relation == "same":
         place = scores.place_same
     elif relation in ("inside", "contains"):
@@ -171,15 +166,13 @@ def score_pair(a: Claim, b: Claim, settings: CheckerSettings | None = None) -> E
     else:
         place = scores.place_unknown
 
-    actors = sem.actor_relation(a.actors, b.actors)
-    if actors == "different" and settings.actor_mismatch_veto:
-        return None
     actor = {
         "same": scores.actor_same,
         "unknown": scores.actor_unknown,
         "different": scores.actor_different,
-    }[actors]
+    }[sem.actor_relation(a.actors, b.actors)]
 
+    # The time score reads stated dates only; occurrences too far apart were vetoed above.
     days_a = sem.allowed_days(a.time, settings)
     days_b = sem.allowed_days(b.time, settings)
     if days_a is None or days_b is None:
@@ -187,9 +180,6 @@ def score_pair(a: Claim, b: Claim, settings: CheckerSettings | None = None) -> E
     elif days_a.intersects(days_b):
         time = scores.time_overlap
     else:
-        repeatable = {a.event, b.event} & set(settings.repeatable_events)
-        if repeatable and days_a.gap_days(days_b) > settings.repeatable_gap_days:
-            return None  # another occurrence of a recurring event, not the same one
         time = scores.time_disjoint
 
     if a.phase is None or b.phase is None:

@@ -11,8 +11,9 @@ Incremental at every stage:
   linked. Their claims are compared with the stored claims of the same blocks
   (``checker.linking.block_keys``), read through the blocking index in the store; the
   events they join or change are re-clustered and re-checked, and the events and
-  findings nobody touched stay as they are. Each step commits its events, findings and
-  link marks in one transaction, so a run killed at any moment resumes where it stopped.
+  findings nobody touched stay as they are. Each re-linked group of events commits in
+  one transaction and the step's link marks come last, so a run killed at any moment
+  resumes where it stopped (a half-done step is redone and converges to the same result).
   When the linker or the rules change (their code, data or settings), everything is
   linked again.
 - **Delta and report**: the findings are compared with the previous run's (new, open,
@@ -23,11 +24,12 @@ One run at a time per store: the run holds the store's lock (``checker.locking``
 
 Why the incremental result equals linking everything at once: an edge depends only on
 its two claims, so the edges among stored claims do not change when claims are added.
-The new graph's components are the old ones joined through the new claims. Each step
-therefore re-links exactly the new claims, the stored claims they link to (found by
-comparing the new claims with their blocks), the whole old events of those, and the old
-events of claims that disappeared; every other event and finding is unchanged.
-``tests/test_incremental.py`` checks this equality on generated claims.
+The new graph's components are the old ones joined through the new claims' same-event
+edges. Each step therefore compares the new claims with their blocks, then re-clusters
+and re-checks exactly the new claims, the old events they join and the old events of
+claims that disappeared (those are compared again: they may split); every other event
+and finding is unchanged. ``tests/test_incremental.py`` checks this equality on
+generated claims, along both ways of re-clustering.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker import linking, rules
@@ -61,7 +64,7 @@ from checker.parallel import Extraction, ExtractionResult, default_jobs, extract
 from checker.progress import RunProgress
 from checker.report import build_report, write_report_json, write_report_md
 from checker.settings import get_settings
-from checker.store import BlockQuery, LinkStep, RunRecord, Store
+from checker.store import BlockQuery, FindingRow, LinkStep, RunRecord, Store
 from claims import pipeline
 from claims.model import Article, Claim, EventCluster, Finding
 
@@ -75,16 +78,25 @@ PARALLEL_MIN_ARTICLES = 16
 POOL_PROBE_SECONDS = 2.0
 POOL_START_SECONDS = 4.0
 POOL_WAIT_READY = False  # True: wait for the workers instead of extracting meanwhile
-# Above this many claims, the report written by a run (--report auto) covers only the
-# events the run changed: a report of the whole store grows with it (tens of MB per
-# thousand articles) and `claimcheck report` still writes it on demand.
+# Above this many claims or findings, the report written by a run (--report auto) covers
+# only the events the run changed: a report of the whole store grows with it (about 20 MB
+# of JSON per thousand articles) and `claimcheck report` still writes it on demand. A
+# report of the changes holds at most REPORT_MAX_FINDINGS findings, the most severe first.
 REPORT_FULL_MAX_CLAIMS = 50_000
+REPORT_FULL_MAX_FINDINGS = 10_000
+REPORT_MAX_FINDINGS = 2_000
 ReportScope = Literal["auto", "full", "changed", "none"]
+
+# Resolved findings whose content a run keeps for its delta (beyond, by ID only).
+REMEMBER_REMOVED = 5_000
+# An old event this large that a new claim joins is re-clustered as a whole, without
+# comparing its members again; smaller ones are simply linked again.
+CHAIN_MIN_EVENT = 50
 
 # New claims linked per committed step, and stored claims held at once while linking
 # them: these bound memory (a claim takes several kB); the result does not depend on them.
-LINK_STEP_CLAIMS = 20_000
-LINK_MEMORY_CLAIMS = 40_000
+LINK_STEP_CLAIMS = 10_000
+LINK_MEMORY_CLAIMS = 20_000
 
 __all__ = [
     "DEFAULT_ARTICLE_TIMEOUT",
@@ -148,6 +160,9 @@ class RunSummary(BaseModel):
     report_html: str | None = None
     report_scope: str = Field(
         "", description="full: the whole store; changed: the events this run wrote; none"
+    )
+    report_findings_left_out: int = Field(
+        0, description="findings of the changes beyond the report's limit (the least severe)"
     )
     delta_json: str | None = None
     delta_md: str | None = None
@@ -477,32 +492,30 @@ def _compare_with_stored(
     store: Store,
     fresh: Sequence[Claim],
     keys_of: dict[str, list[str]],
-    groups: _Groups,
     stats: LinkStats,
     budget: int,
-) -> set[str]:
-    """Pass 1: compare the new claims with the stored claims of their blocks, a few
-    blocks at a time (at most about ``budget`` stored claims in memory). Records every
-    edge that touches a new claim in ``groups``; returns the stored claims linked to."""
+) -> set[tuple[str, str]]:
+    """Pass 1: compare the new claims with the stored claims of their blocks (and with
+    each other), a few blocks at a time (at most about ``budget`` stored claims in
+    memory). Returns the same-event edges found; "related" edges (one place inside the
+    other) join no event and are left out."""
     fresh_ids = {claim.id for claim in fresh}
     by_block: dict[str, list[Claim]] = {}
     for claim in fresh:
         for key in keys_of[claim.id]:
             by_block.setdefault(key, []).append(claim)
     queries = _block_queries(fresh, keys_of)
-    neighbours: set[str] = set()
+    edges: set[tuple[str, str]] = set()
     bundle: dict[str, list[Claim]] = {}
     parsed: dict[str, Claim] = {}
 
     def flush() -> None:
         members = {c.id: c for key in bundle for c in by_block[key]}
-        graph = linking.link_incremental(
-            [members[i] for i in sorted(members)], bundle
-        )
+        graph = linking.link_incremental([members[i] for i in sorted(members)], bundle)
         stats.pairs_compared += graph.pairs_compared
-        for a, b in graph.graph.edges():
-            groups.union(a, b)
-            neighbours.update(x for x in (a, b) if x not in fresh_ids)
+        for a, b, kind in graph.graph.edges(data="kind"):
+            if kind == linking.SAME_EVENT:
+                edges.add((a, b) if a < b else (b, a))
         bundle.clear()
         parsed.clear()
 
@@ -512,7 +525,32 @@ def _compare_with_stored(
             flush()
     if bundle:
         flush()
-    return neighbours
+    return edges
+
+
+def _chained_graph(
+    claims: Sequence[Claim],
+    old_events: dict[str, list[str]],
+    edges: set[tuple[str, str]],
+) -> linking.ClaimGraph:
+    """The claim graph of claims whose old events are intact, without comparing the old
+    members again: each old event's members chained by same-event edges (an event is a
+    connected component, and the edges among stored claims do not change), plus the new
+    same-event edges. Node attributes are the linker's own, from linking each claim alone.
+    Clustering it gives the components and labels that linking everything would."""
+    graph = nx.Graph()
+    for claim in claims:
+        attributes = dict(linking.link([claim]).graph.nodes[claim.id])
+        attributes["event_id"] = ""
+        graph.add_node(claim.id, **attributes)
+    present = set(graph.nodes)
+    for members in old_events.values():
+        chain = [m for m in members if m in present]
+        graph.add_edges_from(zip(chain, chain[1:], strict=False), kind=linking.SAME_EVENT)
+    graph.add_edges_from(
+        ((a, b) for a, b in edges if a in present and b in present), kind=linking.SAME_EVENT
+    )
+    return linking.link_incremental([], {}, previous=linking.ClaimGraph(graph=graph))
 
 
 def _link_step(
@@ -526,80 +564,118 @@ def _link_step(
     clock = time.perf_counter()
     fresh = store.claims_of_articles(article_ids)
     fresh_by_id = {claim.id: claim for claim in fresh}
-    removed = store.linked_claim_ids(article_ids) - set(fresh_by_id)
+    linked_before = store.linked_claim_ids(article_ids)
+    removed = linked_before - set(fresh_by_id)
+    # Claims linked before under the same ID (a re-extraction): their content may differ.
+    again = linked_before & set(fresh_by_id)
     keys_of = {claim.id: linking.block_keys(claim) for claim in fresh}
 
-    # 1. Which stored claims do the new claims link to?
+    # 1. The same-event edges of the new claims, with stored claims and with each other.
+    edges = _compare_with_stored(store, fresh, keys_of, stats, budget)
+
+    # 2. The new components: the new claims joined, through those edges, to the old
+    #    events (connected components of the old graph, which new claims do not change).
+    #    An old event that lost a claim or holds a re-extracted one is "broken": it may
+    #    split, so its claims are compared again.
+    touched = {x for edge in edges for x in edge} | set(fresh_by_id) | removed
+    old_events = store.event_members(sorted(store.event_ids_of_claims(sorted(touched))))
+    broken = {e for e, members in old_events.items() if set(members) & (removed | again)}
     groups = _Groups()
     for claim_id in fresh_by_id:
         groups.find(claim_id)
-    neighbours = _compare_with_stored(store, fresh, keys_of, groups, stats, budget)
+    for a, b in edges:
+        groups.union(a, b)
+    event_of: dict[str, str] = {}
+    for event_id, members in old_events.items():
+        survivors = [m for m in members if m not in removed]
+        for claim_id in survivors:
+            event_of[claim_id] = event_id
+            groups.union(survivors[0], claim_id)
 
-    # 2. Everything whose event can change: the new claims, their neighbours, the whole
-    #    old events of these and of the claims that disappeared. Claims that share an
-    #    edge or an old event form one group; groups are linked and checked again, a
-    #    bundle of groups at a time.
-    old_events = store.event_members(
-        sorted(store.event_ids_of_claims(sorted(set(fresh_by_id) | neighbours | removed)))
-    )
-    for members in old_events.values():
-        for claim_id in members[1:]:
-            groups.union(members[0], claim_id)
-    for claim_id in neighbours:
-        groups.find(claim_id)
+    # 3. Link and check each component again, a bundle at a time, and commit it. A
+    #    component holding a large intact old event is clustered from the old event as a
+    #    whole (no comparisons among its old members); any other is linked again whole.
+    replaced: set[str] = set()
 
-    events: list[EventCluster] = []
-    findings: list[Finding] = []
-    scope: set[str] = set()
-    bundle: list[str] = []
-
-    def relink() -> None:
+    def relink(bundle: list[str], chained: bool) -> None:
         nonlocal clock
         stored = store.claims(ids=[i for i in bundle if i not in fresh_by_id])
         claims = [fresh_by_id[i] for i in bundle if i in fresh_by_id] + stored
-        graph = linking.link(claims)
-        stats.pairs_rechecked += graph.pairs_compared
+        events_removed = {event_of[i] for i in bundle if i in event_of}
+        if chained:
+            graph = _chained_graph(
+                claims, {e: old_events[e] for e in events_removed}, edges
+            )
+        else:
+            graph = linking.link(claims)
+            stats.pairs_rechecked += graph.pairs_compared
         now = time.perf_counter()
         stats.timings["link"] += now - clock
         clock = now
-        events.extend(graph.events)
-        findings.extend(rules.check(graph, claims))
+        findings = rules.check(graph, claims)
         now = time.perf_counter()
         stats.timings["check"] += now - clock
         clock = now
-        scope.update(bundle)
-        bundle.clear()
+        scope = set(bundle)
+        _remember_removed(store, scope, {f.id for f in findings}, previous_ids, stats)
+        store.apply_link_step(
+            LinkStep(
+                articles={}, claim_articles={}, block_rows=[], events_removed=events_removed,
+                events=graph.events, finding_scope=scope, findings=findings,
+            )
+        )
+        replaced.update(events_removed)
+        stats.events_written.update(event.id for event in graph.events)
+        stats.timings["store"] += time.perf_counter() - clock
+        clock = time.perf_counter()
 
+    pending: dict[bool, list[str]] = {True: [], False: []}
     for group in groups.groups():
-        bundle.extend(i for i in group if i not in removed)
-        if len(bundle) >= budget // 4:
-            relink()
-    if bundle:
-        relink()
+        events_in = {event_of[i] for i in group if i in event_of}
+        chained = not (events_in & broken) and any(
+            len(old_events[e]) >= CHAIN_MIN_EVENT for e in events_in
+        )
+        pending[chained].extend(group)
+        if len(pending[chained]) >= budget // 4:
+            relink(pending[chained], chained)
+            pending[chained] = []
+    for chained, bundle in pending.items():
+        if bundle:
+            relink(bundle, chained)
 
-    finding_scope = scope | removed
-    kept = {finding.id for finding in findings}
-    gone = (store.finding_ids_of_claims(sorted(finding_scope)) - kept) & previous_ids
-    gone -= set(stats.removed_findings)
-    for finding in store.get_findings(sorted(gone)):
-        stats.removed_findings[finding.id] = finding
+    # Last, in one transaction: the link marks and index rows of the step's articles,
+    # the findings of claims that disappeared and events left with no claim at all. A
+    # step killed before this is linked again, whole, by the next run.
+    _remember_removed(store, removed, set(), previous_ids, stats)
     store.apply_link_step(
         LinkStep(
             articles={article_id: extracted_at for article_id, extracted_at, _ in batch},
             claim_articles={claim.id: claim.article_id for claim in fresh},
             block_rows=[row for claim in fresh for row in _index_rows(claim, keys_of[claim.id])],
-            events_removed=set(old_events),
-            events=events,
-            finding_scope=finding_scope,
-            findings=findings,
+            events_removed=set(old_events) - replaced,
+            events=[],
+            finding_scope=removed,
+            findings=[],
         )
     )
     stats.timings["store"] += time.perf_counter() - clock
-    stats.events_written.update(event.id for event in events)
     stats.claims_written.update(fresh_by_id)
     stats.articles += len(batch)
     stats.claims += len(fresh)
     stats.steps += 1
+
+
+def _remember_removed(
+    store: Store, scope: set[str], kept: set[str], previous_ids: set[str], stats: LinkStats
+) -> None:
+    """Keep the content of findings of the previous run that are about to be removed, for
+    the delta's "resolved" list (up to ``REMEMBER_REMOVED``; the rest by ID only)."""
+    if len(stats.removed_findings) >= REMEMBER_REMOVED:
+        return
+    gone = (store.finding_ids_of_claims(sorted(scope)) - kept) & previous_ids
+    gone -= set(stats.removed_findings)
+    for finding in store.get_findings(sorted(gone)):
+        stats.removed_findings[finding.id] = finding
 
 
 def link_pending(
@@ -620,8 +696,9 @@ def link_pending(
     memory_claims = memory_claims or LINK_MEMORY_CLAIMS
     version = linker_fingerprint()
     if store.link_version() != version:
-        for finding in store.get_findings(sorted(previous_ids or ())):
-            stats.removed_findings[finding.id] = finding
+        if len(previous_ids or ()) <= REMEMBER_REMOVED:
+            for finding in store.get_findings(sorted(previous_ids or ())):
+                stats.removed_findings[finding.id] = finding
         store.reset_links(version)
         stats.relinked_all = True
     pending = store.articles_pending_link()
@@ -647,17 +724,38 @@ def link_pending(
 
 
 class ChangedView(Store):
-    """The store as a report of one run's changes sees it: the events the run wrote,
-    the claims it linked, their findings and articles. Shares the store's engine."""
+    """The store as a report of one run's changes sees it: the findings of the events
+    the run wrote and of the claims it linked (at most ``max_findings``, the most severe
+    first), the claims they are about, their events and articles. An event shows only
+    the claims its reported findings are about. Shares the store's engine.
+    """
 
-    def __init__(self, store: Store, event_ids: set[str], claim_ids: set[str]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        event_ids: set[str],
+        claim_ids: set[str],
+        *,
+        index: list[FindingRow] | None = None,
+        max_findings: int | None = None,
+    ) -> None:
         # A view, not a second connection pool: no Store.__init__.
         self.url, self.display_url, self.engine = store.url, store.display_url, store.engine
         self._store = store
-        self._events = store.get_events(sorted(event_ids))
-        ids = set(claim_ids) | {c for event in self._events for c in event.claim_ids}
+        limit = REPORT_MAX_FINDINGS if max_findings is None else max_findings
+        about_new = store.finding_ids_of_claims(sorted(claim_ids))
+        rows = [
+            row for row in (index if index is not None else store.finding_index())
+            if row.event_id in event_ids or row.id in about_new
+        ]
+        rows.sort(key=FindingRow.rank)
+        self.findings_left_out = max(0, len(rows) - limit)
+        self._findings = store.get_findings([row.id for row in rows[:limit]])
+        ids = {claim_id for finding in self._findings for claim_id in finding.claim_ids}
         self._claims = store.claims(ids=sorted(ids))
-        self._findings = store.get_findings(sorted(store.finding_ids_of_claims(sorted(ids))))
+        self._events = store.get_events(
+            sorted({f.event_id for f in self._findings if f.event_id})
+        )
         self._article_ids = sorted({claim.article_id for claim in self._claims})
 
     def articles(self, ids: Sequence[str] | None = None) -> list[Article]:
@@ -741,7 +839,8 @@ def run(
     ``progress``: show a progress bar on stderr.
     ``report``: what the report covers: ``full`` the whole store, ``changed`` the events
     this run wrote (and the claims it linked), ``none`` no report (the delta is still
-    written), ``auto`` full up to ``REPORT_FULL_MAX_CLAIMS`` claims, else changed.
+    written), ``auto`` full up to ``REPORT_FULL_MAX_CLAIMS`` claims and
+    ``REPORT_FULL_MAX_FINDINGS`` findings, else changed.
     ``dask``: extract on a Dask cluster ("local" or a scheduler address), see
     :func:`checker.parallel.extract_with_dask`.
     """
@@ -810,7 +909,8 @@ def _run_locked(
     timings.update(linked.timings)
     clock = time.perf_counter()
 
-    current_ids = store.finding_ids()
+    index = store.finding_index()
+    current_ids = {row.id for row in index}
     delta: Delta = build_delta(
         store,
         run_id=run_id,
@@ -818,14 +918,12 @@ def _run_locked(
         previous_ids=previous_ids,
         current_ids=current_ids,
         resolved_known=linked.removed_findings,
+        index=index,
     )
     lap("delta")
 
-    findings_by_kind: Counter[str] = Counter()
-    findings_by_severity: Counter[str] = Counter()
-    for finding in store.findings():
-        findings_by_kind[finding.kind] += 1
-        findings_by_severity[finding.severity] += 1
+    findings_by_kind = Counter(row.kind for row in index)
+    findings_by_severity = Counter(row.severity for row in index)
     summary = RunSummary(
         run_id=run_id,
         started=started,
@@ -874,13 +972,18 @@ def _run_locked(
         summary.delta_json, summary.delta_md = str(delta_json), str(delta_md)
         scope = report
         if scope == "auto":
-            scope = "full" if summary.claims_total <= REPORT_FULL_MAX_CLAIMS else "changed"
+            small = (
+                summary.claims_total <= REPORT_FULL_MAX_CLAIMS
+                and summary.findings <= REPORT_FULL_MAX_FINDINGS
+            )
+            scope = "full" if small else "changed"
         summary.report_scope = scope
         if scope != "none":
-            view = (
-                store if scope == "full"
-                else ChangedView(store, linked.events_written, linked.claims_written)
-            )
+            view: Store = store
+            if scope == "changed":
+                view = ChangedView(store, linked.events_written, linked.claims_written,
+                                   index=index)
+                summary.report_findings_left_out = view.findings_left_out
             data = build_report(view, run=record)
             data["delta"] = delta.model_dump(mode="json")
             json_path, md_path, html_path = _write_reports(data, out_dir)

@@ -103,7 +103,9 @@ def _event_families() -> dict[EventType, str]:
 
 
 def _repeatable_events() -> list[EventType]:
-    return ["attack", "convoy_departure", "casualties"]
+    # "other" covers kinds the lexicon does not model (floods, earthquakes, strikes...):
+    # without knowing better, one more occurrence of such an event is the safe reading.
+    return ["attack", "convoy_departure", "casualties", "other"]
 
 
 def _evolving_events() -> list[EventType]:
@@ -151,6 +153,10 @@ class CheckerSettings(BaseSettings):
     # conflict, so such claims are not linked when their days are further apart than this.
     repeatable_events: list[EventType] = Field(default_factory=_repeatable_events)
     repeatable_gap_days: int = Field(default=2, ge=0)
+    # A report of such an event that states no date is taken to be about an occurrence of
+    # the last few days before its publication, for linking only (never for a rule): two
+    # undated reports of "an attack in Mosul" published months apart are not one event.
+    undated_report_window_days: int = Field(default=10, ge=0)
     # A claim linked to nothing is not an event of its own (it stays "outside any event").
     min_cluster_size: int = Field(default=2, ge=1)
     # Blocks bigger than this are still linked (no silent truncation) but reported.

@@ -45,6 +45,7 @@ SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 CERTAINTY_RANK = {"hard": 0, "soft": 1}
 
 AddStatus = Literal["added", "known", "updated", "duplicate"]
+KEEP_RUN_FINDINGS = 5  # runs whose finding IDs are kept for deltas
 
 
 class StoreError(RuntimeError):
@@ -246,6 +247,27 @@ run_findings_table = sa.Table(
     sa.Column("run_id", sa.String(64), primary_key=True),
     sa.Column("finding_ids", sa.Text, nullable=False),
 )
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """A finding without its content: for counts and ordering."""
+
+    id: str
+    kind: str
+    severity: str
+    certainty: str
+    code: str
+    event_id: str | None
+
+    def rank(self) -> tuple[int, int, str, str]:
+        """Most severe first, as :meth:`Store.findings` orders findings."""
+        return (
+            SEVERITY_RANK.get(self.severity, 9),
+            CERTAINTY_RANK.get(self.certainty, 9),
+            self.code,
+            self.id,
+        )
 
 
 @dataclass(frozen=True)
@@ -867,6 +889,14 @@ class Store:
         assert finding is not None
         return finding
 
+    def finding_index(self) -> list[FindingRow]:
+        """Every finding's ID and sort and count columns, without its JSON (cheap even
+        for hundreds of thousands of findings)."""
+        f = findings_table
+        query = sa.select(f.c.id, f.c.kind, f.c.severity, f.c.certainty, f.c.code, f.c.event_id)
+        with self._read() as conn:
+            return [FindingRow(*row) for row in conn.execute(query)]
+
     def get_findings(self, ids: Sequence[str]) -> list[Finding]:
         """The findings with these IDs (unknown IDs are left out), most severe first."""
         query = self._findings_query()
@@ -1035,6 +1065,18 @@ class Store:
                 ).scalars()
             }
 
+    def claims_with_findings(self, claim_ids: Sequence[str]) -> set[str]:
+        """Which of these claims some finding is about."""
+        query = sa.select(finding_claims_table.c.claim_id)
+        with self._read() as conn:
+            return {
+                claim_id
+                for chunk in _chunks(claim_ids)
+                for claim_id in conn.execute(
+                    query.where(finding_claims_table.c.claim_id.in_(chunk))
+                ).scalars()
+            }
+
     def apply_link_step(self, step: LinkStep) -> None:
         """Commit one step of incremental linking in one transaction: the link marks of
         its articles, their claims' rows in the blocking index, the events it replaced
@@ -1121,6 +1163,16 @@ class Store:
                     run_findings_table.insert().values(
                         run_id=record.id, finding_ids=json.dumps(sorted(set(finding_ids)))
                     )
+                )
+                # Only the latest runs' sets are ever compared with; older ones would make
+                # a store run every few minutes grow without end.
+                keep = (
+                    sa.select(runs_table.c.id)
+                    .order_by(runs_table.c.finished.desc())
+                    .limit(KEEP_RUN_FINDINGS)
+                )
+                conn.execute(
+                    run_findings_table.delete().where(run_findings_table.c.run_id.not_in(keep))
                 )
 
     def last_run(self) -> RunRecord | None:

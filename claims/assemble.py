@@ -60,7 +60,9 @@ from claims.tokenizer import (
     without_conjunction,
 )
 
-PROVIDES: frozenset[str] = frozenset({"id", "article_id", "evidence", "quote", "extractor"})
+PROVIDES: frozenset[str] = frozenset(
+    {"id", "article_id", "evidence", "quote", "extractor", "published"}
+)
 REQUIRES: frozenset[str] = frozenset(
     {
         "sentences",
@@ -784,6 +786,7 @@ class Assembler:
             attribution=attribution,
             modality=d.modality,
             extractor="rules",
+            published=article.published,
         )
 
 

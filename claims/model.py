@@ -181,6 +181,11 @@ class Claim(_Model):
     attribution: Attribution | None = None
     modality: Modality = "asserted"
     extractor: str = "rules"
+    published: date | None = Field(
+        default=None,
+        description="the article's publication date: context for linking reports that "
+        "state no date, never read as the date of the event",
+    )
 
     @model_validator(mode="after")
     def _fill_id(self) -> Claim:

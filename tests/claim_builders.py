@@ -123,6 +123,7 @@ def claim(
     quantity: Quantity | None = None,
     start: int = 0,
     event_word: str | None = None,
+    published: date | None = None,
 ) -> Claim:
     span = Span(start=start, end=start + len(quote), text=quote)
     return Claim(
@@ -139,4 +140,5 @@ def claim(
         actors=list(actors),
         time=time,
         quantity=quantity,
+        published=published,
     )

@@ -10,9 +10,10 @@ import pytest
 
 import claims.pipeline
 from checker.cli import main
+from checker.delta import FindingRef, build_delta
 from checker.run import extract_pending, ingest_drops, link_pending, run
 from checker.store import Store
-from claims.model import Article, Claim
+from claims.model import Article, Claim, Finding
 from tests.spec_extractor import spec_extract, write_article
 
 
@@ -128,3 +129,32 @@ def test_the_cli_prints_the_delta_line(
         (tmp_path / "out" / "delta.json").read_text(encoding="utf-8")
     )
     assert summary["counts"]["open"] == 1
+
+
+def test_beyond_the_detail_limit_findings_are_given_by_id(
+    base: Path, tmp_path: Path, store: Store
+) -> None:
+    later = tmp_path / "later"
+    write_article(later, "i1", ["@ attack mosul 2025-03-02 10"])
+    write_article(later, "i2", ["@ attack mosul 2025-03-02 40"])
+    run([base, later], store, None, extractor=spec_extract, extractor_version="v1")
+    current = store.finding_ids()
+    assert len(current) >= 2
+    delta = build_delta(store, run_id="r", previous_run_id=None, previous_ids=set(),
+                        current_ids=current, detail_limit=1)
+    assert delta.counts["new"] == len(current) == len(delta.new)
+    whole, *refs = delta.new
+    assert isinstance(whole, Finding) and whole.id == store.findings()[0].id  # most severe
+    assert all(isinstance(r, FindingRef) for r in refs)
+
+
+def test_only_the_latest_runs_keep_their_finding_sets(base: Path, store: Store) -> None:
+    """A store run every few minutes must not grow by a finding list per run forever."""
+    from checker.store import KEEP_RUN_FINDINGS
+
+    summaries = [run([base], store, None, extractor=spec_extract, extractor_version="v1")
+                 for _ in range(KEEP_RUN_FINDINGS + 2)]
+    kept = [s.run_id for s in summaries if store.run_finding_ids(s.run_id) is not None]
+    assert kept == [s.run_id for s in summaries[-KEEP_RUN_FINDINGS:]]
+    assert summaries[-1].previous_run_id == summaries[-2].run_id
+    assert summaries[-1].open_findings == summaries[-1].findings >= 1

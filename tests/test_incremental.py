@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from checker import linking, rules
 from checker import run as run_module
+from checker.report import build_report
 from checker.run import run
 from checker.store import BlockQuery, Store
 from claims.model import Article, Claim
@@ -80,9 +81,23 @@ def test_one_changed_article_is_the_only_one_extracted_again(tmp_path: Path, sto
     assert stored_result(store) == full_result(store)
 
 
-def test_incremental_runs_equal_linking_everything_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chain_from", [50, 2])
+def test_incremental_runs_equal_linking_everything_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chain_from: int
+) -> None:
     """Three drops run one after the other, in small link steps, end with exactly the
-    events and findings of one run over all of them, and of link()+check() over all."""
+    events and findings of one run over all of them, and of link()+check() over all;
+    also when every old event a new claim joins is re-clustered whole (chain_from=2)
+    instead of linked again."""
+    monkeypatch.setattr(run_module, "CHAIN_MIN_EVENT", chain_from)
+    chained: list[int] = []
+    original = run_module._chained_graph
+
+    def spy(claims, old_events, edges):  # type: ignore[no-untyped-def]
+        chained.append(len(claims))
+        return original(claims, old_events, edges)
+
+    monkeypatch.setattr(run_module, "_chained_graph", spy)
     drops = [random_drop(tmp_path / f"d{i}", 15, seed=10 + i, prefix=f"d{i}-") for i in range(3)]
 
     step_by_step = Store(tmp_path / "steps.db")
@@ -99,13 +114,16 @@ def test_incremental_runs_equal_linking_everything_at_once(tmp_path: Path) -> No
     assert (events, findings) == full_result(step_by_step)
     assert (events, findings) == stored_result(at_once)
     assert len(events) >= 5 and len(findings) >= 3  # the drops do link and clash
+    assert bool(chained) == (chain_from == 2)  # the path under test was taken
     step_by_step.close()
     at_once.close()
 
 
+@pytest.mark.parametrize("chain_from", [50, 2])
 def test_a_re_extraction_that_drops_claims_updates_their_events_and_findings(
-    tmp_path: Path, store: Store
+    tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch, chain_from: int
 ) -> None:
+    monkeypatch.setattr(run_module, "CHAIN_MIN_EVENT", chain_from)
     drop = random_drop(tmp_path / "drop", 20, seed=3)
     run([drop], store, None, extractor=spec_extract, extractor_version="v1")
 
@@ -224,3 +242,24 @@ def test_a_report_of_the_changes_covers_only_what_the_run_wrote(
                 report="none")
     assert third.report_json is None and not (out / "report.json").exists()
     assert json.loads((out / "delta.json").read_text(encoding="utf-8"))["run_id"] == third.run_id
+
+
+def test_a_report_of_many_changes_keeps_the_most_severe_findings(
+    tmp_path: Path, store: Store
+) -> None:
+    from checker.run import ChangedView
+
+    run([random_drop(tmp_path / "drop", 30, seed=8)], store, None, extractor=spec_extract,
+        extractor_version=VERSION)
+    events = {e.id for e in store.events()}
+    findings = store.findings()  # most severe first
+    assert len(findings) >= 3
+    view = ChangedView(store, events, set(), max_findings=2)
+    assert [f.id for f in view.findings()] == [f.id for f in findings[:2]]
+    assert view.findings_left_out == len(findings) - 2
+    assert {c.id for c in view.claims()} == {i for f in findings[:2] for i in f.claim_ids}
+    assert {e.id for e in view.events()} == {f.event_id for f in findings[:2]}
+    report = build_report(view)
+    assert report["summary"]["findings"] == 2
+    shown = {c["id"] for e in report["events"] for c in e["claims"]}
+    assert shown == {c.id for c in view.claims()}

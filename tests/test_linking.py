@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 from typing import Any
 
 import pytest
@@ -277,3 +278,29 @@ def test_bad_settings_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAIMCHECK_CHECKER_LINK_WEIGHTS__EVENT", "-1")
     with pytest.raises(ValidationError):
         CheckerSettings()
+
+
+def test_undated_reports_of_a_recurring_event_are_placed_near_their_publication() -> None:
+    """A death toll with no date is about a recent event: two undated tolls for one city
+    published months apart are two events, while one published the day after a dated
+    report of the same toll may be that report's event. A one-off event (a closure) keeps
+    its undated reports linkable whatever the publication dates."""
+    spring = claim("A", "مقتل 12 شخصا في بنغازي", "casualties", location=BENGHAZI,
+                   quantity=qty(12, unit="person"), published=date(2025, 4, 2))
+    autumn = claim("B", "مقتل 40 شخصا في بنغازي", "casualties", location=BENGHAZI,
+                   quantity=qty(40, unit="person"), published=date(2025, 10, 9))
+    dated = claim("C", "مقتل 12 شخصا في بنغازي يوم الثلاثاء", "casualties", location=BENGHAZI,
+                  quantity=qty(12, unit="person"), time=day("2025-04-01"), published=date(2025, 4, 1))
+    unpublished = claim("D", "مقتل 40 شخصا في بنغازي", "casualties", location=BENGHAZI,
+                        quantity=qty(40, unit="person"))
+    assert score_pair(spring, autumn) is None
+    assert score_pair(spring, dated) is not None
+    assert score_pair(autumn, dated) is None
+    # Without a publication date nothing places the report: it stays linkable.
+    assert score_pair(unpublished, spring) is not None and score_pair(unpublished, autumn)
+    # The window never dates the claim for a rule: a stated date is still required.
+    closure = claim("E", "إغلاق قاعدة حميميم", "base_closure", location=HMEIMIM,
+                    phase="completed", published=date(2025, 1, 5))
+    closure_later = claim("F", "إغلاق قاعدة حميميم", "base_closure", location=HMEIMIM,
+                          phase="completed", published=date(2025, 9, 5))
+    assert score_pair(closure, closure_later) is not None

@@ -917,3 +917,23 @@ def test_rules_only_see_pairs_inside_event_clusters() -> None:
     check(graph, claims, registry=registry)
     assert len(graph.events) == 50
     assert len(seen) == len(set(seen)) == 150
+
+
+def test_claims_joined_only_through_an_undated_report_are_not_compared() -> None:
+    """An undated toll links to two attacks on one checkpoint five months apart, so the
+    three form one cluster; the two attacks themselves cannot be one event (a recurring
+    event far apart), so their dates and tolls are never set against each other, while
+    the undated report is still compared with each."""
+    may = claim("A", "هجوم على حاجز كركوك في 1 مايو", "attack", location=KIRKUK_CHECKPOINT,
+                time=day("2025-05-01"), quantity=qty(10, unit="person"))
+    october = claim("B", "هجوم على حاجز كركوك في 1 اكتوبر", "attack",
+                    location=KIRKUK_CHECKPOINT, time=day("2025-10-01"),
+                    quantity=qty(50, unit="person"))
+    undated = claim("C", "هجوم على حاجز كركوك", "attack", location=KIRKUK_CHECKPOINT,
+                    quantity=qty(10, unit="person"))
+    graph = link([may, october, undated])
+    assert len(graph.events) == 1  # the undated report bridges the two
+    findings = check(graph, [may, october, undated])
+    assert not [f for f in findings if set(f.claim_ids) == {may.id, october.id}]
+    # The undated toll against the October one is still a count conflict.
+    assert [f.code for f in findings if set(f.claim_ids) == {undated.id, october.id}] == ["C003"]

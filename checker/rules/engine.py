@@ -2,7 +2,8 @@
 
 Rules only ever see claims of one event cluster, and inside a cluster only pairs that
 share a comparison key (event family with the same origin place, or with the same
-destination): no all-pairs over the store. Findings on the same claims are reduced by the
+destination) and that could be one event by themselves (``semantics.one_event_veto``):
+no all-pairs over the store. Findings on the same claims are reduced by the
 rules' declared ``suppresses`` (a weekday conflict replaces the date conflict it implies).
 """
 
@@ -163,6 +164,10 @@ def run_rules(
         members = [by_id[i] for i in event.claim_ids if i in by_id]
         for a, b in candidate_pairs(members, ctx.settings):
             if sem.is_ignored(a, ctx.settings) or sem.is_ignored(b, ctx.settings):
+                continue
+            # Claims joined only through others (an undated report between two attacks
+            # months apart) are never compared if they cannot be one event themselves.
+            if sem.one_event_veto(a, b, ctx.settings) is not None:
                 continue
             for rule in pair_rules:
                 hit = rule.check_pair(a, b, ctx)

@@ -438,3 +438,56 @@ def plan_vs_outcome(a: Claim, b: Claim, settings: CheckerSettings) -> bool:
     return (is_plan(a, settings) and is_outcome(b, settings)) or (
         is_plan(b, settings) and is_outcome(a, settings)
     )
+
+
+# --- can two claims be one event? ------------------------------------------------------------
+
+
+def occurrence_days(claim: Claim, settings: CheckerSettings) -> DayRange | None:
+    """The days a claim's event may fall on, for deciding whether two claims can be one
+    event: the stated days, else, for a report of a recurring event (an attack, a death
+    toll) that states no date, the days just before its article was published. Only the
+    linker reads the second kind; no rule ever compares a date that was not stated.
+    """
+    stated = allowed_days(claim.time, settings)
+    if stated is not None:
+        return stated
+    if claim.published is None or claim.event not in settings.repeatable_events:
+        return None
+    if is_plan(claim, settings):
+        return None
+    window = timedelta(days=settings.undated_report_window_days)
+    return DayRange(claim.published - window, claim.published)
+
+
+VetoReason = Literal["event", "place", "actor", "recurrence"]
+
+
+def one_event_veto(a: Claim, b: Claim, settings: CheckerSettings) -> VetoReason | None:
+    """Why two claims cannot be about one event, or None when they may be.
+
+    Different event families, places that exclude each other, known and different actors
+    (when ``actor_mismatch_veto``), or two reported occurrences of a recurring event too
+    far apart.
+    The linker never joins such claims directly, and the rules never compare them, even
+    when other claims put both in one event cluster.
+    """
+    if a.event != b.event and (
+        a.event == "other" or settings.family(a.event) != settings.family(b.event)
+    ):
+        return "event"
+    if place_relation(a.location, b.location) == "disjoint":
+        return "place"
+    if settings.actor_mismatch_veto and actor_relation(a.actors, b.actors) == "different":
+        return "actor"
+    # A plan whose date slipped is a change of plan, not another occurrence.
+    recurring = {a.event, b.event} & set(settings.repeatable_events)
+    if recurring and not is_plan(a, settings) and not is_plan(b, settings):
+        days_a, days_b = occurrence_days(a, settings), occurrence_days(b, settings)
+        if (
+            days_a is not None
+            and days_b is not None
+            and days_a.gap_days(days_b) > settings.repeatable_gap_days
+        ):
+            return "recurrence"
+    return None
