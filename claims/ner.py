@@ -25,6 +25,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from claims.tokenizer import doc_text
+
 MODEL_PACKAGE = "claims"
 MODEL_DIR = "ner_model"
 LABELS = ("PER", "ORG", "LOC", "MISC")
@@ -97,7 +99,7 @@ class NamedEntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for start, end, label in find_named_entities(doc.text):
+        for start, end, label in find_named_entities(doc_text(doc)):
             span = doc.char_span(start, end, label=label, alignment_mode="expand")
             if span is not None:
                 spans.append(span)

@@ -38,6 +38,7 @@ from claims.lexicon.schemas import (
 from claims.model import Quantity, Span, TimeValue
 from claims.numbers import NumberMatch, alternation, find_numbers
 from claims.time import find_times
+from claims.tokenizer import doc_text
 
 
 class QuantitySettings(BaseSettings):
@@ -360,7 +361,7 @@ class QuantitiesComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         times = doc.user_data.get("cc_times")
-        values = find_quantities(doc.text, times=times if isinstance(times, list) else None)
+        values = find_quantities(doc_text(doc), times=times if isinstance(times, list) else None)
         doc.user_data["cc_quantities"] = values
         spans = []
         for value in values:

@@ -51,6 +51,7 @@ from claims.numbers import (
     ordinal_forms,
     parse_number_words,
 )
+from claims.tokenizer import doc_text
 
 
 class TimeSettings(BaseSettings):
@@ -1337,7 +1338,7 @@ class TimesComponent:
         published = doc.user_data.get("published")
         if not isinstance(published, date):
             published = None
-        values = find_times(doc.text, published)
+        values = find_times(doc_text(doc), published)
         doc.user_data["cc_times"] = values
         spans = []
         for value in values:
