@@ -25,4 +25,5 @@ class Analysis:
 def analyse(articles: Sequence[Article]) -> Analysis:
     claims = [claim for article in articles for claim in extract_claims(article)]
     graph = link(claims)
-    return Analysis(articles=list(articles), claims=claims, graph=graph, findings=check(graph, claims))
+    findings = check(graph, claims)
+    return Analysis(articles=list(articles), claims=claims, graph=graph, findings=findings)

@@ -35,7 +35,7 @@ CLAIM_ID = re.compile(r"^c_[0-9a-f]{16}$")
 FINDING_ID = re.compile(r"^f_[0-9a-f]{16}$")
 DEFAULT_DB = "claimcheck.db"
 HELP_WIDTH = 100
-SHOW_AGREEING = 20  # `show` lists this many agreeing claims; --json gives all
+SHOW_AGREEING = 20  # `show` lists this many agreeing claims; --json gives the lookup's
 
 
 class UsageError(Exception):
@@ -272,7 +272,9 @@ def cmd_show(args: argparse.Namespace) -> int:
             _out(f"    {other.id} {other.article_name} ({other.outlet or '-'}): {other.quote}")
         if len(details.agrees_with) > SHOW_AGREEING:
             more = len(details.agrees_with) - SHOW_AGREEING
-            _out(f"    ... and {more} more (--json lists them all)")
+            _out(f"    ... and {more} more (--json lists them)")
+        if details.agrees_unread:
+            _out(f"    ... and {details.agrees_unread} other claims of the event not listed")
     elif details.event:
         _out("  agrees with: none")
     if details.findings:

@@ -575,6 +575,7 @@ def render_claim_page(
         "article_title": details.get("article_title") or "",
         "event": details.get("event"),
         "agrees_with": [claim_view(c) for c in details.get("agrees_with") or []],
+        "agrees_unread": int(details.get("agrees_unread") or 0),
         "findings": findings,
         "live": live,
         "token_required": token_required,

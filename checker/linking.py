@@ -108,6 +108,12 @@ def block_keys(claim: Claim, settings: CheckerSettings | None = None) -> list[st
     return sorted(set(keys))
 
 
+def is_placed(claim: Claim) -> bool:
+    """The claim names a gazetteer place: it joins events through all its edges (see
+    ``_cluster``)."""
+    return bool(claim.location is not None and claim.location.key)
+
+
 def _keyed_place(claim: Claim) -> str | None:
     location = claim.location
     if location is None or location.key is None or location.complement:
@@ -161,16 +167,17 @@ def score_pair(a: Claim, b: Claim, settings: CheckerSettings | None = None) -> E
         place = scores.place_same
     elif relation in ("inside", "contains"):
         place = scores.place_contained
-    elif sem.shared_destination(a.destinations, b.destinations):
+    elif sem.shared_destination(a.destinations, b.destinations, exact=True):
         place = scores.destination_shared
     else:
         place = scores.place_unknown
 
+    actors = sem.actor_relation(a.actors, b.actors)
     actor = {
         "same": scores.actor_same,
         "unknown": scores.actor_unknown,
         "different": scores.actor_different,
-    }[sem.actor_relation(a.actors, b.actors)]
+    }[actors]
 
     # The time score reads stated dates only; occurrences too far apart were vetoed above.
     days_a = sem.allowed_days(a.time, settings)
@@ -181,6 +188,13 @@ def score_pair(a: Claim, b: Claim, settings: CheckerSettings | None = None) -> E
         time = scores.time_overlap
     else:
         time = scores.time_disjoint
+    # Without a place in common, the event type alone would join every report of, say, a
+    # convoy: two such reports are one event only on the same days, or when one actor
+    # is named by both and both give a date (which may then conflict).
+    if place == scores.place_unknown and not (
+        time == scores.time_overlap or (actors == "same" and time == scores.time_disjoint)
+    ):
+        return None
 
     if a.phase is None or b.phase is None:
         phase = scores.phase_unknown
@@ -311,13 +325,42 @@ def link_incremental(
 
 
 def _cluster(result: ClaimGraph, previous: ClaimGraph | None, settings: CheckerSettings) -> None:
-    """Event clusters: connected components of same-event edges with at least
-    ``min_cluster_size`` claims. A cluster whose members did not change keeps its label."""
+    """Event clusters: connected components of the same-event graph, with at least
+    ``min_cluster_size`` claims. A cluster whose members did not change keeps its label.
+
+    Claims placed by a gazetteer place join through all their same-event edges. A claim
+    with no such place (an undated "a convoy arrived") would otherwise bridge every event
+    it could belong to, so it joins one only: the cluster of its best-scoring placed
+    neighbour, else of its best-scoring neighbour (ties go to the smaller claim ID). Edges
+    marked ``chain`` stand for an event already clustered and always join.
+    """
     graph = result.graph
     kept = {tuple(e.claim_ids): e for e in previous.events} if previous else {}
+    placed = {node for node, key in graph.nodes(data="location_key") if key}
     same = nx.Graph()
     same.add_nodes_from(graph.nodes)
-    same.add_edges_from((u, v) for u, v, kind in graph.edges(data="kind") if kind == SAME_EVENT)
+    options: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for u, v, data in graph.edges(data=True):
+        if data.get("kind") != SAME_EVENT:
+            continue
+        if data.get("chain") or (u in placed and v in placed):
+            same.add_edge(u, v)
+            continue
+        score = float(data.get("score", 0.0))
+        for loose, other in ((u, v), (v, u)):
+            if loose not in placed:
+                options[loose].append((score, other))
+
+    def best(choices: list[tuple[float, str]]) -> str | None:
+        if not choices:
+            return None
+        return min(choices, key=lambda choice: (-choice[0], choice[1]))[1]
+
+    for loose in sorted(options):
+        target = best([c for c in options[loose] if c[1] in placed]) or best(options[loose])
+        if target is not None:
+            same.add_edge(loose, target)
+
     labels = load_labels()
     events: list[EventCluster] = []
     for component in nx.connected_components(same):

@@ -22,6 +22,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from checker.ingest import RejectedInput
+from checker.rules.semantics import one_event_veto
+from checker.settings import get_settings
 from checker.store import CERTAINTY_RANK, SEVERITY_RANK, RunRecord, Store
 from claims.model import (
     SCHEMA_VERSION,
@@ -35,6 +37,10 @@ from claims.model import (
     Span,
     TimeValue,
 )
+
+# A lookup lists this many agreeing claims, so that it stays fast in an event of hundreds
+# of reports; ``agrees_total`` gives the count.
+AGREES_WITH_LIMIT = 50
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -173,7 +179,13 @@ class ClaimDetails(_Model):
     findings: list[ReportFinding] = Field(default_factory=list)
     agrees_with: list[ReportClaim] = Field(
         default_factory=list,
-        description="other claims of the same event with no finding between them and this one",
+        description="other claims of the same event with no finding between them and this "
+        f"one, that could be one event with it by themselves; at most {AGREES_WITH_LIMIT}",
+    )
+    agrees_unread: int = Field(
+        0,
+        description="further claims of the event with no finding with this one, not read "
+        "once agrees_with was full",
     )
 
 
@@ -486,11 +498,21 @@ def claim_details(store: Store, claim_id: str) -> ClaimDetails | None:
     for finding in findings:
         for other in store.claims(ids=[i for i in finding.claim_ids if i not in involved]):
             involved[other.id] = other
-    # Same event, and no finding joins them: the reports agree (or at least do not clash).
+    # Same event, no finding joins them and nothing says they are two events: the reports
+    # agree (or at least do not clash).
     disputed = {claim_id} | {i for f in findings for i in f.claim_ids}
-    agreeing = store.claims(
-        ids=[i for i in (event.claim_ids if event else []) if i not in disputed]
-    )
+    candidates = [i for i in (event.claim_ids if event else []) if i not in disputed]
+    settings = get_settings()
+    agreeing: list[Claim] = []
+    read = 0
+    while read < len(candidates) and len(agreeing) < AGREES_WITH_LIMIT:
+        chunk = candidates[read : read + AGREES_WITH_LIMIT - len(agreeing)]
+        read += len(chunk)
+        agreeing.extend(
+            other
+            for other in store.claims(ids=chunk)
+            if one_event_veto(claim, other, settings) is None
+        )
     articles = {
         a.id: a
         for a in store.articles(
@@ -508,6 +530,7 @@ def claim_details(store: Store, claim_id: str) -> ClaimDetails | None:
             }
         )
     return ClaimDetails(
+        agrees_unread=len(candidates) - read,
         agrees_with=[
             _report_claim(c, articles.get(c.article_id), event.id if event else None)
             for c in agreeing

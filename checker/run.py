@@ -546,7 +546,9 @@ def _chained_graph(
     present = set(graph.nodes)
     for members in old_events.values():
         chain = [m for m in members if m in present]
-        graph.add_edges_from(zip(chain, chain[1:], strict=False), kind=linking.SAME_EVENT)
+        graph.add_edges_from(
+            zip(chain, chain[1:], strict=False), kind=linking.SAME_EVENT, chain=True
+        )
     graph.add_edges_from(
         ((a, b) for a, b in edges if a in present and b in present), kind=linking.SAME_EVENT
     )
@@ -602,7 +604,9 @@ def _link_step(
         stored = store.claims(ids=[i for i in bundle if i not in fresh_by_id])
         claims = [fresh_by_id[i] for i in bundle if i in fresh_by_id] + stored
         events_removed = {event_of[i] for i in bundle if i in event_of}
-        if chained:
+        # An old claim with no gazetteer place joined its event through one chosen edge,
+        # and a new claim may offer it a better one: such events are linked again whole.
+        if chained and all(linking.is_placed(c) for c in stored if c.id in event_of):
             graph = _chained_graph(
                 claims, {e: old_events[e] for e in events_removed}, edges
             )

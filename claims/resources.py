@@ -7,7 +7,7 @@ schema model (``extra="forbid"``), so a typo fails loudly at start-up, not in a 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import TypeVar
 
@@ -28,7 +28,7 @@ def _read(relative: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_yaml_cached(relative: str, schema: type[BaseModel]) -> BaseModel:
     try:
         raw = yaml.safe_load(_read(relative))

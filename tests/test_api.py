@@ -393,3 +393,30 @@ def test_cli_serve_refuses_before_listening(
     db = str(tmp_path / "x.db")
     assert main(["serve", "--db", db, "--host", "0.0.0.0"]) == 2
     assert "without a token" in capsys.readouterr().err
+
+
+def test_a_lookup_in_a_large_event_lists_a_bounded_number_of_agreeing_claims(
+    tmp_path: Path,
+) -> None:
+    """Sixty reports of one relocation agree; a lookup lists the first AGREES_WITH_LIMIT
+    and says how many more the event holds, so it stays fast in any event."""
+    from checker.report import AGREES_WITH_LIMIT, claim_details
+    from tests.spec_extractor import spec_extract, write_article
+
+    drop = tmp_path / "drop"
+    reports = AGREES_WITH_LIMIT + 10
+    for index in range(reports):
+        write_article(drop, f"r{index:03d}", ["@ relocation homs 2025-03-02 40"])
+    with Store(tmp_path / "big.db") as store:
+        run([drop], store, None, extractor=spec_extract, extractor_version="spec")
+        assert store.findings() == []
+        claim = store.claims()[0]
+        details = claim_details(store, claim.id)
+        assert details is not None and details.event is not None
+        assert len(details.agrees_with) == AGREES_WITH_LIMIT
+        assert claim.id not in {c.id for c in details.agrees_with}
+        assert details.agrees_unread == reports - 1 - AGREES_WITH_LIMIT
+        with TestClient(create_app(store=store)) as client:
+            data = client.get(f"/claims/{claim.id}").json()
+        assert len(data["agrees_with"]) == AGREES_WITH_LIMIT
+        assert data["agrees_unread"] == reports - 1 - AGREES_WITH_LIMIT

@@ -36,6 +36,15 @@ def withdrawal(article: str, **kw: Any) -> Claim:
     return claim(article, f"انسحاب القوات الروسية {article}", "withdrawal", **kw)
 
 
+LATAKIA = place("latakia", "syria", label="Latakia", surface="اللاذقية")
+
+
+def convoy(article: str, **kw: Any) -> Claim:
+    kw.setdefault("actors", [RUSSIAN])
+    kw.setdefault("phase", "completed")
+    return claim(article, f"غادر رتل روسي {article}", "convoy_departure", **kw)
+
+
 def edge_kinds(graph: ClaimGraph) -> dict[frozenset[str], str]:
     return {frozenset((u, v)): kind for u, v, kind in graph.graph.edges(data="kind")}
 
@@ -290,7 +299,8 @@ def test_undated_reports_of_a_recurring_event_are_placed_near_their_publication(
     autumn = claim("B", "مقتل 40 شخصا في بنغازي", "casualties", location=BENGHAZI,
                    quantity=qty(40, unit="person"), published=date(2025, 10, 9))
     dated = claim("C", "مقتل 12 شخصا في بنغازي يوم الثلاثاء", "casualties", location=BENGHAZI,
-                  quantity=qty(12, unit="person"), time=day("2025-04-01"), published=date(2025, 4, 1))
+                  quantity=qty(12, unit="person"), time=day("2025-04-01"),
+                  published=date(2025, 4, 1))
     unpublished = claim("D", "مقتل 40 شخصا في بنغازي", "casualties", location=BENGHAZI,
                         quantity=qty(40, unit="person"))
     assert score_pair(spring, autumn) is None
@@ -304,3 +314,43 @@ def test_undated_reports_of_a_recurring_event_are_placed_near_their_publication(
     closure_later = claim("F", "إغلاق قاعدة حميميم", "base_closure", location=HMEIMIM,
                           phase="completed", published=date(2025, 9, 5))
     assert score_pair(closure, closure_later) is not None
+
+
+def test_a_claim_with_no_place_joins_one_event_and_never_bridges_two() -> None:
+    """"A Russian convoy left for Latakia on 1 May" (no origin) could be the convoy from
+    Hmeimim or the one from Tartus port on that day; it joins one of the two events, and the two stay
+    apart (with connected components it would have merged them)."""
+    when = day("2025-05-01")
+    hmeimim = [convoy(n, location=HMEIMIM, time=when) for n in ("A", "B")]
+    tartus = [convoy(n, location=TARTUS, time=when) for n in ("C", "D")]
+    loose = convoy("E", location=None, time=when, destinations=[LATAKIA])
+    assert score_pair(loose, hmeimim[0]) is not None and score_pair(loose, tartus[0])
+    graph = link([*hmeimim, *tartus, loose])
+    assert len(graph.events) == 2
+    members = sorted(tuple(sorted(e.claim_ids)) for e in graph.events)
+    assert sum(loose.id in m for m in members) == 1
+    assert {frozenset(c.id for c in hmeimim), frozenset(c.id for c in tartus)} <= {
+        frozenset(m) - {loose.id} for m in members
+    }
+
+
+def test_claims_with_no_common_place_need_a_common_day_or_a_named_actor() -> None:
+    """Without a place in common two reports are one event only on the same days, or
+    when both name the same actor and give dates (which may then conflict)."""
+    undated = [convoy(n, location=None, actors=[]) for n in ("A", "B")]
+    assert score_pair(*undated) is None
+    same_day = [convoy(n, location=None, actors=[], time=day("2025-05-01")) for n in "CD"]
+    assert score_pair(*same_day) is not None
+    sunday = withdrawal("E", location=None, time=day("2025-05-04"))
+    thursday = withdrawal("F", location=None, time=day("2025-05-08"))
+    assert score_pair(sunday, thursday) is not None  # a date conflict to report
+    nobody = withdrawal("G", location=None, actors=[], time=day("2025-05-08"))
+    assert score_pair(sunday, nobody) is None
+
+
+def test_movements_share_a_destination_only_when_it_is_the_same_place() -> None:
+    to_latakia = convoy("A", location=None, actors=[], destinations=[LATAKIA])
+    to_latakia_too = convoy("B", location=None, actors=[], destinations=[LATAKIA])
+    to_syria = convoy("C", location=None, actors=[], destinations=[SYRIA])
+    assert score_pair(to_latakia, to_latakia_too) is not None
+    assert score_pair(to_latakia, to_syria) is None
