@@ -117,6 +117,25 @@ def duplicate_of(path: str, first_name: str, drop: str = "") -> RejectedInput:
     )
 
 
+def _is_text(value: str) -> bool:
+    """False for a string holding lone surrogates, which no UTF-8 store, file or page can
+    hold. They reach Python through JSON escapes ("\\ud800") and through file names that
+    are not UTF-8 (decoded with surrogateescape)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """A file name that is not UTF-8, shown with its bad bytes as \\xNN escapes."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+NOT_TEXT = "holds an escaped lone surrogate (\\ud800-\\udfff), which is not a character"
+
+
 def _parse_published(value: object) -> date | None:
     """ISO dates (or ISO datetimes, of which the day is kept); anything else is an error
     rather than a guess, because a publication date anchors relative dates."""
@@ -164,6 +183,8 @@ class ArticleMetadata(BaseModel):
     def _blank_is_none(cls, value: str | None) -> str | None:
         if value is None:
             return None
+        if not _is_text(value):
+            raise ValueError(NOT_TEXT)
         value = value.strip()
         return value or None
 
@@ -185,10 +206,24 @@ class ArticleMetadata(BaseModel):
 class _ManifestEntry(ArticleMetadata):
     file: str
 
+    @field_validator("file", mode="after")
+    @classmethod
+    def _file_is_text(cls, value: str) -> str:
+        if not _is_text(value):
+            raise ValueError(NOT_TEXT)
+        return value
+
 
 class _JsonlRecord(ArticleMetadata):
     name: str | None = None
     text: str
+
+    @field_validator("name", mode="after")
+    @classmethod
+    def _name_is_text(cls, value: str | None) -> str | None:
+        if value is not None and not _is_text(value):
+            raise ValueError(NOT_TEXT)
+        return value
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -316,6 +351,14 @@ def _parse_markdown(text: str) -> tuple[str, dict[str, Any]]:
                 raise _Rejected(
                     "invalid_metadata", f"front matter is not valid YAML: {exc}"
                 ) from exc
+            except Exception as exc:
+                # PyYAML's constructors raise plain Python errors on scalars they cannot
+                # build ("2024-13-45", "!!bool maybe", "!!timestamp x": ValueError,
+                # KeyError, AttributeError) and RecursionError on deep nesting.
+                raise _Rejected(
+                    "invalid_metadata",
+                    f"front matter is not valid YAML: {type(exc).__name__}: {exc}",
+                ) from exc
             if loaded is not None and not isinstance(loaded, dict):
                 raise _Rejected("invalid_metadata", "front matter is not a mapping of fields")
             meta = dict(loaded or {})
@@ -424,6 +467,16 @@ class _Reader:
             if entry.name.startswith("."):
                 continue
             rel = self.rel(entry)
+            if not _is_text(rel):
+                # The name cannot be stored or shown as it is; guessing its encoding could
+                # give two files one name. Renaming the file makes it readable.
+                kind = "folder" if entry.is_dir() else "file"
+                self.reject(
+                    _shown(rel), "encoding",
+                    f"the {kind} name is not valid UTF-8 (shown with \\x escapes); rename "
+                    f"the {kind} to read it",
+                )
+                continue
             if entry.is_symlink():
                 if not entry.exists():
                     self.reject(rel, "unreadable", "broken symbolic link")
@@ -485,6 +538,11 @@ class _Reader:
                 if not isinstance(raw, dict):
                     raise ValueError("the line is not a JSON object")
                 entry = _ManifestEntry.model_validate(raw)
+            except RecursionError:
+                self.reject(
+                    f"{rel}#{number}", "manifest_error", f"line {number}: JSON nested too deep"
+                )
+                continue
             except (ValueError, ValidationError) as exc:
                 detail = (
                     _validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
@@ -557,6 +615,11 @@ class _Reader:
                     f"({exc.msg.removesuffix(' at')}, column {exc.colno})",
                 )
                 continue
+            except (ValueError, RecursionError) as exc:
+                # json raises these outside JSONDecodeError: an integer of more than 4300
+                # digits, arrays or objects nested too deep.
+                self.reject(where, "malformed_json", f"line {number}: not usable JSON ({exc})")
+                continue
             if not isinstance(raw, dict):
                 self.reject(where, "malformed_json", f"line {number}: not a JSON object")
                 continue
@@ -568,6 +631,9 @@ class _Reader:
                 continue
             if not text.strip():
                 self.reject(where, "empty", f"line {number}: the record's text is empty")
+                continue
+            if not _is_text(text):
+                self.reject(where, "encoding", f"line {number}: the text {NOT_TEXT}")
                 continue
             try:
                 record = _JsonlRecord.model_validate(raw)
