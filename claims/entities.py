@@ -3,7 +3,9 @@
 The component ``cc_entities`` finds, on normalised text:
 
 - gazetteer names with their clitics ("بالأنبار", "وسوريا", "للقوات الأمريكية"), longest
-  first, each with its key, English label and containment chain (``ancestors``);
+  first, each with its key, English label and containment chain (``ancestors``); the
+  gazetteer is ``gazetteer.yaml`` merged with its layers (``GAZETTEER_LAYERS``); a name
+  that is also a common word ("مالي") counts only after a place cue ("في مالي");
 - a nationality adjective after a territory noun ("الأراضي السورية" -> Syria) or after
   "العاصمة" (-> the capital); elsewhere an adjective only describes ("أربيل العراقية");
 - "خارج X": the complement of X (``complement=True``);
@@ -23,8 +25,9 @@ as token spans, to ``doc.spans["entities"]``.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -43,6 +46,9 @@ from claims.tokenizer import (
 )
 
 GAZETTEER_FILE = "lexicon/ar/gazetteer.yaml"
+# More places on top of the main file (capitals and major cities of the countries Arabic
+# news covers), merged into it when loaded and validated together.
+GAZETTEER_LAYERS: tuple[str, ...] = ("lexicon/ar/gazetteer_world.yaml",)
 USER_DATA_KEY = "cc_entities"
 SPANS_KEY = "entities"
 
@@ -81,6 +87,9 @@ class PlaceEntry(_Strict):
     type: PlaceType
     parent: str | None = None
     aliases: list[str] = Field(min_length=1)
+    # Names that are also common words ("مالي" = financial): matched only after a word
+    # of `place_cues` or a direction word, or with the clitic ب/ل ("في مالي", "بمالي").
+    cue_aliases: list[str] = Field(default_factory=list)
     adjectives: list[str] = Field(default_factory=list)
     demonym: str | None = None
     capital: str | None = None
@@ -121,6 +130,13 @@ class GazetteerFile(_Strict):
     complement_words: list[str]
     ner_labels: dict[str, EntityKind]
     force_heads: list[str]
+    # Words after which a `cue_aliases` name is a place ("في", "الى", "من"...).
+    place_cues: list[str] = Field(default_factory=list)
+    # Proclitic prepositions that do the same on the name itself ("بمالي").
+    place_cue_clitics: list[str] = Field(default_factory=list)
+    # Common words that a multi-word alias ends with ("حركه الشباب"): never read as that
+    # entry when they stand alone after a trigger noun ("وزاره الشباب").
+    not_bare: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _references(self) -> GazetteerFile:
@@ -153,8 +169,63 @@ class GazetteerFile(_Strict):
         return self
 
 
+class GazetteerLayer(_Strict):
+    """Schema of an extra place file (``GAZETTEER_LAYERS``): more places and actors, and
+    the capitals of countries that the main file lists without one. A layer is checked
+    merged with the main file (keys unique across files, references resolved)."""
+
+    version: int
+    places: list[PlaceEntry]
+    actors: list[ActorEntry] = Field(default_factory=list)
+    capitals: dict[str, str] = Field(default_factory=dict)
+    not_bare: list[str] = Field(default_factory=list)
+
+
+def merge_layers(base: GazetteerFile, layers: Sequence[GazetteerLayer]) -> GazetteerFile:
+    """The main gazetteer with the layers' entries added, validated as one file."""
+    places = list(base.places)
+    actors = list(base.actors)
+    not_bare = list(base.not_bare)
+    capitals: dict[str, str] = {}
+    problems: list[str] = []
+    for layer in layers:
+        places.extend(layer.places)
+        actors.extend(layer.actors)
+        not_bare.extend(layer.not_bare)
+        for country, city in layer.capitals.items():
+            if capitals.setdefault(country, city) != city:
+                problems.append(f"capital of {country!r} given twice")
+    index = {p.key: i for i, p in enumerate(places)}
+    for country, city in capitals.items():
+        if country not in index or city not in index:
+            problems.append(f"capitals: unknown place in {country!r}: {city!r}")
+            continue
+        entry = places[index[country]]
+        if entry.capital not in (None, city):
+            problems.append(f"capitals: {country!r} already has capital {entry.capital!r}")
+            continue
+        node: str | None = city
+        while node is not None and node != country and node in index:
+            node = places[index[node]].parent
+        if node != country:
+            problems.append(f"capitals: {city!r} is not inside {country!r}")
+            continue
+        places[index[country]] = entry.model_copy(update={"capital": city})
+    if problems:
+        raise ValueError("; ".join(problems))
+    merged = base.model_dump()
+    merged["places"] = [p.model_dump() for p in places]
+    merged["actors"] = [a.model_dump() for a in actors]
+    merged["not_bare"] = not_bare
+    return GazetteerFile.model_validate(merged)
+
+
+@lru_cache(maxsize=1)
 def load_gazetteer() -> GazetteerFile:
-    return load_yaml(GAZETTEER_FILE, GazetteerFile)
+    """The main gazetteer file merged with its layers (validated, cached)."""
+    base = load_yaml(GAZETTEER_FILE, GazetteerFile)
+    layers = [load_yaml(path, GazetteerLayer) for path in GAZETTEER_LAYERS]
+    return merge_layers(base, layers)
 
 
 # --------------------------------------------------------------------------- mentions
@@ -205,6 +276,7 @@ class EntityMention:
 @dataclass(frozen=True)
 class _Name:
     key: str
+    guarded: bool = False  # a `cue_aliases` form: needs a cue before it
 
 
 @dataclass(frozen=True)
@@ -237,6 +309,11 @@ class Gazetteer:
         for entry in entries:
             for alias in entry.aliases:
                 _add_name(self.names, alias, _Name(entry.key), morph)
+        for place in data.places:
+            for alias in place.cue_aliases:
+                _add_name(self.names, alias, _Name(place.key, guarded=True), morph)
+        self.place_cues = _surface_set(data.place_cues, morph)
+        self.cue_clitics = frozenset(data.place_cue_clitics)
         for place in data.places:
             for stem in place.adjectives:
                 for form in _nisba_forms(stem, morph):
@@ -277,7 +354,12 @@ class Gazetteer:
                 words = alias.split()
                 if len(words) > 1:
                     bare.setdefault(" ".join(words[1:]), set()).add(entry.key)
-        self.bare_names = {name: next(iter(keys)) for name, keys in bare.items() if len(keys) == 1}
+        common = set(data.not_bare)
+        self.bare_names = {
+            name: next(iter(keys))
+            for name, keys in bare.items()
+            if len(keys) == 1 and name not in common
+        }
 
     def build(self, vocab: object) -> None:
         from spacy.vocab import Vocab
@@ -387,7 +469,10 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
         end = doc[tok_end - 1].idx + len(doc[tok_end - 1].text)
         return start, end, doc_text(doc)[start:end]
 
+    word_ends = {m.end: m for m in words.values()}
     for m in gaz.names(doc):
+        if m.payload.guarded and not _cued(doc, m, gaz, word_ends):
+            continue
         s, e, text = surface(m.start, m.end, m.clitic)
         mention = gaz.mention(m.payload.key, s, e, m.start, m.end, text)
         mention.lead_clitic = m.clitic
@@ -445,6 +530,19 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
     mentions.sort(key=lambda x: x.tok_start)
     _phrases(doc, words, mentions)
     return mentions
+
+
+def _cued(
+    doc: Doc, m: LexMatch[_Name], gaz: Gazetteer, word_ends: dict[int, LexMatch[_Word]]
+) -> bool:
+    """Whether a name that is also a common word stands where a place is expected: after
+    a place preposition, a direction or territory word, or with the clitic ب/ل."""
+    if m.clitic and m.clitic[-1] in gaz.cue_clitics:
+        return True
+    if m.start > 0 and doc[m.start - 1].text in gaz.place_cues:
+        return True
+    before = word_ends.get(m.start)
+    return before is not None and before.payload.what in ("direction", "territory")
 
 
 def _pattern_names(

@@ -10,6 +10,9 @@
   turned into its ``fallback`` event) when the sentence has none;
 - merges: two triggers of one type next to each other are one mention ("شنت ... 70
   هجوما"); a convoy noun absorbs the movement verb next to it ("رتل ... يغادر");
+- size words: "تضم"، "مؤلف من"، "قوامها" after a convoy (or a force that a withdrawal or
+  relocation moves) say what it is made of: no presence claim of their own, and the count
+  after them is linked to the convoy or the movement ("قافلة تضم 50 آلية");
 - phase cues ("تخطط", "سيتم", "بدأت", "في طريقها", "أكملت"...), past-tense markers that
   date a verbal noun ("الهجوم الذي وقع"), and role words before places ("من", "إلى",
   "في", "خارج"...), for the claim assembler.
@@ -126,6 +129,10 @@ class EventsFile(_Strict):
     ignored_quantity_units: list[str]
     convoy_absorbs: list[EventType]
     convoy_window: int = Field(ge=1)
+    size_words: list[str]
+    size_events: list[EventType]
+    size_window: int = Field(ge=1)
+    size_count_gap: int = Field(ge=0)
     plan_complement_events: list[EventType]
     no_location_inheritance: list[EventType]
     plan_complement_joiners: list[str]
@@ -276,6 +283,7 @@ class EventLexicon:
         self.past: VariantLexicon[str] = VariantLexicon("past_markers")
         self.support: VariantLexicon[str] = VariantLexicon("force_base_nouns")
         self.roles: VariantLexicon[str] = VariantLexicon("role_words")
+        self.size: VariantLexicon[str] = VariantLexicon("size_words")
         for gi, group in enumerate(data.triggers):
             self._add_group(gi, group)
         for phase, groups in data.phase_cues.items():
@@ -304,6 +312,11 @@ class EventLexicon:
             self.roles.add(tokens, "breaker")
             for pro in morph.conjunctions:
                 self.roles.add((pro + tokens[0], *tokens[1:]), "breaker", pro)
+        for word in data.size_words:
+            tokens = tuple(word.split())
+            self.size.add(tokens, "size")
+            for pro in morph.conjunctions:
+                self.size.add((pro + tokens[0], *tokens[1:]), "size", pro)
 
     def _add_group(self, gi: int, group: TriggerGroup) -> None:
         morph = self.morph
@@ -360,7 +373,7 @@ class EventLexicon:
             self.cues.add(toks, key, clitic)
 
     def build(self, vocab: Vocab) -> None:
-        for lex in (self.triggers, self.cues, self.past, self.support, self.roles):
+        for lex in (self.triggers, self.cues, self.past, self.support, self.roles, self.size):
             lex.build(vocab)
 
 
@@ -446,10 +459,98 @@ class EventsComponent:
                 )
             )
         found.sort(key=lambda t: t.tok_start)
+        found, sized = self._size_words(doc, found)
         found = self._merge_same(doc, found)
         found = self._absorb_into_convoys(doc, found)
         found = self._check_requirements(doc, found)
-        return self._link_unit_triggers(doc, found)
+        found = self._link_unit_triggers(doc, found)
+        self._link_sizes(doc, found, sized)
+        return found
+
+    def _size_words(
+        self, doc: Doc, triggers: list[TriggerMention]
+    ) -> tuple[list[TriggerMention], list[tuple[int, int]]]:
+        """Size words whose head is a convoy or a moved force ("قافلة تضم", "أرسلت قوة
+        قوامها"): triggers read from them are dropped (no presence claim); returns the
+        rest and, per such word, (a token of the head trigger, the word's end)."""
+        matches = self.lex.size(doc)
+        if not matches:
+            return triggers, []
+        data = self.data
+        sentence_of = _sentence_of_tokens(doc)
+        moving = set(data.size_events)
+        # Heads a size word can describe, by their last token: convoys, forces, places.
+        heads: list[tuple[int, str, int]] = []
+        for t in triggers:
+            if t.event == "convoy_departure":
+                heads.append((t.tok_end - 1, "convoy", t.tok_start))
+        for m in self.lex.support(doc):
+            heads.append((m.end - 1, "force" if m.payload == "force" else "place", m.start))
+        for e in doc.user_data.get("cc_entities", []):
+            if e.kind == "place":
+                heads.append((e.tok_end - 1, "place", e.tok_start))
+            elif e.category == "military":
+                heads.append((e.tok_end - 1, "force", e.tok_start))
+        rank = {"convoy": 2, "force": 1, "place": 0}
+        dropped: set[int] = set()
+        sized: list[tuple[int, int]] = []
+        for m in matches:
+            sent = sentence_of(m.start)
+            near = [
+                h
+                for h in heads
+                if h[0] < m.start
+                and m.start - h[0] <= data.size_window
+                and sentence_of(h[0]) == sent
+            ]
+            if not near:
+                continue
+            # The nearest head; at one token a convoy noun beats the force noun it also is.
+            pos, kind, start = max(near, key=lambda h: (h[0], rank[h[1]]))
+            if kind == "place":
+                continue  # "القاعدة التي تضم 2500 جندي": a presence, as the lexicon says
+            inside = [
+                i for i, t in enumerate(triggers) if m.start <= t.tok_start and t.tok_end <= m.end
+            ]
+            head: int | None = None
+            if kind == "convoy":
+                head = start
+            else:
+                # "أرسلت قوة تضم": the movement whose object the force is.
+                for i in range(len(triggers) - 1, -1, -1):
+                    t = triggers[i]
+                    if i in inside or t.tok_start >= start:
+                        continue
+                    if (
+                        t.event in moving
+                        and start - t.tok_end <= data.size_window
+                        and sentence_of(t.tok_start) == sent
+                    ):
+                        head = t.tok_start
+                    break
+            if head is None:
+                continue
+            dropped.update(inside)
+            sized.append((head, m.end))
+        return [t for i, t in enumerate(triggers) if i not in dropped], sized
+
+    def _link_sizes(
+        self, doc: Doc, triggers: list[TriggerMention], sized: list[tuple[int, int]]
+    ) -> None:
+        """Link the count right after each size word to the trigger that now holds its
+        head (a convoy may have absorbed a verb since)."""
+        if not sized or "quantities" not in doc.spans:
+            return
+        links: dict[int, int] = doc.user_data.setdefault(QUANTITY_LINKS_KEY, {})
+        gap = self.data.size_count_gap
+        for head, word_end in sized:
+            owner = next((t for t in triggers if t.tok_start <= head < t.tok_end), None)
+            if owner is None:
+                continue
+            for span in doc.spans["quantities"]:
+                if word_end <= span.start <= word_end + gap:
+                    links[span.start] = owner.tok_start
+                    break
 
     def _link_unit_triggers(self, doc: Doc, triggers: list[TriggerMention]) -> list[TriggerMention]:
         """A trigger that is the counted noun of a quantity ("50 ألف قتيل") is not a new
