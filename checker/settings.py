@@ -179,6 +179,11 @@ class CheckerSettings(BaseSettings):
     vague_low_factor: float = Field(default=1.0, gt=0)
     vague_high_factor: float = Field(default=10.0, gt=1)
     # Counts that grow as reports come in (death tolls): a disagreement is soft at most.
+    # Event words that count different things: the dead, the injured and the missing of
+    # one attack are three numbers, never a count conflict between reports.
+    distinct_count_words: list[str] = Field(
+        default_factory=lambda: ["killed", "injured", "missing"]
+    )
     evolving_count_events: list[EventType] = Field(default_factory=_evolving_events)
 
     # --- rules ---------------------------------------------------------------------------

@@ -937,3 +937,16 @@ def test_claims_joined_only_through_an_undated_report_are_not_compared() -> None
     assert not [f for f in findings if set(f.claim_ids) == {may.id, october.id}]
     # The undated toll against the October one is still a count conflict.
     assert [f.code for f in findings if set(f.claim_ids) == {undated.id, october.id}] == ["C003"]
+
+
+def test_the_dead_are_not_counted_against_the_injured() -> None:
+    """67 killed in one report and 127 injured in another are two numbers of one quake;
+    67 killed against 40 killed, or against a toll of 40 "victims", is a conflict."""
+    def toll(article: str, word: str, value: int) -> Claim:
+        return claim(article, f"{value} {word}", "casualties", location=KIRKUK_CHECKPOINT,
+                     phase="completed", event_word=word, quantity=qty(value, unit="people"))
+
+    killed, injured = toll("A", "killed", 67), toll("B", "injured", 127)
+    assert codes(run(killed, injured)) == []
+    assert codes(run(killed, toll("C", "killed", 40))) == ["C003"]
+    assert codes(run(killed, toll("D", "casualties", 40))) == ["C003"]

@@ -4,7 +4,8 @@ whose intervals do not overlap.
 "More than 50 vehicles" is (50, ∞) and conflicts with "30 vehicles" but not with "about
 60"; "hundreds" is a wide range that "about 300" falls in. Different units, different
 places, times that do not overlap, a plan against an outcome (C008) and unresolved or
-bare-number amounts are not compared. Counts that grow as reports come in (death tolls)
+bare-number amounts are not compared, nor are counts of different things (the dead
+against the injured). Counts that grow as reports come in (death tolls)
 are at most a soft conflict.
 """
 
@@ -26,7 +27,7 @@ from checker.rules.registry import RuleRegistry
 from claims.model import Claim
 
 SPEC = RuleSpec(
-    name="count_conflict.v1",
+    name="count_conflict.v2",
     code="C003",
     kind="count",
     severity="medium",
@@ -34,6 +35,7 @@ SPEC = RuleSpec(
     scopes=("pair",),
     reads=(
         "event",
+        "event_word",
         "phase",
         "modality",
         "location.key",
@@ -84,6 +86,9 @@ class CountConflict(BaseRule):
             return None
         if a.quantity.unit is None or a.quantity.unit != b.quantity.unit:
             return None
+        words = settings.distinct_count_words
+        if a.event_word in words and b.event_word in words and a.event_word != b.event_word:
+            return None  # the dead against the injured: two different numbers
         interval_a = sem.quantity_interval(a.quantity, settings)
         interval_b = sem.quantity_interval(b.quantity, settings)
         if interval_a is None or interval_b is None or not interval_a.disjoint(interval_b):
