@@ -318,8 +318,8 @@ def test_undated_reports_of_a_recurring_event_are_placed_near_their_publication(
 
 def test_a_claim_with_no_place_joins_one_event_and_never_bridges_two() -> None:
     """"A Russian convoy left for Latakia on 1 May" (no origin) could be the convoy from
-    Hmeimim or the one from Tartus port on that day; it joins one of the two events, and the two stay
-    apart (with connected components it would have merged them)."""
+    Hmeimim or the one from Tartus port on that day; it joins one of the two events, and
+    the two stay apart (with connected components it would have merged them)."""
     when = day("2025-05-01")
     hmeimim = [convoy(n, location=HMEIMIM, time=when) for n in ("A", "B")]
     tartus = [convoy(n, location=TARTUS, time=when) for n in ("C", "D")]
