@@ -15,8 +15,9 @@ The component ``cc_entities`` finds, on normalised text:
   labelled "<demonym> forces", ``source="pattern"``;
 - a definite noun that refers back ("القاعدة" after "قاعدة عين الأسد"), resolved to the
   last place of that type when exactly one candidate is in view;
-- names from a statistical NER component, if one ran before (``doc.spans["ner"]``); the
-  gazetteer wins where both found a name.
+- names from the statistical NER (``doc.spans["ner"]``), where the gazetteer and the
+  patterns found nothing: either spans set before this component runs, or added after it
+  by ``cc_ner`` (:func:`add_ner_mentions`); no key, no ancestors, ``source="ner"``.
 
 The mentions go to ``doc.user_data["cc_entities"]`` (offsets in the normalised text) and,
 as token spans, to ``doc.spans["entities"]``.
@@ -344,6 +345,9 @@ class Gazetteer:
                 self.words.add((v.text,), payload, v.clitic)
         self.article = morph.article
         self.proclitic_letters = frozenset(c for pro in morph.proclitics for c in pro)
+        # Longest first, to strip "وب" before "و" from an NER name.
+        self.proclitics = tuple(sorted(morph.proclitics, key=len, reverse=True))
+        self.contracting = morph.contracting_preposition
         self.demonyms = {p.key: p.demonym for p in data.places if p.demonym}
         self.capitals = {p.key: p.capital for p in data.places if p.capital}
         # "قضاء القائم" also names al-Qaim as "القائم" after any trigger noun ("معبر القائم"):
@@ -448,14 +452,36 @@ class EntitiesComponent:
         self.gaz = gazetteer
 
     def __call__(self, doc: Doc) -> Doc:
-        mentions = find_entities(doc, self.gaz)
-        doc.user_data[USER_DATA_KEY] = mentions
-        spans = []
-        for m in mentions:
-            label = f"{m.kind}:{m.key or m.source}"
-            spans.append(Span(doc, m.tok_start, m.tok_end, label=label))
-        doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)
+        _store(doc, find_entities(doc, self.gaz))
         return doc
+
+
+def _store(doc: Doc, mentions: list[EntityMention]) -> None:
+    doc.user_data[USER_DATA_KEY] = mentions
+    spans = []
+    for m in mentions:
+        label = f"{m.kind}:{m.key or m.source}"
+        spans.append(Span(doc, m.tok_start, m.tok_end, label=label))
+    doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)
+
+
+def add_ner_mentions(doc: Doc, gaz: Gazetteer, spans_key: str = "ner") -> list[EntityMention]:
+    """Add the NER names of ``doc.spans[spans_key]`` to the mentions ``cc_entities`` left
+    on ``doc``, where no mention (its phrase included) covers a token of the span: the
+    gazetteer, patterns and resolved references win. Returns the mentions added."""
+    mentions: list[EntityMention] = list(doc.user_data.get(USER_DATA_KEY, []))
+    covered: set[int] = set()
+    for m in mentions:
+        start = m.phrase_start if 0 <= m.phrase_start < m.tok_start else m.tok_start
+        covered.update(range(start, m.tok_end))
+    added = _ner_names(doc, gaz, covered, spans_key)
+    if added:
+        words = {m.start: m for m in gaz.words(doc)}
+        _phrases(doc, words, added)
+        mentions.extend(added)
+        mentions.sort(key=lambda x: x.tok_start)
+        _store(doc, mentions)
+    return added
 
 
 def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
@@ -647,25 +673,23 @@ def _resolve_anaphors(
     mentions.extend(resolved)
 
 
-def _ner_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[EntityMention]:
+def _ner_names(
+    doc: Doc, gaz: Gazetteer, covered: set[int], spans_key: str = "ner"
+) -> list[EntityMention]:
     """Names an NER component found where the gazetteer and patterns found nothing."""
-    if "ner" not in doc.spans:
+    if spans_key not in doc.spans:
         return []
     out: list[EntityMention] = []
-    for span in doc.spans["ner"]:
+    bare: set[str] | None = None
+    for span in doc.spans[spans_key]:
         kind = gaz.data.ner_labels.get(span.label_)
         if kind is None or any(i in covered for i in range(span.start, span.end)):
             continue
-        text = span.text
-        clitic = ""
-        # The model keeps a proclitic inside its span ("بالعراق"): leave it out of the name.
-        art = gaz.article
-        if (
-            len(text) > len(art) + 1
-            and text[0] in gaz.proclitic_letters
-            and text[1:].startswith(art)
-        ):
-            clitic = text[0]
+        if bare is None:
+            bare = {t.text for t in doc}
+        clitic = _ner_clitic(span.text.split(" ")[0], gaz, bare)
+        if len(clitic) >= span.end_char - span.start_char:
+            continue
         s = span.start_char + len(clitic)
         mention = EntityMention(
             s,
@@ -683,6 +707,31 @@ def _ner_names(doc: Doc, gaz: Gazetteer, covered: set[int]) -> list[EntityMentio
         out.append(mention)
         covered.update(range(span.start, span.end))
     return out
+
+
+def _ner_clitic(first: str, gaz: Gazetteer, bare: set[str]) -> str:
+    """The proclitic glued to the first word of an NER span ("بالعراق", "وسوريا"), which
+    the model keeps inside its spans.
+
+    The gazetteer knows its names and so where each proclitic ends; an NER name is
+    unknown, and many names begin with a proclitic letter ("بغداد", "واشنطن", "فرنسا"). So
+    a proclitic (the morphology's list, longest first) is split off only when the rest is
+    certainly a word: it starts with the article ("بالعراق" -> "العراق"; "وللقوات" keeps
+    "للقوات", as the gazetteer variants do), or it occurs bare elsewhere in the article
+    ("وكاسينغا" after "كاسينغا")."""
+    art = gaz.article
+    for pro in gaz.proclitics:
+        if not first.startswith(pro):
+            continue
+        rest = first[len(pro) :]
+        if len(rest) > len(art) + 1 and rest.startswith(art):
+            return pro
+        if pro.endswith(gaz.contracting) and rest.startswith(art[1:]) and len(rest) > 2:
+            # ل + ال contracted ("وللقوات"): only the conjunction before it goes.
+            return pro[:-1]
+        if len(rest) >= 3 and rest in bare:
+            return pro
+    return ""
 
 
 def _phrases(doc: Doc, words: dict[int, LexMatch[_Word]], mentions: list[EntityMention]) -> None:

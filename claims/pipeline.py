@@ -9,8 +9,9 @@ component          module                      gives
 cc_sentences       claims.sentences            sentences, lines, paragraphs, headline
 cc_times           claims.time                 time expressions (TimeValue)
 cc_quantities      claims.quantity             amounts with units (Quantity)
-cc_ner (optional)  claims.ner                  names no gazetteer lists (doc.spans["ner"])
 cc_entities        claims.entities             places and actors
+cc_ner (optional)  claims.ner                  names no gazetteer lists (doc.spans["ner"]),
+                                               added to the places and actors
 cc_attribution     claims.attribution          sources and modality cues
 cc_events          claims.events               triggers, phase cues, role words
 cc_clauses         claims.sentences            clauses
@@ -20,7 +21,10 @@ cc_clauses         claims.sentences            clauses
 Each unit declares the claim fields it fills and the document layers it needs and
 gives; :func:`check_pipeline` verifies, when the pipeline is built, that every Claim
 field has a provider and every need is met by an earlier unit, and reports all problems
-at once. The time and quantity taggers are optional at build time: without them the
+at once. ``cc_ner`` (on with ``CLAIMCHECK_PIPELINE_USE_NER=1``) comes after
+``cc_entities`` so that it runs the model only on sentences with a trigger candidate and no
+place the gazetteer resolved, and before the attribution and event taggers, which read the
+entities. The time and quantity taggers are optional at build time: without them the
 pipeline still runs and leaves ``time``/``quantity`` empty (reported as warnings).
 """
 
@@ -108,13 +112,22 @@ UNITS: tuple[Unit, ...] = (
         frozenset({"quantities"}),
         optional=True,
     ),
-    Unit("cc_ner", "claims.ner", frozenset(), frozenset(), frozenset({"ner"}), optional=True),
     Unit(
         "cc_entities",
         "claims.entities",
         entities_module.PROVIDES,
         entities_module.REQUIRES,
         entities_module.PRODUCES,
+    ),
+    # After cc_entities: it runs the model only where the gazetteer resolved no place, and
+    # adds its names to the entities before attribution and events read them.
+    Unit(
+        "cc_ner",
+        "claims.ner",
+        frozenset(),
+        frozenset({"sentences", "entities"}),
+        frozenset({"ner"}),
+        optional=True,
     ),
     Unit(
         "cc_attribution",

@@ -72,8 +72,7 @@ def test_factory_registered_only_by_importing_claims_ner() -> None:
         "import claims.ner\n"
         "print(before, Language.has_factory('cc_ner'))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
 
 
@@ -81,20 +80,24 @@ def test_factory_registered_only_by_importing_claims_ner() -> None:
     ("sentence", "expected"),
     [
         # A minister with an invented surname.
-        ("قال الوزير هشام الزعبلاوي إن الحكومة ستعيد فتح المعابر خلال أيام.",
-         ("هشام الزعبلاوي", "PER")),
+        (
+            "قال الوزير هشام الزعبلاوي إن الحكومة ستعيد فتح المعابر خلال أيام.",
+            ("هشام الزعبلاوي", "PER"),
+        ),
         # An earthquake in an invented town.
-        ("ضرب زلزال بقوة 5.8 درجات بلدة تل الريحان في ولاية قونية التركية فجر الأحد.",
-         ("تل الريحان", "LOC")),
+        (
+            "ضرب زلزال بقوة 5.8 درجات بلدة تل الريحان في ولاية قونية التركية فجر الأحد.",
+            ("تل الريحان", "LOC"),
+        ),
         # A flood near a real Darfur town that no training corpus mentions.
-        ("غمرت السيول قرية الحميدات الشرقية قرب مدينة زالنجي بعد أمطار غزيرة.",
-         ("زالنجي", "LOC")),
+        ("غمرت السيول قرية الحميدات الشرقية قرب مدينة زالنجي بعد أمطار غزيرة.", ("زالنجي", "LOC")),
         # A military spokesman, invented.
-        ("وأكد المتحدث باسم الجيش العقيد نادر الشهوان أن القوات انسحبت من قاعدة الصفصاف.",
-         ("نادر الشهوان", "PER")),
+        (
+            "وأكد المتحدث باسم الجيش العقيد نادر الشهوان أن القوات انسحبت من قاعدة الصفصاف.",
+            ("نادر الشهوان", "PER"),
+        ),
         # A head of state whose surname is in no training corpus.
-        ("واستقبل الرئيس الغاني جون ماهاما في أكرا وفدا من البنك الدولي.",
-         ("جون ماهاما", "PER")),
+        ("واستقبل الرئيس الغاني جون ماهاما في أكرا وفدا من البنك الدولي.", ("جون ماهاما", "PER")),
     ],
 )
 def test_recognises_unseen_names(sentence: str, expected: tuple[str, str]) -> None:
@@ -142,3 +145,171 @@ def test_component_writes_spans_with_char_offsets() -> None:
     assert [(s.start_char, s.end_char, s.label_) for s in spans] == expected
     for span in spans:
         assert span.text == text[span.start_char : span.end_char]
+
+
+# --------------------------------------------------------------------------- in extraction
+#
+# The extraction pipeline runs cc_ner after cc_entities, on the sentences that hold an event
+# trigger candidate and no place the gazetteer resolved. Sentences below: a troop movement
+# to an Angolan town (in no gazetteer), a withdrawal from a listed city, a weather line.
+
+_UNKNOWN_TOWN = "وصلت قوة عسكرية إلى كاسينغا مساء الخميس."
+_KNOWN_CITY = "وانسحبت القوات من مدينة الموصل بعد أسبوع."
+_NO_TRIGGER = "وكان الطقس باردا طوال اليوم."
+
+
+@pytest.fixture(scope="module")
+def ner_pipeline() -> spacy.language.Language:
+    from claims.pipeline import PipelineSettings, build_pipeline
+
+    return build_pipeline(PipelineSettings(use_ner=True))
+
+
+def _run(nlp: spacy.language.Language, text: str) -> spacy.tokens.Doc:
+    from claims.tokenizer import seed_text
+
+    norm = normalize(text)
+    doc = nlp.make_doc(norm)
+    seed_text(doc, norm)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def _recording(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real = ner.find_named_entities_batch
+
+    def record(texts: list[str], batch_size: int = 16) -> list[list[tuple[int, int, str]]]:
+        seen.extend(texts)
+        return real(texts, batch_size)
+
+    monkeypatch.setattr(ner, "find_named_entities_batch", record)
+    return seen
+
+
+def test_ner_runs_after_the_gazetteer_and_before_its_readers(
+    ner_pipeline: spacy.language.Language,
+) -> None:
+    names = ner_pipeline.pipe_names
+    assert names.index("cc_entities") < names.index("cc_ner") < names.index("cc_attribution")
+    assert names.index("cc_ner") < names.index("cc_events")
+
+
+def test_gated_model_reads_only_trigger_sentences_without_a_resolved_place(
+    ner_pipeline: spacy.language.Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _recording(monkeypatch)
+    monkeypatch.setattr(ner, "find_named_entities", _forbidden)
+    text = " ".join([_UNKNOWN_TOWN, _KNOWN_CITY, _NO_TRIGGER])
+    doc = _run(ner_pipeline, text)
+    # One call, one text: the troop-movement sentence, not the whole doc.
+    assert seen == [normalize(_UNKNOWN_TOWN)]
+    first_end = len(normalize(_UNKNOWN_TOWN))
+    for span in doc.spans["ner"]:
+        # Offsets are in the whole doc; nothing comes from the other two sentences.
+        assert span.end_char <= first_end
+        assert span.text == doc.text[span.start_char : span.end_char]
+    # The model never reads the sentence whose place the gazetteer resolved.
+    mosul = [m for m in doc.user_data["cc_entities"] if m.key == "mosul"]
+    assert len(mosul) == 1 and mosul[0].source == "gazetteer"
+
+
+def _forbidden(text: str) -> list[tuple[int, int, str]]:
+    raise AssertionError("the gated component ran the model on the whole doc")
+
+
+def test_whole_doc_mode_still_available(
+    ner_pipeline: spacy.language.Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    component = ner_pipeline.get_pipe("cc_ner")
+    assert isinstance(component, ner.NamedEntityComponent)
+    seen = _recording(monkeypatch)
+    monkeypatch.setattr(component, "gated", False)
+    text = " ".join([_UNKNOWN_TOWN, _NO_TRIGGER])
+    _run(ner_pipeline, text)
+    assert seen == [normalize(text)]
+
+
+def test_no_model_call_when_every_trigger_sentence_has_a_known_place(
+    ner_pipeline: spacy.language.Language, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = _recording(monkeypatch)
+    doc = _run(ner_pipeline, " ".join([_KNOWN_CITY, _NO_TRIGGER]))
+    # No text at all reached the model.
+    assert not seen and list(doc.spans["ner"]) == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        _UNKNOWN_TOWN,  # no trigger noun before the name: the model's LOC
+        "وصلت قوة إلى بلدة كاسينغا جنوب البلاد.",  # after "بلدة": the name pattern
+    ],
+)
+def test_unknown_town_is_a_place_without_key_or_ancestors(
+    ner_pipeline: spacy.language.Language, sentence: str
+) -> None:
+    from datetime import date
+
+    from claims.assemble import Assembler
+    from claims.model import Article
+    from claims.pipeline import claims_with
+
+    article = Article.from_text("angola.txt", sentence, published=date(2024, 3, 7))
+    claims = claims_with(ner_pipeline, Assembler(), article)
+    places = [e for c in claims for e in [c.location, *c.destinations] if e is not None]
+    town = [e for e in places if e.surface == normalize("كاسينغا")]
+    assert town, [c.model_dump() for c in claims]
+    for entity in town:
+        assert entity.source in ("ner", "pattern")
+        assert entity.key is None and entity.ancestors == [] and entity.kind == "place"
+        # Offsets are into the original text.
+        assert entity.span is not None
+        assert sentence[entity.span.start : entity.span.end] == "كاسينغا"
+
+
+def test_ner_name_drops_a_proclitic_only_when_the_rest_is_surely_a_word(
+    ner_pipeline: spacy.language.Language,
+) -> None:
+    from claims.entities import EntitiesComponent, add_ner_mentions
+
+    entities = ner_pipeline.get_pipe("cc_entities")
+    assert isinstance(entities, EntitiesComponent)
+
+    def mentions(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        norm = normalize(text)
+        doc = _run_until(ner_pipeline, norm, "cc_ner")
+        ner_spans = []
+        for surface, label in spans:
+            start = norm.index(normalize(surface))
+            span = doc.char_span(start, start + len(normalize(surface)), label=label)
+            assert span is not None
+            ner_spans.append(span)
+        doc.spans["ner"] = ner_spans
+        added = add_ner_mentions(doc, entities.gaz)
+        return [(m.surface, m.source) for m in added]
+
+    # "كاسينغا" stands bare earlier in the article: "و" is the conjunction.
+    assert mentions(
+        "دخلت القوات كاسينغا صباحا. وانسحبت لاحقا من ماتالا وكاسينغا.",
+        [("وكاسينغا", "LOC")],
+    ) == [(normalize("كاسينغا"), "ner")]
+    # A definite name: the proclitic before the article goes ("وبالمحاريق").
+    assert mentions("تمركزت القوات وبالمحاريق", [("وبالمحاريق", "LOC")]) == [
+        (normalize("المحاريق"), "ner")
+    ]
+    # Nothing shows that "و" is a clitic here: the name keeps it (many names start so).
+    assert mentions("وصلت الشاحنات إلى وهدان", [("وهدان", "LOC")]) == [(normalize("وهدان"), "ner")]
+
+
+def _run_until(nlp: spacy.language.Language, norm: str, stop: str) -> spacy.tokens.Doc:
+    from claims.tokenizer import seed_text
+
+    doc = nlp.make_doc(norm)
+    seed_text(doc, norm)
+    for name, component in nlp.pipeline:
+        if name == stop:
+            break
+        doc = component(doc)
+    return doc
