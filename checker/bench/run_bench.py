@@ -529,9 +529,9 @@ def _why(r: SizeResult, info: dict[str, Any]) -> list[str]:
         f"took {update.get('link', 0):.1f} s, the rules {update.get('check', 0):.1f} s and "
         f"writing findings {update.get('store', 0):.1f} s: a new claim that joins an event "
         "makes the rules check the whole event again and its findings be rewritten (they "
-        "carry the event's ID), which in an event of thousands of claims means tens of "
-        "thousands of findings.",
-        f"- `show` loads the claim's whole event and every finding on the claim: lookups "
+        f"carry the event's ID), in events of up to {r.largest_event:,} claims here.",
+        f"- `show` reads the claim's event record (with its claim IDs), every finding on "
+        f"the claim and at most 50 agreeing claims with their articles: lookups "
         f"past p99 were of claims in events of {r.slow_lookup_event:,.0f} claims (median), "
         f"against {r.lookup_event:,.0f} for all lookups"
         + (f" ({r.lookups:,} lookups in the {LOOKUP_BUDGET_SECONDS / 60:.0f}-minute budget)."
