@@ -167,7 +167,7 @@ def score_pair(a: Claim, b: Claim, settings: CheckerSettings | None = None) -> E
         place = scores.place_same
     elif relation in ("inside", "contains"):
         place = scores.place_contained
-    elif sem.shared_destination(a.destinations, b.destinations, exact=True):
+    elif sem.shared_destination(a.destinations, b.destinations):
         place = scores.destination_shared
     else:
         place = scores.place_unknown

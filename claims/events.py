@@ -26,7 +26,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from spacy.language import Language
@@ -142,18 +142,7 @@ class EventsFile(_Strict):
         problems = []
         if sorted(self.phase_priority) != sorted(["planned", "began", "ongoing", "completed"]):
             problems.append("phase_priority must list each phase once")
-        for event in (
-            "withdrawal",
-            "convoy_departure",
-            "base_closure",
-            "handover",
-            "relocation",
-            "attack",
-            "agreement",
-            "troop_presence",
-            "casualties",
-            "other",
-        ):
+        for event in get_args(EventType):
             if event not in self.location_roles:
                 problems.append(f"location_roles: no entry for {event}")
         if problems:

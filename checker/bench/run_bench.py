@@ -552,6 +552,18 @@ def write_section(path: Path, section: str) -> None:
     path.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
 
 
+def _command_line(given: list[str]) -> str:
+    """The command as the document shows it: paths inside the repository made relative,
+    so the document names no path of the machine it was measured on."""
+    shown = []
+    for arg in given:
+        path = Path(arg)
+        if path.is_absolute() and path.resolve().is_relative_to(ROOT):
+            arg = str(path.resolve().relative_to(ROOT))
+        shown.append(arg)
+    return " ".join(["python -m checker.bench.run_bench", *shown])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="1000,10000,100000",
@@ -591,7 +603,7 @@ def main(argv: list[str] | None = None) -> int:
         env = dict(
             os.environ,
             CLAIMCHECK_BENCH_SNAPSHOT=str(code),
-            CLAIMCHECK_BENCH_COMMAND=" ".join(["python -m checker.bench.run_bench", *given]),
+            CLAIMCHECK_BENCH_COMMAND=_command_line(given),
             PYTHONPATH=os.pathsep.join([str(code), os.environ.get("PYTHONPATH", "")]),
         )
         command = [sys.executable, "-m", "checker.bench.run_bench", *given,
@@ -601,8 +613,8 @@ def main(argv: list[str] | None = None) -> int:
         return subprocess.run(command, env=env, cwd=code, check=False).returncode
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.work = args.work.resolve()
-    command_line = os.environ.get("CLAIMCHECK_BENCH_COMMAND") or " ".join(
-        ["python -m checker.bench.run_bench", *(argv if argv is not None else sys.argv[1:])]
+    command_line = os.environ.get("CLAIMCHECK_BENCH_COMMAND") or _command_line(
+        list(argv if argv is not None else sys.argv[1:])
     )
     info: dict[str, Any] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -388,22 +388,18 @@ def actor_relation(a: Sequence[Entity], b: Sequence[Entity]) -> ActorRelation:
     return "same" if refs_a & refs_b else "different"
 
 
-def shared_destination(
-    a: Sequence[Entity], b: Sequence[Entity], *, exact: bool = False
-) -> bool:
-    """Some destination of one report is, or lies inside, a destination of the other
-    (``exact``: is the same place; "to Mosul" and "to Iraq" are not)."""
+def shared_destination(a: Sequence[Entity], b: Sequence[Entity]) -> bool:
+    """Some destination of one report is the same place as a destination of the other
+    (the same gazetteer key, or the same name when neither is known); "to Mosul" and "to
+    Iraq" are not, since every movement into Iraq would share the second."""
     for da in a:
         for db in b:
             if da.complement or db.complement:
                 continue
-            if exact and da.key and db.key:
+            if da.key or db.key:
                 if da.key == db.key:
                     return True
-                continue
-            if da.key and db.key and (is_within(da, db.key) or is_within(db, da.key)):
-                return True
-            if not da.key and not db.key and entity_ref(da) and entity_ref(da) == entity_ref(db):
+            elif entity_ref(da) and entity_ref(da) == entity_ref(db):
                 return True
     return False
 
