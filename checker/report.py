@@ -317,6 +317,16 @@ def _report_finding(
             quotes.append(ReportQuote(claim_id=claim_id, quote=""))
             continue
         article = articles.get(claim.article_id)
+        # The quote must show what is compared: a weekday said earlier in the sentence
+        # than the event's words ("يوم الأحد ... الانسحاب") widens it to cover both.
+        start, end, text = claim.evidence.start, claim.evidence.end, claim.quote
+        spans = [
+            v.span for v in finding.values if v.claim_id == claim_id and v.span is not None
+        ]
+        if article is not None and spans:
+            start = min(start, *(span.start for span in spans))
+            end = max(end, *(span.end for span in spans))
+            text = article.text[start:end]
         quotes.append(
             ReportQuote(
                 claim_id=claim_id,
@@ -324,9 +334,9 @@ def _report_finding(
                 article_name=article.name if article else None,
                 outlet=article.outlet if article else None,
                 published=article.published if article else None,
-                quote=claim.quote,
-                start=claim.evidence.start,
-                end=claim.evidence.end,
+                quote=text,
+                start=start,
+                end=end,
             )
         )
     values = []

@@ -276,3 +276,27 @@ def test_a_compared_word_outside_the_quote_is_marked_in_its_sentence() -> None:
 )
 def test_only_http_urls_become_links(url: Any, ok: bool) -> None:
     assert (safe_url(url) is not None) is ok
+
+
+def test_a_finding_quote_covers_the_compared_words_said_before_the_event() -> None:
+    """"يوم الأحد بدأ الانسحاب من القاعدة": the weekday stands before the event's words,
+    so the side's quote is widened to show it; an editor reads the quote alone."""
+    from checker.report import _report_finding
+    from claims.model import Article, Claim, ComparedValue, Finding, Span
+
+    text = "يوم الأحد بدأ الانسحاب من القاعدة."
+    article = Article.from_text("a.txt", text)
+    start = text.index("الانسحاب")
+    evidence = Span(start=start, end=len(text) - 1, text=text[start:-1])
+    claim = Claim(article_id=article.id, sentence=evidence, evidence=evidence,
+                  quote=evidence.text, event="withdrawal")
+    weekday = Span(start=0, end=9, text=text[:9])
+    finding = Finding(
+        rule="weekday_conflict.v1", code="C002", kind="weekday", severity="high",
+        certainty="hard", claim_ids=[claim.id],
+        values=[ComparedValue(claim_id=claim.id, field="time.weekday", value="Sunday",
+                              quote=weekday.text, span=weekday)],
+    )
+    (quote,) = _report_finding(finding, {claim.id: claim}, {article.id: article}, None).quotes
+    assert (quote.start, quote.end) == (0, len(text) - 1)
+    assert quote.quote == text[:-1] and "يوم الأحد" in quote.quote

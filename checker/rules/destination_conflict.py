@@ -55,8 +55,8 @@ SPEC = RuleSpec(
     messages=MessageTemplates(
         en="One report sends the {event} from {place} {value_a}; the other sends it to "
         "{inside}, which lies inside {country}.",
-        ar="يذكر أحد التقارير أن {event_ar} من {place_ar} يتجه «{quote_a}»، بينما يذكر الآخر "
-        "وجهة داخلها: «{quote_b}».",
+        ar="يذكر أحد التقارير أن {event_ar} من {place_ar} يتجه إلى خارج «{quote_a}»، "
+        "بينما يذكر الآخر وجهة داخلها: «{quote_b}».",
     ),
     params=("inside", "country"),
 )
