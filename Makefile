@@ -53,13 +53,13 @@ docs: $(STAMP)
 # corpora from $(DATA); one CPU thread, low priority; about 15 minutes of one core.
 DATA ?= ../shared/data
 NER_BUILD ?= build/ner
-NER_SOURCES ?= newsfane,wikifane
 train-ner: $(STAMP)
-	$(BIN)/python -m checker.ner_training.convert --data $(DATA) --out $(NER_BUILD) --sources "$(NER_SOURCES)"
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 10 $(BIN)/python -m spacy train checker/ner_training/ner.cfg \
-		--output $(NER_BUILD)/model --paths.train $(NER_BUILD)/train.spacy --paths.dev $(NER_BUILD)/dev.spacy
-	$(BIN)/python -m checker.ner_training.ship $(NER_BUILD)/model/model-best claims/ner_model --manifest $(NER_BUILD)/manifest.json --check $(NER_BUILD)/dev.spacy
-	OMP_NUM_THREADS=1 $(BIN)/python -m checker.ner_training.evaluate --model claims/ner_model --data $(NER_BUILD) --json $(NER_BUILD)/eval.json --seeds seeds
+	$(BIN)/pip install --quiet -r requirements-train.lock
+	$(BIN)/python -m checker.ner_training.convert --data $(DATA) --out $(NER_BUILD)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 nice -n 10 $(BIN)/python -m checker.ner_training.train \
+		checker/ner_training/ner.cfg --data $(NER_BUILD) --out $(NER_BUILD)/model
+	$(BIN)/python -m checker.ner_training.ship $(NER_BUILD)/model claims/ner_model --manifest $(NER_BUILD)/manifest.json --check $(NER_BUILD)/dev.spacy
+	$(BIN)/python -m checker.ner_training.evaluate --model claims/ner_model --data $(NER_BUILD) --json $(NER_BUILD)/eval.json --seeds seeds
 
 clean:
 	rm -rf $(VENV) $(OUT) $(DB) $(DB)-wal $(DB)-shm $(DB).lock

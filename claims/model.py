@@ -89,7 +89,7 @@ class Article(_Model):
 
     @classmethod
     def from_text(cls, name: str, text: str, **metadata: object) -> Article:
-        return cls(id=cls.content_id(text), name=name, text=text, **metadata)  # type: ignore[arg-type]
+        return cls(id=cls.content_id(text), name=name, text=text, **metadata)
 
 
 class TimeValue(_Model):

@@ -1,36 +1,48 @@
 """Statistical named-entity recognition for Arabic: actors and places no gazetteer lists.
 
-The model is a spaCy pipeline (``tok2vec`` + ``ner``, blank Arabic tokenizer) trained by
-this project on open corpora (ANERcorp, NewsFANE, WikiFANE; see ``docs/ner-model.md``)
-and shipped as package data in ``claims/ner_model``. It is loaded lazily, once per
-process, on the first call; nothing is downloaded.
+The model is a linear-chain CRF (python-crfsuite) over hand-written token features, trained
+by this project on the ANERcorp news corpus, with two resources built from other open
+corpora: name lists (WikiFANE, AQMAR, Wojood) and word clusters learned without labels
+(see ``docs/ner-model.md``). Model and resources are shipped as package data in
+``claims/ner_model``, loaded lazily, once per process, on the first call; nothing is
+downloaded.
 
 Input is text already normalised with :func:`claims.normalize.normalize` (the model was
 trained on normalised tokens); offsets are character offsets into that normalised text,
 to be mapped back with :meth:`claims.normalize.Normalized.to_original`. Labels are coarse:
-PER, ORG, LOC, MISC. As in the training data, a span covers whole whitespace tokens, so
-an attached proclitic stays inside it ("bi-l-Iraq", in Iraq, is one LOC token).
+PER, ORG, LOC, MISC. As in the training data, a span covers whole tokens, so an attached
+proclitic stays inside it ("bi-l-Iraq", in Iraq, is one LOC token).
+
+Training (``checker.ner_training``) and run time share :func:`token_features`, so a token
+is described the same way in both.
 
 Importing this module also registers the spaCy factory ``cc_ner``, which writes the
 model's entities to ``doc.spans["ner"]``. In the extraction pipeline it runs right after
 ``cc_entities`` and only on the sentences where a name can still matter (see
-:class:`NamedEntityComponent`); on a bare pipeline it runs on the whole ``doc.text``.
+:class:`NamedEntityComponent`); on a bare pipeline it runs on the whole doc.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pycrfsuite
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from claims.sentences import SentenceInfo
-from claims.tokenizer import doc_text
 
 if TYPE_CHECKING:
     from claims.entities import EntitiesComponent
@@ -38,70 +50,329 @@ if TYPE_CHECKING:
 
 MODEL_PACKAGE = "claims"
 MODEL_DIR = "ner_model"
+MODEL_FILE = "model.crfsuite"
+AUXILIARY_FILE = "auxiliary.crfsuite"
+RESOURCES_FILE = "resources.json"
 LABELS = ("PER", "ORG", "LOC", "MISC")
 SPANS_KEY = "ner"
 
-_lock = threading.Lock()
-_nlp: Language | None = None
+# Proclitic strings stripped (longest first) to get a token's bare form, when at least two
+# letters remain: conjunction, preposition and article, alone or combined.
+PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ب", "ل", "ف", "ك")
+CONTEXT = 3  # neighbouring tokens described on each side
+SENTENCE_END = frozenset({".", "!", "?", "؟"})
+MAX_NAME_TOKENS = 4  # the longest name carried from one sentence to another (consistent)
 
 
 class NerModelMissing(RuntimeError):
-    """The trained pipeline is not in the package (run ``make train-ner``)."""
+    """The trained model is not in the package (run ``make train-ner``)."""
 
 
-def load_model() -> Language:
-    """The shipped NER pipeline, loaded on first use and shared by the whole process."""
-    global _nlp
-    if _nlp is None:
-        with _lock:
-            if _nlp is None:
-                _nlp = _load()
-    return _nlp
+@dataclass(frozen=True)
+class NerResources:
+    """What the features read besides the tokens, keyed by bare form (:func:`bare`).
+
+    - ``names``: the label name lists give a form (built from corpora the main model is
+      not trained on);
+    - ``seen``: the label a form had in the main model's own training data;
+    - ``clusters``: the form's word cluster at each of ``granularities``."""
+
+    names: dict[str, str]
+    seen: dict[str, str]
+    clusters: dict[str, list[int]]
+    granularities: tuple[int, ...]
+
+    @classmethod
+    def from_json(cls, data: dict) -> NerResources:
+        return cls(
+            names=dict(data["names"]),
+            seen=dict(data["seen"]),
+            clusters={k: list(v) for k, v in data["clusters"].items()},
+            granularities=tuple(data["granularities"]),
+        )
+
+    def to_json(self) -> dict:
+        return {
+            "granularities": list(self.granularities),
+            "names": dict(sorted(self.names.items())),
+            "seen": dict(sorted(self.seen.items())),
+            "clusters": dict(sorted(self.clusters.items())),
+        }
 
 
-def _load() -> Language:
-    root = resources.files(MODEL_PACKAGE).joinpath(MODEL_DIR)
-    if not root.joinpath("config.cfg").is_file():
-        raise NerModelMissing(f"no trained model in package: {MODEL_PACKAGE}/{MODEL_DIR}")
-    if isinstance(root, os.PathLike):
-        return spacy.load(os.fspath(root))
-    # A zipped install: spacy.load reads every file eagerly, so the temporary copy may go.
-    with resources.as_file(root) as path:
-        return spacy.load(path)
+def bare(word: str) -> tuple[str, str]:
+    """``word`` without its proclitics, and the proclitics: ("بالعراق") -> ("عراق", "بال")."""
+    for clitic in PROCLITICS:
+        if word.startswith(clitic) and len(word) - len(clitic) >= 2:
+            return word[len(clitic):], clitic
+    return word, ""
 
 
-def _spans(doc: Doc) -> list[tuple[int, int, str]]:
-    out: list[tuple[int, int, str]] = []
-    for ent in doc.ents:
-        # The model never saw line breaks in training (one sentence per example); a span
-        # across one is an artefact, not a name.
-        if "\n" in ent.text or not ent.text.strip():
-            continue
-        out.append((ent.start_char, ent.end_char, ent.label_))
+def token_features(
+    words: Sequence[str],
+    res: NerResources,
+    *,
+    names: Mapping[str, str] | None = None,
+    seen: Mapping[str, str] | None = None,
+    auxiliary: Sequence[str] | None = None,
+) -> list[list[str]]:
+    """The CRF features of each token of one sentence (normalised words).
+
+    Every token is described by its form, bare form, proclitics, affixes, shape, the
+    words around it and the word clusters of itself and its neighbours. Optionally also by
+    the label that ``names`` and ``seen`` (name lists keyed by bare form) give it and its
+    neighbours, and by the auxiliary model's tags (``auxiliary``, one per token)."""
+    forms = [bare(w) for w in words]
+    bares = [b for b, _ in forms]
+    clusters = [res.clusters.get(b) for b in bares]
+    n = len(words)
+    out: list[list[str]] = []
+    for i, word in enumerate(words):
+        b, clitic = forms[i]
+        f = ["bias", "w=" + word, "s=" + b, "cl=" + clitic, f"len={min(len(b), 10)}"]
+        for k in (1, 2, 3, 4):
+            if len(b) > k:
+                f.append(f"p{k}={b[:k]}")
+                f.append(f"x{k}={b[-k:]}")
+        if any(c.isascii() and c.isalpha() for c in word):
+            f.append("latin")
+        if any(c.isdigit() for c in word):
+            f.append("digit")
+        if i == 0:
+            f.append("BOS")
+        if i == n - 1:
+            f.append("EOS")
+        for off in range(-CONTEXT, CONTEXT + 1):
+            j = i + off
+            if off == 0:
+                continue
+            if not 0 <= j < n:
+                f.append(f"{off}pad")
+                continue
+            f.append(f"{off}w={words[j]}")
+            f.append(f"{off}s={bares[j]}")
+            if abs(off) == 1:
+                f.append(f"{off}x2={bares[j][-2:]}")
+                f.append(f"{off}p2={bares[j][:2]}")
+        if i > 0:
+            f.append(f"bg-={words[i - 1]}|{b}")
+        if i < n - 1:
+            f.append(f"bg+={b}|{words[i + 1]}")
+        for off in (-1, 0, 1):
+            j = i + off
+            ids = clusters[j] if 0 <= j < n else None
+            if ids is not None:
+                f.extend(f"{off}c{g}={c}" for g, c in zip(res.granularities, ids, strict=True))
+        for key, table in (("g", names), ("jk", seen)):
+            if table is None:
+                continue
+            for off in (-1, 0, 1):
+                j = i + off
+                label = table.get(bares[j]) if 0 <= j < n else None
+                if label is None and off == 0:
+                    label = table.get(word)
+                if label:
+                    f.append(f"{off}{key}={label}")
+        if auxiliary is not None:
+            f.append("wk=" + auxiliary[i])
+            if i > 0:
+                f.append("wk-1=" + auxiliary[i - 1])
+            if i < n - 1:
+                f.append("wk+1=" + auxiliary[i + 1])
+        out.append(f)
     return out
 
 
-def find_named_entities(text: str) -> list[tuple[int, int, str]]:
+def bio_spans(tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Token spans ``[start, end)`` with labels from BIO tags; an ``I-`` that does not
+    continue an entity of its label opens one."""
+    spans: list[tuple[int, int, str]] = []
+    start, label = -1, ""
+    for i, tag in enumerate([*tags, "O"]):
+        continues = tag.startswith("I-") and tag[2:] == label
+        if start >= 0 and not continues:
+            spans.append((start, i, label))
+            start, label = -1, ""
+        if tag != "O" and not continues:
+            start, label = i, tag[2:]
+    return spans
+
+
+class NerModel:
+    """The two CRF taggers and their resources: the auxiliary model's tags are features of
+    the main model. Thread-safe: a tagger holds the sequence being tagged, so each thread
+    gets its own, opened from the same model files."""
+
+    def __init__(self, main_path: str, auxiliary_path: str, res: NerResources) -> None:
+        self.paths = {"main": main_path, "auxiliary": auxiliary_path}
+        self.resources = res
+        self._local = threading.local()
+        self._tagger("main")  # fail now, not on first use, if a file is unreadable
+        self._tagger("auxiliary")
+
+    def _tagger(self, which: str) -> pycrfsuite.Tagger:
+        taggers: dict[str, pycrfsuite.Tagger] = self._local.__dict__.setdefault("taggers", {})
+        if which not in taggers:
+            tagger = pycrfsuite.Tagger()
+            tagger.open(self.paths[which])
+            taggers[which] = tagger
+        return taggers[which]
+
+    @property
+    def labels(self) -> list[str]:
+        return sorted({tag[2:] for tag in self._tagger("main").labels() if tag != "O"})
+
+    def tag(self, words: Sequence[str]) -> list[str]:
+        """BIO tags of one sentence."""
+        if not words:
+            return []
+        res = self.resources
+        auxiliary = self._tagger("auxiliary").tag(token_features(words, res))
+        features = token_features(words, res, names=res.names, seen=res.seen,
+                                  auxiliary=auxiliary)
+        return list(self._tagger("main").tag(features))
+
+    def spans(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
+        """Entity token spans of one sentence."""
+        return bio_spans(self.tag(words))
+
+
+_lock = threading.Lock()
+_model: NerModel | None = None
+_files = ExitStack()  # keeps a zipped install's extracted files for the process
+
+
+def load_model() -> NerModel:
+    """The shipped NER model, loaded on first use and shared by the whole process."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                _model = _load()
+    return _model
+
+
+def _load() -> NerModel:
+    return load_dir(resources.files(MODEL_PACKAGE).joinpath(MODEL_DIR))
+
+
+def load_dir(root: Traversable | os.PathLike[str]) -> NerModel:
+    """A model from a folder of ``model.crfsuite``, ``auxiliary.crfsuite`` and
+    ``resources.json`` (the package's own, or one ``make train-ner`` wrote)."""
+    folder: Traversable = root if isinstance(root, Traversable) else Path(root)
+    missing = [f for f in (MODEL_FILE, AUXILIARY_FILE, RESOURCES_FILE)
+               if not folder.joinpath(f).is_file()]
+    if missing:
+        raise NerModelMissing(f"no trained model in {folder}: {', '.join(missing)} missing")
+    res = NerResources.from_json(json.loads(folder.joinpath(RESOURCES_FILE).read_text("utf-8")))
+    paths = []
+    for name in (MODEL_FILE, AUXILIARY_FILE):
+        file = folder.joinpath(name)
+        if not isinstance(file, os.PathLike):
+            # A zipped install: crfsuite opens a file by name, so keep an extracted copy.
+            file = _files.enter_context(resources.as_file(file))
+        paths.append(os.fspath(file))
+    return NerModel(paths[0], paths[1], res)
+
+
+_tokenizer_lock = threading.Lock()
+_blank: Language | None = None
+
+
+def _tokenize(text: str) -> Doc:
+    global _blank
+    with _tokenizer_lock:
+        if _blank is None:
+            _blank = spacy.blank("ar")
+        return _blank.make_doc(text)
+
+
+def sentences_of(tokens: Sequence[str]) -> Iterator[tuple[int, int]]:
+    """Token ranges ``[start, end)`` of the sentences in a run of tokens: a sentence ends
+    after final punctuation or at a line break (whitespace tokens are left out)."""
+    start = 0
+    for i, tok in enumerate(tokens):
+        if not tok.strip():
+            if start < i:
+                yield start, i
+            start = i + 1
+        elif tok in SENTENCE_END:
+            yield start, i + 1
+            start = i + 1
+    if start < len(tokens):
+        yield start, len(tokens)
+
+
+def consistent(
+    sentences: Sequence[Sequence[str]], spans: Sequence[Sequence[tuple[int, int, str]]]
+) -> list[list[tuple[int, int, str]]]:
+    """Label consistency within one text: a name the model tagged in one sentence is also a
+    name where it recurs untagged ("Donald Rumsfeld" ... "Rumsfeld said"), with the label
+    it was tagged with most often. Names are compared by bare forms (:func:`bare`), up to
+    :data:`MAX_NAME_TOKENS` tokens, longest first; a one-token name needs at least three
+    letters. ``spans``: per sentence, the model's token spans; returns them with the
+    recurrences added, in token order."""
+    labels: dict[tuple[str, ...], Counter[str]] = {}
+    bares = [[bare(w)[0] for w in words] for words in sentences]
+    for forms, found in zip(bares, spans, strict=True):
+        for start, end, label in found:
+            if end - start <= MAX_NAME_TOKENS:
+                labels.setdefault(tuple(forms[start:end]), Counter())[label] += 1
+    out: list[list[tuple[int, int, str]]] = []
+    for forms, found in zip(bares, spans, strict=True):
+        tagged = {i for start, end, _ in found for i in range(start, end)}
+        added: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(forms):
+            for size in range(min(MAX_NAME_TOKENS, len(forms) - i), 0, -1):
+                key = tuple(forms[i : i + size])
+                if (key in labels and (size > 1 or len(key[0]) > 2)
+                        and not tagged.intersection(range(i, i + size))):
+                    added.append((i, i + size, labels[key].most_common(1)[0][0]))
+                    i += size
+                    break
+            else:
+                i += 1
+        out.append(sorted([*found, *added]))
+    return out
+
+
+def _doc_spans(
+    doc: Doc, ranges: Sequence[tuple[int, int]] | None = None, model: NerModel | None = None
+) -> list[Span]:
+    """Entity spans over the token ranges of ``doc`` (default: all of it), tagged sentence
+    by sentence, then made consistent across all of them (:func:`consistent`)."""
+    model = model or load_model()
+    starts: list[int] = []
+    sentences: list[list[str]] = []
+    for first, last in ranges if ranges is not None else [(0, len(doc))]:
+        words = [t.text for t in doc[first:last]]
+        for a, b in sentences_of(words):
+            starts.append(first + a)
+            sentences.append(words[a:b])
+    found = consistent(sentences, [model.spans(words) for words in sentences])
+    return [
+        Span(doc, offset + s, offset + e, label=label)
+        for offset, spans in zip(starts, found, strict=True)
+        for s, e, label in spans
+    ]
+
+
+def find_named_entities(text: str, model: NerModel | None = None) -> list[tuple[int, int, str]]:
     """Named entities in normalised ``text``: ``(start, end, label)`` character offsets,
-    label in :data:`LABELS`, in text order, non-overlapping."""
+    label in :data:`LABELS`, in text order, non-overlapping. ``model``: the shipped one
+    unless given."""
     if not text.strip():
         return []
-    return _spans(load_model()(text))
-
-
-def find_named_entities_batch(
-    texts: list[str], batch_size: int = 16
-) -> list[list[tuple[int, int, str]]]:
-    """:func:`find_named_entities` for many texts, batched through ``nlp.pipe``."""
-    nlp = load_model()
-    return [_spans(doc) for doc in nlp.pipe(texts, batch_size=batch_size)]
+    doc = _tokenize(text)
+    return [(s.start_char, s.end_char, s.label_) for s in _doc_spans(doc, model=model)]
 
 
 class NamedEntityComponent:
     """spaCy component: the shipped model's entities as ``doc.spans["ner"]``.
 
-    The host pipeline keeps its own tokenisation; each entity is snapped outwards to the
-    host's token boundaries (identical offsets when the host uses ``spacy.blank("ar")``).
+    The model tags the host's own tokens, sentence by sentence (a sentence ends after
+    final punctuation or at a line break), so its spans are host spans.
 
     Gated mode (the extraction pipeline: ``cc_entities`` ran before this component and
     ``cc_sentences`` left its sentences): the model runs only on the sentences that
@@ -112,8 +383,8 @@ class NamedEntityComponent:
     - have no place the gazetteer resolved (a mention with a key): there the gazetteer
       already fills the place, and it wins over the model anyway.
 
-    Each selected sentence is one text for the model, as in training (one sentence per
-    example); offsets are shifted back to the whole doc. The new names are then added to
+    Each selected sentence is tagged on its own, as in training (one sentence per
+    example). The new names are then added to
     the ``cc_entities`` mentions (:func:`claims.entities.add_ner_mentions`) before the
     attribution and event taggers read them. Without those layers (a bare pipeline), or
     with ``gated=False``, the model runs on the whole doc and only ``doc.spans`` is set
@@ -129,22 +400,18 @@ class NamedEntityComponent:
         self._events_looked_up = False
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
         entities = self._entities_component()
         sentences = doc.user_data.get("cc_sentences")
         mentions = doc.user_data.get("cc_entities")
         if entities is None or sentences is None or mentions is None:
-            found = find_named_entities(text)
+            found = _doc_spans(doc)
         else:
             if self.gated:
-                ranges = [(s.start, s.end) for s in self.selected_sentences(doc)]
+                ranges = [(s.tok_start, s.tok_end) for s in self.selected_sentences(doc)]
             else:
-                ranges = [(0, len(text))]
-            found = []
-            batch = find_named_entities_batch([text[a:b] for a, b in ranges])
-            for (offset, _), spans in zip(ranges, batch, strict=True):
-                found.extend((offset + s, offset + e, label) for s, e, label in spans)
-        doc.spans[self.spans_key] = self._to_spans(doc, found)
+                ranges = [(0, len(doc))]
+            found = _doc_spans(doc, ranges)
+        doc.spans[self.spans_key] = found
         if entities is not None and mentions is not None:
             from claims.entities import add_ner_mentions
 
@@ -177,15 +444,6 @@ class NamedEntityComponent:
             for i, s in enumerate(sentences)
             if i in with_trigger and i not in resolved and s.end > s.start
         ]
-
-    @staticmethod
-    def _to_spans(doc: Doc, found: list[tuple[int, int, str]]) -> list[Span]:
-        spans: list[Span] = []
-        for start, end, label in found:
-            span = doc.char_span(start, end, label=label, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        return spans
 
     def _entities_component(self) -> EntitiesComponent | None:
         """``cc_entities`` if it runs before this component in the host pipeline."""

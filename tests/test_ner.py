@@ -3,8 +3,8 @@ it never saw in training.
 
 The sentences below were written for these tests (other stories and phrasings than the
 demo articles); each name a test asserts on was checked to be absent from the training
-corpora (ANERcorp, NewsFANE, WikiFANE). docs/ner-model.md lists every sentence written,
-including those the model gets wrong.
+corpora (ANERcorp, NewsFANE, WikiFANE, AQMAR, Wojood). docs/ner-model.md lists every
+sentence written, including those the model gets wrong.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import subprocess
 import sys
 from importlib import resources
 
+import pycrfsuite
 import pytest
 import spacy
-from spacy.pipeline import EntityRecognizer
 
 from claims import ner
 from claims.normalize import normalize, normalize_with_map
@@ -31,8 +31,9 @@ def _entities(text: str) -> set[tuple[str, str]]:
 
 def test_model_is_package_data_and_small() -> None:
     root = resources.files("claims").joinpath("ner_model")
-    assert root.joinpath("config.cfg").is_file()
-    assert root.joinpath("meta.json").is_file()
+    for name in (ner.MODEL_FILE, ner.AUXILIARY_FILE, ner.RESOURCES_FILE, "meta.json",
+                 "LICENSE.md"):
+        assert root.joinpath(name).is_file(), name
     files = [p for p in root.rglob("*") if p.is_file()]  # type: ignore[attr-defined]
     assert sum(p.stat().st_size for p in files) < MAX_MODEL_BYTES
 
@@ -44,21 +45,20 @@ def test_loads_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", no_network)
     monkeypatch.setattr(socket, "create_connection", no_network)
     # A fresh load in this test only; monkeypatch restores the shared instance afterwards.
-    monkeypatch.setattr(ner, "_nlp", None)
-    nlp = ner.load_model()
-    assert nlp.pipe_names == ["tok2vec", "ner"]
-    recognizer = nlp.get_pipe("ner")
-    assert isinstance(recognizer, EntityRecognizer)
-    assert set(recognizer.labels) == set(ner.LABELS)
+    monkeypatch.setattr(ner, "_model", None)
+    model = ner.load_model()
+    assert set(model.labels) == set(ner.LABELS)
+    assert model.spans(["قال", "الرئيس", "جورج", "بوش", "في", "واشنطن", "."])
 
 
 def test_loaded_once_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
     first = ner.load_model()
 
     def no_reload(*args: object, **kwargs: object) -> None:
-        raise AssertionError("spacy.load called a second time")
+        raise AssertionError("the model was loaded a second time")
 
-    monkeypatch.setattr(spacy, "load", no_reload)
+    monkeypatch.setattr(ner, "load_dir", no_reload)
+    monkeypatch.setattr(pycrfsuite, "Tagger", no_reload)
     assert ner.load_model() is first
     ner.find_named_entities(normalize("وصل الوفد الى بيروت امس."))
     assert ner.load_model() is first
@@ -177,15 +177,20 @@ def _run(nlp: spacy.language.Language, text: str) -> spacy.tokens.Doc:
 
 
 def _recording(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sentences the model tags, as text (tokens joined by spaces)."""
     seen: list[str] = []
-    real = ner.find_named_entities_batch
+    real = ner.NerModel.tag
 
-    def record(texts: list[str], batch_size: int = 16) -> list[list[tuple[int, int, str]]]:
-        seen.extend(texts)
-        return real(texts, batch_size)
+    def record(self: ner.NerModel, words: list[str]) -> list[str]:
+        seen.append(" ".join(words))
+        return real(self, words)
 
-    monkeypatch.setattr(ner, "find_named_entities_batch", record)
+    monkeypatch.setattr(ner.NerModel, "tag", record)
     return seen
+
+
+def _words(text: str) -> str:
+    return " ".join(t.text for t in spacy.blank("ar")(normalize(text)) if t.text.strip())
 
 
 def test_ner_runs_after_the_gazetteer_and_before_its_readers(
@@ -200,11 +205,10 @@ def test_gated_model_reads_only_trigger_sentences_without_a_resolved_place(
     ner_pipeline: spacy.language.Language, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seen = _recording(monkeypatch)
-    monkeypatch.setattr(ner, "find_named_entities", _forbidden)
     text = " ".join([_UNKNOWN_TOWN, _KNOWN_CITY, _NO_TRIGGER])
     doc = _run(ner_pipeline, text)
-    # One call, one text: the troop-movement sentence, not the whole doc.
-    assert seen == [normalize(_UNKNOWN_TOWN)]
+    # One sentence tagged: the troop-movement sentence, not the whole doc.
+    assert seen == [_words(_UNKNOWN_TOWN)]
     first_end = len(normalize(_UNKNOWN_TOWN))
     for span in doc.spans["ner"]:
         # Offsets are in the whole doc; nothing comes from the other two sentences.
@@ -213,10 +217,6 @@ def test_gated_model_reads_only_trigger_sentences_without_a_resolved_place(
     # The model never reads the sentence whose place the gazetteer resolved.
     mosul = [m for m in doc.user_data["cc_entities"] if m.key == "mosul"]
     assert len(mosul) == 1 and mosul[0].source == "gazetteer"
-
-
-def _forbidden(text: str) -> list[tuple[int, int, str]]:
-    raise AssertionError("the gated component ran the model on the whole doc")
 
 
 def test_whole_doc_mode_still_available(
@@ -228,7 +228,8 @@ def test_whole_doc_mode_still_available(
     monkeypatch.setattr(component, "gated", False)
     text = " ".join([_UNKNOWN_TOWN, _NO_TRIGGER])
     _run(ner_pipeline, text)
-    assert seen == [normalize(text)]
+    # Every sentence of the doc, each on its own.
+    assert seen == [_words(_UNKNOWN_TOWN), _words(_NO_TRIGGER)]
 
 
 def test_no_model_call_when_every_trigger_sentence_has_a_known_place(
@@ -313,3 +314,54 @@ def _run_until(nlp: spacy.language.Language, norm: str, stop: str) -> spacy.toke
             break
         doc = component(doc)
     return doc
+
+
+# --------------------------------------------------------------------------- consistency
+
+
+def test_a_name_tagged_once_is_a_name_where_it_recurs() -> None:
+    sentences = [
+        ["وصل", "وزير", "الدفاع", "دونالد", "رامسفيلد", "الى", "كابول", "."],
+        ["وقال", "رامسفيلد", "ان", "القوات", "باقية", "."],
+        ["وعاد", "الى", "كابول", "امس", "."],
+    ]
+    spans = [[(3, 5, "PER"), (6, 7, "LOC")], [], []]
+    out = ner.consistent(sentences, spans)
+    assert out[0] == spans[0]
+    # The surname alone is not a name the model tagged: nothing is guessed for it.
+    assert out[1] == []
+    # The place recurs as it was tagged, with a proclitic or without.
+    assert out[2] == [(2, 3, "LOC")]
+    sentences[1][1] = "ورامسفيلد"
+    spans[0].append((4, 5, "PER"))  # as if also tagged alone
+    assert ner.consistent(sentences, spans)[1] == [(1, 2, "PER")]
+
+
+def test_consistency_never_overrides_the_model_or_carries_short_words() -> None:
+    sentences = [["زار", "بان", "كي", "مون", "جوبا", "."], ["وقال", "مون", "كي", "يعود", "."]]
+    # "كي" (a two-letter word) tagged inside a name is not carried on its own.
+    spans = [[(1, 4, "PER"), (2, 3, "PER")], [(1, 2, "LOC")]]
+    out = ner.consistent(sentences, spans)
+    assert out[1] == [(1, 2, "LOC")]
+    assert out[0] == sorted(spans[0])
+
+
+def test_find_named_entities_is_consistent_across_the_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The model's output is replaced, to show what the text-level pass adds: the bank is
+    # tagged in the first sentence only.
+    def spans(self: ner.NerModel, words: list[str]) -> list[tuple[int, int, str]]:
+        return [(1, 3, "ORG")] if words[:1] == ["اعلن"] else []
+
+    monkeypatch.setattr(ner.NerModel, "spans", spans)
+    text = normalize("اعلن بنك كوروفا ارباحه. وقال متحدث إن بنك كوروفا سيوسع فروعه.")
+    found = [(text[s:e], label) for s, e, label in ner.find_named_entities(text)]
+    assert found.count((normalize("بنك كوروفا"), "ORG")) == 2
+
+
+def test_bio_spans_reads_bio_and_stray_inside_tags() -> None:
+    assert ner.bio_spans(["B-PER", "I-PER", "O", "I-LOC", "B-ORG", "B-ORG"]) == [
+        (0, 2, "PER"), (3, 4, "LOC"), (4, 5, "ORG"), (5, 6, "ORG")]
+    assert ner.bio_spans(["B-PER", "I-LOC"]) == [(0, 1, "PER"), (1, 2, "LOC")]
+    assert ner.bio_spans([]) == []

@@ -117,7 +117,7 @@ def run_benchmark(articles: list[Article], passes: int) -> Result:
     loads = 0
     real_load = ner._load
 
-    def counting_load() -> Language:
+    def counting_load() -> ner.NerModel:
         nonlocal loads
         loads += 1
         return real_load()

@@ -10,20 +10,21 @@ BIO tags are repaired around them. Tags become BIO over four coarse labels: PER,
 MISC. One sentence is one Doc, tokenised as in the corpus (ANERcorp's tokens are what
 ``spacy.blank("ar")`` produces for all but 0.2% of them).
 
-Splits (fixed; only the optional mention replacement draws random numbers, from a seeded
-generator):
+Splits (fixed; no random numbers are drawn):
 
 - ``train.spacy``: the first nine tenths of the ANERcorp (CAMeL Lab split) train
   sentences, plus the optional extra sources (``--sources``: ``newsfane`` entities added
-  to that text, ``wikifane`` sentences with their split-off clitics glued back, ``aqmar``;
-  ``--augment``: mention-replacement copies);
+  to that text, ``wikifane`` sentences, ``aqmar``). The shipped model uses none of them;
 - ``dev.spacy``: the last tenth of the ANERcorp train sentences (plain ANERcorp labels), for
-  early stopping and for choosing between configurations;
+  choosing between configurations;
 - ``aner_test.spacy``: the ANERcorp test split, never trained on;
 - ``newsfane_heldout.spacy``: NewsFANE Gold sentences whose text lies in the ANERcorp test
   split, with NewsFANE's own tokens and (coarse) labels;
 - ``newsfane_heldout_aner_tokens.spacy``: the same NewsFANE annotation projected onto the
-  ANERcorp test tokens (runtime-like tokenisation, clitics attached).
+  ANERcorp test tokens (runtime-like tokenisation, clitics attached);
+- ``wikifane.spacy``: WikiFANE Gold with the clitics it splits off glued back, minus the
+  sentences that share text with the ANERcorp test split (the auxiliary model's data);
+- ``aqmar_wojood.spacy``: AQMAR and the Wojood sample (name lists and unlabelled text).
 
 NewsFANE Gold is a fine-grained re-annotation of the ANERcorp text with clitics split off
 ("bi al-Filibin" as two tokens), in a different sentence order. A held-out split by
@@ -42,7 +43,6 @@ import argparse
 import difflib
 import hashlib
 import json
-import random
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -64,6 +64,10 @@ FANE_DIR = "fane_gold"
 NEWSFANE = "NewsFANE_Gold_2014_170K.txt"
 WIKIFANE = "WikiFANE_Gold_2014_500K.txt"
 AQMAR_DIR = "aqmar/articles"
+WOJOOD_DIR = "wojood_sample"
+WOJOOD_FILES = ("train.txt", "val.txt", "test.txt")
+# Wojood classes that are names of the four coarse kinds (FAC is a place, as in FANE).
+WOJOOD_LABELS = {"PERS": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
 
 ANER_LABELS = {"PERS": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
 
@@ -241,6 +245,31 @@ def read_aner(data: Path, name: str) -> list[Sentence]:
 def read_fane(data: Path, name: str) -> list[Sentence]:
     raw = read_columns(data / FANE_DIR / name, tab=True)
     return [map_sentence(s, fane_label, f"fane:{name}") for s in raw]
+
+
+def read_wojood(data: Path) -> list[Sentence]:
+    """Wojood's public sample (all three files): nested tags, several per token. A token
+    takes its first tag of a class that maps to PER, ORG or LOC; the other classes (dates,
+    numbers, nationalities and so on) are not names here."""
+    sentences: list[Sentence] = []
+    for name in WOJOOD_FILES:
+        path = data / WOJOOD_DIR / name
+        pairs: list[tuple[str, str]] = []
+        with path.open(encoding="utf-8-sig") as handle:
+            for line in [*handle, ""]:
+                parts = line.split()
+                if not parts:
+                    if pairs:
+                        sentences.append(map_sentence(pairs, _wojood_label, f"wojood:{name}"))
+                        pairs = []
+                    continue
+                tag = next((t for t in parts[1:] if t.partition("-")[2] in WOJOOD_LABELS), "O")
+                pairs.append((parts[0], tag))
+    return sentences
+
+
+def _wojood_label(cls: str) -> str | None:
+    return WOJOOD_LABELS[cls]
 
 
 def read_aqmar(data: Path) -> list[Sentence]:
@@ -476,83 +505,6 @@ def newsfane_on_aner_tokens(
 # ------------------------------------------------------------------------ augmentation
 
 
-def entity_pool(
-    sentences: Iterable[Sentence], labels: Iterable[str]
-) -> dict[str, list[tuple[str, ...]]]:
-    """Distinct entity mentions by label, in first-seen order (deterministic)."""
-    wanted = set(labels)
-    pool: dict[str, dict[tuple[str, ...], None]] = {label: {} for label in wanted}
-    for sentence in sentences:
-        for start, end, label in sentence.entities():
-            if label in wanted:
-                pool[label][tuple(sentence.tokens[start:end])] = None
-    return {label: list(mentions) for label, mentions in pool.items()}
-
-
-def replace_mentions(
-    sentences: Sequence[Sentence], pool: dict[str, list[tuple[str, ...]]], copies: int,
-    seed: int,
-) -> list[Sentence]:
-    """Copies of the sentences with entities swapped for random mentions of the same label
-    (mention replacement), so that context, not a memorised name, marks an entity."""
-    rng = random.Random(seed)
-    out: list[Sentence] = []
-    for sentence in sentences:
-        spans = sentence.entities()
-        if not any(pool.get(label) for _, _, label in spans):
-            continue
-        for _ in range(copies):
-            tokens: list[str] = []
-            tags: list[str] = []
-            cursor = 0
-            for start, end, label in spans:
-                tokens += sentence.tokens[cursor:start]
-                tags += sentence.tags[cursor:start]
-                mention = (list(rng.choice(pool[label])) if pool.get(label)
-                           else sentence.tokens[start:end])
-                tokens += mention
-                tags += [f"B-{label}"] + [f"I-{label}"] * (len(mention) - 1)
-                cursor = end
-            tokens += sentence.tokens[cursor:]
-            tags += sentence.tags[cursor:]
-            out.append(Sentence(tokens, tags, sentence.source + "+swap"))
-    return out
-
-
-# ---------------------------------------------------------------------------- raw text
-
-
-def raw_texts(data: Path, sentences: Iterable[Sentence], test: Sequence[Sentence]) -> list[str]:
-    """Unlabelled normalised sentences for ``spacy pretrain``: the given (training)
-    sentences plus the UD Arabic-PUD and Wojood sample texts; anything whose text is in
-    the ANERcorp test split is left out."""
-    texts = [" ".join(s.tokens) for s in sentences]
-    pud = data / "ud_arabic_pud" / "ar_pud-ud-test.conllu"
-    if pud.is_file():
-        for line in pud.read_text(encoding="utf-8").splitlines():
-            if line.startswith("# text = "):
-                texts.append(normalize(line[len("# text = "):]))
-    for name in ("train.txt", "val.txt", "test.txt"):
-        path = data / "wojood_sample" / name
-        if path.is_file():
-            for raw in read_columns(path, tab=False):
-                # Wojood lines are "token TAG [TAG ...]": the token is the first field.
-                texts.append(normalize(" ".join(tok.split()[0] for tok, _ in raw)))
-    stream = CharStream(test)
-    out: list[str] = []
-    seen: set[str] = set()
-    for text in texts:
-        key = "".join(text.split())
-        if len(key) < 10 or key in seen or stream.contains_any_chunk(key):
-            continue
-        seen.add(key)
-        out.append(text)
-    return out
-
-
-# ------------------------------------------------------------------------------ output
-
-
 def to_doc(vocab: Vocab, sentence: Sentence) -> Doc:
     return Doc(vocab, words=sentence.tokens, spaces=[True] * len(sentence.tokens),
                ents=sentence.tags)
@@ -584,13 +536,10 @@ def write(out: Path, name: str, sentences: Sequence[Sentence]) -> None:
     docbin.to_disk(out / f"{name}.spacy")
 
 
-SOURCES = ("newsfane", "aqmar", "aqmar-nomisc", "wikifane", "wikifane-split", "wikifane-names")
+SOURCES = ("newsfane", "aqmar", "wikifane")
 
 
-def convert(
-    data: Path, out: Path, sources: Sequence[str], augment: int = 0, seed: int = 13,
-    raw: bool = False,
-) -> dict[str, object]:
+def convert(data: Path, out: Path, sources: Sequence[str]) -> dict[str, object]:
     unknown = set(sources) - set(SOURCES)
     if unknown:
         raise SystemExit(f"unknown source(s): {sorted(unknown)}; choose from {SOURCES}")
@@ -599,8 +548,8 @@ def convert(
     newsfane = read_fane(data, NEWSFANE)
     nf_train, nf_test, nf_counts = split_newsfane(newsfane, aner_train, aner_test)
     test_projection, test_proj_counts = project(nf_test, aner_test)
-    manifest: dict[str, object] = {"sources": ["anercorp", *sources], "augment": augment,
-                                   "seed": seed, "newsfane_split": dict(nf_counts),
+    manifest: dict[str, object] = {"sources": ["anercorp", *sources],
+                                   "newsfane_split": dict(nf_counts),
                                    "newsfane_test_projection": dict(test_proj_counts)}
 
     train_base = list(aner_train)
@@ -614,52 +563,29 @@ def convert(
         manifest["newsfane_train_projection"] = {**proj_counts, **added}
 
     # Dev is the last tenth of the ANERcorp train split: later articles, as the test split
-    # is, so early stopping rewards recognising unseen names rather than memorising them.
+    # is, so model choice rewards recognising unseen names rather than memorising them.
     # Dev keeps the plain ANERcorp annotation, the convention the test split follows.
     cut = len(aner_train) - len(aner_train) // DEV_FRACTION
     dev = list(aner_train[cut:])
     train = list(train_base[:cut])
-    if "aqmar" in sources or "aqmar-nomisc" in sources:
-        aqmar = read_aqmar(data)
-        if "aqmar-nomisc" in sources:
-            aqmar = [with_spans(s, [e for e in s.entities() if e[2] != "MISC"]) for s in aqmar]
-        train += aqmar
-    wikifane: list[Sentence] = []
-    if {"wikifane", "wikifane-split", "wikifane-names"} & set(sources):
-        test_stream = CharStream(aner_test)
-        wiki_all = read_fane(data, WIKIFANE)
-        wikifane = [s for s in wiki_all
-                    if not test_stream.contains_any_chunk("".join(s.tokens))]
-        manifest["wikifane_filter"] = {"sentences": len(wiki_all),
-                                       "dropped_sharing_text_with_aner_test":
-                                       len(wiki_all) - len(wikifane)}
-        if "wikifane-split" not in sources:
-            clitics = learn_clitics(newsfane, aner_train)
-            manifest["clitics"] = {"before": sorted(clitics.before),
-                                   "after": sorted(clitics.after)}
-            wikifane = [rejoin(s, clitics) for s in wikifane]
-        if "wikifane-names" not in sources:
-            train += wikifane
-    if augment:
-        pool = entity_pool(train, LABELS)
-        if "wikifane-names" in sources:
-            # Names of people and places from Wikipedia, in news sentences.
-            extra = entity_pool(wikifane, ("PER", "LOC"))
-            for label, mentions in extra.items():
-                pool[label] = list(dict.fromkeys([*pool[label], *mentions]))
-        manifest["mention_pool"] = {label: len(m) for label, m in sorted(pool.items())}
-        news = [s for s in train if s.source.startswith("aner:")]
-        train += replace_mentions(news, pool, augment, seed)
 
-    out.mkdir(parents=True, exist_ok=True)
-    if raw:
-        unlabelled = raw_texts(data, [*train, *(wikifane if "wikifane-names" in sources else [])],
-                               aner_test)
-        with (out / "raw_text.jsonl").open("w", encoding="utf-8") as handle:
-            for text in unlabelled:
-                handle.write(json.dumps({"text": text}, ensure_ascii=False) + "\n")
-        manifest["raw_text"] = {"texts": len(unlabelled),
-                                "words": sum(len(t.split()) for t in unlabelled)}
+    # WikiFANE, with the clitics it splits off glued back as the runtime tokenizer leaves
+    # them, and without the sentences that share text with the ANERcorp test split.
+    test_stream = CharStream(aner_test)
+    wiki_all = read_fane(data, WIKIFANE)
+    wikifane = [s for s in wiki_all if not test_stream.contains_any_chunk("".join(s.tokens))]
+    manifest["wikifane_filter"] = {"sentences": len(wiki_all),
+                                   "dropped_sharing_text_with_aner_test":
+                                   len(wiki_all) - len(wikifane)}
+    clitics = learn_clitics(newsfane, aner_train)
+    manifest["clitics"] = {"before": sorted(clitics.before), "after": sorted(clitics.after)}
+    wikifane = [rejoin(s, clitics) for s in wikifane]
+    aqmar = read_aqmar(data)
+    wojood = read_wojood(data)
+    if "aqmar" in sources:
+        train += aqmar
+    if "wikifane" in sources:
+        train += wikifane
 
     splits = {
         "train": train,
@@ -667,6 +593,9 @@ def convert(
         "aner_test": aner_test,
         "newsfane_heldout": nf_test,
         "newsfane_heldout_aner_tokens": newsfane_on_aner_tokens(aner_test, test_projection),
+        # Other corpora, for the models and resources built beside the ANERcorp model.
+        "wikifane": wikifane,
+        "aqmar_wojood": [*aqmar, *wojood],
     }
     out.mkdir(parents=True, exist_ok=True)
     for name, sentences in splits.items():
@@ -685,14 +614,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("build/ner"))
     parser.add_argument("--sources", default="",
                         help=f"comma-separated extra training sources: {', '.join(SOURCES)}")
-    parser.add_argument("--augment", type=int, default=0,
-                        help="mention-replacement copies of each ANERcorp train sentence")
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--raw", action="store_true",
-                        help="also write raw_text.jsonl (unlabelled text for spacy pretrain)")
     args = parser.parse_args(argv)
     sources = [s for s in args.sources.split(",") if s]
-    manifest = convert(args.data, args.out, sources, args.augment, args.seed, args.raw)
+    manifest = convert(args.data, args.out, sources)
     json.dump(manifest, sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0
