@@ -307,8 +307,9 @@ def consistent(
     sentences: Sequence[Sequence[str]], spans: Sequence[Sequence[tuple[int, int, str]]]
 ) -> list[list[tuple[int, int, str]]]:
     """Label consistency within one text: a name the model tagged in one sentence is also a
-    name where it recurs untagged ("Donald Rumsfeld" ... "Rumsfeld said"), with the label
-    it was tagged with most often. Names are compared by bare forms (:func:`bare`), up to
+    name where the same words recur untagged (a bank tagged in the lead and missed three
+    sentences later), with the label it was tagged with most often. A part of a name (a
+    surname alone) is not carried. Names are compared by bare forms (:func:`bare`), up to
     :data:`MAX_NAME_TOKENS` tokens, longest first; a one-token name needs at least three
     letters. ``spans``: per sentence, the model's token spans; returns them with the
     recurrences added, in token order."""

@@ -610,11 +610,16 @@ def convert(data: Path, out: Path, sources: Sequence[str]) -> dict[str, object]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"),
-                        help="folder with anercorp_camel/, fane_gold/, aqmar/")
+                        help="folder with anercorp_camel/, fane_gold/, aqmar/, wojood_sample/")
     parser.add_argument("--out", type=Path, default=Path("build/ner"))
     parser.add_argument("--sources", default="",
                         help=f"comma-separated extra training sources: {', '.join(SOURCES)}")
     args = parser.parse_args(argv)
+    missing = [d for d in (ANER_DIR, FANE_DIR, AQMAR_DIR, WOJOOD_DIR)
+               if not (args.data / d).is_dir()]
+    if missing:
+        parser.error(f"{args.data} lacks the corpus folder(s) {', '.join(missing)}; "
+                     "give the folder that holds them with --data (make train-ner DATA=...)")
     sources = [s for s in args.sources.split(",") if s]
     manifest = convert(args.data, args.out, sources)
     json.dump(manifest, sys.stdout, ensure_ascii=False, indent=2)
