@@ -16,8 +16,10 @@ that fits; the claims of earlier clauses of the sentence; the previous sentence 
 paragraph (same event type); the headline (same event type); and for the location the
 last claim of the same event type a few sentences back in the section ("the withdrawal"
 refers to the last withdrawal named). Across sentences only a place the text gave for
-that claim is passed on. Destinations and quantities are never inherited; a slot that
-cannot be resolved stays None.
+that claim is passed on. Of two counts of one event joined by "و" (the dead, then the
+injured), the first takes the place and time said after the second when it has none.
+Destinations and quantities are never inherited; a slot that cannot be resolved stays
+None.
 
 A short sentence with a figure but no trigger, right after a sentence with one kind of
 event (a table row under another), continues that event.
@@ -218,6 +220,7 @@ class Assembler:
                 for d in self._clause_drafts(layers, sent, clause, ctrig, sent_drafts):
                     self._inherit(d, sent_drafts, by_sentence, layers.sentences, drafts)
                     sent_drafts.append(d)
+            self._share_coordinated_counts(sent_drafts)
             if not sent_drafts:
                 cont = self._continuation(layers, sent, by_sentence)
                 if cont is not None:
@@ -650,6 +653,26 @@ class Assembler:
             got = [x.actors for x in earlier_clauses if x.actors]
             if len(got) == 1:
                 d.actors = list(got[0])
+
+    def _share_coordinated_counts(self, drafts: list[_Draft]) -> None:
+        """"قتل 3 جنود وأصيب 5 آخرون في كمين قرب الحدود أمس": two counts of one event
+        (the dead, then the injured; ``unmerged_words``) joined by "و" share the place and
+        time said after the second. The first takes them only when it has none of its own
+        and its place is not ambiguous."""
+        distinct = set(self.data.unmerged_words)
+        for a, b in zip(drafts, drafts[1:], strict=False):
+            ta, tb = a.trigger, b.trigger
+            if (
+                a.event != b.event
+                or ta.word == tb.word
+                or not {ta.word, tb.word} <= distinct
+                or not starts_with_conjunction(tb.clitic, self.morph)
+            ):
+                continue
+            if a.location is None and not a.location_ambiguous and b.location is not None:
+                a.location, a.inherited["location"] = b.location, "coordinated"
+            if a.time is None and b.time is not None:
+                a.time, a.inherited["time"] = b.time, "coordinated"
 
     @staticmethod
     def _inherit_location(

@@ -44,6 +44,7 @@ from claims.tokenizer import (
     doc_text,
     load_morphology,
     noun_variants,
+    verb_variants,
 )
 
 GAZETTEER_FILE = "lexicon/ar/gazetteer.yaml"
@@ -330,6 +331,9 @@ class Gazetteer:
         # Stoppers include frequent function words: looked up only right after a trigger
         # noun instead of being matched all over the text.
         self.stoppers = _surface_set(data.name_stoppers, morph)
+        # A word the event lexicon lists as a trigger noun or participle is an event, not a
+        # name, after a force head: "ثلاثة جنود قتلى", "جنود مصرعهم", "قوات انسحابا".
+        self.event_words = _event_words(morph)
         self.compounds = _surface_set(data.name_compound_starters, morph)
         for what, words in closed:
             for word in words:
@@ -420,6 +424,22 @@ def _surface_set(words: list[str], morph: MorphologyFile) -> frozenset[str]:
     out: set[str] = set()
     for word in words:
         out.update(v.text for v in noun_variants(word, morph, definite=False, suffixes=False))
+    return frozenset(out)
+
+
+def _event_words(morph: MorphologyFile) -> frozenset[str]:
+    """The one-word triggers of the event lexicon, in every form: nouns and participles
+    (article, clitics, pronoun suffixes) and verbs (conjunctions, object pronouns)."""
+    from claims.events import load_events  # events reads entities only from the doc
+
+    out: set[str] = set()
+    for group in load_events().triggers:
+        for word in [*group.nouns, *group.participles]:
+            if " " not in word:
+                out.update(v.text for v in noun_variants(word, morph))
+        for word in [*group.past, *group.present]:
+            if " " not in word:
+                out.update(v.text for v in verb_variants(word, morph))
     return frozenset(out)
 
 
@@ -580,14 +600,15 @@ def _pattern_names(
     for start, m in words.items():
         if start in covered:
             continue
-        if m.payload.what == "force" and not doc[start].text[len(m.clitic) :].startswith(
-            gaz.article
-        ):
+        forced = m.payload.what == "force"
+        if forced and not doc[start].text[len(m.clitic) :].startswith(gaz.article):
             m = LexMatch(m.start, m.end, _Word("trigger", "actor:"), m.clitic)
         elif m.payload.what != "trigger":
             continue
         first = start + 1
         if first >= n or first in covered or not _name_like(doc, first, words, gaz):
+            continue
+        if forced and doc[first].text in gaz.event_words:
             continue
         end = first + 1
         is_compound = doc[first].text in gaz.compounds

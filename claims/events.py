@@ -126,6 +126,9 @@ class EventsFile(_Strict):
     refinements: list[Refinement]
     default_phase: dict[EventType, Phase]
     merge_gap: int = Field(ge=0)
+    # Trigger words that are never merged with a different word of their type: a count
+    # of the dead and a count of the injured are two claims ("قتل 4 وأصيب 7").
+    unmerged_words: list[str] = Field(default_factory=list)
     ignored_quantity_units: list[str]
     convoy_absorbs: list[EventType]
     convoy_window: int = Field(ge=1)
@@ -569,11 +572,19 @@ class EventsComponent:
         quantity_tokens = _quantity_tokens(doc)
         out: list[TriggerMention] = []
         for t in triggers:
-            if out and _mergeable(doc, out[-1], t, self.data.merge_gap, quantity_tokens):
+            if (
+                out
+                and _mergeable(doc, out[-1], t, self.data.merge_gap, quantity_tokens)
+                and not self._distinct_words(out[-1], t)
+            ):
                 out[-1] = _merged(out[-1], t, out[-1].event)
             else:
                 out.append(t)
         return out
+
+    def _distinct_words(self, a: TriggerMention, b: TriggerMention) -> bool:
+        distinct = self.data.unmerged_words
+        return a.word != b.word and (a.word in distinct or b.word in distinct)
 
     def _absorb_into_convoys(
         self, doc: Doc, triggers: list[TriggerMention]

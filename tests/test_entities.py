@@ -138,3 +138,18 @@ def test_entity_spans_are_token_aligned_in_the_span_group() -> None:
     group = doc.spans["entities"]
     assert [s.label_ for s in group] == ["place:ain_al_asad", "place:syria"]
     assert all(isinstance(s, Span) for s in group)
+
+
+def test_a_force_is_named_by_a_name_not_by_an_event_word() -> None:
+    # After a force noun, an unknown word is taken as the force's name...
+    named = [(m.surface, m.source) for m in _entities("انسحبت قوات كوراتو من المدينة")]
+    assert (normalize("كوراتو"), "pattern") in named
+    # ...unless the event lexicon lists it: the dead, a verb, a verbal noun.
+    for text in (
+        "سقط ثلاثة جنود قتلى في الكمين",
+        "لقي ثلاثة جنود مصرعهم",
+        "قتل أربعة جنود وأصيب سبعة",
+        "انسحبت قوات انسحابا كاملا",
+    ):
+        surfaces = [m.surface for m in _entities(text) if m.source == "pattern"]
+        assert surfaces == [], (text, surfaces)

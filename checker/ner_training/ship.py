@@ -69,10 +69,10 @@ def ship(model: Path, target: Path, manifest: Path | None) -> Path:
     training = model / "training.json"
     if training.is_file():
         report = json.loads(training.read_text(encoding="utf-8"))
+        # Where the data lay on the training machine says nothing about the model.
+        report.get("config", {}).pop("paths", None)
         meta["training"] = {k: report[k] for k in ("config", "sentences", "resources")
                             if k in report}
-        # Where the data lay on the training machine says nothing about the model.
-        meta["training"].get("config", {}).pop("paths", None)
     notes = [SOURCE_NOTES[s] for s in USED]
     meta["sources"] = [{"name": name, "license": lic} for name, lic in notes]
     if target.exists():
