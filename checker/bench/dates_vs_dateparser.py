@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from checker.bench import markdown
 from claims.normalize import normalize
 from claims.time import find_times
 
@@ -270,17 +271,9 @@ def _row(system: str, group: str, t: Tally) -> str:
 
 
 def write_section(path: Path, section: str) -> None:
-    """Put ``section`` into the Markdown file at ``path``, replacing only an earlier copy
-    of the same section (from its heading to the next ``## `` heading)."""
-    body = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(body):
-        body = pattern.sub(lambda _: section.rstrip("\n") + "\n\n", body, count=1)
-    else:
-        body = body.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
-
+    """Put this benchmark's ``section`` into the Markdown file at ``path``
+    (:func:`checker.bench.markdown.write_section`)."""
+    markdown.write_section(path, SECTION, section)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)

@@ -32,7 +32,6 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402
 import datetime as dt  # noqa: E402
 import platform  # noqa: E402
-import re  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
@@ -42,6 +41,7 @@ from pathlib import Path  # noqa: E402
 from spacy.language import Language  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
+from checker.bench import markdown  # noqa: E402
 from checker.ingest import read_drop  # noqa: E402
 from claims import ner  # noqa: E402
 from claims.assemble import Assembler  # noqa: E402
@@ -229,22 +229,9 @@ def _load(values: tuple[float, float, float]) -> str:
 
 
 def write_section(path: Path, section: str) -> None:
-    """Put ``section`` into the Markdown file at ``path``: in place of an earlier copy of
-    it, else right before the batch benchmark section, else at the end. Nothing else in
-    the file changes."""
-    body = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    section = section.rstrip("\n") + "\n\n"
-    own = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    before = re.compile(rf"^{re.escape(BEFORE)}$", re.M)
-    if own.search(body):
-        body = own.sub(lambda _: section, body, count=1)
-    elif (match := before.search(body)) is not None:
-        body = body[: match.start()] + section + body[match.start() :]
-    else:
-        body = body.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
-
+    """Put this benchmark's ``section`` into the Markdown file at ``path``
+    (:func:`checker.bench.markdown.write_section`)."""
+    markdown.write_section(path, SECTION, section, before=BEFORE)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)

@@ -30,7 +30,6 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -43,6 +42,7 @@ from typing import Any
 
 import psutil
 
+from checker.bench import markdown
 from checker.bench.synthetic import generate, generate_update, manifest_path
 from checker.parallel import default_jobs
 
@@ -541,16 +541,9 @@ def _why(r: SizeResult, info: dict[str, Any]) -> list[str]:
 
 
 def write_section(path: Path, section: str) -> None:
-    """Put ``section`` into the Markdown file, replacing only an earlier copy of it (from
-    its heading to the next ``## `` heading); other sections stay as they are."""
-    body = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(body):
-        body = pattern.sub(lambda _: section.rstrip("\n") + "\n\n", body, count=1)
-    else:
-        body = body.rstrip("\n") + "\n\n" + section
-    path.write_text(body.rstrip("\n") + "\n", encoding="utf-8")
-
+    """Put this benchmark's ``section`` into the Markdown file at ``path``
+    (:func:`checker.bench.markdown.write_section`)."""
+    markdown.write_section(path, SECTION, section)
 
 def _command_line(given: list[str]) -> str:
     """The command as the document shows it: paths inside the repository made relative,
