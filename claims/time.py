@@ -304,13 +304,16 @@ def _grammar() -> _Grammar:
         rf"{month_expr}){_E}"
     )
     numeric_re = (
-        r"(?<![\w.,/:\-])(?P<x>(?:(?P<a>\d{1,2})(?P<sep>[/.\-])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})"
+        # "8/11/1931", also spaced ("8 / 11 / 1931"); the same separator both times.
+        r"(?<![\w.,/:\-])(?P<x>(?:(?P<a>\d{1,2})(?P<sep>[/.\-]| / )(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})"
         r"|(?P<y>\d{4})(?P<sep2>[/.\-])(?P<mo>\d{1,2})(?P=sep2)(?P<d>\d{1,2})))"
         rf"(?!\d|[/\-.,]\d)(?:\s*(?P<ysuf>{suffix_alt}){_E})?"
     )
     year_re = (
         rf"{_W}(?:[وفبل]|ول|وب|لل|ولل)?(?P<x>(?:(?P<yw>(?:ال)?{year_word_alt})\s+)?"
-        rf"(?P<year>\d{{4}})(?:\s*(?P<ysuf>{suffix_alt}){_E})?)(?![\w]|[.,/:\-]\d)"
+        # "عام (1979)": the year may stand in brackets.
+        rf"(?P<yo>\(\s*)?(?P<year>\d{{4}})(?(yo)\s*\))(?:\s*(?P<ysuf>{suffix_alt}){_E})?)"
+        rf"(?![\w]|[.,/:\-]\d)"
     )
     part_re = (
         rf"{_W}{_CONJ}(?P<x>(?P<part>{part_alt})\s+(?:{of}\s+)?(?:"

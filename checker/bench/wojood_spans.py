@@ -216,11 +216,13 @@ def render_markdown(result: Result) -> str:
         f"Wojood's gold (classes joined by +, - for nothing): {shown}.",
         "",
         f"Gold DATE spans the time tagger missed: {result.dates_missed:,}, of which "
-        f"{result.dates_missed_punctuated:,} hold a \"/\" or a bracket. Wojood's text is "
-        "tokenised with spaces around punctuation (\"8 / 11 / 1931\", \"عام ( 1979 )\"), which "
-        "the date grammar does not read; the numbers of such dates come out as quantities "
-        "without a unit (counted above under DATE). Bare years with no cue (\"1987\") are "
-        "not dates for the tagger, by design.",
+        f"{result.dates_missed_punctuated:,} hold a \"/\" or a bracket. Most of the rest are "
+        "bare years with no cue (\"1948\"), which are not dates for the tagger, by design, "
+        "and spans of other kinds (\"الفترة العثمانية\", \"8 سنوات\"). This check first "
+        "found spaced slashes (\"8 / 11 / 1931\") and years in brackets (\"عام (1979)\") "
+        "unread, with a DATE overlap recall of 0.36; the date grammar reads both since. A "
+        "number of a date the tagger misses comes out as a quantity without a unit (counted "
+        "above under DATE).",
     ]
     return "\n".join(lines) + "\n"
 
