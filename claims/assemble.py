@@ -195,6 +195,7 @@ class Assembler:
         self.morph = morph or load_morphology()
         self.priority = {p: i for i, p in enumerate(self.data.phase_priority)}
         self.ignored_units = frozenset(self.data.ignored_quantity_units)
+        self.casualty_units = frozenset(self.data.casualty_units)
         self.plan_events = frozenset(self.data.plan_complement_events)
         self.plan_joiners = frozenset(self.data.plan_complement_joiners)
         self.no_inheritance = frozenset(self.data.no_location_inheritance)
@@ -411,7 +412,16 @@ class Assembler:
                 high=0,
                 unit="soldiers",
             )
-        mine = _nearest([s for s in own if s.quantity is not None], trig)
+        mine = _nearest(
+            [
+                s
+                for s in own
+                if s.quantity is not None
+                # "الزلزال ... 2349 مصابا": a count of casualties is no other event's size.
+                and (trig.event == "casualties" or s.quantity.unit not in self.casualty_units)
+            ],
+            trig,
+        )
         return mine.quantity if mine else None
 
     def _roles(

@@ -130,6 +130,8 @@ class EventsFile(_Strict):
     # of the dead and a count of the injured are two claims ("قتل 4 وأصيب 7").
     unmerged_words: list[str] = Field(default_factory=list)
     ignored_quantity_units: list[str]
+    # Units that count casualties: only a casualties claim takes such a quantity.
+    casualty_units: list[str] = Field(default_factory=list)
     convoy_absorbs: list[EventType]
     convoy_window: int = Field(ge=1)
     size_words: list[str]

@@ -305,7 +305,8 @@ def _grammar() -> _Grammar:
     )
     numeric_re = (
         # "8/11/1931", also spaced ("8 / 11 / 1931"); the same separator both times.
-        r"(?<![\w.,/:\-])(?P<x>(?:(?P<a>\d{1,2})(?P<sep>[/.\-]| / )(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})"
+        r"(?<![\w.,/:\-])(?P<x>(?:(?P<a>\d{1,2})(?P<sep>[/.\-]| / )(?P<b>\d{1,2})(?P=sep)"
+        r"(?P<c>\d{4}|\d{2})"
         r"|(?P<y>\d{4})(?P<sep2>[/.\-])(?P<mo>\d{1,2})(?P=sep2)(?P<d>\d{1,2})))"
         rf"(?!\d|[/\-.,]\d)(?:\s*(?P<ysuf>{suffix_alt}){_E})?"
     )
