@@ -304,12 +304,21 @@ class Assembler:
             own = [s for s in slots if s.owner == k]
             seg_end = ctrig[k + 1].tok_start if k + 1 < len(ctrig) else b
             location, ambiguous, dests = self._places(trig, own)
-            actors = _dedupe([s.entity for s in own if s.entity and s.entity.kind == "actor"])
+            speakers = _speakers(layers.reports, trig)
+            actors = _dedupe(
+                [
+                    s.entity
+                    for s in own
+                    if s.entity and s.entity.kind == "actor" and not _said_by(s.entity, speakers)
+                ]
+            )
             if k == 0:  # the subject before the first trigger
                 subjects = [
                     e
                     for e in layers.entities
-                    if a <= e.tok_start < trig.tok_start and e.kind == "actor"
+                    if a <= e.tok_start < trig.tok_start
+                    and e.kind == "actor"
+                    and not _said_by(e, speakers)
                 ]
                 actors = _dedupe(actors + subjects)
             time = self._time(slots, own, ctrig, k, trig)
@@ -910,6 +919,21 @@ def _prune_containers(places: list[EntityMention]) -> list[EntityMention]:
 def _unique(places: list[EntityMention]) -> EntityMention | None:
     idents = {(p.key or p.surface, p.complement) for p in places}
     return places[-1] if len(idents) == 1 else None
+
+
+def _speakers(reports: list[ReportCue], trig: TriggerMention) -> list[tuple[int, int]]:
+    """Sources (normalised char spans) of the reports whose "أن/إن" clause holds the
+    trigger: "أعلنت وزارة الصحة أن حصيلة ..." is the ministry speaking, not acting. A
+    report without that clause ("أعلن الجيش انسحابه") may name the actor itself."""
+    return [
+        (r.source_start, r.source_end)
+        for r in reports
+        if r.source is not None and r.frame_end is not None and r.frame_end <= trig.tok_start
+    ]
+
+
+def _said_by(entity: EntityMention, speakers: list[tuple[int, int]]) -> bool:
+    return any(s <= entity.start and entity.end <= e for s, e in speakers)
 
 
 def _previous_in_paragraph(

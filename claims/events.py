@@ -586,7 +586,7 @@ class EventsComponent:
 
     def _distinct_words(self, a: TriggerMention, b: TriggerMention) -> bool:
         distinct = self.data.unmerged_words
-        return a.word != b.word and (a.word in distinct or b.word in distinct)
+        return a.word != b.word and a.word in distinct and b.word in distinct
 
     def _absorb_into_convoys(
         self, doc: Doc, triggers: list[TriggerMention]

@@ -3,7 +3,8 @@
 ``tests/data/rule_drops`` holds short articles written for these tests (other stories
 than the seeds: a base closure in Chad, a convoy at a border crossing, an earthquake
 toll, an attack on a checkpoint, a withdrawal from Niger, a denial in Erbil, a plan at
-Rafah, an evacuation of al-Tanf, a withdrawal from Qamishli) and ``gold.json`` in the
+Rafah, an evacuation of al-Tanf, a withdrawal from Qamishli, a quake toll told by two
+speakers) and ``gold.json`` in the
 project's gold format, with two extra fields: ``published`` (publication dates, which
 anchor weekdays) and ``plan_changes`` (pairs expected as plan-change findings).
 
