@@ -283,3 +283,34 @@ def test_a_convoy_that_crossed_is_completed() -> None:
         Article.from_text("t", "عبرت قافلة عسكرية تضم 40 آلية معبر الوليد فجر الأحد.")
     )
     assert claim.event == "convoy_departure" and claim.phase == "completed"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("نشرت بريطانيا 300 جندي إضافي في إستونيا ضمن مهمة الحلف.", "estonia"),
+        ("وصلت تعزيزات أمريكية إلى رومانيا الأسبوع الماضي.", "romania"),
+        ("ضرب زلزال قوي وسط تشيلي فجر اليوم.", "chile"),
+        ("غمرت الفيضانات مناطق واسعة شمالي البرتغال.", "portugal"),
+        ("ضربت عاصفة استوائية جزر فيجي.", "fiji"),
+    ],
+)
+def test_countries_beyond_the_region_are_places(sentence: str, place: str) -> None:
+    from datetime import date
+
+    from claims.model import Article
+    from claims.pipeline import extract_claims
+
+    claims = extract_claims(Article.from_text("t", sentence, published=date(2025, 3, 10)))
+    keys = {e.key for c in claims for e in [c.location, *c.destinations] if e is not None}
+    assert place in keys, [(c.event, c.location, c.destinations) for c in claims]
+
+
+def test_a_new_country_word_that_is_also_a_common_word_needs_a_cue() -> None:
+    """ "كوبا" is a cup as often as Cuba, "ماليه" (Male) is "financial": neither alone
+    names a place."""
+    from claims.normalize import normalize
+    from claims.pipeline import get_pipeline
+
+    doc = get_pipeline()(normalize("شرب كوبا من الشاي ثم عقد ازمه ماليه جديده"))
+    assert not [m for m in doc.user_data["cc_entities"] if m.key in ("cuba", "male")]
