@@ -574,19 +574,11 @@ class EventsComponent:
         quantity_tokens = _quantity_tokens(doc)
         out: list[TriggerMention] = []
         for t in triggers:
-            if (
-                out
-                and _mergeable(doc, out[-1], t, self.data.merge_gap, quantity_tokens)
-                and not self._distinct_words(out[-1], t)
-            ):
+            if out and _mergeable(doc, out[-1], t, self.data, quantity_tokens):
                 out[-1] = _merged(out[-1], t, out[-1].event)
             else:
                 out.append(t)
         return out
-
-    def _distinct_words(self, a: TriggerMention, b: TriggerMention) -> bool:
-        distinct = self.data.unmerged_words
-        return a.word != b.word and a.word in distinct and b.word in distinct
 
     def _absorb_into_convoys(
         self, doc: Doc, triggers: list[TriggerMention]
@@ -709,12 +701,15 @@ def _quantity_tokens(doc: Doc) -> set[int]:
 
 
 def _mergeable(
-    doc: Doc, a: TriggerMention, b: TriggerMention, gap_max: int, quantity_tokens: set[int]
+    doc: Doc, a: TriggerMention, b: TriggerMention, data: EventsFile, quantity_tokens: set[int]
 ) -> bool:
     if a.event != b.event or a.zero_presence or b.zero_presence:
         return False
+    distinct = data.unmerged_words
+    if a.word != b.word and a.word in distinct and b.word in distinct:
+        return False  # "قتل 4 وأصيب 7": the dead and the injured are two counts
     gap = [i for i in range(a.tok_end, b.tok_start) if i not in quantity_tokens]
-    if len(gap) > gap_max:
+    if len(gap) > data.merge_gap:
         return False
     return not any(doc[i].is_punct or doc[i].is_space for i in range(a.tok_end, b.tok_start))
 

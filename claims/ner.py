@@ -56,9 +56,6 @@ RESOURCES_FILE = "resources.json"
 LABELS = ("PER", "ORG", "LOC", "MISC")
 SPANS_KEY = "ner"
 
-# Proclitic strings stripped (longest first) to get a token's bare form, when at least two
-# letters remain: conjunction, preposition and article, alone or combined.
-PROCLITICS = ("وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ب", "ل", "ف", "ك")
 CONTEXT = 3  # neighbouring tokens described on each side
 SENTENCE_END = frozenset({".", "!", "?", "؟"})
 MAX_NAME_TOKENS = 4  # the longest name carried from one sentence to another (consistent)
@@ -75,8 +72,11 @@ class NerResources:
     - ``names``: the label name lists give a form (built from corpora the main model is
       not trained on);
     - ``seen``: the label a form had in the main model's own training data;
-    - ``clusters``: the form's word cluster at each of ``granularities``."""
+    - ``clusters``: the form's word cluster at each of ``granularities``;
+    - ``proclitics``: what :func:`bare` strips, longest first (part of the model: the
+      features were learnt with it; set in the training config)."""
 
+    proclitics: tuple[str, ...]
     names: dict[str, str]
     seen: dict[str, str]
     clusters: dict[str, list[int]]
@@ -85,6 +85,7 @@ class NerResources:
     @classmethod
     def from_json(cls, data: dict) -> NerResources:
         return cls(
+            proclitics=tuple(data["proclitics"]),
             names=dict(data["names"]),
             seen=dict(data["seen"]),
             clusters={k: list(v) for k, v in data["clusters"].items()},
@@ -93,6 +94,7 @@ class NerResources:
 
     def to_json(self) -> dict:
         return {
+            "proclitics": list(self.proclitics),
             "granularities": list(self.granularities),
             "names": dict(sorted(self.names.items())),
             "seen": dict(sorted(self.seen.items())),
@@ -100,29 +102,20 @@ class NerResources:
         }
 
 
-def bare(word: str) -> tuple[str, str]:
-    """``word`` without its proclitics, and the proclitics: ("بالعراق") -> ("عراق", "بال")."""
-    for clitic in PROCLITICS:
+def bare(word: str, proclitics: Sequence[str]) -> tuple[str, str]:
+    """``word`` without the first of ``proclitics`` it starts with, if at least two letters
+    remain, and that proclitic: ("بالعراق") -> ("عراق", "بال")."""
+    for clitic in proclitics:
         if word.startswith(clitic) and len(word) - len(clitic) >= 2:
             return word[len(clitic):], clitic
     return word, ""
 
 
-def token_features(
-    words: Sequence[str],
-    res: NerResources,
-    *,
-    names: Mapping[str, str] | None = None,
-    seen: Mapping[str, str] | None = None,
-    auxiliary: Sequence[str] | None = None,
-) -> list[list[str]]:
-    """The CRF features of each token of one sentence (normalised words).
-
-    Every token is described by its form, bare form, proclitics, affixes, shape, the
-    words around it and the word clusters of itself and its neighbours. Optionally also by
-    the label that ``names`` and ``seen`` (name lists keyed by bare form) give it and its
-    neighbours, and by the auxiliary model's tags (``auxiliary``, one per token)."""
-    forms = [bare(w) for w in words]
+def token_features(words: Sequence[str], res: NerResources) -> list[list[str]]:
+    """The plain CRF features of each token of one sentence (normalised words): its form,
+    bare form, proclitics, affixes, shape, the words around it and the word clusters of
+    itself and its neighbours. What the auxiliary model reads."""
+    forms = [bare(w, res.proclitics) for w in words]
     bares = [b for b, _ in forms]
     clusters = [res.clusters.get(b) for b in bares]
     n = len(words)
@@ -163,9 +156,27 @@ def token_features(
             ids = clusters[j] if 0 <= j < n else None
             if ids is not None:
                 f.extend(f"{off}c{g}={c}" for g, c in zip(res.granularities, ids, strict=True))
-        for key, table in (("g", names), ("jk", seen)):
-            if table is None:
-                continue
+        out.append(f)
+    return out
+
+
+def main_features(
+    plain: Sequence[list[str]],
+    words: Sequence[str],
+    res: NerResources,
+    *,
+    seen: Mapping[str, str],
+    auxiliary: Sequence[str],
+) -> list[list[str]]:
+    """The main model's features: the plain ones (:func:`token_features`, computed once
+    and shared with the auxiliary model), plus the label the name lists and ``seen`` give
+    each token and its neighbours, and the auxiliary model's tags around it."""
+    bares = [bare(w, res.proclitics)[0] for w in words]
+    n = len(words)
+    out: list[list[str]] = []
+    for i, word in enumerate(words):
+        f = list(plain[i])
+        for key, table in (("g", res.names), ("jk", seen)):
             for off in (-1, 0, 1):
                 j = i + off
                 label = table.get(bares[j]) if 0 <= j < n else None
@@ -173,12 +184,11 @@ def token_features(
                     label = table.get(word)
                 if label:
                     f.append(f"{off}{key}={label}")
-        if auxiliary is not None:
-            f.append("wk=" + auxiliary[i])
-            if i > 0:
-                f.append("wk-1=" + auxiliary[i - 1])
-            if i < n - 1:
-                f.append("wk+1=" + auxiliary[i + 1])
+        f.append("wk=" + auxiliary[i])
+        if i > 0:
+            f.append("wk-1=" + auxiliary[i - 1])
+        if i < n - 1:
+            f.append("wk+1=" + auxiliary[i + 1])
         out.append(f)
     return out
 
@@ -227,9 +237,9 @@ class NerModel:
         if not words:
             return []
         res = self.resources
-        auxiliary = self._tagger("auxiliary").tag(token_features(words, res))
-        features = token_features(words, res, names=res.names, seen=res.seen,
-                                  auxiliary=auxiliary)
+        plain = token_features(words, res)
+        auxiliary = self._tagger("auxiliary").tag(plain)
+        features = main_features(plain, words, res, seen=res.seen, auxiliary=auxiliary)
         return list(self._tagger("main").tag(features))
 
     def spans(self, words: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -304,7 +314,9 @@ def sentences_of(tokens: Sequence[str]) -> Iterator[tuple[int, int]]:
 
 
 def consistent(
-    sentences: Sequence[Sequence[str]], spans: Sequence[Sequence[tuple[int, int, str]]]
+    sentences: Sequence[Sequence[str]],
+    spans: Sequence[Sequence[tuple[int, int, str]]],
+    proclitics: Sequence[str],
 ) -> list[list[tuple[int, int, str]]]:
     """Label consistency within one text: a name the model tagged in one sentence is also a
     name where the same words recur untagged (a bank tagged in the lead and missed three
@@ -314,7 +326,7 @@ def consistent(
     letters. ``spans``: per sentence, the model's token spans; returns them with the
     recurrences added, in token order."""
     labels: dict[tuple[str, ...], Counter[str]] = {}
-    bares = [[bare(w)[0] for w in words] for words in sentences]
+    bares = [[bare(w, proclitics)[0] for w in words] for words in sentences]
     for forms, found in zip(bares, spans, strict=True):
         for start, end, label in found:
             if end - start <= MAX_NAME_TOKENS:
@@ -351,7 +363,9 @@ def _doc_spans(
         for a, b in sentences_of(words):
             starts.append(first + a)
             sentences.append(words[a:b])
-    found = consistent(sentences, [model.spans(words) for words in sentences])
+    found = consistent(
+        sentences, [model.spans(words) for words in sentences], model.resources.proclitics
+    )
     return [
         Span(doc, offset + s, offset + e, label=label)
         for offset, spans in zip(starts, found, strict=True)

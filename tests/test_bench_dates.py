@@ -10,8 +10,8 @@ from checker.bench.dates_vs_dateparser import (
     _calendar,
     load_samples,
     match_count,
-    write_section,
 )
+from checker.bench.markdown import write_section
 
 
 def test_matching_is_a_prefix_match_each_expected_value_once() -> None:
@@ -37,11 +37,11 @@ def test_samples_cover_every_seed() -> None:
 def test_write_section_replaces_only_its_own_section(tmp_path: Path) -> None:
     doc = tmp_path / "benchmarks.md"
     doc.write_text("# Benchmarks\n\n## Other\nkeep me\n", encoding="utf-8")
-    write_section(doc, f"{SECTION}\n\nfirst\n")
-    write_section(doc, f"{SECTION}\n\nsecond\n")
+    write_section(doc, SECTION, f"{SECTION}\n\nfirst\n")
+    write_section(doc, SECTION, f"{SECTION}\n\nsecond\n")
     text = doc.read_text(encoding="utf-8")
     assert "keep me" in text and "second" in text and "first" not in text
     assert text.count(SECTION) == 1
     new = tmp_path / "new.md"
-    write_section(new, f"{SECTION}\n\nonly\n")
+    write_section(new, SECTION, f"{SECTION}\n\nonly\n")
     assert new.read_text(encoding="utf-8").startswith("# Benchmarks")

@@ -22,6 +22,8 @@ from claims import ner
 from claims.normalize import normalize, normalize_with_map
 
 MAX_MODEL_BYTES = 25 * 1024 * 1024
+# The conjunctions, prepositions and article the consistency pass strips (as the model).
+PROCLITICS = ("وال", "بال", "ال", "و", "ب", "ل")
 
 
 def _entities(text: str) -> set[tuple[str, str]]:
@@ -326,7 +328,7 @@ def test_a_name_tagged_once_is_a_name_where_it_recurs() -> None:
         ["وعاد", "الى", "كابول", "امس", "."],
     ]
     spans = [[(3, 5, "PER"), (6, 7, "LOC")], [], []]
-    out = ner.consistent(sentences, spans)
+    out = ner.consistent(sentences, spans, PROCLITICS)
     assert out[0] == spans[0]
     # The surname alone is not a name the model tagged: nothing is guessed for it.
     assert out[1] == []
@@ -334,14 +336,14 @@ def test_a_name_tagged_once_is_a_name_where_it_recurs() -> None:
     assert out[2] == [(2, 3, "LOC")]
     sentences[1][1] = "ورامسفيلد"
     spans[0].append((4, 5, "PER"))  # as if also tagged alone
-    assert ner.consistent(sentences, spans)[1] == [(1, 2, "PER")]
+    assert ner.consistent(sentences, spans, PROCLITICS)[1] == [(1, 2, "PER")]
 
 
 def test_consistency_never_overrides_the_model_or_carries_short_words() -> None:
     sentences = [["زار", "بان", "كي", "مون", "جوبا", "."], ["وقال", "مون", "كي", "يعود", "."]]
     # "كي" (a two-letter word) tagged inside a name is not carried on its own.
     spans = [[(1, 4, "PER"), (2, 3, "PER")], [(1, 2, "LOC")]]
-    out = ner.consistent(sentences, spans)
+    out = ner.consistent(sentences, spans, PROCLITICS)
     assert out[1] == [(1, 2, "LOC")]
     assert out[0] == sorted(spans[0])
 

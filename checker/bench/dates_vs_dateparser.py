@@ -270,11 +270,6 @@ def _row(system: str, group: str, t: Tally) -> str:
     )
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put this benchmark's ``section`` into the Markdown file at ``path``
-    (:func:`checker.bench.markdown.write_section`)."""
-    markdown.write_section(path, SECTION, section)
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--repeats", type=int, default=5, help="timing passes for dateparser")
@@ -283,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = render_markdown(run_benchmark(args.repeats))
     print(section)
     if args.write:
-        write_section(args.write, section)
+        markdown.write_section(args.write, SECTION, section)
     return 0
 
 

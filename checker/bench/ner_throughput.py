@@ -228,11 +228,6 @@ def _load(values: tuple[float, float, float]) -> str:
     return "[" + ", ".join(f"{v:.2f}" for v in values) + "]"
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put this benchmark's ``section`` into the Markdown file at ``path``
-    (:func:`checker.bench.markdown.write_section`)."""
-    markdown.write_section(path, SECTION, section, before=BEFORE)
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--articles", type=Path, default=ROOT / "seeds", help="drop to read")
@@ -249,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     section = render_markdown(result, command)
     print(section)
     if args.write:
-        write_section(args.write, section)
+        markdown.write_section(args.write, SECTION, section, before=BEFORE)
     return 0
 
 

@@ -540,11 +540,6 @@ def _why(r: SizeResult, info: dict[str, Any]) -> list[str]:
     ]
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put this benchmark's ``section`` into the Markdown file at ``path``
-    (:func:`checker.bench.markdown.write_section`)."""
-    markdown.write_section(path, SECTION, section)
-
 def _command_line(given: list[str]) -> str:
     """The command as the document shows it: paths inside the repository made relative,
     so the document names no path of the machine it was measured on."""
@@ -581,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         raw = json.loads((args.work / "results.json").read_text(encoding="utf-8"))
         section = render([SizeResult(**r) for r in raw["results"]], raw["info"])
         if args.write:
-            write_section(args.write, section)
+            markdown.write_section(args.write, SECTION, section)
         print(section)
         return 0
     if not args.no_snapshot and os.environ.get("CLAIMCHECK_BENCH_SNAPSHOT") is None:
@@ -630,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
         (args.work / "results.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
         section = render(results, info)
         if args.write:
-            write_section(args.write, section)
+            markdown.write_section(args.write, SECTION, section)
     print(section)
     return 0
 

@@ -123,7 +123,7 @@ def tag_in_context(
     out: list[list[str]] = []
     for k, words in enumerate(sentences):
         lo, hi = max(0, k - window), min(len(sentences), k + window + 1)
-        found = consistent(sentences[lo:hi], spans[lo:hi])[k - lo]
+        found = consistent(sentences[lo:hi], spans[lo:hi], model.resources.proclitics)[k - lo]
         out.append(as_tags(len(words), found))
     return out
 

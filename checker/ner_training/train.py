@@ -38,16 +38,18 @@ import pycrfsuite
 import spacy
 
 from checker.ner_training.evaluate import Tagged, read_tagged, score_tags
-from claims.ner import NerResources, bare, token_features
+from claims.ner import NerResources, bare, main_features, token_features
 
 
-def label_lists(sentences: Iterable[Tagged], share: float) -> dict[str, str]:
+def label_lists(
+    sentences: Iterable[Tagged], share: float, proclitics: Sequence[str]
+) -> dict[str, str]:
     """Bare form -> label, for forms inside an entity of that label in at least ``share`` of
     their occurrences."""
     counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for words, tags in sentences:
         for word, tag in zip(words, tags, strict=True):
-            counts[bare(word)[0]][tag[2:] if tag != "O" else "O"] += 1
+            counts[bare(word, proclitics)[0]][tag[2:] if tag != "O" else "O"] += 1
     out: dict[str, str] = {}
     for form, c in counts.items():
         named = [(n, label) for label, n in c.items() if label != "O"]
@@ -63,11 +65,13 @@ def _stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-def word_clusters(sentences: Iterable[Sequence[str]], cfg: dict) -> dict[str, list[int]]:
+def word_clusters(
+    sentences: Iterable[Sequence[str]], cfg: dict, proclitics: Sequence[str]
+) -> dict[str, list[int]]:
     from gensim.models import Word2Vec
     from sklearn.cluster import KMeans
 
-    corpus = [[bare(w)[0] for w in words] for words in sentences]
+    corpus = [[bare(w, proclitics)[0] for w in words] for words in sentences]
     w2v = Word2Vec(corpus, vector_size=cfg["vector_size"], window=cfg["window"],
                    min_count=cfg["min_count"], epochs=cfg["epochs"], sg=1, seed=cfg["seed"],
                    workers=1, hashfxn=_stable_hash)
@@ -90,11 +94,13 @@ def train_crf(
     trainer.train(str(path))
 
 
-def fold_lists(sentences: Sequence[Tagged], folds: int, share: float) -> list[dict[str, str]]:
+def fold_lists(
+    sentences: Sequence[Tagged], folds: int, share: float, proclitics: Sequence[str]
+) -> list[dict[str, str]]:
     """For each sentence, the names seen in the other folds (contiguous blocks)."""
     n = len(sentences)
     bounds = [(k * n // folds, (k + 1) * n // folds) for k in range(folds)]
-    lists = [label_lists([*sentences[:a], *sentences[b:]], share) for a, b in bounds]
+    lists = [label_lists([*sentences[:a], *sentences[b:]], share, proclitics) for a, b in bounds]
     return [lists[k] for k, (a, b) in enumerate(bounds) for _ in range(a, b)]
 
 
@@ -111,13 +117,16 @@ def train(cfg: dict, data: Path, out: Path) -> dict[str, object]:
     others = read_tagged(data / "aqmar_wojood.spacy")
     main_train = [*aner, *dev] if cfg["main"]["include_dev"] else aner
 
+    proclitics = tuple(cfg["features"]["proclitics"])
+    share = rc["name_share"]
     clusters = word_clusters([w for w, _ in [*main_train, *wikifane, *others]],
-                             rc["clusters"])
-    names = label_lists([*wikifane, *others], rc["name_share"])
+                             rc["clusters"], proclitics)
+    names = label_lists([*wikifane, *others], share, proclitics)
     lap("resources")
     out.mkdir(parents=True, exist_ok=True)
-    res = NerResources(names=names, seen=label_lists(main_train, rc["name_share"]),
-                       clusters=clusters, granularities=tuple(rc["clusters"]["granularities"]))
+    res = NerResources(proclitics=proclitics, names=names,
+                       seen=label_lists(main_train, share, proclitics), clusters=clusters,
+                       granularities=tuple(rc["clusters"]["granularities"]))
 
     auxiliary_path = out / "auxiliary.crfsuite"
     train_crf(wikifane, lambda _, words: token_features(words, res), cfg["auxiliary"],
@@ -126,23 +135,24 @@ def train(cfg: dict, data: Path, out: Path) -> dict[str, object]:
     auxiliary = pycrfsuite.Tagger()
     auxiliary.open(str(auxiliary_path))
 
-    def main_features(seen: Sequence[dict[str, str]]) -> Callable[[int, list[str]], list]:
+    def features_with(seen: Sequence[dict[str, str]]) -> Callable[[int, list[str]], list]:
         def features(i: int, words: list[str]) -> list[list[str]]:
-            aux = auxiliary.tag(token_features(words, res))
-            return token_features(words, res, names=names, seen=seen[i], auxiliary=aux)
+            plain = token_features(words, res)
+            aux = auxiliary.tag(plain)
+            return main_features(plain, words, res, seen=seen[i], auxiliary=aux)
         return features
 
     report: dict[str, object] = {"config": cfg}
     if cfg["main"]["include_dev"]:
         # Score the configuration on dev first, with a model that has not seen dev.
         probe_path = out / "dev_probe.crfsuite"
-        train_crf(aner, main_features(fold_lists(aner, rc["folds"], rc["name_share"])),
+        train_crf(aner, features_with(fold_lists(aner, rc["folds"], share, proclitics)),
                   cfg["main"], probe_path)
-        report["dev_without_dev"] = _score_on(probe_path, dev, main_features(
-            [label_lists(aner, rc["name_share"])] * len(dev)))
+        report["dev_without_dev"] = _score_on(probe_path, dev, features_with(
+            [label_lists(aner, share, proclitics)] * len(dev)))
         probe_path.unlink()
         lap("dev_probe")
-    train_crf(main_train, main_features(fold_lists(main_train, rc["folds"], rc["name_share"])),
+    train_crf(main_train, features_with(fold_lists(main_train, rc["folds"], share, proclitics)),
               cfg["main"], out / "model.crfsuite")
     lap("main")
     (out / "resources.json").write_text(
