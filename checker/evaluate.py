@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -187,6 +187,9 @@ class GoldContradiction(_GoldModel):
     a: GoldQuote
     b: GoldQuote
     why: str = ""
+    # Pairs of one story with the same group are one disagreement; None: a disagreement
+    # of its own.
+    group: str | None = None
 
 
 class GoldNonContradiction(_GoldModel):
@@ -273,6 +276,8 @@ class ClaimOutcome:
 
 @dataclass(frozen=True)
 class ContradictionOutcome:
+    """One gold contradiction pair and the counted findings that match it."""
+
     story: str
     gold: GoldContradiction
     finding_ids: tuple[str, ...] = ()
@@ -280,6 +285,53 @@ class ContradictionOutcome:
     @property
     def matched(self) -> bool:
         return bool(self.finding_ids)
+
+
+@dataclass(frozen=True)
+class DisagreementOutcome:
+    """One gold disagreement: the pairs of one story that share a group, or one pair
+    without a group. ``finding_ids`` has one entry per counted finding that matches at
+    least one of its pairs."""
+
+    story: str
+    group: str | None
+    pairs: tuple[ContradictionOutcome, ...]
+    finding_ids: tuple[str, ...] = ()
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.finding_ids)
+
+    @property
+    def hard(self) -> bool:
+        return any(p.gold.certainty == "hard" for p in self.pairs)
+
+    @property
+    def kinds(self) -> list[str]:
+        return list(dict.fromkeys(p.gold.kind for p in self.pairs))
+
+
+@dataclass(frozen=True)
+class StoryOutcome:
+    """The contradiction numbers of one story. A finding whose claims lie in the articles
+    of two stories counts in both."""
+
+    story: str
+    disagreements: int
+    disagreements_matched: int
+    findings: int
+    correct: int
+    false_alarms: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "story": self.story,
+            "disagreements": self.disagreements,
+            "disagreements_matched": self.disagreements_matched,
+            "findings": self.findings,
+            "correct": self.correct,
+            "false_alarms": self.false_alarms,
+        }
 
 
 @dataclass(frozen=True)
@@ -292,14 +344,24 @@ Verdict = Literal["match", "false_alarm", "unmatched"]
 
 
 @dataclass(frozen=True)
+class SideOutcome:
+    """One side of a counted finding as the report shows it."""
+
+    value: str
+    reports: tuple[tuple[str, str], ...]  # (article name, claim quote) per claim
+
+
+@dataclass(frozen=True)
 class FindingOutcome:
     """A counted finding (not a plan change, all its claims inside one story's articles)."""
 
     finding_id: str
     rule: str
     kind: str
-    sides: tuple[tuple[str, str], ...]  # (article name, evidence quote) per claim
+    sides: tuple[SideOutcome, ...]
     verdict: Verdict
+    fact: str = ""
+    stories: tuple[str, ...] = ()
     contradictions: tuple[GoldContradiction, ...] = ()
     traps: tuple[TrapHit, ...] = ()
 
@@ -308,6 +370,8 @@ class FindingOutcome:
 class EvalResult:
     claim_outcomes: list[ClaimOutcome] = field(default_factory=list)
     contradiction_outcomes: list[ContradictionOutcome] = field(default_factory=list)
+    disagreement_outcomes: list[DisagreementOutcome] = field(default_factory=list)
+    story_outcomes: list[StoryOutcome] = field(default_factory=list)
     finding_outcomes: list[FindingOutcome] = field(default_factory=list)
     traps: int = 0
     predicted_claims: int = 0
@@ -334,7 +398,34 @@ class EvalResult:
     def mismatches(self) -> list[tuple[ClaimOutcome, FieldCheck]]:
         return [(o, c) for o in self.claim_outcomes for c in o.checks if not c.ok]
 
-    # -- contradictions
+    # -- disagreements (the headline numbers)
+    @property
+    def disagreements_gold(self) -> int:
+        return len(self.disagreement_outcomes)
+
+    @property
+    def disagreements_matched(self) -> int:
+        return sum(1 for o in self.disagreement_outcomes if o.matched)
+
+    @property
+    def disagreements_gold_hard(self) -> int:
+        return sum(1 for o in self.disagreement_outcomes if o.hard)
+
+    @property
+    def disagreements_matched_hard(self) -> int:
+        return sum(1 for o in self.disagreement_outcomes if o.matched and o.hard)
+
+    @property
+    def findings_on_matched_disagreements(self) -> int:
+        """Counted findings per matched disagreement, summed: a finding that matches two
+        disagreements counts for each."""
+        return sum(len(o.finding_ids) for o in self.disagreement_outcomes)
+
+    @property
+    def missed_disagreements(self) -> list[DisagreementOutcome]:
+        return [o for o in self.disagreement_outcomes if not o.matched]
+
+    # -- contradiction pairs
     @property
     def contradictions_gold(self) -> int:
         return len(self.contradiction_outcomes)
@@ -357,6 +448,7 @@ class EvalResult:
     def missed_contradictions(self) -> list[ContradictionOutcome]:
         return [o for o in self.contradiction_outcomes if not o.matched]
 
+    # -- findings
     @property
     def predicted_findings(self) -> int:
         return len(self.finding_outcomes)
@@ -383,18 +475,31 @@ class EvalResult:
                 "fields": {name: _ratio(self.field_correct(name), matched) for name in FIELDS},
             },
             "contradictions": {
+                "disagreements": self.disagreements_gold,
+                "disagreements_matched": self.disagreements_matched,
+                "disagreements_recall": _ratio(self.disagreements_matched, self.disagreements_gold),
+                "disagreements_hard": self.disagreements_gold_hard,
+                "disagreements_hard_matched": self.disagreements_matched_hard,
+                "disagreements_hard_recall": _ratio(
+                    self.disagreements_matched_hard, self.disagreements_gold_hard
+                ),
+                "findings_per_matched_disagreement": _ratio(
+                    self.findings_on_matched_disagreements, self.disagreements_matched
+                ),
+                "predicted": self.predicted_findings,
+                "precision": _ratio(self.correct_findings, self.predicted_findings),
+                "false_alarms": len(self.false_alarm_findings),
+                "traps": self.traps,
+                # Pair-level numbers, as before groups existed.
                 "gold": self.contradictions_gold,
                 "gold_hard": self.contradictions_gold_hard,
-                "predicted": self.predicted_findings,
                 "matched": self.contradictions_matched,
                 "matched_hard": self.contradictions_matched_hard,
                 "recall": _ratio(self.contradictions_matched, self.contradictions_gold),
                 "recall_hard": _ratio(
                     self.contradictions_matched_hard, self.contradictions_gold_hard
                 ),
-                "precision": _ratio(self.correct_findings, self.predicted_findings),
-                "false_alarms": len(self.false_alarm_findings),
-                "traps": self.traps,
+                "per_story": [o.as_dict() for o in self.story_outcomes],
             },
         }
 
@@ -630,7 +735,9 @@ class _Index:
     def names(self, claim: Claim) -> set[str]:
         return self.names_of_id.get(claim.article_id, set())
 
-    def overlap(self, claim_names: set[str], spans: Iterable[tuple[int, int]], q: GoldQuote) -> int:
+    def overlap(
+        self, claim_names: Collection[str], spans: Iterable[tuple[int, int]], q: GoldQuote
+    ) -> int:
         if q.article not in claim_names:
             return 0
         located = self.spans[(q.article, q.quote)]
@@ -693,35 +800,77 @@ def _match_claims(gold: GoldFile, index: _Index, claims: Sequence[Claim]) -> lis
     return outcomes
 
 
-Side = tuple[set[str], list[tuple[int, int]]]
+@dataclass(frozen=True)
+class _Part:
+    """One claim of one side of a finding: its article names and the spans it covers."""
+
+    names: frozenset[str]
+    spans: tuple[tuple[int, int], ...]
 
 
-def _sides(finding: Finding, index: _Index) -> list[Side]:
-    """Per claim of the finding: its article names and its spans (the claim's evidence
-    and the spans of the values the finding compares for that claim)."""
-    sides: list[Side] = []
+def _claim_of(finding: Finding, claim_id: str, index: _Index) -> Claim:
+    claim = index.claims.get(claim_id)
+    if claim is None:
+        raise PredictionError(f"finding {finding.id} refers to unknown claim {claim_id}")
+    return claim
+
+
+def _parts(finding: Finding, index: _Index) -> list[list[_Part]]:
+    """Per side of the finding, per claim of that side: its article names and its spans
+    (the claim's evidence and the spans of the words the side compares for that claim).
+
+    A finding about one claim (the claim contradicts itself; its sides all hold it) gives
+    one side with one part that carries the compared spans of every side.
+    """
     for claim_id in finding.claim_ids:
-        claim = index.claims.get(claim_id)
-        if claim is None:
-            raise PredictionError(f"finding {finding.id} refers to unknown claim {claim_id}")
-        spans = [(claim.evidence.start, claim.evidence.end)]
-        spans += [
-            (v.span.start, v.span.end) for v in finding.values if v.claim_id == claim_id and v.span
+        _claim_of(finding, claim_id, index)
+    ids = {cid for side in finding.sides for cid in side.claim_ids}
+    groups = [
+        [(cid, [q for q in side.quotes if q.claim_id == cid]) for cid in side.claim_ids]
+        for side in finding.sides
+    ]
+    if len(ids) == 1:
+        only = next(iter(ids))
+        groups = [
+            [(only, [q for side in finding.sides for q in side.quotes if q.claim_id == only])]
         ]
-        sides.append((index.names(claim), spans))
+    sides: list[list[_Part]] = []
+    for group in groups:
+        parts = []
+        for claim_id, quotes in group:
+            claim = _claim_of(finding, claim_id, index)
+            spans = [(claim.evidence.start, claim.evidence.end)]
+            spans += [(q.span.start, q.span.end) for q in quotes if q.span]
+            parts.append(_Part(frozenset(index.names(claim)), tuple(spans)))
+        sides.append(parts)
     return sides
 
 
-def _pair_matches(sides: list[Side], a: GoldQuote, b: GoldQuote, index: _Index) -> bool:
-    def hits(side: Side, q: GoldQuote) -> bool:
-        return index.overlap(side[0], side[1], q) > 0
+def _pair_matches(sides: list[list[_Part]], a: GoldQuote, b: GoldQuote, index: _Index) -> bool:
+    def hits(side: list[_Part], q: GoldQuote) -> bool:
+        return any(index.overlap(p.names, p.spans, q) > 0 for p in side)
 
     if len(sides) == 1:
         # A finding inside one claim: that claim must cover both quotes (usually the same
-        # quote, as the format annotates a contradiction inside one claim).
-        return hits(sides[0], a) and hits(sides[0], b)
-    first, second = sides[0], sides[1]
-    return (hits(first, a) and hits(second, b)) or (hits(first, b) and hits(second, a))
+        # quote, as the format annotates a contradiction inside one claim). One side with
+        # several claims states no disagreement and matches nothing.
+        only = sides[0]
+        return len(only) == 1 and hits(only, a) and hits(only, b)
+    # Some claim of one side on `a` and some claim of another side on `b`, either way.
+    return any(
+        hits(first, a) and hits(second, b)
+        for i, first in enumerate(sides)
+        for j, second in enumerate(sides)
+        if i != j
+    )
+
+
+def _disagreement_keys(story: GoldStory) -> list[str | int]:
+    """Per contradiction of the story, the disagreement it belongs to: its group, or its
+    own position when it has none."""
+    return [
+        item.group if item.group is not None else ci for ci, item in enumerate(story.contradictions)
+    ]
 
 
 def score(
@@ -742,55 +891,106 @@ def score(
     )
     result.claim_outcomes = _match_claims(gold, index, claims)
 
+    keys = [_disagreement_keys(story) for story in gold.stories]
     matched_by: dict[tuple[int, int], list[str]] = {}
-    for finding in findings:
+    # Disagreement -> positions of the findings that match it (each finding once).
+    found_by: dict[tuple[int, str | int], list[int]] = {}
+    counted = [0] * len(gold.stories)
+    correct = [0] * len(gold.stories)
+    false_alarms = [0] * len(gold.stories)
+    for fi, finding in enumerate(findings):
         if finding.kind == "plan_change":
             result.plan_changes += 1
             continue
-        sides = _sides(finding, index)
+        sides = _parts(finding, index)
         stories = [
             (si, story)
             for si, story in enumerate(gold.stories)
-            if all(names & set(story.articles) for names, _ in sides)
+            if all(part.names & set(story.articles) for side in sides for part in side)
         ]
         if not stories:
             result.outside_stories += 1
             continue
         hit: list[GoldContradiction] = []
         traps: list[TrapHit] = []
+        hit_in: set[int] = set()
+        trap_in: set[int] = set()
         for si, story in stories:
+            counted[si] += 1
             for ci, item in enumerate(story.contradictions):
                 if _pair_matches(sides, item.a, item.b, index):
                     hit.append(item)
+                    hit_in.add(si)
                     matched_by.setdefault((si, ci), []).append(finding.id)
+                    positions = found_by.setdefault((si, keys[si][ci]), [])
+                    if fi not in positions:
+                        positions.append(fi)
             for trap in story.non_contradictions:
                 if _pair_matches(sides, trap.a, trap.b, index):
                     traps.append(TrapHit(story=story.story, trap=trap))
+                    trap_in.add(si)
         # A finding that matches a gold contradiction is right even if it also touches a
         # trap's quotes; only findings that match no contradiction can be false alarms.
         verdict: Verdict = "match" if hit else ("false_alarm" if traps else "unmatched")
+        for si in hit_in:
+            correct[si] += 1
+        if verdict == "false_alarm":
+            for si in trap_in:
+                false_alarms[si] += 1
         result.finding_outcomes.append(
             FindingOutcome(
                 finding_id=finding.id,
                 rule=finding.rule,
                 kind=finding.kind,
+                fact=finding.fact,
                 sides=tuple(
-                    (sorted(index.names(index.claims[cid]))[0], index.claims[cid].quote)
-                    for cid in finding.claim_ids
+                    SideOutcome(
+                        value=side.value,
+                        reports=tuple(
+                            (sorted(index.names(index.claims[cid]))[0], index.claims[cid].quote)
+                            for cid in side.claim_ids
+                        ),
+                    )
+                    for side in finding.sides
                 ),
                 verdict=verdict,
+                stories=tuple(story.story for _, story in stories),
                 contradictions=tuple(hit),
                 traps=tuple(traps),
             )
         )
 
-    result.contradiction_outcomes = [
-        ContradictionOutcome(
-            story=story.story, gold=item, finding_ids=tuple(matched_by.get((si, ci), ()))
+    for si, story in enumerate(gold.stories):
+        pairs = [
+            ContradictionOutcome(
+                story=story.story, gold=item, finding_ids=tuple(matched_by.get((si, ci), ()))
+            )
+            for ci, item in enumerate(story.contradictions)
+        ]
+        result.contradiction_outcomes += pairs
+        grouped: dict[str | int, list[ContradictionOutcome]] = {}
+        for key, pair in zip(keys[si], pairs, strict=True):
+            grouped.setdefault(key, []).append(pair)
+        disagreements = [
+            DisagreementOutcome(
+                story=story.story,
+                group=key if isinstance(key, str) else None,
+                pairs=tuple(members),
+                finding_ids=tuple(findings[fi].id for fi in found_by.get((si, key), ())),
+            )
+            for key, members in grouped.items()
+        ]
+        result.disagreement_outcomes += disagreements
+        result.story_outcomes.append(
+            StoryOutcome(
+                story=story.story,
+                disagreements=len(disagreements),
+                disagreements_matched=sum(1 for d in disagreements if d.matched),
+                findings=counted[si],
+                correct=correct[si],
+                false_alarms=false_alarms[si],
+            )
         )
-        for si, story in enumerate(gold.stories)
-        for ci, item in enumerate(story.contradictions)
-    ]
     return result
 
 
@@ -826,79 +1026,128 @@ def _quote(article: str, quote: str) -> str:
     return f"{article} «{quote}»"
 
 
-def format_table(result: EvalResult) -> str:
-    """A plain-text report: the numbers, then every miss, mismatch and false alarm."""
-    d = result.as_dict()
-    cl, co = d["claims"], d["contradictions"]
+def _share(numerator: int, denominator: int, places: int = 4) -> str:
+    """A ratio for reading: "-" when there is nothing to divide by, so that 0/0 is not
+    mistaken for "all wrong"."""
+    return f"{numerator / denominator:.{places}f}" if denominator else "-"
+
+
+def _pair_line(item: GoldContradiction | GoldNonContradiction) -> str:
+    return f"{_quote(item.a.article, item.a.quote)} <> {_quote(item.b.article, item.b.quote)}"
+
+
+def _finding_lines(f: FindingOutcome) -> list[str]:
+    head = f"  - {f.finding_id} ({f.rule}, {f.kind})" + (f" {f.fact}" if f.fact else "") + ":"
+    lines = [head]
+    for side in f.sides:
+        reports = "; ".join(_quote(article, quote) for article, quote in side.reports)
+        tally = len({article for article, _ in side.reports})
+        lines.append(f"      side «{side.value}» ({tally} report(s)): {reports}")
+    return lines
+
+
+def _story_table(result: EvalResult) -> list[str]:
+    width = max([len("story"), *(len(o.story) for o in result.story_outcomes)])
     lines = [
-        f"Claims: {cl['matched']}/{cl['gold']} gold claims matched, recall {cl['recall']:.4f}"
-        f" ({result.predicted_claims} predicted claims in gold articles)",
+        f"  {'story':<{width}}  {'found':>9}  {'recall':>6}  {'findings':>8}  {'correct':>7}"
+        f"  {'precision':>9}  {'false alarms':>12}"
+    ]
+    for o in result.story_outcomes:
+        found = f"{o.disagreements_matched}/{o.disagreements}"
+        recall = _share(o.disagreements_matched, o.disagreements)
+        lines.append(
+            f"  {o.story:<{width}}  {found:>9}  {recall:>6}"
+            f"  {o.findings:>8}  {o.correct:>7}  {_share(o.correct, o.findings):>9}"
+            f"  {o.false_alarms:>12}"
+        )
+    return lines
+
+
+def format_table(result: EvalResult) -> str:
+    """A plain-text report: the numbers per disagreement, per pair and per story, then
+    every miss, mismatch and false alarm."""
+    r = result
+    lines = [
+        f"Claims: {r.claims_matched}/{r.claims_gold} gold claims matched,"
+        f" recall {_share(r.claims_matched, r.claims_gold)}"
+        f" ({r.predicted_claims} predicted claims in gold articles)",
         "",
         f"  {'field':<14}{'accuracy':>9}  correct/matched",
     ]
     for name in FIELDS:
+        correct = r.field_correct(name)
         lines.append(
-            f"  {name:<14}{cl['fields'][name]:>9.4f}  {result.field_correct(name)}/{cl['matched']}"
+            f"  {name:<14}{_share(correct, r.claims_matched):>9}  {correct}/{r.claims_matched}"
         )
     lines += [
         "",
-        f"Contradictions: {co['matched']}/{co['gold']} matched, recall {co['recall']:.4f};"
-        f" hard {co['matched_hard']}/{co['gold_hard']}, recall {co['recall_hard']:.4f}",
-        f"Findings: {co['predicted']} counted, {result.correct_findings} correct,"
-        f" precision {co['precision']:.4f}; false alarms {co['false_alarms']}"
-        f" (traps in gold: {co['traps']})",
+        f"Disagreements: {r.disagreements_matched}/{r.disagreements_gold} found,"
+        f" recall {_share(r.disagreements_matched, r.disagreements_gold)};"
+        f" hard {r.disagreements_matched_hard}/{r.disagreements_gold_hard},"
+        f" recall {_share(r.disagreements_matched_hard, r.disagreements_gold_hard)}",
+        f"Findings per found disagreement: "
+        f"{_share(r.findings_on_matched_disagreements, r.disagreements_matched, 2)}"
+        f" ({r.findings_on_matched_disagreements}/{r.disagreements_matched}; ideal 1)",
+        f"Findings: {r.predicted_findings} counted, {r.correct_findings} correct,"
+        f" precision {_share(r.correct_findings, r.predicted_findings)};"
+        f" false alarms {len(r.false_alarm_findings)} (traps in gold: {r.traps})",
+        f"Pairs: {r.contradictions_matched}/{r.contradictions_gold} matched,"
+        f" recall {_share(r.contradictions_matched, r.contradictions_gold)};"
+        f" hard {r.contradictions_matched_hard}/{r.contradictions_gold_hard},"
+        f" recall {_share(r.contradictions_matched_hard, r.contradictions_gold_hard)}",
     ]
-    if result.plan_changes or result.outside_stories:
+    if r.plan_changes or r.outside_stories:
         lines.append(
-            f"Not counted: {result.plan_changes} plan change(s),"
-            f" {result.outside_stories} finding(s) across stories"
+            f"Not counted: {r.plan_changes} plan change(s),"
+            f" {r.outside_stories} finding(s) across stories"
         )
+    lines += ["", "Per story:", *_story_table(r)]
 
-    def section(title: str, rows: list[str]) -> None:
-        lines.extend(["", f"{title} ({len(rows)}):" if rows else f"{title}: none"])
-        lines.extend(rows)
+    def section(title: str, items: list[list[str]]) -> None:
+        lines.extend(["", f"{title} ({len(items)}):" if items else f"{title}: none"])
+        for item in items:
+            lines.extend(item)
 
     section(
         "Missed gold claims",
-        [f"  - [{o.event}] {_quote(o.article, o.quote)}" for o in result.missed_claims],
+        [[f"  - [{o.event}] {_quote(o.article, o.quote)}"] for o in r.missed_claims],
     )
     section(
         "Field mismatches",
         [
-            f"  - {c.field}: gold {_show(c.gold)} | predicted {_show(c.predicted)}"
-            f"  in {_quote(o.article, o.quote)} (claim {o.claim_id})"
-            for o, c in result.mismatches
+            [
+                f"  - {c.field}: gold {_show(c.gold)} | predicted {_show(c.predicted)}"
+                f"  in {_quote(o.article, o.quote)} (claim {o.claim_id})"
+            ]
+            for o, c in r.mismatches
         ],
     )
     section(
-        "Missed contradictions",
+        "Missed disagreements",
         [
-            f"  - [{o.gold.certainty} {o.gold.kind}] {_quote(o.gold.a.article, o.gold.a.quote)}"
-            f" <> {_quote(o.gold.b.article, o.gold.b.quote)}"
-            + (f"\n      {o.gold.why}" if o.gold.why else "")
-            for o in result.missed_contradictions
+            [
+                f"  - {d.story} {f'group {d.group}' if d.group else '(no group)'}"
+                f" [{'hard' if d.hard else 'soft'} {', '.join(d.kinds)}],"
+                f" {len(d.pairs)} pair(s):"
+            ]
+            + [
+                f"      {_pair_line(p.gold)}" + (f"\n        {p.gold.why}" if p.gold.why else "")
+                for p in d.pairs
+            ]
+            for d in r.missed_disagreements
         ],
     )
     section(
         "False alarms",
         [
-            f"  - {f.finding_id} ({f.rule}, {f.kind}): "
-            + " <> ".join(_quote(article, quote) for article, quote in f.sides)
-            + "".join(
-                f"\n      hit trap {_quote(t.trap.a.article, t.trap.a.quote)}"
-                f" <> {_quote(t.trap.b.article, t.trap.b.quote)}"
-                + (f"\n      {t.trap.why}" if t.trap.why else "")
+            _finding_lines(f)
+            + [
+                f"      hit trap {_pair_line(t.trap)}"
+                + (f"\n        {t.trap.why}" if t.trap.why else "")
                 for t in f.traps
-            )
-            for f in result.false_alarm_findings
+            ]
+            for f in r.false_alarm_findings
         ],
     )
-    section(
-        "Unmatched findings",
-        [
-            f"  - {f.finding_id} ({f.rule}, {f.kind}): "
-            + " <> ".join(_quote(article, quote) for article, quote in f.sides)
-            for f in result.unmatched_findings
-        ],
-    )
+    section("Unmatched findings", [_finding_lines(f) for f in r.unmatched_findings])
     return "\n".join(lines) + "\n"

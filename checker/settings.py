@@ -197,6 +197,9 @@ class CheckerSettings(BaseSettings):
     phase_order: list[Phase] = Field(default_factory=_phase_order)
     # Two claims of one report are one writer's account; contradictions are between reports.
     compare_within_article: bool = False
+    # A value class of a fact is judged against at most this many claims of each side
+    # (the most reported first): an event of n claims costs O(n x sides) judge calls.
+    fact_side_representatives: int = Field(default=6, ge=1)
     disabled_rules: list[str] = Field(default_factory=list, description="codes or names")
     severity_overrides: dict[str, Severity] = Field(default_factory=dict)
 

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 EventType = Literal[
     "withdrawal",
@@ -210,8 +210,37 @@ class ComparedValue(_Model):
     span: Span | None = None
 
 
+class FindingSide(_Model):
+    """One side of a disagreement: a value group of a fact, with every claim (and so
+    every report) that states a value of the group.
+
+    ``value`` describes the group's value once, in the language-neutral form of
+    ``checker.rules.semantics`` ("2025-08-21", "(50, ∞) vehicles"); ``quotes`` hold the
+    compared words of each claim, with offsets into its article. ``inferred`` lists the
+    claims that joined the fact only because their event's other reports fixed a phase
+    or place they do not state themselves.
+    """
+
+    value: str
+    claim_ids: list[str] = Field(min_length=1)
+    article_ids: list[str] = Field(default_factory=list, description="distinct, the tally")
+    quotes: list[ComparedValue] = Field(default_factory=list)
+    inferred: list[str] = Field(default_factory=list)
+
+    @property
+    def tally(self) -> int:
+        """How many distinct reports (articles) state this side."""
+        return len(self.article_ids) or len(self.claim_ids)
+
+
 class Finding(_Model):
-    """A flagged disagreement between claims (or inside one claim)."""
+    """One disagreement: a fact of one event with two or more incompatible value groups
+    (``sides``), or one claim that contradicts itself (a weekday that is not its date's).
+
+    ``fact`` names the fact ("date|withdrawal|began|at:ain_al_asad"); the ID comes from
+    the rule and the fact, not from a pair of claims, so a new report that repeats a value
+    joins a side of the same finding and the editor's decision stays attached.
+    """
 
     id: str = ""
     rule: str = Field(description='versioned rule name, e.g. "date_conflict.v1"')
@@ -219,9 +248,14 @@ class Finding(_Model):
     kind: FindingKind
     severity: Severity
     certainty: Certainty
-    claim_ids: list[str] = Field(min_length=1, max_length=2)
+    fact: str = ""
+    claim_ids: list[str] = Field(min_length=1)
     event_id: str | None = None
-    values: list[ComparedValue] = Field(default_factory=list)
+    sides: list[FindingSide] = Field(min_length=1)
+    certainty_reason: str = Field(
+        default="", description="why the finding is hard or soft, in one English sentence"
+    )
+    certainty_reason_ar: str = ""
     explanation_ar: str = ""
     explanation_en: str = ""
     review_status: ReviewStatus = "open"
@@ -232,13 +266,18 @@ class Finding(_Model):
     @model_validator(mode="after")
     def _fill_id(self) -> Finding:
         if not self.id:
-            self.id = self.compute_id(self.rule, self.claim_ids)
+            self.id = self.compute_id(self.rule, self.fact or ",".join(sorted(self.claim_ids)))
         return self
 
+    @property
+    def values(self) -> list[ComparedValue]:
+        """Every compared value of every side, side by side."""
+        return [quote for side in self.sides for quote in side.quotes]
+
     @staticmethod
-    def compute_id(rule: str, claim_ids: list[str]) -> str:
-        """Same rule and same claims give the same ID on every run, in any order."""
-        return "f_" + stable_hash(rule.split(".")[0], sorted(claim_ids))
+    def compute_id(rule: str, key: str) -> str:
+        """Same rule and same fact (or claim) give the same ID on every run."""
+        return "f_" + stable_hash(rule.split(".")[0], key)
 
 
 class EventCluster(_Model):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,17 @@ from checker.evaluate import (
     run_eval,
     score,
 )
-from claims.model import Article, Claim, ComparedValue, Entity, Finding, Quantity, Span, TimeValue
+from claims.model import (
+    Article,
+    Claim,
+    ComparedValue,
+    Entity,
+    Finding,
+    FindingSide,
+    Quantity,
+    Span,
+    TimeValue,
+)
 
 DATA = Path(__file__).parent / "data" / "eval"
 DROP = DATA / "drop"
@@ -72,18 +83,33 @@ def claim(
     )
 
 
-def finding(
-    *claims: Claim, kind: str = "count", values: list[ComparedValue] | None = None
+def sided(
+    *sides: Sequence[Claim], kind: str = "count", values: Sequence[ComparedValue] = ()
 ) -> Finding:
+    """A finding with the given sides; ``values`` go to the side of their claim."""
     return Finding(
         rule=f"{kind}_conflict.v1",
         code="C001",
         kind=kind,
         severity="high",
         certainty="hard",
-        claim_ids=[c.id for c in claims],
-        values=values or [],
+        claim_ids=list(dict.fromkeys(c.id for side in sides for c in side)),
+        sides=[
+            FindingSide(
+                value=f"value {'ABCDEFGH'[i]}",
+                claim_ids=[c.id for c in side],
+                article_ids=list(dict.fromkeys(c.article_id for c in side)),
+                quotes=[v for v in values if v.claim_id in {c.id for c in side}],
+            )
+            for i, side in enumerate(sides)
+        ],
     )
+
+
+def finding(*claims: Claim, kind: str = "count", values: Sequence[ComparedValue] = ()) -> Finding:
+    """One side per claim; a single claim contradicts itself (two sides, the same claim)."""
+    members = claims if len(claims) > 1 else (claims[0], claims[0])
+    return sided(*([c] for c in members), kind=kind, values=values)
 
 
 def changed(c: Claim, **update: Any) -> Claim:
@@ -243,19 +269,45 @@ def test_perfect_prediction_scores_one_everywhere(gold, articles):
         "fields": dict.fromkeys(FIELDS, 1.0),
     }
     assert d["contradictions"] == {
+        "disagreements": 4,
+        "disagreements_matched": 4,
+        "disagreements_recall": 1.0,
+        "disagreements_hard": 3,
+        "disagreements_hard_matched": 3,
+        "disagreements_hard_recall": 1.0,
+        "findings_per_matched_disagreement": 1.0,
+        "predicted": 4,
+        "precision": 1.0,
+        "false_alarms": 0,
+        "traps": 2,
         "gold": 4,
         "gold_hard": 3,
-        "predicted": 4,
         "matched": 4,
         "matched_hard": 3,
         "recall": 1.0,
         "recall_hard": 1.0,
-        "precision": 1.0,
-        "false_alarms": 0,
-        "traps": 2,
+        "per_story": [
+            {
+                "story": "hoceima-earthquake",
+                "disagreements": 4,
+                "disagreements_matched": 4,
+                "findings": 4,
+                "correct": 4,
+                "false_alarms": 0,
+            },
+            {
+                "story": "derna-flood",
+                "disagreements": 0,
+                "disagreements_matched": 0,
+                "findings": 0,
+                "correct": 0,
+                "false_alarms": 0,
+            },
+        ],
     }
     table = format_table(result)
     assert "Missed gold claims: none" in table
+    assert "Missed disagreements: none" in table
     assert "False alarms: none" in table
 
 
@@ -271,7 +323,8 @@ def test_empty_prediction_scores_zero_without_crashing(gold, articles):
     table = format_table(result)
     assert "Missed gold claims (12):" in table
     assert "«أودى بحياة 12 شخصاً»" in table  # Arabic shown as is
-    assert "Missed contradictions (4):" in table
+    assert "Missed disagreements (4):" in table
+    assert "Disagreements: 0/4 found, recall 0.0000; hard 0/3, recall 0.0000" in table
 
 
 def test_as_dict_has_exactly_the_documented_keys(gold, articles):
@@ -289,17 +342,28 @@ def test_as_dict_has_exactly_the_documented_keys(gold, articles):
         "destination",
     ]
     assert list(d["contradictions"]) == [
+        "disagreements",
+        "disagreements_matched",
+        "disagreements_recall",
+        "disagreements_hard",
+        "disagreements_hard_matched",
+        "disagreements_hard_recall",
+        "findings_per_matched_disagreement",
+        "predicted",
+        "precision",
+        "false_alarms",
+        "traps",
         "gold",
         "gold_hard",
-        "predicted",
         "matched",
         "matched_hard",
         "recall",
         "recall_hard",
-        "precision",
-        "false_alarms",
-        "traps",
+        "per_story",
     ]
+    assert [list(row) for row in d["contradictions"]["per_story"]] == [
+        ["story", "disagreements", "disagreements_matched", "findings", "correct", "false_alarms"]
+    ] * 2
     json.dumps(d)  # plain JSON types only
 
 
@@ -323,7 +387,14 @@ def test_unmatched_finding_lowers_precision_but_is_no_false_alarm(gold, articles
     result = run(gold, articles, list(c.values()), [stray])
     co = result.as_dict()["contradictions"]
     assert (co["predicted"], co["matched"], co["false_alarms"], co["precision"]) == (1, 0, 0, 0.0)
-    assert "Unmatched findings (1):" in format_table(result)
+    table = format_table(result)
+    assert "Unmatched findings (1):" in table
+    # Each side with its value, its number of reports, and each report's article and quote.
+    assert (
+        "side «value A» (1 report(s)): quake_1.txt «ونُقل المصابون إلى مستشفيات طنجة وتطوان»"
+        in table
+    )
+    assert "side «value B» (1 report(s)): quake_2.txt «مئات المتطوعين وصلوا إلى المدينة" in table
 
 
 def test_finding_matching_contradiction_and_trap_counts_as_match(gold, articles):
@@ -406,6 +477,7 @@ def test_compared_value_spans_count_as_evidence(articles, gold):
         ),
     ]
     with_values = finding(narrow, wed, kind="weekday", values=values)
+    assert with_values.values == values
     assert (
         run(gold, articles, [narrow, wed], [with_values]).as_dict()["contradictions"]["matched"]
         == 1
@@ -417,6 +489,321 @@ def test_two_findings_on_one_contradiction_count_it_once(gold, articles):
     twice = [finding(c["dead30"], c["dead12"]), finding(c["dead12"], c["dead30"], kind="other")]
     co = run(gold, articles, list(c.values()), twice).as_dict()["contradictions"]
     assert (co["predicted"], co["matched"], co["precision"]) == (2, 1, 1.0)
+    assert (co["disagreements_matched"], co["findings_per_matched_disagreement"]) == (1, 2.0)
+
+
+# --------------------------------------------------------------------------- disagreements
+
+# Four reports of one crash (three say 12 dead, one says 30) and two of one storm.
+CRASH_TEXTS = {
+    "r1.txt": "قال مسؤولون إن 12 شخصاً قتلوا في الحادث الذي وقع يوم الثلاثاء في دلهي.",
+    "r2.txt": "أفادت الشرطة بمقتل 12 شخصاً وإصابة 40 آخرين في الحادث يوم الأربعاء.",
+    "r3.txt": "ذكر شهود أن 12 شخصاً لقوا حتفهم في الحادث الذي وقع في دلهي.",
+    "r4.txt": "أعلنت الوزارة مقتل 30 شخصاً في الحادث الذي وقع في مومباي.",
+    "s1.txt": "هبت رياح بسرعة 90 كيلومتراً في الساعة على المدينة وأغلقت 5 مدارس.",
+    "s2.txt": "بلغت سرعة الرياح 120 كيلومتراً في الساعة وأغلقت المدارس يوم الخميس.",
+}
+
+
+def _pair(kind: str, certainty: str, a: tuple[str, str], b: tuple[str, str], **extra: Any):
+    return {
+        "kind": kind,
+        "certainty": certainty,
+        "a": {"article": a[0], "quote": a[1]},
+        "b": {"article": b[0], "quote": b[1]},
+        **extra,
+    }
+
+
+TOLL_30 = ("r4.txt", "مقتل 30 شخصاً")
+GROUPED_GOLD = {
+    "stories": [
+        {
+            "story": "crash",
+            "articles": ["r1.txt", "r2.txt", "r3.txt", "r4.txt"],
+            "contradictions": [
+                # One disagreement (the death toll) annotated as three pairs; one is hard.
+                _pair("count", "hard", ("r1.txt", "12 شخصاً قتلوا"), TOLL_30, group="crash-1"),
+                _pair("count", "soft", ("r2.txt", "بمقتل 12 شخصاً"), TOLL_30, group="crash-1"),
+                _pair("count", "soft", ("r3.txt", "12 شخصاً لقوا حتفهم"), TOLL_30, group="crash-1"),
+                # Two pairs without a group: a disagreement each.
+                _pair(
+                    "weekday",
+                    "soft",
+                    ("r1.txt", "يوم الثلاثاء"),
+                    ("r2.txt", "يوم الأربعاء"),
+                    why="Tuesday against Wednesday.",
+                ),
+                _pair("location", "hard", ("r3.txt", "في دلهي"), ("r4.txt", "في مومباي")),
+            ],
+            "non_contradictions": [
+                {
+                    "a": {"article": "r2.txt", "quote": "إصابة 40 آخرين"},
+                    "b": {"article": "r4.txt", "quote": "مقتل 30 شخصاً"},
+                    "why": "Injured and killed are different counts.",
+                }
+            ],
+        },
+        {
+            "story": "storm",
+            "articles": ["s1.txt", "s2.txt"],
+            "contradictions": [
+                _pair(
+                    "count",
+                    "hard",
+                    ("s1.txt", "بسرعة 90 كيلومتراً"),
+                    ("s2.txt", "سرعة الرياح 120 كيلومتراً"),
+                    group="storm-1",
+                )
+            ],
+            "non_contradictions": [
+                {
+                    "a": {"article": "s1.txt", "quote": "أغلقت 5 مدارس"},
+                    "b": {"article": "s2.txt", "quote": "أغلقت المدارس"},
+                    "why": "Five schools and the schools are no two counts.",
+                }
+            ],
+        },
+    ]
+}
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, Article]:
+    return {name: Article.from_text(name, text) for name, text in CRASH_TEXTS.items()}
+
+
+@pytest.fixture(scope="module")
+def grouped() -> GoldFile:
+    return GoldFile.model_validate(GROUPED_GOLD)
+
+
+def report_claims(r: dict[str, Article]) -> dict[str, Claim]:
+    return {
+        "dead12_r1": claim(r["r1.txt"], "12 شخصاً قتلوا", "casualties"),
+        "dead12_r2": claim(r["r2.txt"], "بمقتل 12 شخصاً", "casualties"),
+        "dead12_r3": claim(r["r3.txt"], "12 شخصاً لقوا حتفهم", "casualties"),
+        "dead30_r4": claim(r["r4.txt"], "مقتل 30 شخصاً", "casualties"),
+        "tue_r1": claim(r["r1.txt"], "يوم الثلاثاء"),
+        "wed_r2": claim(r["r2.txt"], "يوم الأربعاء"),
+        "injured_r2": claim(r["r2.txt"], "إصابة 40 آخرين", "casualties"),
+        # Wide claims: each covers a death toll and a place.
+        "wide_r3": claim(r["r3.txt"], "12 شخصاً لقوا حتفهم في الحادث الذي وقع في دلهي"),
+        "wide_r4": claim(r["r4.txt"], "مقتل 30 شخصاً في الحادث الذي وقع في مومباي"),
+        "wind_s1": claim(r["s1.txt"], "بسرعة 90 كيلومتراً"),
+        "wind_s2": claim(r["s2.txt"], "سرعة الرياح 120 كيلومتراً"),
+        "schools_s1": claim(r["s1.txt"], "أغلقت 5 مدارس"),
+        "schools_s2": claim(r["s2.txt"], "أغلقت المدارس"),
+    }
+
+
+def score_reports(gold: GoldFile, r: dict[str, Article], findings: list[Finding]):
+    return score(gold, list(r.values()), list(report_claims(r).values()), findings)
+
+
+def test_multi_side_finding_matches_a_group_once(grouped, reports):
+    """Three reports on one side and one on the other: the three pairs of the group are
+    matched, and the group counts as one disagreement found by one finding."""
+    c = report_claims(reports)
+    toll = sided([c["dead12_r1"], c["dead12_r2"], c["dead12_r3"]], [c["dead30_r4"]], kind="count")
+    result = score_reports(grouped, reports, [toll])
+    co = result.as_dict()["contradictions"]
+    assert {k: v for k, v in co.items() if k != "per_story"} == {
+        "disagreements": 4,
+        "disagreements_matched": 1,
+        "disagreements_recall": 0.25,
+        "disagreements_hard": 3,
+        "disagreements_hard_matched": 1,
+        "disagreements_hard_recall": 0.3333,
+        "findings_per_matched_disagreement": 1.0,
+        "predicted": 1,
+        "precision": 1.0,
+        "false_alarms": 0,
+        "traps": 2,
+        "gold": 6,
+        "gold_hard": 3,
+        "matched": 3,
+        "matched_hard": 1,
+        "recall": 0.5,
+        "recall_hard": 0.3333,
+    }
+    found = [d for d in result.disagreement_outcomes if d.matched]
+    assert [(d.group, len(d.pairs), d.finding_ids) for d in found] == [("crash-1", 3, (toll.id,))]
+    table = format_table(result)
+    assert "Disagreements: 1/4 found, recall 0.2500; hard 1/3, recall 0.3333" in table
+    assert "Findings per found disagreement: 1.00 (1/1; ideal 1)" in table
+    assert "Pairs: 3/6 matched, recall 0.5000; hard 1/3, recall 0.3333" in table
+    # Misses are listed per disagreement, each with its pairs.
+    assert "Missed disagreements (3):" in table
+    assert "  - crash (no group) [soft weekday], 1 pair(s):" in table
+    assert "Tuesday against Wednesday." in table
+    assert "  - storm group storm-1 [hard count], 1 pair(s):" in table
+
+
+def test_claims_on_the_same_side_do_not_match_a_pair(grouped, reports):
+    """Tuesday and Wednesday on one side are no disagreement between them."""
+    c = report_claims(reports)
+    same_side = sided([c["tue_r1"], c["wed_r2"]], [c["dead30_r4"]], kind="weekday")
+    co = score_reports(grouped, reports, [same_side]).as_dict()["contradictions"]
+    assert (co["matched"], co["disagreements_matched"], co["precision"]) == (0, 0, 0.0)
+    # One side alone states no disagreement at all.
+    alone = sided([c["tue_r1"], c["wed_r2"]], kind="weekday")
+    co = score_reports(grouped, reports, [alone]).as_dict()["contradictions"]
+    assert (co["matched"], co["disagreements_matched"], co["predicted"]) == (0, 0, 1)
+    apart = sided([c["tue_r1"]], [c["wed_r2"], c["dead30_r4"]], kind="weekday")
+    co = score_reports(grouped, reports, [apart]).as_dict()["contradictions"]
+    assert (co["matched"], co["disagreements_matched"], co["precision"]) == (1, 1, 1.0)
+
+
+def test_two_findings_on_one_group_give_two_findings_per_disagreement(grouped, reports):
+    c = report_claims(reports)
+    first = sided([c["dead12_r1"]], [c["dead30_r4"]])
+    second = sided([c["dead12_r2"], c["dead12_r3"]], [c["dead30_r4"]])
+    result = score_reports(grouped, reports, [first, second])
+    co = result.as_dict()["contradictions"]
+    assert (co["disagreements_matched"], co["findings_per_matched_disagreement"]) == (1, 2.0)
+    assert (co["matched"], co["predicted"], co["precision"]) == (3, 2, 1.0)
+    assert "Findings per found disagreement: 2.00 (2/1; ideal 1)" in format_table(result)
+
+
+def test_a_finding_matching_two_disagreements_counts_for_each(grouped, reports):
+    """Wide claims match the death-toll group and the place pair: the finding is one of
+    the findings of each disagreement (3 findings over 2 found disagreements)."""
+    c = report_claims(reports)
+    wide = sided([c["wide_r3"]], [c["wide_r4"]])
+    toll = sided([c["dead12_r1"]], [c["dead30_r4"]])
+    co = score_reports(grouped, reports, [wide, toll]).as_dict()["contradictions"]
+    assert (co["disagreements_matched"], co["findings_per_matched_disagreement"]) == (2, 1.5)
+    assert (co["predicted"], co["precision"]) == (2, 1.0)
+
+
+def test_pair_without_group_is_its_own_disagreement(grouped, reports):
+    c = report_claims(reports)
+    result = score_reports(grouped, reports, [finding(c["tue_r1"], c["wed_r2"], kind="weekday")])
+    assert [(d.story, d.group, len(d.pairs)) for d in result.disagreement_outcomes] == [
+        ("crash", "crash-1", 3),
+        ("crash", None, 1),
+        ("crash", None, 1),
+        ("storm", "storm-1", 1),
+    ]
+    assert [d.matched for d in result.disagreement_outcomes] == [False, True, False, False]
+    co = result.as_dict()["contradictions"]
+    assert (co["disagreements"], co["disagreements_matched"], co["matched"]) == (4, 1, 1)
+    # The weekday pair is soft and alone: no hard disagreement is found.
+    assert (co["disagreements_hard_matched"], co["disagreements_hard_recall"]) == (0, 0.0)
+
+
+def test_a_disagreement_is_hard_when_any_of_its_pairs_is(grouped, reports):
+    """Matching only a soft pair of a group with a hard pair finds a hard disagreement,
+    though no hard pair is matched."""
+    c = report_claims(reports)
+    soft_pair = finding(c["dead12_r2"], c["dead30_r4"])
+    co = score_reports(grouped, reports, [soft_pair]).as_dict()["contradictions"]
+    assert (co["matched"], co["matched_hard"]) == (1, 0)
+    assert (co["disagreements_hard"], co["disagreements_hard_matched"]) == (3, 1)
+    assert co["disagreements_hard_recall"] == 0.3333
+
+
+def test_false_alarms_and_findings_are_counted_per_story(grouped, reports):
+    c = report_claims(reports)
+    toll = finding(c["dead12_r1"], c["dead30_r4"])
+    crash_alarm = finding(c["injured_r2"], c["dead30_r4"])  # injured vs dead: a trap
+    stray = finding(c["tue_r1"], c["dead12_r3"], kind="other")
+    storm_alarm = finding(c["schools_s1"], c["schools_s2"])  # a trap
+    wind = finding(c["wind_s1"], c["wind_s2"])
+    result = score_reports(grouped, reports, [toll, crash_alarm, stray, storm_alarm, wind])
+    co = result.as_dict()["contradictions"]
+    assert co["per_story"] == [
+        {
+            "story": "crash",
+            "disagreements": 3,
+            "disagreements_matched": 1,
+            "findings": 3,
+            "correct": 1,
+            "false_alarms": 1,
+        },
+        {
+            "story": "storm",
+            "disagreements": 1,
+            "disagreements_matched": 1,
+            "findings": 2,
+            "correct": 1,
+            "false_alarms": 1,
+        },
+    ]
+    assert (co["predicted"], co["precision"], co["false_alarms"]) == (5, 0.4, 2)
+    table = format_table(result)
+    assert "Per story:" in table
+    lines = table.splitlines()
+    header = next(line for line in lines if line.strip().startswith("story"))
+    assert header.split() == [
+        "story",
+        "found",
+        "recall",
+        "findings",
+        "correct",
+        "precision",
+        "false",
+        "alarms",
+    ]
+    assert next(line for line in lines if line.startswith("  crash ")).split() == [
+        "crash",
+        "1/3",
+        "0.3333",
+        "3",
+        "1",
+        "0.3333",
+        "1",
+    ]
+    assert next(line for line in lines if line.startswith("  storm ")).split() == [
+        "storm",
+        "1/1",
+        "1.0000",
+        "2",
+        "1",
+        "0.5000",
+        "1",
+    ]
+    assert "False alarms (2):" in table
+    assert "hit trap s1.txt «أغلقت 5 مدارس» <> s2.txt «أغلقت المدارس»" in table
+
+
+def test_nothing_to_divide_by_prints_a_dash(gold, articles):
+    """0/0 is shown as "-", a real zero as 0.0000; the JSON keeps 0.0 for both."""
+    result = run(gold, articles, [], [])
+    table = format_table(result)
+    lines = table.splitlines()
+    assert "Claims: 0/12 gold claims matched, recall 0.0000 (0 predicted claims" in table
+    assert next(line for line in lines if line.startswith("  event ")).split() == [
+        "event",
+        "-",
+        "0/0",
+    ]
+    assert "Findings per found disagreement: - (0/0; ideal 1)" in table
+    assert "Findings: 0 counted, 0 correct, precision -; false alarms 0" in table
+    assert next(line for line in lines if line.startswith("  derna-flood ")).split() == [
+        "derna-flood",
+        "0/0",
+        "-",
+        "0",
+        "0",
+        "-",
+        "0",
+    ]
+    assert "0.0000" not in "".join(line for line in lines if "derna-flood" in line)
+    co = result.as_dict()["contradictions"]
+    assert (co["findings_per_matched_disagreement"], co["precision"]) == (0.0, 0.0)
+
+
+def test_groups_are_read_from_the_gold_file(tmp_path):
+    content = _story(
+        contradictions=[
+            _pair("count", "hard", ("a.txt", "x"), ("a.txt", "x"), group="g-1"),
+            _pair("count", "soft", ("a.txt", "x"), ("a.txt", "x")),
+        ]
+    )
+    g = load_gold(_write(tmp_path, content))
+    assert [p.group for p in g.stories[0].contradictions] == ["g-1", None]
 
 
 # --------------------------------------------------------------------------- claim fields

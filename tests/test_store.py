@@ -20,6 +20,7 @@ from claims.model import (
     Entity,
     EventCluster,
     Finding,
+    FindingSide,
     Quantity,
     Span,
     TimeValue,
@@ -43,7 +44,15 @@ def finding(claim_ids: list[str], *, rule: str = "count_conflict.v1", severity: 
     return Finding(
         rule=rule, code=code, kind=kind, severity=severity, certainty="hard",  # type: ignore[arg-type]
         claim_ids=claim_ids,
-        values=[ComparedValue(claim_id=claim_ids[0], field="quantity", value="35 people")],
+        fact=f"casualties|people|killed|at:{'+'.join(sorted(claim_ids))}",
+        sides=[
+            FindingSide(
+                value="35 people",
+                claim_ids=[claim_id],
+                quotes=[ComparedValue(claim_id=claim_id, field="quantity", value="35 people")],
+            )
+            for claim_id in claim_ids
+        ],
         explanation_en="The death tolls do not overlap.",
         explanation_ar="حصيلتا القتلى لا تتداخلان.",
     )

@@ -6,10 +6,18 @@ Every rule module has the same shape::
 
     class XConflict(BaseRule):
         spec = SPEC
+        def fact(self, claim, ctx) -> str | None: ...           # optional: which fact
         def check_pair(self, a, b, ctx) -> Hit | None: ...     # and/or check_claim
 
     def register(registry: RuleRegistry) -> None:
         registry.register(XConflict())
+
+A rule reads *facts* of an event: ``fact`` names the fact a claim states a value of (the
+date of the start of a withdrawal at one base; the death toll at one place), and
+``check_pair`` is the judge of two values of one fact: it returns a ``Hit`` when they
+cannot both be right, None when they agree or cannot be compared. The engine groups the
+values of each fact (``checker.rules.engine``) and makes one finding per fact whose value
+groups disagree, so a rule never sees all pairs of an event.
 
 A rule outside this package is written the same way and registered through the same
 ``RuleRegistry.register`` call; nothing registers itself on import.
@@ -80,6 +88,9 @@ class Hit:
     values: tuple[ComparedValue, ...]
     certainty: Certainty
     params: Mapping[str, str] = field(default_factory=dict)
+    # Why the certainty is what it is, one sentence in English and in Arabic.
+    reason: str = ""
+    reason_ar: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +105,12 @@ class BaseRule:
     """Default hooks find nothing; a rule overrides the ones its spec's scopes name."""
 
     spec: ClassVar[RuleSpec]
+
+    def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
+        """The fact of its event that ``claim`` states a value of, for this rule, or None
+        when the rule does not read the claim. The default: the event type, its phase and
+        its place (claims of one event with another phase or place are other facts)."""
+        return default_fact(claim)
 
     def check_claim(self, claim: Claim, ctx: RuleContext) -> Hit | None:
         return None
@@ -166,6 +183,18 @@ def claim_value(claim: Claim, field_name: str, value: str) -> ComparedValue:
 
 def certainty(hard: bool) -> Certainty:
     return "hard" if hard else "soft"
+
+
+def place_ref(claim: Claim) -> str:
+    """The claim's place as facts are keyed: the gazetteer key (or the name), "-" for none."""
+    if claim.location is None:
+        return "-"
+    ref = sem.entity_ref(claim.location) or "-"
+    return f"!{ref}" if claim.location.complement else ref
+
+
+def default_fact(claim: Claim) -> str:
+    return f"{claim.event}|{claim.phase or '-'}|at:{place_ref(claim)}"
 
 
 def same_event_scope(a: Claim, b: Claim) -> bool:

@@ -5,11 +5,21 @@ whose intervals do not overlap.
 60"; "hundreds" is a wide range that "about 300" falls in. Different units, different
 places, times that do not overlap, a plan against an outcome (C008) and unresolved or
 bare-number amounts are not compared, nor are counts of different things (the dead
-against the injured). Counts that grow as reports come in (death tolls)
-are at most a soft conflict.
+against the injured).
+
+Look-alikes left alone:
+- counts that grow as reports come in (death tolls) are compared only between reports of
+  the same day (the day the report gives for its figure, else its publication day); a
+  later lower figure from the same named source is a correction. Such counts are at most
+  a soft conflict;
+- a measurement (a unit the lexicon marks as a measure: magnitude, km, percent) attributed
+  to a named source is a fact about that source: agency A's 6.8 and agency B's 7.0 are
+  two facts, each right about its source; two values from the same source conflict.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from checker.rules import semantics as sem
 from checker.rules.base import (
@@ -19,12 +29,36 @@ from checker.rules.base import (
     RuleContext,
     RuleSpec,
     certainty,
+    place_ref,
     comparable,
     quantity_value,
     same_event_scope,
 )
 from checker.rules.registry import RuleRegistry
+from claims.lexicon.schemas import units_lexicon
 from claims.model import Claim
+from claims.normalize import normalize
+
+
+@lru_cache(maxsize=1)
+def _measures() -> frozenset[str]:
+    return frozenset(u.unit for u in units_lexicon().units if u.measure)
+
+
+def _source(claim: Claim) -> str:
+    """The named source of a claim's figure, normalised ("" when none is named)."""
+    source = claim.attribution.source if claim.attribution else None
+    return " ".join(normalize(source).split()) if source else ""
+
+
+def _as_of(claim: Claim, ctx: RuleContext) -> sem.DayRange | None:
+    """The days a growing count is given for: its stated days, else its report's day."""
+    days = sem.allowed_days(claim.time, ctx.settings)
+    if days is not None:
+        return days
+    if claim.published is not None:
+        return sem.DayRange(claim.published, claim.published)
+    return None
 
 SPEC = RuleSpec(
     name="count_conflict.v2",
@@ -74,6 +108,17 @@ SPEC = RuleSpec(
 class CountConflict(BaseRule):
     spec = SPEC
 
+    def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
+        """The amount of one thing at one place: the unit, and the count word when it
+        names one of several counts of an event (the dead, the injured)."""
+        if claim.quantity is None or claim.quantity.unit is None:
+            return None
+        word = claim.event_word if claim.event_word in ctx.settings.distinct_count_words else ""
+        fact = f"{claim.event}|{claim.quantity.unit}|{word}|at:{place_ref(claim)}"
+        if claim.quantity.unit in _measures() and _source(claim):
+            fact += f"|by:{_source(claim)}"
+        return fact
+
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
         settings = ctx.settings
         if a.quantity is None or b.quantity is None:
@@ -98,17 +143,45 @@ class CountConflict(BaseRule):
         days_b = sem.allowed_days(b.time, settings)
         if days_a is not None and days_b is not None and not days_a.intersects(days_b):
             return None
+        growing = a.event in settings.evolving_count_events
+        if growing and self._growth(a, b, ctx):
+            return None
         hard = (
             all(sem.is_factual(c, settings) and not sem.is_plan(c, settings) for c in (a, b))
             and sem.quantity_is_precise(a.quantity)
             and sem.quantity_is_precise(b.quantity)
-            and a.event not in settings.evolving_count_events
+            and not growing
         )
+        if hard:
+            reason = ("Hard: both reports state exact amounts as fact, and the ranges do not "
+                      "overlap.", "قاطع: التقريران يذكران عددين محددين على أنهما واقع، ولا يتداخلان.")
+        elif growing:
+            reason = ("Soft: a toll can grow as reports come in; these are reports of the same "
+                      "day, or of a day one of them does not give.",
+                      "غير قاطع: قد ترتفع الحصيلة مع توالي التقارير؛ التقريران عن اليوم نفسه أو "
+                      "لا يذكر أحدهما يومه.")
+        else:
+            reason = ("Soft: an amount is approximate, vague, planned or reported second-hand.",
+                      "غير قاطع: أحد العددين تقريبي أو غير محدد أو مخطط له أو منقول.")
         return Hit(
             claim_ids=(a.id, b.id),
             values=(quantity_value(a, ctx), quantity_value(b, ctx)),
             certainty=certainty(hard),
+            reason=reason[0],
+            reason_ar=reason[1],
         )
+
+    @staticmethod
+    def _growth(a: Claim, b: Claim, ctx: RuleContext) -> bool:
+        """Two figures of a growing count that may both be right: given for different
+        days, or a later lower figure from the same source (a correction)."""
+        as_of_a, as_of_b = _as_of(a, ctx), _as_of(b, ctx)
+        if as_of_a is not None and as_of_b is not None and not as_of_a.intersects(as_of_b):
+            return True
+        source = _source(a)
+        if source and source == _source(b) and a.published and b.published:
+            return a.published != b.published  # the later figure replaces the earlier
+        return False
 
 
 def register(registry: RuleRegistry) -> None:

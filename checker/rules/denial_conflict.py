@@ -93,6 +93,11 @@ def _covers(denial: Claim, assertion: Claim) -> bool:
 class DenialConflict(BaseRule):
     spec = SPEC
 
+    def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
+        """Whether the event happened at all (movements are one kind of event here)."""
+        kind = "movement" if claim.event in ctx.settings.movement_events else claim.event
+        return f"{kind}|occurred"
+
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
         settings = ctx.settings
         if sem.is_negated(a) and sem.is_outcome(b, settings):

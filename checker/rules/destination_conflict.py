@@ -18,6 +18,7 @@ from checker.rules.base import (
     RuleSpec,
     comparable,
     entity_value,
+    place_ref,
 )
 from checker.rules.registry import RuleRegistry
 from claims.model import Claim, Entity
@@ -69,6 +70,12 @@ def _conflicting(outside: Entity, others: list[Entity]) -> list[Entity]:
 
 class DestinationConflict(BaseRule):
     spec = SPEC
+
+    def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
+        """Where a movement from one place went."""
+        if claim.event not in ctx.settings.movement_events or not claim.destinations:
+            return None
+        return f"movement|destination|from:{place_ref(claim)}"
 
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
         settings = ctx.settings

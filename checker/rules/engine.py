@@ -1,89 +1,233 @@
-"""Running the registered rules over a linked claim graph.
+"""Running the registered rules over a linked claim graph: one finding per disagreement.
 
-Rules only ever see claims of one event cluster, and inside a cluster only pairs that
-share a comparison key (event family with the same origin place, or with the same
-destination) and that could be one event by themselves (``semantics.one_event_veto``):
-no all-pairs over the store. Findings on the same claims are reduced by the
-rules' declared ``suppresses`` (a weekday conflict replaces the date conflict it implies).
+Rules only ever see claims of one event cluster. For each event the engine builds its
+**facts**: each rule names, per claim, the fact of the event the claim states a value of
+(``BaseRule.fact``: the date of the start of the withdrawal at one base, the death toll at
+one place). Inside a fact, claims whose slots read by the rule are identical are one
+*value class* (a hundred reports of "more than 50 vehicles" are one class), and classes are
+put into **value groups** (sides): a class joins the first side none of whose
+representatives it contradicts, according to the rule's ``check_pair`` (the judge of two
+values). A fact with two or more sides that contradict each other is **one finding**,
+listing every side with every claim and report that states it. A class that contradicts no
+other side (a vague "more than 20" beside 30 and 50) stays out of the finding: it supports
+no side.
+
+Each class is compared with at most ``settings.fact_side_representatives`` claims of each
+side, so an event of n claims costs O(n x sides) judge calls, never all pairs.
+
+A claim whose phase or place is unknown takes the one its event's other reports give
+(``infer_slots``); such a claim is listed in its side's ``inferred`` and can make a
+finding soft at most.
+
+A finding's ID comes from the rule and the fact. When the previous findings of the same
+claims are given, a new finding of the same rule and fact that shares claims with an old
+one keeps the old ID, so a report that joins a side keeps the finding (and the editor's
+decision on it); otherwise the ID is the fact's with its smallest claim ID.
+
+Findings are reduced by the rules' declared ``suppresses``: a weekday conflict replaces
+the date conflict it implies, when every claim of the date finding is in it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import combinations
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from checker.rules import semantics as sem
-from checker.rules.base import BaseRule, Hit, RuleContext
+from checker.rules.base import BaseRule, Hit, RuleContext, default_fact, place_ref
 from checker.rules.registry import RuleRegistry
 from checker.settings import CheckerSettings, LabelData
-from claims.model import Claim, ComparedValue, Finding
+from claims.model import Certainty, Claim, ComparedValue, Finding, FindingSide
 
 if TYPE_CHECKING:  # the linker imports this package's semantics; avoid an import cycle
     from checker.linking import ClaimGraph
 
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
-
-def comparison_keys(claim: Claim, settings: CheckerSettings) -> set[str]:
-    """Keys under which two claims of one cluster are worth comparing."""
-    family = settings.family(claim.event)
-    keys: set[str] = set()
-    if claim.location is not None:
-        ref = sem.entity_ref(claim.location)
-        if ref:
-            keys.add(f"{family}|at:{'!' if claim.location.complement else ''}{ref}")
-    for destination in claim.destinations:
-        ref = sem.entity_ref(destination)
-        if ref and not destination.complement:
-            keys.add(f"{family}|to:{ref}")
-            keys.update(f"{family}|to:{a}" for a in destination.ancestors)
-    return keys
+INFERRED_REASON = (
+    "Soft: a report on one side does not state this phase or place itself; it is "
+    "inferred from the other reports of its event."
+)
+INFERRED_REASON_AR = (
+    "غير قاطع: أحد التقارير لا يذكر هذه المرحلة أو هذا المكان صراحة، بل استُنتج من "
+    "التقارير الأخرى عن الحدث نفسه."
+)
 
 
-def candidate_pairs(
+# --- facts --------------------------------------------------------------------------------
+
+
+def infer_slots(
     members: Sequence[Claim], settings: CheckerSettings
-) -> Iterator[tuple[Claim, Claim]]:
-    """Pairs of one cluster sharing a comparison key, each once, in a stable order."""
-    groups: dict[str, list[Claim]] = defaultdict(list)
+) -> tuple[list[Claim], set[str]]:
+    """The claims of one event as facts read them: a claim with no phase takes the one
+    phase the event's other reports of the same event type state (if they state exactly
+    one), a claim with no place the one gazetteer place they state, and a count of
+    "victims" the one kind of count (the dead, the injured) they give. Returns the claims
+    (copies where something was inferred) and the IDs of the inferred ones."""
+    phases: dict[str, set[str]] = defaultdict(set)
+    places: dict[str, dict[str, Claim]] = defaultdict(dict)
+    words: dict[str, set[str]] = defaultdict(set)
+    distinct = set(settings.distinct_count_words)
     for claim in members:
-        for key in comparison_keys(claim, settings):
-            groups[key].append(claim)
-    seen: set[tuple[str, str]] = set()
-    for key in sorted(groups):
-        for a, b in combinations(sorted(groups[key], key=lambda c: c.id), 2):
-            pair = (a.id, b.id)
-            if pair in seen or a.id == b.id:
-                continue
-            seen.add(pair)
-            if a.article_id == b.article_id and not settings.compare_within_article:
-                continue
-            yield a, b
+        if claim.event_word in distinct and claim.quantity is not None:
+            words[claim.event].add(claim.event_word)
+        if claim.phase is not None and claim.modality != "negated":
+            phases[claim.event].add(claim.phase)
+        location = claim.location
+        if location is not None and location.key and not location.complement:
+            places[claim.event].setdefault(location.key, claim)
+    views: list[Claim] = []
+    inferred: set[str] = set()
+    for claim in members:
+        update: dict[str, object] = {}
+        if claim.phase is None and len(phases[claim.event]) == 1:
+            update["phase"] = next(iter(phases[claim.event]))
+        if claim.location is None and len(places[claim.event]) == 1:
+            source = next(iter(places[claim.event].values()))
+            assert source.location is not None
+            update["location"] = source.location.model_copy(update={"span": None})
+        if (
+            claim.quantity is not None
+            and claim.event_word not in distinct
+            and len(words[claim.event]) == 1
+        ):
+            update["event_word"] = next(iter(words[claim.event]))
+        if update:
+            views.append(claim.model_copy(update=update))
+            inferred.add(claim.id)
+        else:
+            views.append(claim)
+    return views, inferred
 
 
-def _enabled(registry: RuleRegistry, settings: CheckerSettings) -> list[BaseRule]:
-    off = set(settings.disabled_rules)
-    return [
-        rule
-        for rule in registry
-        if not off & {rule.spec.code, rule.spec.name, rule.spec.name.split(".")[0]}
-    ]
+def _read(value: object, parts: Sequence[str]) -> object:
+    """The value at a dotted path of a claim (a tuple for list fields)."""
+    if not parts:
+        return value
+    if isinstance(value, list):
+        return tuple(_read(item, parts) for item in value)
+    if value is None:
+        return None
+    return _read(getattr(value, parts[0], None), parts[1:])
 
 
-def _sides(values: Sequence[ComparedValue]) -> tuple[list[ComparedValue], list[ComparedValue]]:
-    """Split compared values into side A (the claim of the first value) and side B."""
-    if len({v.claim_id for v in values}) < 2:
-        return list(values[:1]), list(values[1:2])
-    first = values[0].claim_id
-    return [v for v in values if v.claim_id == first], [v for v in values if v.claim_id != first]
+def value_signature(rule: BaseRule, claim: Claim) -> tuple[object, ...]:
+    """What the rule reads of a claim, without the words' positions: two claims with the
+    same signature get the same verdict from the rule against any other claim."""
+    values: list[object] = []
+    for path in rule.spec.reads:
+        parts = path.split(".")
+        if parts[-1] == "span":
+            continue
+        found = _read(claim, parts)
+        values.append(repr(found))
+    # The engine's own vetoes read these too (recurring events far apart in time).
+    values.append((claim.published, claim.event_word))
+    return tuple(values)
 
 
-def _params(hit: Hit, claims: Sequence[Claim], labels: LabelData) -> dict[str, str]:
-    claim = claims[0]
-    event = labels.events[claim.event]
-    place = claim.location
-    side_a, side_b = _sides(hit.values)
+@dataclass
+class _Side:
+    classes: list[int] = field(default_factory=list)
+    representatives: list[Claim] = field(default_factory=list)
+
+
+@dataclass
+class _Conflict:
+    """A contradiction between a class (by index) and a side (by index)."""
+
+    hit: Hit
+    class_index: int
+    side_index: int
+    first: Claim  # the class's claim, as judged
+    second: Claim  # the side's claim
+
+
+class _Judge:
+    """A rule's verdict on two claims of one fact, with the engine's own vetoes."""
+
+    def __init__(self, rule: BaseRule, ctx: RuleContext):
+        self.rule = rule
+        self.ctx = ctx
+        self.calls = 0
+
+    def __call__(self, a: Claim, b: Claim) -> Hit | None:
+        if a.id == b.id:
+            return None
+        settings = self.ctx.settings
+        if a.article_id == b.article_id and not settings.compare_within_article:
+            return None
+        # Claims joined only through others (an undated report between two attacks
+        # months apart) are never compared if they cannot be one event themselves.
+        if sem.one_event_veto(a, b, settings) is not None:
+            return None
+        self.calls += 1
+        return self.rule.check_pair(a, b, self.ctx)
+
+
+@dataclass
+class FactGroups:
+    """The value classes of one fact, the side of each class, and the contradictions
+    found between a class and a side."""
+
+    classes: list[list[Claim]]
+    side_of: list[int]
+    sides: list[_Side]
+    conflicts: list[_Conflict]
+
+
+def group_fact(claims: Sequence[Claim], judge: _Judge, representatives: int) -> FactGroups:
+    """Value classes of one fact put into sides; the contradictions found between them."""
+    by_signature: dict[tuple[object, ...], list[Claim]] = {}
+    for claim in sorted(claims, key=lambda c: c.id):
+        by_signature.setdefault(value_signature(judge.rule, claim), []).append(claim)
+    # Most reported values first, so the big sides form first; ties by claim ID.
+    classes = sorted(
+        by_signature.values(),
+        key=lambda members: (-len({c.article_id for c in members}), members[0].id),
+    )
+    side_of: list[int] = []
+    sides: list[_Side] = []
+    conflicts: list[_Conflict] = []
+    for index, members in enumerate(classes):
+        claim = members[0]
+        joined: int | None = None
+        for side_index, side in enumerate(sides):
+            found = None
+            for other in side.representatives:
+                found = judge(claim, other)
+                if found is not None:
+                    conflicts.append(_Conflict(found, index, side_index, claim, other))
+                    break
+            if found is None and joined is None:
+                joined = side_index
+        if joined is None:
+            joined = len(sides)
+            sides.append(_Side())
+        side = sides[joined]
+        side.classes.append(index)
+        side_of.append(joined)
+        if len(side.representatives) < representatives:
+            side.representatives.append(claim)
+    return FactGroups(classes, side_of, sides, conflicts)
+
+
+# --- findings -----------------------------------------------------------------------------
+
+
+def _side_values(hit: Hit, claim_id: str) -> list[ComparedValue]:
+    return [v for v in hit.values if v.claim_id == claim_id]
+
+
+def _params(
+    hit: Hit, first: Claim, first_values: list[ComparedValue], second_values: list[ComparedValue],
+    labels: LabelData,
+) -> dict[str, str]:
+    event = labels.events[first.event]
+    place = first.location
     params = {
         "event": event.noun_en,
         "event_ar": event.noun_ar,
@@ -91,54 +235,270 @@ def _params(hit: Hit, claims: Sequence[Claim], labels: LabelData) -> dict[str, s
         "place_ar": (place.surface or place.label or place.key or labels.unknown_place_ar)
         if place
         else labels.unknown_place_ar,
-        "phase": labels.phases_en[claim.phase] if claim.phase else "",
-        "phase_ar": labels.phases_ar[claim.phase] if claim.phase else "",
-        "phase_event": f"{labels.phases_en[claim.phase]} of the {event.noun_en}"
-        if claim.phase
+        "phase": labels.phases_en[first.phase] if first.phase else "",
+        "phase_ar": labels.phases_ar[first.phase] if first.phase else "",
+        "phase_event": f"{labels.phases_en[first.phase]} of the {event.noun_en}"
+        if first.phase
         else event.noun_en,
-        "phase_event_ar": f"{labels.phases_ar[claim.phase]} {event.noun_ar}"
-        if claim.phase
+        "phase_event_ar": f"{labels.phases_ar[first.phase]} {event.noun_ar}"
+        if first.phase
         else event.noun_ar,
-        "value_a": "; ".join(v.value for v in side_a),
-        "value_b": "; ".join(v.value for v in side_b),
-        "quote_a": " … ".join(v.quote for v in side_a),
-        "quote_b": " … ".join(v.quote for v in side_b),
+        "value_a": "; ".join(v.value for v in first_values),
+        "value_b": "; ".join(v.value for v in second_values),
+        "quote_a": " … ".join(v.quote for v in first_values),
+        "quote_b": " … ".join(v.quote for v in second_values),
     }
     params.update(hit.params)
     return params
 
 
-def _finding(
-    rule: BaseRule,
-    hit: Hit,
-    by_id: dict[str, Claim],
-    event_of: dict[str, str],
-    ctx: RuleContext,
-) -> Finding:
-    spec = rule.spec
-    claims = [by_id[i] for i in hit.claim_ids]
-    templates = spec.messages if len(claims) == 2 else spec.claim_messages
-    assert templates is not None  # checked when the registry was built
-    params = _params(hit, claims, ctx.labels)
-    return Finding(
-        rule=spec.name,
-        code=spec.code,
-        kind=spec.kind,
-        severity=ctx.settings.severity_overrides.get(spec.code, spec.severity),
-        certainty=hit.certainty,
-        claim_ids=sorted(hit.claim_ids),
-        event_id=event_of.get(claims[0].id),
-        values=list(hit.values),
-        explanation_en=templates.en.format(**params),
-        explanation_ar=templates.ar.format(**params),
+def _ordered_values(hit: Hit) -> tuple[list[ComparedValue], list[ComparedValue]]:
+    """The hit's values split by claim, in the order the rule gave them (the templates
+    read the first claim's values as value_a / quote_a)."""
+    if len({v.claim_id for v in hit.values}) < 2:
+        return list(hit.values[:1]), list(hit.values[1:2])
+    first = hit.values[0].claim_id
+    return (
+        [v for v in hit.values if v.claim_id == first],
+        [v for v in hit.values if v.claim_id != first],
     )
 
 
-def _suppress(found: list[tuple[BaseRule, Finding]]) -> list[Finding]:
-    by_claims: dict[tuple[str, ...], set[str]] = defaultdict(set)
-    for rule, finding in found:
-        by_claims[tuple(finding.claim_ids)].update(rule.spec.suppresses)
-    return [f for _, f in found if f.code not in by_claims[tuple(f.claim_ids)]]
+def _texts(rule: BaseRule, hit: Hit, claims: dict[str, Claim], ctx: RuleContext) -> tuple[str, str]:
+    spec = rule.spec
+    templates = spec.messages if len(set(hit.claim_ids)) == 2 else spec.claim_messages
+    assert templates is not None  # checked when the registry was built
+    first_values, second_values = _ordered_values(hit)
+    first = claims.get(first_values[0].claim_id) if first_values else None
+    first = first or claims[hit.claim_ids[0]]
+    params = _params(hit, first, first_values, second_values, ctx.labels)
+    return templates.en.format(**params), templates.ar.format(**params)
+
+
+def _reason(hit: Hit, inferred: bool) -> tuple[str, str]:
+    if inferred:
+        return INFERRED_REASON, INFERRED_REASON_AR
+    if hit.reason:
+        return hit.reason, hit.reason_ar
+    if hit.certainty == "hard":
+        return (
+            "Hard: both sides state the fact as having happened, at the same precision.",
+            "قاطع: الطرفان يذكران الواقعة على أنها حدثت، وبالدقة نفسها.",
+        )
+    return (
+        "Soft: the values may still both be right.",
+        "غير قاطع: قد تصح القيمتان معاً.",
+    )
+
+
+def _one_claim_finding(rule: BaseRule, hit: Hit, claim: Claim, ctx: RuleContext,
+                       event_id: str | None) -> Finding:
+    en, ar = _texts(rule, hit, {claim.id: claim}, ctx)
+    reason, reason_ar = _reason(hit, False)
+    sides = [
+        FindingSide(value=value.value, claim_ids=[claim.id], article_ids=[claim.article_id],
+                    quotes=[value])
+        for value in hit.values
+    ]
+    return Finding(
+        id=Finding.compute_id(rule.spec.name, claim.id),
+        rule=rule.spec.name,
+        code=rule.spec.code,
+        kind=rule.spec.kind,
+        severity=ctx.settings.severity_overrides.get(rule.spec.code, rule.spec.severity),
+        certainty=hit.certainty,
+        fact=f"claim|{claim.id}",
+        claim_ids=[claim.id],
+        event_id=event_id,
+        sides=sides,
+        certainty_reason=reason,
+        certainty_reason_ar=reason_ar,
+        explanation_en=en,
+        explanation_ar=ar,
+    )
+
+
+def _member_values(
+    member: Claim, conflict: _Conflict, representative: Claim, rule: BaseRule, ctx: RuleContext
+) -> list[ComparedValue]:
+    """The compared words of one claim of a class: its own, judged against the claim its
+    class's representative contradicted (the verdict is the same: same signature)."""
+    if member.id in (conflict.first.id, conflict.second.id):
+        return _side_values(conflict.hit, member.id)
+    counterpart = conflict.second if conflict.first.id == representative.id else conflict.first
+    hit = rule.check_pair(member, counterpart, ctx)
+    if hit is not None and _side_values(hit, member.id):
+        return _side_values(hit, member.id)
+    # Same value, other words: the representative's value with this claim's quote.
+    return [
+        value.model_copy(
+            update={"claim_id": member.id, "quote": member.quote, "span": member.evidence}
+        )
+        for value in _side_values(conflict.hit, representative.id)
+    ]
+
+
+def _fact_finding(
+    rule: BaseRule,
+    fact: str,
+    groups: FactGroups,
+    judge: _Judge,
+    inferred: set[str],
+    by_id: dict[str, Claim],
+    event_id: str | None,
+    ctx: RuleContext,
+) -> Finding | None:
+    """One finding for a fact whose sides contradict each other, or None."""
+    classes, side_of, sides, conflicts = (
+        groups.classes, groups.side_of, groups.sides, groups.conflicts
+    )
+    if not conflicts:
+        return None
+    class_of = {claim.id: index for index, members in enumerate(classes) for claim in members}
+    # Which classes take part: a class that contradicts another side, found while
+    # grouping (both the class and the side's claim it was judged against), or now,
+    # against the sides formed after it. Every other class supports no side.
+    opposed: dict[int, _Conflict] = {}
+    for conflict in conflicts:
+        opposed.setdefault(conflict.class_index, conflict)
+        opposed.setdefault(class_of[conflict.second.id], conflict)
+    for index, members in enumerate(classes):
+        if index in opposed:
+            continue
+        for side_index, side in enumerate(sides):
+            if side_index == side_of[index] or index in opposed:
+                continue
+            for other in side.representatives:
+                found = judge(members[0], other)
+                if found is not None:
+                    conflict = _Conflict(found, index, side_index, members[0], other)
+                    conflicts.append(conflict)
+                    opposed[index] = conflict
+                    break
+    rows: dict[int, list[tuple[Claim, list[ComparedValue]]]] = defaultdict(list)
+    for index in sorted(opposed):
+        members = classes[index]
+        for member in members:
+            values = _member_values(member, opposed[index], members[0], rule, ctx)
+            rows[side_of[index]].append((member, values))
+    if len(rows) < 2:
+        return None
+    tally = {s: len({c.article_id for c, _ in found}) for s, found in rows.items()}
+
+    def rank(conflict: _Conflict) -> tuple[int, int, str]:
+        sides_of = (side_of[conflict.class_index], conflict.side_index)
+        return (
+            0 if conflict.hit.certainty == "hard" else 1,
+            -sum(tally.get(s, 0) for s in sides_of),
+            conflict.first.id,
+        )
+
+    main = min(conflicts, key=rank)
+    finding_sides: list[FindingSide] = []
+    for side_index in sorted(rows, key=lambda s: (-tally[s], s)):
+        side_rows = rows[side_index]
+        values = [v for _, vs in side_rows for v in vs]
+        distinct = list(dict.fromkeys(v.value for v in values))
+        finding_sides.append(
+            FindingSide(
+                value="; ".join(distinct[:3]) + (" …" if len(distinct) > 3 else ""),
+                claim_ids=[c.id for c, _ in side_rows],
+                article_ids=list(dict.fromkeys(c.article_id for c, _ in side_rows)),
+                quotes=values,
+                inferred=[c.id for c, _ in side_rows if c.id in inferred],
+            )
+        )
+    claim_ids = sorted({c for side in finding_sides for c in side.claim_ids})
+    any_inferred = any(side.inferred for side in finding_sides)
+    certainty: Certainty = "soft" if any_inferred else main.hit.certainty
+    en, ar = _texts(rule, main.hit, by_id, ctx)
+    reason, reason_ar = _reason(main.hit, any_inferred)
+    return Finding(
+        id=Finding.compute_id(rule.spec.name, f"{fact}|{claim_ids[0]}"),
+        rule=rule.spec.name,
+        code=rule.spec.code,
+        kind=rule.spec.kind,
+        severity=ctx.settings.severity_overrides.get(rule.spec.code, rule.spec.severity),
+        certainty=certainty,
+        fact=fact,
+        claim_ids=claim_ids,
+        event_id=event_id,
+        sides=finding_sides,
+        certainty_reason=reason,
+        certainty_reason_ar=reason_ar,
+        explanation_en=en,
+        explanation_ar=ar,
+    )
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def _enabled(registry: RuleRegistry, ctx: RuleContext) -> list[BaseRule]:
+    off = set(ctx.settings.disabled_rules)
+    return [
+        rule
+        for rule in registry
+        if not off & {rule.spec.code, rule.spec.name, rule.spec.name.split(".")[0]}
+    ]
+
+
+def _suppress(findings: list[Finding], rules: dict[str, BaseRule]) -> list[Finding]:
+    """Drop a finding whose rule another finding's rule suppresses, when all its claims
+    are in that other finding (the weekday conflict that implies a date conflict)."""
+    kept: list[Finding] = []
+    by_claim: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        for claim_id in finding.claim_ids:
+            by_claim[claim_id].append(finding)
+    for finding in findings:
+        claims = set(finding.claim_ids)
+        others = {o.id: o for c in finding.claim_ids for o in by_claim[c] if o.id != finding.id}
+        if any(
+            finding.code in rules[o.rule].spec.suppresses and claims <= set(o.claim_ids)
+            for o in others.values()
+        ):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _keep_ids(findings: list[Finding], previous: Iterable[Finding]) -> list[Finding]:
+    """A new finding of the same rule and fact as a previous one that shares claims with
+    it keeps the previous ID (most shared claims first; each old ID used once)."""
+    old: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in previous:
+        old[(finding.code, finding.fact)].append(finding)
+    if not old:
+        return findings
+    used: set[str] = set()
+    taken: set[str] = {f.id for f in findings}
+    result: list[Finding] = []
+    for finding in findings:
+        candidates = [
+            (len(set(o.claim_ids) & set(finding.claim_ids)), o.id)
+            for o in old.get((finding.code, finding.fact), [])
+            if o.id not in used
+        ]
+        candidates = [c for c in candidates if c[0] > 0]
+        if candidates:
+            _, old_id = min(candidates, key=lambda c: (-c[0], c[1]))
+            if old_id != finding.id and old_id not in taken:
+                used.add(old_id)
+                taken.add(old_id)
+                finding = finding.model_copy(update={"id": old_id})
+            else:
+                used.add(old_id)
+        result.append(finding)
+    return result
+
+
+@dataclass
+class EngineStats:
+    """What one check did: facts built and judge calls made (pairs compared)."""
+
+    facts: int = 0
+    judged: int = 0
 
 
 def run_rules(
@@ -146,34 +506,72 @@ def run_rules(
     claims: Iterable[Claim],
     registry: RuleRegistry,
     ctx: RuleContext,
+    *,
+    previous: Iterable[Finding] = (),
+    stats: EngineStats | None = None,
 ) -> list[Finding]:
     by_id = {claim.id: claim for claim in claims}
-    rules = _enabled(registry, ctx.settings)
+    rules = _enabled(registry, ctx)
     claim_rules = [r for r in rules if "claim" in r.spec.scopes]
     pair_rules = [r for r in rules if "pair" in r.spec.scopes]
-    found: list[tuple[BaseRule, Finding]] = []
+    stats = stats if stats is not None else EngineStats()
+    found: list[Finding] = []
+    representatives = ctx.settings.fact_side_representatives
 
     for claim_id in sorted(by_id):
         claim = by_id[claim_id]
         for rule in claim_rules:
             hit = rule.check_claim(claim, ctx)
             if hit is not None:
-                found.append((rule, _finding(rule, hit, by_id, graph.event_of, ctx)))
+                found.append(_one_claim_finding(rule, hit, claim, ctx, graph.event_of.get(claim_id)))
 
     for event in sorted(graph.events, key=lambda e: e.id):
-        members = [by_id[i] for i in event.claim_ids if i in by_id]
-        for a, b in candidate_pairs(members, ctx.settings):
-            if sem.is_ignored(a, ctx.settings) or sem.is_ignored(b, ctx.settings):
-                continue
-            # Claims joined only through others (an undated report between two attacks
-            # months apart) are never compared if they cannot be one event themselves.
-            if sem.one_event_veto(a, b, ctx.settings) is not None:
-                continue
-            for rule in pair_rules:
-                hit = rule.check_pair(a, b, ctx)
-                if hit is not None:
-                    found.append((rule, _finding(rule, hit, by_id, graph.event_of, ctx)))
+        members = [
+            by_id[i] for i in event.claim_ids
+            if i in by_id and not sem.is_ignored(by_id[i], ctx.settings)
+        ]
+        if len(members) < 2:
+            continue
+        views, _ = infer_slots(members, ctx.settings)
+        for rule in pair_rules:
+            # A claim takes an inferred phase or place only where that puts it in a fact
+            # its own slots do not: it is then "inferred" for this rule's finding.
+            facts: dict[str, list[Claim]] = defaultdict(list)
+            inferred: set[str] = set()
+            for claim, view in zip(members, views, strict=True):
+                key = rule.fact(claim, ctx)
+                if view is not claim:
+                    guessed = rule.fact(view, ctx)
+                    if guessed is not None and guessed != key:
+                        key, claim = guessed, view
+                        inferred.add(claim.id)
+                if key is not None:
+                    facts[key].append(claim)
+            judge = _Judge(rule, ctx)
+            for key in sorted(facts):
+                fact_claims = facts[key]
+                if len({c.article_id for c in fact_claims}) < 2 and not ctx.settings.compare_within_article:
+                    continue
+                stats.facts += 1
+                groups = group_fact(fact_claims, judge, representatives)
+                finding = _fact_finding(rule, key, groups, judge, inferred, by_id, event.id, ctx)
+                if finding is not None:
+                    found.append(finding)
+            stats.judged += judge.calls
 
-    findings = _suppress(found)
+    by_name = {rule.spec.name: rule for rule in rules}
+    findings = _keep_ids(_suppress(found, by_name), previous)
     unique = {f.id: f for f in findings}
     return sorted(unique.values(), key=lambda f: (_SEVERITY_RANK[f.severity], f.code, f.id))
+
+
+__all__ = [
+    "EngineStats",
+    "default_fact",
+    "group_fact",
+    "infer_slots",
+    "place_ref",
+    "run_rules",
+    "value_signature",
+]
+

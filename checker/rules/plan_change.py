@@ -18,6 +18,7 @@ from checker.rules.base import (
     RuleContext,
     RuleSpec,
     certainty,
+    place_ref,
     quantity_value,
     same_event_scope,
     time_value,
@@ -73,6 +74,10 @@ SPEC = RuleSpec(
 
 class PlanChange(BaseRule):
     spec = SPEC
+
+    def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
+        """What was planned against what happened, for one event at one place."""
+        return f"{claim.event}|plan|at:{place_ref(claim)}"
 
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
         settings = ctx.settings

@@ -17,6 +17,7 @@ from checker.rules.base import (
     RuleContext,
     RuleSpec,
     certainty,
+    place_ref,
     claim_value,
     quantity_value,
 )
@@ -70,6 +71,12 @@ SPEC = RuleSpec(
 
 class PresenceConflict(BaseRule):
     spec = SPEC
+
+    def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
+        """Whether some of the force remains at one place."""
+        if claim.event != ctx.settings.presence_event:
+            return None
+        return f"{claim.event}|remaining|at:{place_ref(claim)}"
 
     def _empty(self, claim: Claim, ctx: RuleContext) -> bool:
         if claim.modality == "negated":

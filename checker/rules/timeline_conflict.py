@@ -16,6 +16,7 @@ from checker.rules.base import (
     RuleContext,
     RuleSpec,
     certainty,
+    place_ref,
     comparable,
     same_event_scope,
     time_value,
@@ -71,6 +72,12 @@ SPEC = RuleSpec(
 
 class TimelineConflict(BaseRule):
     spec = SPEC
+
+    def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
+        """The order of the phases of one event at one place."""
+        if claim.phase not in ctx.settings.phase_order:
+            return None
+        return f"{claim.event}|phases|at:{place_ref(claim)}"
 
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
         settings = ctx.settings
