@@ -200,6 +200,10 @@ class CheckerSettings(BaseSettings):
     # A value class of a fact is judged against at most this many claims of each side
     # (the most reported first): an event of n claims costs O(n x sides) judge calls.
     fact_side_representatives: int = Field(default=6, ge=1)
+    # A claim dated more than this many days before its story (its report's publication,
+    # else the middle of its event's stated days) is background ("it left in 2011"), not
+    # a fact of the story's event: it is compared with nothing.
+    background_gap_days: int = Field(default=365, ge=1)
     disabled_rules: list[str] = Field(default_factory=list, description="codes or names")
     severity_overrides: dict[str, Severity] = Field(default_factory=dict)
 

@@ -112,8 +112,14 @@ def test_incremental_runs_equal_linking_everything_at_once(
 
     step_by_step = Store(tmp_path / "steps.db")
     for drop in drops:
-        run([drop], step_by_step, None, extractor=spec_extract, extractor_version=VERSION,
-            link_step_claims=4)
+        run(
+            [drop],
+            step_by_step,
+            None,
+            extractor=spec_extract,
+            extractor_version=VERSION,
+            link_step_claims=4,
+        )
     at_once = Store(tmp_path / "once.db")
     combined = tmp_path / "all"
     for drop in drops:
@@ -216,8 +222,13 @@ def test_link_state_survives_reopening_the_store(tmp_path: Path) -> None:
     Store) links new claims against it without reading every claim."""
     db = tmp_path / "c.db"
     with Store(db) as first:
-        run([random_drop(tmp_path / "a", 10, seed=5)], first, None,
-            extractor=spec_extract, extractor_version=VERSION)
+        run(
+            [random_drop(tmp_path / "a", 10, seed=5)],
+            first,
+            None,
+            extractor=spec_extract,
+            extractor_version=VERSION,
+        )
     rng = random.Random(6)
     later = tmp_path / "b"
     write_article(later, "new", random_lines(rng, 3))
@@ -242,8 +253,9 @@ def test_a_report_of_the_changes_covers_only_what_the_run_wrote(
 
     later = tmp_path / "later"
     write_article(later, "i3", ["@ attack mosul 2025-03-02 12"])
-    second = run([later], store, out, extractor=spec_extract, extractor_version=VERSION,
-                 report="changed")
+    second = run(
+        [later], store, out, extractor=spec_extract, extractor_version=VERSION, report="changed"
+    )
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     assert second.report_scope == "changed"
     (event,) = report["events"]  # the Mosul event only: the Homs one was not touched
@@ -252,8 +264,9 @@ def test_a_report_of_the_changes_covers_only_what_the_run_wrote(
     assert report["delta"]["run_id"] == second.run_id
 
     (out / "report.json").unlink()
-    third = run([later], store, out, extractor=spec_extract, extractor_version=VERSION,
-                report="none")
+    third = run(
+        [later], store, out, extractor=spec_extract, extractor_version=VERSION, report="none"
+    )
     assert third.report_json is None and not (out / "report.json").exists()
     assert json.loads((out / "delta.json").read_text(encoding="utf-8"))["run_id"] == third.run_id
 
@@ -263,8 +276,13 @@ def test_a_report_of_many_changes_keeps_the_most_severe_findings(
 ) -> None:
     from checker.run import ChangedView
 
-    run([random_drop(tmp_path / "drop", 30, seed=8)], store, None, extractor=spec_extract,
-        extractor_version=VERSION)
+    run(
+        [random_drop(tmp_path / "drop", 30, seed=8)],
+        store,
+        None,
+        extractor=spec_extract,
+        extractor_version=VERSION,
+    )
     events = {e.id for e in store.events()}
     findings = store.findings()  # most severe first
     assert len(findings) >= 3

@@ -111,7 +111,8 @@ def test_story_gives_exactly_its_expected_findings(story: dict[str, Any]) -> Non
         certainty = "hard" if any(p["certainty"] == "hard" for p in pairs) else "soft"
         for pair in pairs:
             hits = [
-                f for f in findings
+                f
+                for f in findings
                 if f.kind != "plan_change" and _matches(f, pair, analysis, articles)
             ]
             if not hits:

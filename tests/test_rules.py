@@ -937,13 +937,29 @@ def test_claims_joined_only_through_an_undated_report_are_not_compared() -> None
     three form one cluster; the two attacks themselves cannot be one event (a recurring
     event far apart), so their dates and tolls are never set against each other, while
     the undated report is still compared with each."""
-    may = claim("A", "هجوم على حاجز كركوك في 1 مايو", "attack", location=KIRKUK_CHECKPOINT,
-                time=day("2025-05-01"), quantity=qty(10, unit="person"))
-    october = claim("B", "هجوم على حاجز كركوك في 1 اكتوبر", "attack",
-                    location=KIRKUK_CHECKPOINT, time=day("2025-10-01"),
-                    quantity=qty(50, unit="person"))
-    undated = claim("C", "هجوم على حاجز كركوك", "attack", location=KIRKUK_CHECKPOINT,
-                    quantity=qty(10, unit="person"))
+    may = claim(
+        "A",
+        "هجوم على حاجز كركوك في 1 مايو",
+        "attack",
+        location=KIRKUK_CHECKPOINT,
+        time=day("2025-05-01"),
+        quantity=qty(10, unit="person"),
+    )
+    october = claim(
+        "B",
+        "هجوم على حاجز كركوك في 1 اكتوبر",
+        "attack",
+        location=KIRKUK_CHECKPOINT,
+        time=day("2025-10-01"),
+        quantity=qty(50, unit="person"),
+    )
+    undated = claim(
+        "C",
+        "هجوم على حاجز كركوك",
+        "attack",
+        location=KIRKUK_CHECKPOINT,
+        quantity=qty(10, unit="person"),
+    )
     graph = link([may, october, undated])
     assert len(graph.events) == 1  # the undated report bridges the two
     findings = check(graph, [may, october, undated])
@@ -955,9 +971,17 @@ def test_claims_joined_only_through_an_undated_report_are_not_compared() -> None
 def test_the_dead_are_not_counted_against_the_injured() -> None:
     """67 killed in one report and 127 injured in another are two numbers of one quake;
     67 killed against 40 killed, or against a toll of 40 "victims", is a conflict."""
+
     def toll(article: str, word: str, value: int) -> Claim:
-        return claim(article, f"{value} {word}", "casualties", location=KIRKUK_CHECKPOINT,
-                     phase="completed", event_word=word, quantity=qty(value, unit="people"))
+        return claim(
+            article,
+            f"{value} {word}",
+            "casualties",
+            location=KIRKUK_CHECKPOINT,
+            phase="completed",
+            event_word=word,
+            quantity=qty(value, unit="people"),
+        )
 
     killed, injured = toll("A", "killed", 67), toll("B", "injured", 127)
     assert codes(run(killed, injured)) == []

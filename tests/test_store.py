@@ -39,10 +39,20 @@ def article(text: str = TEXT, name: str = "flood.txt", **meta: object) -> Articl
     return Article.from_text(name, text, **meta)  # type: ignore[arg-type]
 
 
-def finding(claim_ids: list[str], *, rule: str = "count_conflict.v1", severity: str = "high",
-            kind: str = "count", code: str = "C003") -> Finding:
+def finding(
+    claim_ids: list[str],
+    *,
+    rule: str = "count_conflict.v1",
+    severity: str = "high",
+    kind: str = "count",
+    code: str = "C003",
+) -> Finding:
     return Finding(
-        rule=rule, code=code, kind=kind, severity=severity, certainty="hard",  # type: ignore[arg-type]
+        rule=rule,
+        code=code,
+        kind=kind,
+        severity=severity,
+        certainty="hard",  # type: ignore[arg-type]
         claim_ids=claim_ids,
         fact=f"casualties|people|killed|at:{'+'.join(sorted(claim_ids))}",
         sides=[
@@ -67,8 +77,10 @@ def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     Store(db).close()
     engine = sa.create_engine(f"sqlite:///{db}")
     with engine.begin() as conn:
-        conn.execute(sa.text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-                     {"v": str(SCHEMA_VERSION + 1)})
+        conn.execute(
+            sa.text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
+            {"v": str(SCHEMA_VERSION + 1)},
+        )
     engine.dispose()
     with pytest.raises(SchemaVersionError, match="newer than this claimcheck"):
         Store(db)
@@ -114,8 +126,13 @@ def test_in_memory_store_works() -> None:
 
 
 def test_article_round_trip(store: Store) -> None:
-    a = article(outlet="وكالة", url="https://x.example/1", published=date(2024, 4, 4),
-                source_path="drop/flood.txt", title="فيضانات تغمر الوادي")
+    a = article(
+        outlet="وكالة",
+        url="https://x.example/1",
+        published=date(2024, 4, 4),
+        source_path="drop/flood.txt",
+        title="فيضانات تغمر الوادي",
+    )
     assert store.add_article(a) == "added"
     assert store.get_article(a.id) == a
     assert store.articles() == [a]
@@ -148,14 +165,23 @@ def test_new_metadata_for_known_article_updates_and_requests_reextraction(store:
 def test_claims_round_trip(store: Store, make_claim: MakeClaim) -> None:
     a = article()
     c1 = make_claim(
-        a, "35 شخصا لقوا حتفهم", event="casualties",
+        a,
+        "35 شخصا لقوا حتفهم",
+        event="casualties",
         quantity=Quantity(value=35, low=35, high=35, unit="people"),
-        time=TimeValue(value="2024-04-03", granularity="day", earliest=date(2024, 4, 3),
-                       latest=date(2024, 4, 3), relation="on", resolved=True),
+        time=TimeValue(
+            value="2024-04-03",
+            granularity="day",
+            earliest=date(2024, 4, 3),
+            latest=date(2024, 4, 3),
+            relation="on",
+            resolved=True,
+        ),
         location=Entity(kind="place", key="wadi", label="Wadi", surface="الوادي"),
     )
-    c2 = make_claim(a, "عدد الضحايا بلغ 41 شخصا", event="casualties",
-                    quantity=Quantity(value=41, unit="people"))
+    c2 = make_claim(
+        a, "عدد الضحايا بلغ 41 شخصا", event="casualties", quantity=Quantity(value=41, unit="people")
+    )
     assert store.save_article_with_claims(a, [c1, c2, c1], extractor="v1") == 2
     assert store.get_claim(c1.id) == c1
     assert store.claims() == [c1, c2]  # ordered by position in the article
@@ -231,8 +257,12 @@ def test_events_and_findings_replace_and_reviews_survive(
     store: Store, make_claim: MakeClaim
 ) -> None:
     c1, c2 = _stored_pair(store, make_claim)
-    event = EventCluster(id=EventCluster.compute_id([c1, c2]), label="Flood deaths",
-                         event="casualties", claim_ids=[c1, c2])
+    event = EventCluster(
+        id=EventCluster.compute_id([c1, c2]),
+        label="Flood deaths",
+        event="casualties",
+        claim_ids=[c1, c2],
+    )
     f = finding([c1, c2])
     store.replace_events_and_findings([event], [f])
     assert store.events() == [event]
@@ -246,14 +276,18 @@ def test_events_and_findings_replace_and_reviews_survive(
     # The next run finds the same finding again (same rule, same claims, other order),
     # plus a new one; the decision re-attaches by ID.
     again = finding([c2, c1])
-    other = finding([c1], rule="weekday_mismatch.v1", code="C002", kind="weekday",
-                    severity="medium")
+    other = finding(
+        [c1], rule="weekday_mismatch.v1", code="C002", kind="weekday", severity="medium"
+    )
     assert again.id == f.id
     store.replace_events_and_findings([event], [other, again])
     kept = store.get_finding(f.id)
     assert kept is not None
     assert (kept.review_status, kept.review_note, kept.reviewed_by) == (
-        "confirmed", "الحصيلة الرسمية متضاربة", "editor1")
+        "confirmed",
+        "الحصيلة الرسمية متضاربة",
+        "editor1",
+    )
     assert store.get_finding(other.id).review_status == "open"  # type: ignore[union-attr]
     assert [x.id for x in store.findings(status="confirmed")] == [f.id]
     assert [x.id for x in store.findings(status="open")] == [other.id]
@@ -300,9 +334,13 @@ def test_rejected_inputs_are_kept_once_per_drop_path_reason(store: Store) -> Non
 def test_runs_round_trip(store: Store) -> None:
     from datetime import UTC, datetime
 
-    record = RunRecord(id="r_1", started=datetime(2024, 1, 1, tzinfo=UTC),
-                       finished=datetime(2024, 1, 1, 0, 1, tzinfo=UTC),
-                       counts={"articles_read": 3}, timings={"ingest": 0.5})
+    record = RunRecord(
+        id="r_1",
+        started=datetime(2024, 1, 1, tzinfo=UTC),
+        finished=datetime(2024, 1, 1, 0, 1, tzinfo=UTC),
+        counts={"articles_read": 3},
+        timings={"ingest": 0.5},
+    )
     store.record_run(record)
     assert store.runs() == [record]
 
@@ -324,8 +362,9 @@ def test_many_ids_are_fetched_in_slices(store: Store) -> None:
     claims = []
     for match in re.finditer(r"w\d+", text):
         span = Span(start=match.start(), end=match.end(), text=match.group())
-        claims.append(Claim(article_id=a.id, sentence=span, evidence=span,
-                            quote=match.group(), event="other"))
+        claims.append(
+            Claim(article_id=a.id, sentence=span, evidence=span, quote=match.group(), event="other")
+        )
     store.save_article_with_claims(a, claims)
     ids = [c.id for c in reversed(claims)]
     assert [c.id for c in store.claims(ids=ids)] == [c.id for c in claims]
@@ -338,5 +377,5 @@ def test_span_offsets_survive(store: Store, make_claim: MakeClaim) -> None:
     store.save_article_with_claims(a, [c])
     stored = store.get_claim(c.id)
     assert stored is not None
-    assert a.text[stored.evidence.start:stored.evidence.end] == "41 شخصا"
+    assert a.text[stored.evidence.start : stored.evidence.end] == "41 شخصا"
     assert stored.evidence == Span(start=c.evidence.start, end=c.evidence.end, text="41 شخصا")

@@ -185,6 +185,44 @@ def certainty(hard: bool) -> Certainty:
     return "hard" if hard else "soft"
 
 
+# Why a finding is soft, in one sentence per language: the first reason that applies.
+SOFT_PLAN = (
+    "Soft: one side is a plan or forecast, not a report of what happened.",
+    "غير قاطع: أحد الطرفين خطة أو توقع، لا خبر عما حدث.",
+)
+SOFT_HEDGED = (
+    "Soft: one side is reported second-hand or hedged.",
+    "غير قاطع: أحد الطرفين منقول عن غيره أو غير جازم.",
+)
+SOFT_PRECISION = (
+    "Soft: the two are said at different precision (a day against a month or a year).",
+    "غير قاطع: القيمتان بدقة مختلفة (يوم مقابل شهر أو سنة).",
+)
+SOFT_UNDATED = (
+    "Soft: one side gives no date, so the two may be about different moments.",
+    "غير قاطع: أحد الطرفين بلا تاريخ، فقد يتحدثان عن لحظتين مختلفتين.",
+)
+SOFT_VAGUE = (
+    "Soft: an amount is approximate or vague.",
+    "غير قاطع: أحد العددين تقريبي أو غير محدد.",
+)
+HARD = (
+    "Hard: both sides state it as fact, at the same precision, and cannot both be right.",
+    "قاطع: الطرفان يذكرانه على أنه واقع، وبالدقة نفسها، ولا يمكن أن يصحا معاً.",
+)
+
+
+def reason_of(hard: bool, *soft: tuple[bool, tuple[str, str]]) -> dict[str, str]:
+    """``Hit`` keyword arguments ``reason``/``reason_ar``: ``HARD`` for a hard finding,
+    else the first soft reason whose condition holds."""
+    if hard:
+        return {"reason": HARD[0], "reason_ar": HARD[1]}
+    for holds, (en, ar) in soft:
+        if holds:
+            return {"reason": en, "reason_ar": ar}
+    return {}
+
+
 def place_ref(claim: Claim) -> str:
     """The claim's place as facts are keyed: the gazetteer key (or the name), "-" for none."""
     if claim.location is None:

@@ -23,15 +23,19 @@ from functools import lru_cache
 
 from checker.rules import semantics as sem
 from checker.rules.base import (
+    SOFT_HEDGED,
+    SOFT_PLAN,
+    SOFT_VAGUE,
     BaseRule,
     Hit,
     MessageTemplates,
     RuleContext,
     RuleSpec,
     certainty,
-    place_ref,
     comparable,
+    place_ref,
     quantity_value,
+    reason_of,
     same_event_scope,
 )
 from checker.rules.registry import RuleRegistry
@@ -60,8 +64,9 @@ def _as_of(claim: Claim, ctx: RuleContext) -> sem.DayRange | None:
         return sem.DayRange(claim.published, claim.published)
     return None
 
+
 SPEC = RuleSpec(
-    name="count_conflict.v2",
+    name="count_conflict.v3",
     code="C003",
     kind="count",
     severity="medium",
@@ -152,23 +157,28 @@ class CountConflict(BaseRule):
             and sem.quantity_is_precise(b.quantity)
             and not growing
         )
-        if hard:
-            reason = ("Hard: both reports state exact amounts as fact, and the ranges do not "
-                      "overlap.", "قاطع: التقريران يذكران عددين محددين على أنهما واقع، ولا يتداخلان.")
-        elif growing:
-            reason = ("Soft: a toll can grow as reports come in; these are reports of the same "
-                      "day, or of a day one of them does not give.",
-                      "غير قاطع: قد ترتفع الحصيلة مع توالي التقارير؛ التقريران عن اليوم نفسه أو "
-                      "لا يذكر أحدهما يومه.")
-        else:
-            reason = ("Soft: an amount is approximate, vague, planned or reported second-hand.",
-                      "غير قاطع: أحد العددين تقريبي أو غير محدد أو مخطط له أو منقول.")
+        growing_reason = (
+            "Soft: a toll can grow as reports come in; these are reports of the same day, "
+            "or one of them does not give its day.",
+            "غير قاطع: قد ترتفع الحصيلة مع توالي التقارير؛ التقريران عن اليوم نفسه أو لا "
+            "يذكر أحدهما يومه.",
+        )
         return Hit(
             claim_ids=(a.id, b.id),
             values=(quantity_value(a, ctx), quantity_value(b, ctx)),
             certainty=certainty(hard),
-            reason=reason[0],
-            reason_ar=reason[1],
+            **reason_of(
+                hard,
+                (growing, growing_reason),
+                (sem.is_plan(a, settings) or sem.is_plan(b, settings), SOFT_PLAN),
+                (
+                    not (
+                        sem.quantity_is_precise(a.quantity) and sem.quantity_is_precise(b.quantity)
+                    ),
+                    SOFT_VAGUE,
+                ),
+                (True, SOFT_HEDGED),
+            ),
         )
 
     @staticmethod

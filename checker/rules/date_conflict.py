@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from checker.rules import semantics as sem
 from checker.rules.base import (
+    SOFT_HEDGED,
+    SOFT_PLAN,
+    SOFT_PRECISION,
     BaseRule,
     Hit,
     MessageTemplates,
@@ -18,6 +21,7 @@ from checker.rules.base import (
     RuleSpec,
     certainty,
     comparable,
+    reason_of,
     same_event_scope,
     time_value,
 )
@@ -84,6 +88,12 @@ class DateConflict(BaseRule):
             claim_ids=(a.id, b.id),
             values=(time_value(a, ctx), time_value(b, ctx)),
             certainty=certainty(hard),
+            **reason_of(
+                hard,
+                (sem.is_plan(a, settings) or sem.is_plan(b, settings), SOFT_PLAN),
+                (not (sem.is_factual(a, settings) and sem.is_factual(b, settings)), SOFT_HEDGED),
+                (True, SOFT_PRECISION),
+            ),
         )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from checker.rules import semantics as sem
 from checker.rules.base import (
+    SOFT_UNDATED,
     BaseRule,
     Hit,
     MessageTemplates,
@@ -19,6 +20,7 @@ from checker.rules.base import (
     RuleSpec,
     certainty,
     claim_value,
+    reason_of,
 )
 from checker.rules.registry import RuleRegistry
 from claims.model import Claim
@@ -127,6 +129,7 @@ class DenialConflict(BaseRule):
                 claim_value(assertion, "modality", assertion.modality),
             ),
             certainty=certainty(hard),
+            **reason_of(hard, (True, SOFT_UNDATED)),
         )
 
 

@@ -107,6 +107,10 @@ class DestinationConflict(BaseRule):
                         entity_value(second, "destinations", inside),
                     ),
                     certainty="soft",
+                    reason="Soft: the two reports may tell different parts of one move "
+                    "(equipment against troops).",
+                    reason_ar="غير قاطع: قد يروي التقريران جزأين مختلفين من عملية نقل واحدة "
+                    "(المعدات مقابل الجنود).",
                     params={
                         "inside": ", ".join(d.label or d.key or d.surface for d in inside),
                         "country": outside.label or outside.key,

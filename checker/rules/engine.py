@@ -15,9 +15,10 @@ no side.
 Each class is compared with at most ``settings.fact_side_representatives`` claims of each
 side, so an event of n claims costs O(n x sides) judge calls, never all pairs.
 
-A claim whose phase or place is unknown takes the one its event's other reports give
-(``infer_slots``); such a claim is listed in its side's ``inferred`` and can make a
-finding soft at most.
+A claim dated years before its story ("it left the base in 2011") is background
+(``background``) and joins no fact. A claim whose phase or place is unknown takes the one
+its event's other reports give (``infer_slots``); such a claim is listed in its side's
+``inferred`` and can make a finding soft at most.
 
 A finding's ID comes from the rule and the fact. When the previous findings of the same
 claims are given, a new finding of the same rule and fact that shares claims with an old
@@ -33,6 +34,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from checker.rules import semantics as sem
@@ -101,6 +103,29 @@ def infer_slots(
         else:
             views.append(claim)
     return views, inferred
+
+
+def background(members: Sequence[Claim], settings: CheckerSettings) -> set[str]:
+    """Claims of an event told as background: dated more than ``background_gap_days``
+    before their report's publication day (or, with none, before the middle of the days
+    the event's other claims give). A plan or a state "since" then is never background."""
+    stated = {c.id: sem.allowed_days(c.time, settings) for c in members}
+    middles = sorted(
+        d.lo + (d.hi - d.lo) / 2
+        for d in stated.values()
+        if d is not None and d.lo is not None and d.hi is not None
+    )
+    story_day = middles[len(middles) // 2] if middles else None
+    gap = timedelta(days=settings.background_gap_days)
+    found: set[str] = set()
+    for claim in members:
+        days = stated[claim.id]
+        if days is None or days.hi is None or sem.is_plan(claim, settings):
+            continue
+        reference = claim.published or story_day
+        if reference is not None and days.hi < reference - gap:
+            found.add(claim.id)
+    return found
 
 
 def _read(value: object, parts: Sequence[str]) -> object:
@@ -223,7 +248,10 @@ def _side_values(hit: Hit, claim_id: str) -> list[ComparedValue]:
 
 
 def _params(
-    hit: Hit, first: Claim, first_values: list[ComparedValue], second_values: list[ComparedValue],
+    hit: Hit,
+    first: Claim,
+    first_values: list[ComparedValue],
+    second_values: list[ComparedValue],
     labels: LabelData,
 ) -> dict[str, str]:
     event = labels.events[first.event]
@@ -291,13 +319,15 @@ def _reason(hit: Hit, inferred: bool) -> tuple[str, str]:
     )
 
 
-def _one_claim_finding(rule: BaseRule, hit: Hit, claim: Claim, ctx: RuleContext,
-                       event_id: str | None) -> Finding:
+def _one_claim_finding(
+    rule: BaseRule, hit: Hit, claim: Claim, ctx: RuleContext, event_id: str | None
+) -> Finding:
     en, ar = _texts(rule, hit, {claim.id: claim}, ctx)
     reason, reason_ar = _reason(hit, False)
     sides = [
-        FindingSide(value=value.value, claim_ids=[claim.id], article_ids=[claim.article_id],
-                    quotes=[value])
+        FindingSide(
+            value=value.value, claim_ids=[claim.id], article_ids=[claim.article_id], quotes=[value]
+        )
         for value in hit.values
     ]
     return Finding(
@@ -350,7 +380,10 @@ def _fact_finding(
 ) -> Finding | None:
     """One finding for a fact whose sides contradict each other, or None."""
     classes, side_of, sides, conflicts = (
-        groups.classes, groups.side_of, groups.sides, groups.conflicts
+        groups.classes,
+        groups.side_of,
+        groups.sides,
+        groups.conflicts,
     )
     if not conflicts:
         return None
@@ -523,13 +556,18 @@ def run_rules(
         for rule in claim_rules:
             hit = rule.check_claim(claim, ctx)
             if hit is not None:
-                found.append(_one_claim_finding(rule, hit, claim, ctx, graph.event_of.get(claim_id)))
+                found.append(
+                    _one_claim_finding(rule, hit, claim, ctx, graph.event_of.get(claim_id))
+                )
 
     for event in sorted(graph.events, key=lambda e: e.id):
         members = [
-            by_id[i] for i in event.claim_ids
+            by_id[i]
+            for i in event.claim_ids
             if i in by_id and not sem.is_ignored(by_id[i], ctx.settings)
         ]
+        told_before = background(members, ctx.settings)
+        members = [c for c in members if c.id not in told_before]
         if len(members) < 2:
             continue
         views, _ = infer_slots(members, ctx.settings)
@@ -550,7 +588,10 @@ def run_rules(
             judge = _Judge(rule, ctx)
             for key in sorted(facts):
                 fact_claims = facts[key]
-                if len({c.article_id for c in fact_claims}) < 2 and not ctx.settings.compare_within_article:
+                if (
+                    len({c.article_id for c in fact_claims}) < 2
+                    and not ctx.settings.compare_within_article
+                ):
                     continue
                 stats.facts += 1
                 groups = group_fact(fact_claims, judge, representatives)
@@ -574,4 +615,3 @@ __all__ = [
     "run_rules",
     "value_signature",
 ]
-

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from checker.rules import semantics as sem
 from checker.rules.base import (
+    SOFT_HEDGED,
+    SOFT_PRECISION,
     BaseRule,
     Hit,
     MessageTemplates,
@@ -20,6 +22,7 @@ from checker.rules.base import (
     certainty,
     place_ref,
     quantity_value,
+    reason_of,
     same_event_scope,
     time_value,
 )
@@ -134,6 +137,7 @@ class PlanChange(BaseRule):
             claim_ids=(a.id, b.id),
             values=(*plan_values, *outcome_values),
             certainty=certainty(hard),
+            **reason_of(hard, (not precise, SOFT_PRECISION), (True, SOFT_HEDGED)),
         )
 
 

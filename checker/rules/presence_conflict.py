@@ -11,15 +11,19 @@ from __future__ import annotations
 
 from checker.rules import semantics as sem
 from checker.rules.base import (
+    SOFT_HEDGED,
+    SOFT_PLAN,
+    SOFT_UNDATED,
     BaseRule,
     Hit,
     MessageTemplates,
     RuleContext,
     RuleSpec,
     certainty,
-    place_ref,
     claim_value,
+    place_ref,
     quantity_value,
+    reason_of,
 )
 from checker.rules.registry import RuleRegistry
 from claims.model import Claim, ComparedValue
@@ -133,6 +137,12 @@ class PresenceConflict(BaseRule):
             claim_ids=(a.id, b.id),
             values=(self._value(empty, ctx), self._value(remaining, ctx)),
             certainty=certainty(hard),
+            **reason_of(
+                hard,
+                (prospective, SOFT_PLAN),
+                (days_e is None or days_r is None, SOFT_UNDATED),
+                (True, SOFT_HEDGED),
+            ),
         )
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from checker.rules import semantics as sem
 from checker.rules.base import (
+    SOFT_PRECISION,
     BaseRule,
     Hit,
     MessageTemplates,
     RuleContext,
     RuleSpec,
     certainty,
-    place_ref,
     comparable,
+    place_ref,
+    reason_of,
     same_event_scope,
     time_value,
 )
@@ -104,6 +106,7 @@ class TimelineConflict(BaseRule):
             claim_ids=(a.id, b.id),
             values=values,
             certainty=certainty(hard),
+            **reason_of(hard, (True, SOFT_PRECISION)),
             params={
                 "earlier": labels.phases_en[earlier.phase],
                 "later": labels.phases_en[later.phase],

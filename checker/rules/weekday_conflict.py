@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from checker.rules import semantics as sem
 from checker.rules.base import (
+    SOFT_HEDGED,
+    SOFT_PLAN,
     BaseRule,
     Hit,
     MessageTemplates,
@@ -19,6 +21,7 @@ from checker.rules.base import (
     RuleSpec,
     certainty,
     comparable,
+    reason_of,
     same_event_scope,
     time_value,
 )
@@ -102,6 +105,8 @@ class WeekdayConflict(BaseRule):
             # The report contradicts itself: no second source can make both right.
             certainty="hard",
             params={**names, "date": day.isoformat()},
+            reason="Hard: the report names a weekday that its own date does not fall on.",
+            reason_ar="قاطع: يذكر التقرير يوماً من الأسبوع لا يوافق التاريخ الذي يذكره هو نفسه.",
         )
 
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
@@ -133,6 +138,11 @@ class WeekdayConflict(BaseRule):
             values=tuple(values),
             certainty=certainty(hard),
             params=names,
+            **reason_of(
+                hard,
+                (sem.is_plan(a, settings) or sem.is_plan(b, settings), SOFT_PLAN),
+                (True, SOFT_HEDGED),
+            ),
         )
 
 
