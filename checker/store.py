@@ -1031,6 +1031,29 @@ class Store:
                 members[claim_id] = claim
         return [members[i] for i in sorted(members)]
 
+    def places_in_block(self, key: str) -> dict[str, str]:
+        """Each keyed place of block ``key``, with the smallest ID of its claims there."""
+        cb = claim_blocks_table
+        query = (
+            sa.select(cb.c.place, sa.func.min(cb.c.claim_id))
+            .where(cb.c.block_key == key, cb.c.place != "")
+            .group_by(cb.c.place)
+        )
+        with self._read() as conn:
+            return {place: claim_id for place, claim_id in conn.execute(query)}
+
+    def event_ids_at(self, places: Sequence[str], events: Sequence[str]) -> set[str]:
+        """IDs of the events of these types whose place is one of ``places``."""
+        query = sa.select(events_table.c.id).where(events_table.c.event.in_(list(events)))
+        with self._read() as conn:
+            return {
+                event_id
+                for chunk in _chunks(places)
+                for event_id in conn.execute(
+                    query.where(events_table.c.location_key.in_(chunk))
+                ).scalars()
+            }
+
     def event_ids_of_claims(self, claim_ids: Sequence[str]) -> set[str]:
         query = sa.select(event_claims_table.c.event_id)
         with self._read() as conn:

@@ -355,3 +355,64 @@ def test_a_new_report_in_a_later_run_keeps_the_finding_and_its_review(tmp_path: 
     assert grown.review_status == "confirmed" and grown.review_note == "two tolls"
     assert sorted(side.tally for side in grown.sides) == [1, 2]
     store.close()
+
+
+# --- part and whole ----------------------------------------------------------------------
+
+AL_HAOUZ = place("al_haouz", "marrakech_safi", "morocco", label="Al Haouz", surface="الحوز")
+MOROCCO = place("morocco", label="Morocco", surface="المغرب")
+
+
+def quake_toll(article: str, value: float, where: Any, **kw: Any) -> Claim:
+    kw.setdefault("published", date(2023, 9, 9))
+    return claim(
+        article,
+        f"ارتفاع حصيلة قتلى الزلزال إلى {value:g} ({article})",
+        "casualties",
+        location=where,
+        phase="completed",
+        event_word="killed",
+        quantity=qty(value, unit="people"),
+        **kw,
+    )
+
+
+def test_a_province_toll_larger_than_the_national_one_is_a_contradiction() -> None:
+    national = [quake_toll(f"N{i}", 820, MOROCCO) for i in range(2)]
+    province = [quake_toll(f"P{i}", 1293, AL_HAOUZ) for i in range(2)]
+    (finding,) = run(*national, *province)
+    assert finding.code == "C009"
+    assert sorted(sides(finding)) == [("1293 people", 2), ("820 people", 2)]
+    assert "Al Haouz" in finding.explanation_en and "Morocco" in finding.explanation_en
+
+
+def test_a_province_toll_smaller_than_the_national_one_or_older_is_not() -> None:
+    national = [quake_toll(f"N{i}", 2012, MOROCCO) for i in range(2)]
+    province = [quake_toll(f"P{i}", 1293, AL_HAOUZ) for i in range(2)]
+    assert run(*national, *province) == []
+    # a larger province figure from a later day: the national one is simply older
+    later = [quake_toll(f"L{i}", 2500, AL_HAOUZ, published=date(2023, 9, 11)) for i in range(2)]
+    assert run(*national, *later) == []
+
+
+def test_a_part_and_its_whole_meet_when_they_come_in_different_runs(tmp_path: Path) -> None:
+    """The country's toll is stored first; the province's, larger, comes in a later run:
+    the part-whole finding is made then, as when both come at once."""
+    store = Store(tmp_path / "cc.db")
+    national, province = tmp_path / "national", tmp_path / "province"
+    for name in ("n1", "n2"):
+        write_article(national, name, ["@ casualties iraq 2025-03-02 10"])
+    for name in ("p1", "p2"):
+        write_article(province, name, ["@ casualties mosul 2025-03-02 40"])
+    run_batch([national], store, None, extractor=spec_extract, extractor_version="spec")
+    assert store.findings() == []
+    run_batch([province], store, None, extractor=spec_extract, extractor_version="spec")
+    assert [f.code for f in store.findings()] == ["C009"]
+
+    at_once = Store(tmp_path / "once.db")
+    run_batch([national, province], at_once, None, extractor=spec_extract, extractor_version="spec")
+    assert [(f.code, f.fact, f.claim_ids) for f in at_once.findings()] == [
+        (f.code, f.fact, f.claim_ids) for f in store.findings()
+    ]
+    store.close()
+    at_once.close()

@@ -105,6 +105,9 @@ class BaseRule:
     """Default hooks find nothing; a rule overrides the ones its spec's scopes name."""
 
     spec: ClassVar[RuleSpec]
+    # A rule whose facts span the events of one check (a province's toll against its
+    # country's: a place inside another is another event) sets this.
+    across_events: ClassVar[bool] = False
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """The fact of its event that ``claim`` states a value of, for this rule, or None

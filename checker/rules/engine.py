@@ -526,6 +526,26 @@ def _keep_ids(findings: list[Finding], previous: Iterable[Finding]) -> list[Find
     return result
 
 
+def _facts(
+    rule: BaseRule, members: Sequence[Claim], views: Sequence[Claim], ctx: RuleContext
+) -> tuple[dict[str, list[Claim]], set[str]]:
+    """The claims of each fact the rule reads. A claim takes its inferred phase or place
+    (``views``) only where that puts it in a fact its own slots do not: it is then
+    "inferred" for this rule's finding."""
+    facts: dict[str, list[Claim]] = defaultdict(list)
+    inferred: set[str] = set()
+    for claim, view in zip(members, views, strict=True):
+        key = rule.fact(claim, ctx)
+        if view is not claim:
+            guessed = rule.fact(view, ctx)
+            if guessed is not None and guessed != key:
+                key, claim = guessed, view
+                inferred.add(claim.id)
+        if key is not None:
+            facts[key].append(claim)
+    return facts, inferred
+
+
 @dataclass
 class EngineStats:
     """What one check did: facts built and judge calls made (pairs compared)."""
@@ -560,6 +580,8 @@ def run_rules(
                     _one_claim_finding(rule, hit, claim, ctx, graph.event_of.get(claim_id))
                 )
 
+    # Per event: its claims as facts read them (background left out, slots inferred).
+    prepared: list[tuple[str, list[Claim], list[Claim]]] = []
     for event in sorted(graph.events, key=lambda e: e.id):
         members = [
             by_id[i]
@@ -568,24 +590,27 @@ def run_rules(
         ]
         told_before = background(members, ctx.settings)
         members = [c for c in members if c.id not in told_before]
-        if len(members) < 2:
-            continue
-        views, _ = infer_slots(members, ctx.settings)
-        for rule in pair_rules:
-            # A claim takes an inferred phase or place only where that puts it in a fact
-            # its own slots do not: it is then "inferred" for this rule's finding.
-            facts: dict[str, list[Claim]] = defaultdict(list)
-            inferred: set[str] = set()
-            for claim, view in zip(members, views, strict=True):
-                key = rule.fact(claim, ctx)
-                if view is not claim:
-                    guessed = rule.fact(view, ctx)
-                    if guessed is not None and guessed != key:
-                        key, claim = guessed, view
-                        inferred.add(claim.id)
-                if key is not None:
-                    facts[key].append(claim)
-            judge = _Judge(rule, ctx)
+        if members:
+            views, _ = infer_slots(members, ctx.settings)
+            prepared.append((event.id, members, views))
+
+    for rule in pair_rules:
+        judge = _Judge(rule, ctx)
+        if rule.across_events:
+            # A part and its whole (a province and its country) are two events: such a
+            # rule's facts gather the claims of every event of this check.
+            scopes = [
+                (
+                    [c for _, members, _ in prepared for c in members],
+                    [v for _, _, views in prepared for v in views],
+                )
+            ]
+        else:
+            scopes = [(members, views) for _, members, views in prepared]
+        for members, views in scopes:
+            if len(members) < 2:
+                continue
+            facts, inferred = _facts(rule, members, views, ctx)
             for key in sorted(facts):
                 fact_claims = facts[key]
                 if (
@@ -595,10 +620,13 @@ def run_rules(
                     continue
                 stats.facts += 1
                 groups = group_fact(fact_claims, judge, representatives)
-                finding = _fact_finding(rule, key, groups, judge, inferred, by_id, event.id, ctx)
+                first_event = graph.event_of.get(min(c.id for c in fact_claims))
+                finding = _fact_finding(
+                    rule, key, groups, judge, inferred, by_id, first_event, ctx
+                )
                 if finding is not None:
                     found.append(finding)
-            stats.judged += judge.calls
+        stats.judged += judge.calls
 
     by_name = {rule.spec.name: rule for rule in rules}
     findings = _keep_ids(_suppress(found, by_name), previous)
