@@ -2,7 +2,8 @@
 
 ``create_app(db)`` builds the application over one store; ``serve(...)`` runs it with
 uvicorn (``claimcheck serve``). Every HTML page has a JSON twin: ``/`` and
-``/report.json``, ``/claims/{id}/page`` and ``/claims/{id}``.
+``/report.json``, ``/claims/{id}/page`` and ``/claims/{id}``, ``/findings/{id}/page`` and
+``/findings/{id}``.
 
 Hardening, in the order a request meets it:
 
@@ -43,15 +44,26 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from checker.html_report import content_security_policy, render_claim_page, render_report_html
+from checker.html_report import (
+    content_security_policy,
+    render_claim_page,
+    render_finding_page,
+    render_report_html,
+)
 from checker.report import (
     ClaimDetails,
+    FindingDetails,
+    Report,
+    ReportArticle,
     ReportClaim,
     ReportEvent,
     _report_claim,
+    _report_event,
+    _report_facts,
     _report_finding,
     build_report,
     claim_details,
+    finding_details,
 )
 from checker.search import SearchHit, list_claim_ids, search, search_results
 from checker.store import Store, StoreError, events_table
@@ -278,6 +290,17 @@ def _event_cluster(store: Store, event_id: str) -> EventCluster | None:
     return None if data is None else EventCluster.model_validate_json(data)
 
 
+def _articles(store: Store, ids: set[str]) -> dict[str, ReportArticle]:
+    """The articles a page shows (name, title, outlet, link), without their text."""
+    return {
+        a.id: ReportArticle(
+            id=a.id, name=a.name, title=a.title, outlet=a.outlet, url=a.url,
+            published=a.published, language=a.language,
+        )
+        for a in store.articles(ids=sorted(ids))
+    }
+
+
 def _claim_hits(store: Store, hits: Sequence[SearchHit]) -> list[ClaimHit]:
     return [
         ClaimHit(**item["claim"], score=item["score"], matched=item["matched"])
@@ -350,8 +373,9 @@ def create_app(
         report = build_report(store)
         return _html(render_report_html(report, live=True, token_required=token is not None))
 
-    @app.get("/report.json", summary="the report as data (JSON twin of /)")
-    def report_json(store: StoreDep) -> dict[str, Any]:
+    @app.get("/report.json", response_model=Report,
+             summary="the report as data (JSON twin of /)")
+    def report_json(store: StoreDep) -> Report:
         return build_report(store)
 
     @app.get(
@@ -363,17 +387,33 @@ def create_app(
         details = claim_details(store, claim_id)
         if details is None:
             raise HTTPException(404, f"no claim with ID {claim_id}")
-        data = details.model_dump(mode="json")
-        wanted = {data["claim"]["article_id"]}
-        for finding in data["findings"]:
-            wanted.update(q.get("article_id") for q in finding["quotes"] if q.get("article_id"))
-        wanted.update(c["article_id"] for c in data["agrees_with"])
-        articles = {
-            a.id: a.model_dump(mode="json", exclude={"text"})
-            for a in store.articles(ids=sorted(wanted))
-        }
+        wanted = {details.claim.article_id}
+        wanted.update(
+            q.article_id
+            for f in details.findings for side in f.sides for q in side.quotes
+            if q.article_id
+        )
+        wanted.update(c.article_id for c in details.agrees_with)
         return _html(
-            render_claim_page(data, articles, live=True, token_required=token is not None)
+            render_claim_page(
+                details, _articles(store, wanted), live=True, token_required=token is not None
+            )
+        )
+
+    @app.get(
+        "/findings/{finding_id}/page",
+        response_class=HTMLResponse,
+        summary="one finding's page (HTML twin of /findings/{finding_id})",
+    )
+    def finding_page(finding_id: FindingId, store: StoreDep) -> HTMLResponse:
+        details = finding_details(store, finding_id)
+        if details is None:
+            raise HTTPException(404, f"no finding with ID {finding_id}")
+        wanted = {c.article_id for c in details.claims}
+        return _html(
+            render_finding_page(
+                details, _articles(store, wanted), live=True, token_required=token is not None
+            )
         )
 
     # -- claims -----------------------------------------------------------------------------
@@ -436,12 +476,16 @@ def create_app(
             total=len(found), limit=limit, offset=offset, items=found[offset : offset + limit]
         )
 
-    @app.get("/findings/{finding_id}", response_model=Finding, summary="one finding")
-    def get_finding(finding_id: FindingId, store: StoreDep) -> Finding:
-        finding = store.get_finding(finding_id)
-        if finding is None:
+    @app.get(
+        "/findings/{finding_id}",
+        response_model=FindingDetails,
+        summary="one finding: every side with its tally and quotes, its claims, its event",
+    )
+    def get_finding(finding_id: FindingId, store: StoreDep) -> FindingDetails:
+        details = finding_details(store, finding_id)
+        if details is None:
             raise HTTPException(404, f"no finding with ID {finding_id}")
-        return finding
+        return details
 
     @app.post(
         "/findings/{finding_id}/review",
@@ -488,19 +532,13 @@ def create_app(
                 f.id,
             ),
         )
-        return ReportEvent(
-            id=event.id,
-            label=event.label,
-            label_ar=event.label_ar,
-            event=event.event,
-            location_key=event.location_key,
-            claims=[
-                _report_claim(claims[cid], articles.get(claims[cid].article_id), event.id)
-                for cid in event.claim_ids
-                if cid in claims
-            ],
-            findings=[_report_finding(f, claims, articles, event.id) for f in ordered],
-        )
+        members = [claims[cid] for cid in event.claim_ids if cid in claims]
+        item = _report_event(event, facts=_report_facts(members))
+        item.claims = [
+            _report_claim(claim, articles.get(claim.article_id), event.id) for claim in members
+        ]
+        item.findings = [_report_finding(f, claims, articles, event.id) for f in ordered]
+        return item
 
     # Outermost last: body limit and host check run before anything else.
     app.add_middleware(SecurityHeadersMiddleware)

@@ -119,6 +119,7 @@ def _print_rejected(rejected: Sequence[Any]) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from checker.ingest import DropError
     from checker.progress import wants_progress
+    from checker.rules.registry import RegistryError
     from checker.run import StoreBusy, run
 
     drops = _drops(args.drops)
@@ -137,7 +138,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                 report=args.report,
                 dask=args.dask,
             )
-        except DropError as exc:
+        except (DropError, RegistryError) as exc:
             raise UsageError(str(exc)) from exc
         except StoreBusy as exc:
             _err(f"claimcheck run: {exc}")
@@ -237,10 +238,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from checker.report import claim_details
 
-    claim_id = args.claim_id.strip()
+    item_id = args.id.strip()
+    if FINDING_ID.match(item_id):
+        return _show_finding(args, item_id)
+    claim_id = item_id
     if not CLAIM_ID.match(claim_id):
         raise UsageError(
-            f"not a claim ID: {args.claim_id!r} (claim IDs look like c_ and 16 hex digits)"
+            f"not a claim ID or finding ID: {args.id!r} (claim IDs look like c_ and 16 hex "
+            "digits, finding IDs like f_ and 16 hex digits)"
         )
     with _open_store(args) as store:
         details = claim_details(store, claim_id)
@@ -267,7 +272,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     else:
         _out("  event:     - (not linked to an event)")
     if details.agrees_with:
-        _out("  agrees with (same event, no finding between them):")
+        _out("  agrees with (same event, on no other side of a finding):")
         for other in details.agrees_with[:SHOW_AGREEING]:
             _out(f"    {other.id} {other.article_name} ({other.outlet or '-'}): {other.quote}")
         if len(details.agrees_with) > SHOW_AGREEING:
@@ -288,6 +293,53 @@ def cmd_show(args: argparse.Namespace) -> int:
                 _out(f"      {f.explanation_en}")
     else:
         _out("  findings:  none")
+    return EXIT_OK
+
+
+def _show_finding(args: argparse.Namespace, finding_id: str) -> int:
+    from checker.report import finding_details, reports_en, side_label
+
+    with _open_store(args) as store:
+        details = finding_details(store, finding_id)
+    if details is None:
+        raise UsageError(f"no finding with ID {finding_id} in {args.db}")
+    if args.json:
+        _json(details.model_dump(mode="json"))
+        return EXIT_OK
+    f = details.finding
+    _out(f"finding {f.id}")
+    _out(f"  rule:      {f.code} {f.rule} ({f.kind}), severity {f.severity}")
+    _out(f"  certainty: {f.certainty_reason or f.certainty}")
+    if f.fact:
+        _out(f"  fact:      {f.fact}")
+    if details.event:
+        label_ar = f" / {details.event.label_ar}" if details.event.label_ar else ""
+        _out(f"  event:     {details.event.id} {details.event.label}{label_ar}")
+    else:
+        _out("  event:     - (not linked to an event)")
+    review = f.review
+    _out(
+        f"  review:    {review.status}"
+        + (f" by {review.by}" if review.by else "")
+        + (f" at {review.at.isoformat()}" if review.at else "")
+        + (f"; note: {review.note}" if review.note else "")
+    )
+    if f.explanation_en:
+        _out(f"  {f.explanation_en}")
+    if f.explanation_ar:
+        _out(f"  {f.explanation_ar}")
+    for index, side in enumerate(f.sides):
+        _out(f"  side {side_label(index)}: {side.value} ({reports_en(side.tally)})")
+        for quote in side.quotes:
+            published = quote.published.isoformat() if quote.published else "-"
+            where = f"chars {quote.start}-{quote.end}" if quote.start is not None else "no offsets"
+            compared = f"; {quote.field} = {quote.value}" if quote.field else ""
+            inferred = "; phase or place inferred from its event" if quote.inferred else ""
+            _out(
+                f"    {quote.claim_id} {quote.article_name or '?'} ({quote.outlet or '-'}, "
+                f"{published}), {where}{compared}{inferred}"
+            )
+            _out(f"      {quote.quote}")
     return EXIT_OK
 
 
@@ -331,9 +383,10 @@ def cmd_findings(args: argparse.Namespace) -> int:
     if not findings:
         _out("no findings")
     for f in findings:
+        sides = " vs ".join(f"{side.value} ({side.tally})" for side in f.sides)
         _out(
             f"{f.id}  {f.severity.upper()} {f.certainty} {f.code} {f.rule} ({f.kind}) "
-            f"[{f.review_status}]  claims: {', '.join(f.claim_ids)}"
+            f"[{f.review_status}]  {sides}"
         )
     return EXIT_OK
 
@@ -579,8 +632,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the outcome as JSON")
 
-    p = add("show", "show one claim: slots, quote, article, event and findings", cmd_show)
-    p.add_argument("claim_id", metavar="CLAIM_ID", help="a claim ID such as c_0123456789abcdef")
+    p = add(
+        "show",
+        "show one claim (slots, quote, article, event, findings) or one finding (every side "
+        "with its reports and quotes, certainty and why)",
+        cmd_show,
+    )
+    p.add_argument(
+        "id", metavar="ID",
+        help="a claim ID such as c_0123456789abcdef or a finding ID such as f_0123456789abcdef",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("articles", "list stored articles (without their text)", cmd_articles)
@@ -715,6 +776,7 @@ def cli_reference() -> str:
         "claimcheck run drops/2025-09-16/ --strict  # exit 3 if any file was rejected",
         "claimcheck articles --json                 # stored articles, without their text",
         "claimcheck show c_0123456789abcdef         # one claim, its event and findings",
+        "claimcheck show f_0123456789abcdef         # one finding: its sides, quotes, tallies",
         "claimcheck findings --status open          # what still needs an editor",
         "claimcheck review f_0123456789abcdef dismissed --note \"two phases\" --by rana",
         "claimcheck rejected                        # inputs that were not read, and why",

@@ -15,9 +15,11 @@ IDs are stable URNs: ``urn:claimcheck:finding:<finding id>``,
 re-export updates rather than duplicates wherever the data is loaded. A URL is exported
 only when it is http(s).
 
-**CSV.** One row per finding with both sides (article, outlet, date, URL, quote, compared
-value), rule, kind, severity, certainty and review. Written as UTF-8 with a byte-order
-mark so that spreadsheet programs read Arabic correctly. Cells that a spreadsheet would
+**CSV.** One row per finding with its first two sides, A and B (value, tally of reports,
+and of every report on the side: claim, article, outlet, date, URL, quote, joined by
+``" | "``), any further sides in one cell, the fact, rule, kind, severity, certainty and
+why, and the review. Written as UTF-8 with a byte-order mark so that spreadsheet
+programs read Arabic correctly. Cells that a spreadsheet would
 take for a formula (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) are
 prefixed with ``'`` because article text comes from outside.
 """
@@ -31,7 +33,7 @@ from typing import Any, Literal
 
 from checker.html_report import safe_url
 from checker.store import Store
-from claims.model import Article, Claim, Finding, ReviewStatus
+from claims.model import Article, Claim, Finding, FindingSide, ReviewStatus
 
 ExportFormat = Literal["claimreview", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("claimreview", "csv")
@@ -153,12 +155,14 @@ def export_claimreview(store: Store) -> dict[str, Any]:
 
 
 CSV_COLUMNS = (
-    "finding_id", "code", "rule", "kind", "severity", "certainty", "event_id",
-    "review_status", "review_note", "reviewed_by", "reviewed_at",
-    "claim_a", "article_a", "outlet_a", "published_a", "url_a", "quote_a", "value_a",
-    "claim_b", "article_b", "outlet_b", "published_b", "url_b", "quote_b", "value_b",
-    "explanation_ar", "explanation_en",
+    "finding_id", "code", "rule", "kind", "severity", "certainty", "certainty_reason",
+    "fact", "event_id", "review_status", "review_note", "reviewed_by", "reviewed_at",
+    "value_a", "tally_a", "claim_a", "article_a", "outlet_a", "published_a", "url_a", "quote_a",
+    "value_b", "tally_b", "claim_b", "article_b", "outlet_b", "published_b", "url_b", "quote_b",
+    "other_sides", "explanation_ar", "explanation_en",
 )
+# Several reports on one side share a cell, in the same order in every column.
+JOIN = " | "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -167,6 +171,30 @@ def _cell(value: object) -> str:
         return ""
     text = str(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _side_cells(
+    side: FindingSide, label: str, claims: dict[str, Claim], articles: dict[str, Article]
+) -> dict[str, object]:
+    """One side's columns: its value and tally, and each of its claims' details."""
+    found = [claims.get(claim_id) for claim_id in side.claim_ids]
+    sources = [articles.get(c.article_id) if c else None for c in found]
+
+    def column(values: list[str | None]) -> str:
+        return JOIN.join(v or "" for v in values)
+
+    return {
+        f"value_{label}": side.value,
+        f"tally_{label}": side.tally,
+        f"claim_{label}": column(list(side.claim_ids)),
+        f"article_{label}": column([a.name if a else None for a in sources]),
+        f"outlet_{label}": column([a.outlet if a else None for a in sources]),
+        f"published_{label}": column(
+            [a.published.isoformat() if a and a.published else None for a in sources]
+        ),
+        f"url_{label}": column([a.url if a else None for a in sources]),
+        f"quote_{label}": column([c.quote if c else None for c in found]),
+    }
 
 
 def csv_rows(store: Store, *, status: ReviewStatus | None = None) -> list[dict[str, str]]:
@@ -181,6 +209,8 @@ def csv_rows(store: Store, *, status: ReviewStatus | None = None) -> list[dict[s
             "kind": finding.kind,
             "severity": finding.severity,
             "certainty": finding.certainty,
+            "certainty_reason": finding.certainty_reason,
+            "fact": finding.fact,
             "event_id": finding.event_id,
             "review_status": finding.review_status,
             "review_note": finding.review_note,
@@ -189,23 +219,11 @@ def csv_rows(store: Store, *, status: ReviewStatus | None = None) -> list[dict[s
             "explanation_ar": finding.explanation_ar,
             "explanation_en": finding.explanation_en,
         }
-        for side, claim_id in zip("ab", finding.claim_ids, strict=False):
-            claim = claims.get(claim_id)
-            article = articles.get(claim.article_id) if claim else None
-            values = [v.value for v in finding.values if v.claim_id == claim_id]
-            row.update(
-                {
-                    f"claim_{side}": claim_id,
-                    f"article_{side}": article.name if article else None,
-                    f"outlet_{side}": article.outlet if article else None,
-                    f"published_{side}": article.published.isoformat()
-                    if article and article.published
-                    else None,
-                    f"url_{side}": article.url if article else None,
-                    f"quote_{side}": claim.quote if claim else None,
-                    f"value_{side}": "; ".join(values),
-                }
-            )
+        for label, side in zip("ab", finding.sides, strict=False):
+            row.update(_side_cells(side, label, claims, articles))
+        row["other_sides"] = JOIN.join(
+            f"{side.value} ({side.tally})" for side in finding.sides[2:]
+        )
         rows.append({column: _cell(row.get(column)) for column in CSV_COLUMNS})
     return rows
 

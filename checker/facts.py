@@ -46,8 +46,10 @@ def _entry(claim: Claim, settings: CheckerSettings) -> list[tuple[FactKind, str,
     if sem.is_ignored(claim, settings):
         return []
     found: list[tuple[FactKind, str, str]] = []
-    occurred = "denied" if sem.is_negated(claim) else (
-        "planned" if sem.is_plan(claim, settings) else "reported"
+    occurred = (
+        "denied"
+        if sem.is_negated(claim)
+        else ("planned" if sem.is_plan(claim, settings) else "reported")
     )
     kind = "movement" if claim.event in settings.movement_events else claim.event
     found.append(("occurrence", f"{kind}|occurred", occurred))
@@ -58,17 +60,21 @@ def _entry(claim: Claim, settings: CheckerSettings) -> list[tuple[FactKind, str,
     quantity = claim.quantity
     if quantity is not None and quantity.unit and quantity.resolved:
         word = claim.event_word if claim.event_word in settings.distinct_count_words else ""
-        found.append((
-            "quantity",
-            f"{claim.event}|{quantity.unit}|{word}|at:{place_ref(claim)}",
-            sem.describe_quantity(quantity, settings),
-        ))
+        found.append(
+            (
+                "quantity",
+                f"{claim.event}|{quantity.unit}|{word}|at:{place_ref(claim)}",
+                sem.describe_quantity(quantity, settings),
+            )
+        )
     if claim.destinations and claim.event in settings.movement_events:
-        found.append((
-            "destination",
-            f"movement|destination|from:{place_ref(claim)}",
-            "; ".join(sem.describe_entity(d) for d in claim.destinations),
-        ))
+        found.append(
+            (
+                "destination",
+                f"movement|destination|from:{place_ref(claim)}",
+                "; ".join(sem.describe_entity(d) for d in claim.destinations),
+            )
+        )
     return found
 
 
@@ -93,5 +99,7 @@ def event_facts(
             kind=kind,
             values=sorted(values.values(), key=lambda v: (-len(v.article_ids), v.value)),
         )
-        for (kind, fact), values in sorted(facts.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))
+        for (kind, fact), values in sorted(
+            facts.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])
+        )
     ]

@@ -1,8 +1,8 @@
-"""The HTML report: the report dict (``build_report``) rendered with Jinja2.
+"""The HTML report: the :class:`~checker.report.Report` rendered with Jinja2.
 
-JSON first: this module renders the very dict that ``report.json`` holds and adds nothing
-that is not derived from it (highlight ranges, safe links, labels). Templates live in
-``checker/templates`` with autoescaping on for everything; article text, titles, outlets
+JSON first: this module renders the very object that ``report.json`` holds and adds
+nothing that is not derived from it (highlight ranges, safe links, labels). Templates live
+in ``checker/templates`` with autoescaping on for everything; article text, titles, outlets
 and URLs come from outside and are only ever shown as text. A URL becomes a link only
 when it is ``http`` or ``https``.
 
@@ -10,7 +10,9 @@ The page is one self-contained file: CSS and JavaScript are inline, there is no 
 resource at all, and a Content-Security-Policy allows only that exact script and style
 (by hash), so even a markup mistake could not run injected script. The same template,
 with ``live=True``, is what the API serves at ``/``: review buttons then post decisions
-back to the server.
+back to the server. The claim and finding pages (``/claims/{id}/page``,
+``/findings/{id}/page``) render :class:`~checker.report.ClaimDetails` and
+:class:`~checker.report.FindingDetails`, their JSON twins.
 """
 
 from __future__ import annotations
@@ -26,7 +28,22 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from claims.model import Certainty, FindingKind, ReviewStatus, Severity
+from checker.report import (
+    ClaimDetails,
+    Delta,
+    FindingDetails,
+    FindingRef,
+    Report,
+    ReportArticle,
+    ReportClaim,
+    ReportEvent,
+    ReportFact,
+    ReportFinding,
+    ReportQuote,
+    ReportSide,
+    side_label,
+)
+from claims.model import Certainty, Finding, FindingKind, ReviewStatus, Severity, Span
 
 # User-facing labels (Arabic first, English second).
 KIND_LABELS: dict[str, tuple[str, str]] = {
@@ -64,6 +81,14 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "actors": ("الفاعلون", "actors"),
     "attribution": ("المصدر", "attribution"),
 }
+FACT_LABELS: dict[str, tuple[str, str]] = {
+    "occurrence": ("الوقوع", "occurrence"),
+    "time": ("الزمن", "time"),
+    "quantity": ("العدد", "quantity"),
+    "destination": ("الوجهة", "destination"),
+}
+# A side shows this many quotes; the rest are one click away.
+SIDE_QUOTES_SHOWN = 3
 
 FONT_STACK = (
     '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Geeza Pro", "Segoe UI", Tahoma, '
@@ -88,6 +113,17 @@ def safe_url(url: object) -> str | None:
     return url
 
 
+def reports_ar(count: int) -> str:
+    """A number of reports in Arabic, with the noun the number takes."""
+    if count == 1:
+        return "تقرير واحد"
+    if count == 2:
+        return "تقريران"
+    if 3 <= count <= 10:
+        return f"{count} تقارير"
+    return f"{count} تقريراً"
+
+
 # -- highlighting ----------------------------------------------------------------------------
 
 # (text, compared words, the claim's own quote inside a wider sentence)
@@ -105,22 +141,19 @@ def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def local_range(
-    text: str, text_start: int | None, span: Mapping[str, Any] | None, fallback: str = ""
+    text: str, text_start: int | None, span: Span | None, fallback: str = ""
 ) -> tuple[int, int] | None:
     """Where a compared value lies inside ``text`` (which starts at article offset
     ``text_start``): from the value's article offsets when they fall inside the text and
     agree with its recorded text, else the first occurrence of that text; None if neither."""
     needle = ""
-    if span:
-        needle = str(span.get("text") or "")
-        start, end = span.get("start"), span.get("end")
+    if span is not None:
+        needle = span.text
         if (
             text_start is not None
-            and isinstance(start, int)
-            and isinstance(end, int)
-            and text_start <= start < end <= text_start + len(text)
+            and text_start <= span.start < span.end <= text_start + len(text)
         ):
-            local = (start - text_start, end - text_start)
+            local = (span.start - text_start, span.end - text_start)
             if not needle or text[local[0] : local[1]] == needle:
                 return local
     needle = needle or fallback
@@ -183,128 +216,169 @@ def _rule_summaries() -> dict[str, str]:
 
 
 def _ranges(
-    text: str, start: int | None, values: Sequence[Mapping[str, Any]]
+    text: str, start: int | None, quotes: Sequence[ReportQuote]
 ) -> list[tuple[int, int] | None]:
-    return [
-        local_range(text, start, v.get("span"), str(v.get("quote") or "")) for v in values
-    ]
+    return [local_range(text, start, q.compared) for q in quotes if q.compared is not None]
 
 
-def _quote_view(
-    quote: Mapping[str, Any],
-    values: Sequence[Mapping[str, Any]],
-    articles: Mapping[str, Mapping[str, Any]],
-    sentence: Mapping[str, Any] | None = None,
+def quote_view(
+    quotes: Sequence[ReportQuote],
+    articles: Mapping[str, ReportArticle],
+    sentence: Span | None = None,
+    new_articles: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    text = str(quote.get("quote") or "")
-    start = quote.get("start") if isinstance(quote.get("start"), int) else None
-    found = _ranges(text, start, values)
+    """One claim on one side: its quote with every compared word marked. ``quotes`` are
+    that claim's quotes on the side (one per compared value); ``sentence`` the claim's
+    sentence, shown instead of the quote when a compared word lies outside the quote."""
+    first = max(quotes, key=lambda q: len(q.quote))
+    text, start = first.quote, first.start
+    found = _ranges(text, start, quotes)
     evidence = None
     # A compared word outside the quote (a date earlier in the sentence): show the whole
     # sentence, with the quote set off, so that the word can be marked where it stands.
-    if None in found and sentence and sentence.get("text"):
-        s_text = str(sentence["text"])
-        s_start = sentence.get("start") if isinstance(sentence.get("start"), int) else None
-        wider = _ranges(s_text, s_start, values)
-        where = local_range(s_text, s_start, {"start": start, "end": quote.get("end"),
-                                              "text": text})
+    if None in found and sentence is not None and sentence.text:
+        wider = _ranges(sentence.text, sentence.start, quotes)
+        where = local_range(
+            sentence.text, sentence.start,
+            Span(start=start, end=first.end, text=text)
+            if start is not None and first.end is not None and first.end >= start
+            else None,
+            text,
+        )
         if where is not None and sum(r is not None for r in wider) > sum(
             r is not None for r in found
         ):
-            text, found, evidence = s_text, wider, where
+            text, found, evidence = sentence.text, wider, where
     ranges = [r for r in found if r is not None]
-    article = articles.get(str(quote.get("article_id") or ""), {})
+    article = articles.get(first.article_id or "")
+    values = list(dict.fromkeys((q.field, q.value) for q in quotes if q.field or q.value))
     return {
-        "claim_id": quote.get("claim_id", ""),
-        "article_id": quote.get("article_id"),
-        "article_name": quote.get("article_name") or article.get("name"),
-        "title": article.get("title") or "",
-        "outlet": quote.get("outlet") or article.get("outlet"),
-        "published": quote.get("published") or article.get("published"),
-        "url": article.get("url"),
-        "href": safe_url(article.get("url")),
+        "claim_id": first.claim_id,
+        "article_id": first.article_id,
+        "article_name": first.article_name or (article.name if article else None),
+        "title": article.title if article else "",
+        "outlet": first.outlet or (article.outlet if article else None),
+        "published": first.published or (article.published if article else None),
+        "url": article.url if article else None,
+        "href": safe_url(article.url) if article else None,
         "segments": segments(text, ranges, evidence),
         "marked": bool(ranges),
         "in_sentence": evidence is not None,
         "start": start,
-        "end": quote.get("end"),
-        "values": [
-            {"field": _field_label(v.get("field")), "value": v.get("value", "")}
-            for v in values
-        ],
+        "end": first.end,
+        "inferred": any(q.inferred for q in quotes),
+        "is_new": first.article_id in new_articles,
+        "values": [{"field": _field_label(f), "value": v} for f, v in values],
+    }
+
+
+def side_view(
+    index: int,
+    side: ReportSide,
+    articles: Mapping[str, ReportArticle],
+    sentences: Mapping[str, Span],
+    new_articles: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    by_claim: dict[str, list[ReportQuote]] = {}
+    for quote in side.quotes:
+        by_claim.setdefault(quote.claim_id, []).append(quote)
+    quotes = [
+        quote_view(group, articles, sentences.get(claim_id), new_articles)
+        for claim_id, group in by_claim.items()
+    ]
+    return {
+        "label": side_label(index),
+        "value": side.value,
+        "tally": side.tally,
+        "tally_ar": reports_ar(side.tally),
+        "claim_ids": side.claim_ids,
+        "shown": quotes[:SIDE_QUOTES_SHOWN],
+        "more": quotes[SIDE_QUOTES_SHOWN:],
+        "inferred": sum(1 for q in quotes if q["inferred"]),
+        "gained": any(q["is_new"] for q in quotes),
     }
 
 
 def finding_view(
-    finding: Mapping[str, Any],
-    articles: Mapping[str, Mapping[str, Any]],
+    finding: ReportFinding,
+    articles: Mapping[str, ReportArticle],
     delta_new: frozenset[str] = frozenset(),
-    sentences: Mapping[str, Mapping[str, Any]] | None = None,
+    sentences: Mapping[str, Span] | None = None,
+    new_articles: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """One finding ready for the template: labels, quotes with highlights, review.
-    ``sentences``: each claim's sentence span (with text), by claim ID, when known."""
-    values = list(finding.get("values") or [])
-    quotes = []
-    for quote in finding.get("quotes") or []:
-        claim_id = str(quote.get("claim_id"))
-        mine = [v for v in values if v.get("claim_id") == claim_id]
-        quotes.append(_quote_view(quote, mine, articles, (sentences or {}).get(claim_id)))
-    review = dict(finding.get("review") or {})
-    status = str(review.get("status") or "open")
-    rule = str(finding.get("rule", ""))
+    """One finding ready for the template: labels, sides with their quotes highlighted,
+    review. ``sentences``: each claim's sentence span (with text), by claim ID, when
+    known; ``new_articles``: reports that joined a side since the previous run."""
+    sides = [
+        side_view(i, side, articles, sentences or {}, new_articles)
+        for i, side in enumerate(finding.sides)
+    ]
+    review = finding.review.model_dump(mode="json")
     return {
-        "id": finding.get("id", ""),
-        "rule": rule,
-        "rule_summary": _rule_summaries().get(rule, ""),
-        "code": finding.get("code", ""),
-        "kind": _label(KIND_LABELS, finding.get("kind")),
-        "severity": _label(SEVERITY_LABELS, finding.get("severity")),
-        "certainty": _label(CERTAINTY_LABELS, finding.get("certainty")),
-        "status": _label(STATUS_LABELS, status),
-        "event_id": finding.get("event_id"),
-        "claim_ids": list(finding.get("claim_ids") or []),
-        "quotes": quotes,
-        "explanation_ar": finding.get("explanation_ar") or "",
-        "explanation_en": finding.get("explanation_en") or "",
+        "id": finding.id,
+        "rule": finding.rule,
+        "rule_summary": _rule_summaries().get(finding.rule, ""),
+        "code": finding.code,
+        "fact": finding.fact,
+        "kind": _label(KIND_LABELS, finding.kind),
+        "severity": _label(SEVERITY_LABELS, finding.severity),
+        "certainty": _label(CERTAINTY_LABELS, finding.certainty),
+        "certainty_reason": finding.certainty_reason,
+        "certainty_reason_ar": finding.certainty_reason_ar,
+        "status": _label(STATUS_LABELS, finding.review.status),
+        "event_id": finding.event_id,
+        "claim_ids": list(finding.claim_ids),
+        "sides": sides,
+        "one_claim": len(finding.claim_ids) == 1,
+        "explanation_ar": finding.explanation_ar,
+        "explanation_en": finding.explanation_en,
         "review": review,
-        "is_new": finding.get("id") in delta_new,
+        "is_new": finding.id in delta_new,
+        "gained": any(side["gained"] for side in sides),
     }
 
 
-def claim_view(
-    claim: Mapping[str, Any], finding_ids: Sequence[str] = ()
-) -> dict[str, Any]:
+def fact_views(facts: Sequence[ReportFact]) -> list[dict[str, Any]]:
+    """An event's facts for the template: label, key and each value with its tally."""
+    return [
+        {
+            "kind": _label(FACT_LABELS, fact.kind),
+            "fact": fact.fact,
+            "values": [
+                {"value": v.value, "tally": v.tally, "tally_ar": reports_ar(v.tally)}
+                for v in fact.values
+            ],
+            "disputed": len(fact.values) > 1,
+        }
+        for fact in facts
+    ]
+
+
+def claim_view(claim: ReportClaim, finding_ids: Sequence[str] = ()) -> dict[str, Any]:
     """One claim ready for the template: its sentence with the evidence highlighted."""
-    sentence = dict(claim.get("sentence") or {})
-    evidence = dict(claim.get("evidence") or {})
-    context = str(sentence.get("text") or "")
-    s_start = sentence.get("start")
-    rng = (
-        local_range(context, s_start if isinstance(s_start, int) else None, evidence,
-                    str(claim.get("quote") or ""))
-        if context
+    context = claim.sentence.text
+    rng = local_range(context, claim.sentence.start, claim.evidence, claim.quote) if context \
         else None
-    )
     if not context or rng is None:
-        context = str(claim.get("quote") or "")
+        context = claim.quote
         rng = (0, len(context))
     return {
-        "id": claim.get("id", ""),
-        "article_id": claim.get("article_id"),
-        "article_name": claim.get("article_name"),
-        "outlet": claim.get("outlet"),
-        "published": claim.get("published"),
-        "url": claim.get("url"),
-        "href": safe_url(claim.get("url")),
-        "quote": claim.get("quote", ""),
+        "id": claim.id,
+        "article_id": claim.article_id,
+        "article_name": claim.article_name,
+        "outlet": claim.outlet,
+        "published": claim.published,
+        "url": claim.url,
+        "href": safe_url(claim.url),
+        "quote": claim.quote,
         "segments": segments(context, [rng]),
-        "event": claim.get("event"),
-        "event_id": claim.get("event_id"),
+        "event": claim.event,
+        "event_id": claim.event_id,
         "slots": [
             {"field": _field_label(key), "value": value}
-            for key, value in (claim.get("slots_text") or {}).items()
+            for key, value in claim.slots_text.items()
         ],
-        "evidence": evidence,
+        "evidence": claim.evidence,
         "finding_ids": list(finding_ids),
     }
 
@@ -319,112 +393,112 @@ def _counted(values: Iterable[str], table: Mapping[str, tuple[str, str]],
     return [{**_label(table, v), "count": counts.get(v, 0)} for v in order]
 
 
-def _ids(value: object) -> list[str]:
-    """IDs from a delta entry: a list of IDs or of objects with an ``id``."""
-    if not isinstance(value, list):
-        return []
-    out = []
-    for item in value:
-        if isinstance(item, str):
-            out.append(item)
-        elif isinstance(item, Mapping) and isinstance(item.get("id"), str):
-            out.append(item["id"])
-    return out
-
-
-def _gone(value: object) -> list[dict[str, Any]]:
-    """Resolved findings: whatever is known of each (a whole finding or only its ID)."""
-    if not isinstance(value, list):
-        return []
-    out: list[dict[str, Any]] = []
-    for item in value:
-        if isinstance(item, str):
-            out.append({"id": item, "code": "", "kind": None, "explanation_ar": ""})
-        elif isinstance(item, Mapping) and isinstance(item.get("id"), str):
-            out.append(
-                {
-                    "id": item["id"],
-                    "code": str(item.get("code") or ""),
-                    "kind": _label(KIND_LABELS, item["kind"]) if item.get("kind") else None,
-                    "explanation_ar": str(item.get("explanation_ar") or ""),
-                }
-            )
-    return out
-
-
-def delta_view(delta: object) -> dict[str, Any] | None:
-    """The "since the previous run" section, read defensively: each of new / open /
-    resolved may be a list of IDs or of findings, with or without a ``counts`` map."""
-    if not isinstance(delta, Mapping):
-        return None
-    counts = delta.get("counts")
-    counts_in: Mapping[str, Any] = counts if isinstance(counts, Mapping) else {}
-    previous = delta.get("previous_run_id", delta.get("previous_run"))
-    view: dict[str, Any] = {
-        "previous_run": previous if isinstance(previous, str) else None,
-        "first_run": "previous_run_id" in delta and previous is None,
+def _gone(finding: Finding | FindingRef) -> dict[str, Any]:
+    """A resolved finding: whatever is known of it (the whole finding or only its ID)."""
+    if isinstance(finding, FindingRef):
+        return {"id": finding.id, "code": "", "kind": None, "explanation_ar": ""}
+    return {
+        "id": finding.id,
+        "code": finding.code,
+        "kind": _label(KIND_LABELS, finding.kind),
+        "explanation_ar": finding.explanation_ar,
     }
-    for key in ("new", "open", "resolved"):
-        ids = _ids(delta.get(key))
-        count = counts_in.get(key, delta.get(f"{key}_count"))
-        view[key] = {"ids": ids, "count": count if isinstance(count, int) else len(ids)}
-    view["resolved"]["items"] = _gone(delta.get("resolved"))
+
+
+def delta_view(delta: Delta | None) -> dict[str, Any] | None:
+    """The "since the previous run" section."""
+    if delta is None:
+        return None
+    counts = delta.counts
+    view: dict[str, Any] = {
+        "previous_run": delta.previous_run_id,
+        "first_run": delta.previous_run_id is None,
+        "new": {"ids": [f.id for f in delta.new], "count": counts.get("new", len(delta.new))},
+        "open": {"ids": delta.open, "count": counts.get("open", len(delta.open))},
+        "resolved": {
+            "items": [_gone(f) for f in delta.resolved],
+            "count": counts.get("resolved", len(delta.resolved)),
+        },
+        "updated": {
+            "items": [
+                {
+                    "id": update.id,
+                    "code": update.code,
+                    "kind": _label(KIND_LABELS, update.kind),
+                    "sides": [
+                        {
+                            "value": gain.value,
+                            "tally_ar": reports_ar(gain.tally),
+                            "previous_ar": reports_ar(gain.previous_tally)
+                            if gain.previous_tally else "",
+                            "articles": [a.name or a.id for a in gain.new_articles],
+                            "new_claims": len(gain.new_claim_ids),
+                        }
+                        for gain in update.sides
+                    ],
+                }
+                for update in delta.updated
+            ],
+            "count": counts.get("updated", len(delta.updated)),
+        },
+    }
     return view
 
 
+def _event_entry(event: ReportEvent, findings: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "label": event.label,
+        "label_ar": event.label_ar,
+        "event": event.event,
+        "location_key": event.location_key,
+        "facts": fact_views(event.facts),
+        "findings": findings,
+    }
+
+
 def report_context(
-    report: Mapping[str, Any], *, live: bool = False, token_required: bool = False
+    report: Report, *, live: bool = False, token_required: bool = False
 ) -> dict[str, Any]:
-    """Everything the report template needs, derived from the report dict."""
-    articles = {str(a.get("id")): a for a in report.get("articles") or []}
-    delta = delta_view(report.get("delta"))
+    """Everything the report template needs, derived from the report."""
+    articles = {a.id: a for a in report.articles}
+    delta = delta_view(report.delta)
     new_ids = frozenset(delta["new"]["ids"]) if delta else frozenset()
+    gained: dict[str, frozenset[str]] = {
+        update.id: frozenset(a.id for gain in update.sides for a in gain.new_articles)
+        for update in (report.delta.updated if report.delta else [])
+    }
     sentences = {
-        str(c.get("id")): c.get("sentence") or {}
-        for c in [
-            *(c for e in report.get("events") or [] for c in e.get("claims") or []),
-            *(report.get("claims_outside_events") or []),
-        ]
+        c.id: c.sentence
+        for c in [*(c for e in report.events for c in e.claims), *report.claims_outside_events]
     }
 
     claim_findings: dict[str, list[str]] = {}
     all_findings: list[dict[str, Any]] = []
 
-    def view(finding: Mapping[str, Any]) -> dict[str, Any]:
-        for claim_id in finding.get("claim_ids") or []:
-            claim_findings.setdefault(claim_id, []).append(str(finding.get("id")))
-        item = finding_view(finding, articles, new_ids, sentences)
+    def view(finding: ReportFinding) -> dict[str, Any]:
+        for claim_id in finding.claim_ids:
+            claim_findings.setdefault(claim_id, []).append(finding.id)
+        item = finding_view(
+            finding, articles, new_ids, sentences, gained.get(finding.id, frozenset())
+        )
         all_findings.append(item)
         return item
 
-    events_with: list[dict[str, Any]] = []
-    events_without: list[dict[str, Any]] = []
-    for event in report.get("events") or []:
-        findings = [view(f) for f in event.get("findings") or []]
-        entry = {
-            "id": event.get("id", ""),
-            "label": event.get("label", ""),
-            "label_ar": event.get("label_ar") or "",
-            "event": event.get("event", ""),
-            "location_key": event.get("location_key"),
-            "findings": findings,
-            "claims_raw": event.get("claims") or [],
-        }
-        (events_with if findings else events_without).append(entry)
-    outside = [view(f) for f in report.get("findings_outside_events") or []]
-
-    for entry in events_with + events_without:
-        entry["claims"] = [
-            claim_view(c, claim_findings.get(str(c.get("id")), ()))
-            for c in entry.pop("claims_raw")
-        ]
+    entries = [_event_entry(event, [view(f) for f in event.findings]) for event in report.events]
+    outside = [view(f) for f in report.findings_outside_events]
+    # Claims last: they link to every finding they are part of.
+    for entry, event in zip(entries, report.events, strict=True):
+        entry["claims"] = [claim_view(c, claim_findings.get(c.id, ())) for c in event.claims]
+    events_with = [entry for entry in entries if entry["findings"]]
+    events_without = [entry for entry in entries if not entry["findings"]]
     claims_outside: dict[str, list[dict[str, Any]]] = {}
-    for claim in report.get("claims_outside_events") or []:
-        claims_outside.setdefault(str(claim.get("article_name") or "?"), []).append(
-            claim_view(claim, claim_findings.get(str(claim.get("id")), ()))
+    for claim in report.claims_outside_events:
+        claims_outside.setdefault(claim.article_name or "?", []).append(
+            claim_view(claim, claim_findings.get(claim.id, ()))
         )
 
-    summary = report.get("summary") or {}
+    summary = report.summary
     filters = [
         ("kind", "النوع", "kind", _counted(
             (f["kind"]["value"] for f in all_findings), KIND_LABELS, get_args(FindingKind))),
@@ -439,23 +513,23 @@ def report_context(
             get_args(ReviewStatus))),
     ]
     articles_view = [
-        {**a, "href": safe_url(a.get("url"))} for a in report.get("articles") or []
+        {**a.model_dump(mode="json"), "href": safe_url(a.url)} for a in report.articles
     ]
     return {
-        "report": report,
+        "generated_at": report.generated_at.isoformat(),
+        "run_id": report.run.id if report.run else None,
+        "schema_version": report.schema_version,
         "summary": summary,
         "kind_counts": [
             {**_label(KIND_LABELS, k), "count": v}
-            for k, v in sorted((summary.get("findings_by_kind") or {}).items())
+            for k, v in sorted(summary.findings_by_kind.items())
         ],
         "severity_counts": [
-            {**_label(SEVERITY_LABELS, k), "count": (summary.get("findings_by_severity") or {})
-             .get(k, 0)}
+            {**_label(SEVERITY_LABELS, k), "count": summary.findings_by_severity.get(k, 0)}
             for k in get_args(Severity)
         ],
         "status_counts": [
-            {**_label(STATUS_LABELS, k), "count": (summary.get("findings_by_status") or {})
-             .get(k, 0)}
+            {**_label(STATUS_LABELS, k), "count": summary.findings_by_status.get(k, 0)}
             for k in get_args(ReviewStatus)
         ],
         "delta": delta,
@@ -464,7 +538,7 @@ def report_context(
         "findings_outside": outside,
         "claims_outside": claims_outside,
         "articles": articles_view,
-        "rejected": report.get("rejected") or [],
+        "rejected": [r.model_dump(mode="json") for r in report.rejected],
         "total_findings": len(all_findings),
         "filters": filters,
         "live": live,
@@ -537,7 +611,7 @@ def _render(template: str, context: dict[str, Any], *, served: bool) -> str:
 
 
 def render_report_html(
-    report: Mapping[str, Any], *, live: bool = False, token_required: bool = False
+    report: Report, *, live: bool = False, token_required: bool = False
 ) -> str:
     """The whole report as one self-contained HTML page.
 
@@ -548,36 +622,60 @@ def render_report_html(
     return _render("report.html", context, served=live)
 
 
-def write_report_html(report: Mapping[str, Any], path: Path) -> None:
+def write_report_html(report: Report, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_report_html(report), encoding="utf-8")
 
 
+def _article_view(article: ReportArticle | None) -> dict[str, Any]:
+    if article is None:
+        return {"name": None, "title": "", "href": None}
+    return {**article.model_dump(mode="json"), "href": safe_url(article.url)}
+
+
 def render_claim_page(
-    details: Mapping[str, Any],
-    articles: Mapping[str, Mapping[str, Any]],
+    details: ClaimDetails,
+    articles: Mapping[str, ReportArticle],
     *,
     live: bool = True,
     token_required: bool = False,
 ) -> str:
-    """One claim's page (the HTML twin of ``GET /claims/{id}``): ``details`` is
-    ``claim_details(...).model_dump(mode="json")``, ``articles`` the involved articles by
-    ID (without text)."""
-    claim = dict(details.get("claim") or {})
-    sentences = {str(claim.get("id")): claim.get("sentence") or {}}
-    findings = [
-        finding_view(f, articles, sentences=sentences) for f in details.get("findings") or []
-    ]
-    article = articles.get(str(claim.get("article_id")), {})
+    """One claim's page (the HTML twin of ``GET /claims/{id}``): ``articles`` are the
+    involved articles by ID."""
+    claim = details.claim
+    sentences = {claim.id: claim.sentence}
+    findings = [finding_view(f, articles, sentences=sentences) for f in details.findings]
     context = {
         "claim": claim_view(claim, [f["id"] for f in findings]),
-        "article": {**article, "href": safe_url(article.get("url"))},
-        "article_title": details.get("article_title") or "",
-        "event": details.get("event"),
-        "agrees_with": [claim_view(c) for c in details.get("agrees_with") or []],
-        "agrees_unread": int(details.get("agrees_unread") or 0),
+        "article": _article_view(articles.get(claim.article_id)),
+        "article_title": details.article_title,
+        "event": details.event,
+        "agrees_with": [claim_view(c) for c in details.agrees_with],
+        "agrees_unread": details.agrees_unread,
         "findings": findings,
         "live": live,
         "token_required": token_required,
     }
     return _render("claim.html", context, served=live)
+
+
+def render_finding_page(
+    details: FindingDetails,
+    articles: Mapping[str, ReportArticle],
+    *,
+    live: bool = True,
+    token_required: bool = False,
+) -> str:
+    """One finding's page (the HTML twin of ``GET /findings/{id}``): its sides with every
+    quote, its event's facts and its claims; ``articles`` are the involved articles."""
+    sentences = {c.id: c.sentence for c in details.claims}
+    finding = finding_view(details.finding, articles, sentences=sentences)
+    context = {
+        "f": finding,
+        "event": details.event,
+        "facts": fact_views(details.event.facts) if details.event else [],
+        "claims": [claim_view(c, [finding["id"]]) for c in details.claims],
+        "live": live,
+        "token_required": token_required,
+    }
+    return _render("finding.html", context, served=live)

@@ -1,12 +1,18 @@
-"""The report: JSON first, Markdown (and later HTML) render the same data.
+"""The report: JSON first, Markdown and HTML render the same data.
 
-:func:`build_report` collects everything an editor needs from the store into one JSON
-object (events with their claims and findings, findings and claims outside any event,
-articles, rejected inputs). :func:`render_markdown` turns that object into a document
-that reads on its own; it never lets article text through as Markdown syntax or HTML.
+:func:`build_report` collects everything an editor needs from the store into one
+:class:`Report` (events with their facts, claims and findings, findings and claims
+outside any event, articles, rejected inputs and, after a run, what changed since the
+previous one). ``report.json`` is its JSON form; :func:`render_markdown` and
+:func:`checker.html_report.render_report_html` render that same object, and the Markdown
+never lets article text through as Markdown syntax or HTML.
 
-The shape is declared by the pydantic models below (exported as
-``docs/schema/report.schema.json``), so an HTML template or an API can rely on it.
+A finding is one disagreement about one fact of one event: its **sides** each give a
+value, the tally of reports that state it and every quote (article, outlet, date and
+character offsets into the article). The shape is declared by the pydantic models below
+(exported as ``docs/schema/report.schema.json``), so an HTML template or an API can rely
+on it. Values are described by :mod:`checker.rules.semantics`, the same words the rules
+and the facts use.
 """
 
 from __future__ import annotations
@@ -17,12 +23,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from checker.facts import FactKind, event_facts
 from checker.ingest import RejectedInput
-from checker.rules.semantics import one_event_veto
+from checker.rules import semantics as sem
 from checker.settings import get_settings
 from checker.store import CERTAINTY_RANK, SEVERITY_RANK, RunRecord, Store
 from claims.model import (
@@ -30,9 +36,11 @@ from claims.model import (
     Article,
     Attribution,
     Claim,
+    ComparedValue,
     Entity,
     EventCluster,
     Finding,
+    FindingSide,
     Quantity,
     Span,
     TimeValue,
@@ -90,7 +98,8 @@ class ReportClaim(_Model):
 
 
 class ReportQuote(_Model):
-    """One side of a finding: the claim's quote with its offsets in the article text."""
+    """One claim's words on one side of a finding: its quote, widened to cover the
+    compared words, with offsets into the article text, and the value compared."""
 
     claim_id: str
     article_id: str | None = None
@@ -98,17 +107,28 @@ class ReportQuote(_Model):
     outlet: str | None = None
     published: date | None = None
     quote: str
-    start: int | None = None
+    start: int | None = Field(default=None, description="offset of the quote in the article")
     end: int | None = None
+    field: str = Field(default="", description='the compared slot, e.g. "time.weekday"')
+    value: str = Field(default="", description="the compared value, as the rules read it")
+    compared: Span | None = Field(
+        default=None, description="the compared words, with offsets into the article"
+    )
+    inferred: bool = Field(
+        default=False,
+        description="the claim does not state the fact's phase or place itself: its "
+        "event's other reports give it",
+    )
 
 
-class ReportValue(_Model):
-    claim_id: str
-    field: str
+class ReportSide(_Model):
+    """One side of a finding: a value and every report that states it."""
+
     value: str
-    quote: str = ""
-    span: Span | None = None
-    article_name: str | None = None
+    tally: int = Field(description="how many distinct reports (articles) state this side")
+    claim_ids: list[str]
+    article_ids: list[str] = Field(default_factory=list)
+    quotes: list[ReportQuote] = Field(default_factory=list)
 
 
 class ReportReview(_Model):
@@ -119,19 +139,41 @@ class ReportReview(_Model):
 
 
 class ReportFinding(_Model):
+    """One disagreement about one fact of one event, with all its sides."""
+
     id: str
     rule: str
     code: str
     kind: str
     severity: str
     certainty: str
+    certainty_reason: str = Field(default="", description="why hard or soft, in English")
+    certainty_reason_ar: str = ""
+    fact: str = Field(default="", description='e.g. "withdrawal|began|at:ain_al_asad"')
     event_id: str | None = None
     claim_ids: list[str]
-    values: list[ReportValue] = Field(default_factory=list)
-    quotes: list[ReportQuote] = Field(default_factory=list)
+    sides: list[ReportSide] = Field(default_factory=list)
     explanation_en: str = ""
     explanation_ar: str = ""
     review: ReportReview = Field(default_factory=ReportReview)
+
+
+class ReportFactValue(_Model):
+    """One value of an event's fact, with every claim and report that states it."""
+
+    value: str
+    tally: int = Field(description="how many distinct reports (articles) state it")
+    claim_ids: list[str] = Field(default_factory=list)
+    article_ids: list[str] = Field(default_factory=list)
+
+
+class ReportFact(_Model):
+    """One fact of an event (when a phase happened, how many, where to, whether at all)
+    and the values its reports give, the most reported first."""
+
+    fact: str
+    kind: FactKind
+    values: list[ReportFactValue] = Field(default_factory=list)
 
 
 class ReportEvent(_Model):
@@ -140,6 +182,7 @@ class ReportEvent(_Model):
     label_ar: str = ""
     event: str
     location_key: str | None = None
+    facts: list[ReportFact] = Field(default_factory=list)
     claims: list[ReportClaim] = Field(default_factory=list)
     findings: list[ReportFinding] = Field(default_factory=list)
 
@@ -156,6 +199,62 @@ class ReportSummary(_Model):
     rejected: int = 0
 
 
+# -- what changed since the previous run (built by checker.delta) ---------------------------
+
+
+class FindingRef(_Model):
+    """A finding known only by its ID."""
+
+    id: str
+
+
+class ArticleRef(_Model):
+    id: str
+    name: str = ""
+    outlet: str | None = None
+
+
+class SideGain(_Model):
+    """A side of a finding that new reports support since the previous run."""
+
+    value: str
+    tally: int = Field(description="reports that state the side now")
+    previous_tally: int = Field(description="reports that stated it then (0: a new side)")
+    new_articles: list[ArticleRef] = Field(default_factory=list)
+    new_claim_ids: list[str] = Field(default_factory=list)
+
+
+class FindingUpdate(_Model):
+    """A finding that fired then and still fires, whose sides gained claims or reports.
+    It keeps its ID, so an editor's decision on it stays attached."""
+
+    id: str
+    code: str
+    kind: str
+    severity: str
+    review_status: str
+    sides: list[SideGain] = Field(default_factory=list)
+
+
+class Delta(_Model):
+    """Findings of this run against the previous run's."""
+
+    run_id: str
+    previous_run_id: str | None = Field(
+        description="None on the first run: every finding is then new"
+    )
+    new: list[Finding | FindingRef] = Field(default_factory=list)
+    open: list[str] = Field(default_factory=list, description="IDs of findings still firing")
+    updated: list[FindingUpdate] = Field(
+        default_factory=list,
+        description="findings still firing whose sides new reports support (a subset of open)",
+    )
+    resolved: list[Finding | FindingRef] = Field(default_factory=list)
+    counts: dict[str, int] = Field(
+        default_factory=dict, description="new, open, updated, resolved, previous, current"
+    )
+
+
 class Report(_Model):
     schema_version: int = SCHEMA_VERSION
     generated_at: datetime
@@ -166,21 +265,25 @@ class Report(_Model):
     claims_outside_events: list[ReportClaim] = Field(default_factory=list)
     articles: list[ReportArticle] = Field(default_factory=list)
     rejected: list[RejectedInput] = Field(default_factory=list)
+    delta: Delta | None = Field(
+        default=None, description="what changed since the previous run (a run's report)"
+    )
 
 
 class ClaimDetails(_Model):
-    """Everything about one claim, for a lookup by ID (``claimcheck show``)."""
+    """Everything about one claim, for a lookup by ID (``claimcheck show c_...``)."""
 
     claim: ReportClaim
     article_title: str = ""
     event: ReportEvent | None = Field(
-        default=None, description="the claim's event, without its claims and findings"
+        default=None, description="the claim's event, without its facts, claims and findings"
     )
     findings: list[ReportFinding] = Field(default_factory=list)
     agrees_with: list[ReportClaim] = Field(
         default_factory=list,
-        description="other claims of the same event with no finding between them and this "
-        f"one, that could be one event with it by themselves; at most {AGREES_WITH_LIMIT}",
+        description="other claims of the same event on no other side of a finding than this "
+        "one (on its own side, or in none), that could be one event with it by themselves; "
+        f"at most {AGREES_WITH_LIMIT}",
     )
     agrees_unread: int = Field(
         0,
@@ -189,60 +292,51 @@ class ClaimDetails(_Model):
     )
 
 
+class FindingDetails(_Model):
+    """Everything about one finding, for a lookup by ID (``claimcheck show f_...``)."""
+
+    finding: ReportFinding
+    event: ReportEvent | None = Field(
+        default=None, description="the finding's event with its facts, without its claims "
+        "and findings",
+    )
+    claims: list[ReportClaim] = Field(
+        default_factory=list, description="the claims of every side"
+    )
+
+
 # -- readable slot values -----------------------------------------------------------------
+# The value itself is described by checker.rules.semantics, as the rules and the facts
+# describe it; a slot adds only what the value does not say (a weekday, a reason).
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def describe_time(time: TimeValue) -> str:
-    if not time.resolved:
-        surface = time.span.text if time.span and time.span.text else ""
-        why = f" ({time.reason})" if time.reason else ""
-        shown = f' "{surface}"' if surface else ""
-        return f"unresolved{shown}{why}"
-    parts = [p for p in (time.relation, time.modifier, time.value) if p]
+def time_text(time: TimeValue) -> str:
+    """The time slot: the value as the rules describe it, then what the value itself does
+    not say (the weekday named, the time of day, what it was anchored to, why unresolved)."""
+    text = sem.describe_time(time, get_settings())
+    extra: list[str] = []
     if time.weekday is not None:
-        parts.append(WEEKDAYS[time.weekday])
-    if time.within_days is not None:
-        parts.append(f"within {time.within_days} days")
+        extra.append(WEEKDAYS[time.weekday])
     if time.time_of_day:
-        parts.append(time.time_of_day)
-    text = " ".join(parts) or "resolved"
-    if time.earliest and time.latest and time.earliest != time.latest:
-        text += f" [{time.earliest.isoformat()} .. {time.latest.isoformat()}]"
-    elif time.earliest and not time.value:
-        text += f" [{time.earliest.isoformat()}]"
+        extra.append(time.time_of_day)
+    if time.within_days is not None:
+        extra.append(f"within {time.within_days} days")
     if time.anchor in ("publication", "context"):
-        text += f" (anchored to {time.anchor})"
+        extra.append(f"anchored to {time.anchor}")
+    if not time.resolved:
+        if time.span and time.span.text:
+            extra.append(f'"{time.span.text}"')
+        if time.reason:
+            extra.append(time.reason)
+    return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def quantity_text(quantity: Quantity) -> str:
+    """The quantity slot: the value as the rules describe it, and why it is unresolved."""
+    text = sem.describe_quantity(quantity, get_settings())
+    if not quantity.resolved and quantity.reason:
+        text += f" ({quantity.reason})"
     return text
-
-
-def describe_quantity(quantity: Quantity) -> str:
-    if not quantity.resolved:
-        why = f" ({quantity.reason})" if quantity.reason else ""
-        return f"unresolved{why}"
-    unit = f" {quantity.unit}" if quantity.unit else ""
-    approx = "about " if quantity.approximate else ""
-    if quantity.value is not None and quantity.low in (None, quantity.value) and quantity.high in (
-        None,
-        quantity.value,
-    ):
-        return f"{approx}{_number(quantity.value)}{unit}"
-    low = "-inf" if quantity.low is None else _number(quantity.low)
-    high = "inf" if quantity.high is None else _number(quantity.high)
-    left = "[" if quantity.low_inclusive and quantity.low is not None else "("
-    right = "]" if quantity.high_inclusive and quantity.high is not None else ")"
-    vague = " (vague)" if quantity.vague else ""
-    return f"{approx}{left}{low}, {high}{right}{unit}{vague}"
-
-
-def describe_entity(entity: Entity) -> str:
-    name = entity.label or entity.surface or entity.key or "?"
-    if entity.key and entity.label and entity.key != entity.label:
-        name = f"{entity.label} ({entity.key})"
-    return f"outside {name}" if entity.complement else name
 
 
 def describe_attribution(attribution: Attribution) -> str:
@@ -258,15 +352,15 @@ def slots_text(claim: Claim) -> dict[str, str]:
         out["phase"] = claim.phase
     out["modality"] = claim.modality
     if claim.time:
-        out["time"] = describe_time(claim.time)
+        out["time"] = time_text(claim.time)
     if claim.quantity:
-        out["quantity"] = describe_quantity(claim.quantity)
+        out["quantity"] = quantity_text(claim.quantity)
     if claim.location:
-        out["location"] = describe_entity(claim.location)
+        out["location"] = sem.describe_entity(claim.location)
     if claim.destinations:
-        out["destinations"] = "; ".join(describe_entity(d) for d in claim.destinations)
+        out["destinations"] = "; ".join(sem.describe_entity(d) for d in claim.destinations)
     if claim.actors:
-        out["actors"] = ", ".join(describe_entity(a) for a in claim.actors)
+        out["actors"] = ", ".join(sem.describe_entity(a) for a in claim.actors)
     if claim.attribution:
         out["attribution"] = describe_attribution(claim.attribution)
     return out
@@ -304,55 +398,72 @@ def _report_claim(
     )
 
 
+def _report_quote(
+    claim_id: str,
+    compared: ComparedValue | None,
+    side: FindingSide,
+    claims: dict[str, Claim],
+    articles: dict[str, Article],
+) -> ReportQuote:
+    claim = claims.get(claim_id)
+    field = compared.field if compared else ""
+    value = compared.value if compared else side.value
+    span = compared.span if compared else None
+    inferred = claim_id in side.inferred
+    if claim is None:
+        return ReportQuote(
+            claim_id=claim_id, quote=compared.quote if compared else "", field=field,
+            value=value, compared=span, inferred=inferred,
+        )
+    article = articles.get(claim.article_id)
+    # The quote must show what is compared: a weekday said earlier in the sentence than
+    # the event's words ("يوم الأحد ... الانسحاب") widens it to cover both.
+    start, end, text = claim.evidence.start, claim.evidence.end, claim.quote
+    if article is not None and span is not None:
+        start, end = min(start, span.start), max(end, span.end)
+        text = article.text[start:end]
+    return ReportQuote(
+        claim_id=claim_id,
+        article_id=claim.article_id,
+        article_name=article.name if article else None,
+        outlet=article.outlet if article else None,
+        published=article.published if article else None,
+        quote=text,
+        start=start,
+        end=end,
+        field=field,
+        value=value,
+        compared=span,
+        inferred=inferred,
+    )
+
+
+def _report_side(
+    side: FindingSide, claims: dict[str, Claim], articles: dict[str, Article]
+) -> ReportSide:
+    quotes = [_report_quote(v.claim_id, v, side, claims, articles) for v in side.quotes]
+    quoted = {v.claim_id for v in side.quotes}
+    # Every claim of the side is shown, also one whose compared words were not kept.
+    quotes += [
+        _report_quote(claim_id, None, side, claims, articles)
+        for claim_id in side.claim_ids
+        if claim_id not in quoted
+    ]
+    return ReportSide(
+        value=side.value,
+        tally=side.tally,
+        claim_ids=list(side.claim_ids),
+        article_ids=list(side.article_ids),
+        quotes=quotes,
+    )
+
+
 def _report_finding(
     finding: Finding,
     claims: dict[str, Claim],
     articles: dict[str, Article],
     event_id: str | None,
 ) -> ReportFinding:
-    quotes: list[ReportQuote] = []
-    for claim_id in finding.claim_ids:
-        claim = claims.get(claim_id)
-        if claim is None:
-            quotes.append(ReportQuote(claim_id=claim_id, quote=""))
-            continue
-        article = articles.get(claim.article_id)
-        # The quote must show what is compared: a weekday said earlier in the sentence
-        # than the event's words ("يوم الأحد ... الانسحاب") widens it to cover both.
-        start, end, text = claim.evidence.start, claim.evidence.end, claim.quote
-        spans = [
-            v.span for v in finding.values if v.claim_id == claim_id and v.span is not None
-        ]
-        if article is not None and spans:
-            start = min(start, *(span.start for span in spans))
-            end = max(end, *(span.end for span in spans))
-            text = article.text[start:end]
-        quotes.append(
-            ReportQuote(
-                claim_id=claim_id,
-                article_id=claim.article_id,
-                article_name=article.name if article else None,
-                outlet=article.outlet if article else None,
-                published=article.published if article else None,
-                quote=text,
-                start=start,
-                end=end,
-            )
-        )
-    values = []
-    for value in finding.values:
-        claim = claims.get(value.claim_id)
-        article = articles.get(claim.article_id) if claim else None
-        values.append(
-            ReportValue(
-                claim_id=value.claim_id,
-                field=value.field,
-                value=value.value,
-                quote=value.quote,
-                span=value.span,
-                article_name=article.name if article else None,
-            )
-        )
     return ReportFinding(
         id=finding.id,
         rule=finding.rule,
@@ -360,10 +471,12 @@ def _report_finding(
         kind=finding.kind,
         severity=finding.severity,
         certainty=finding.certainty,
+        certainty_reason=finding.certainty_reason,
+        certainty_reason_ar=finding.certainty_reason_ar,
+        fact=finding.fact,
         event_id=event_id,
         claim_ids=list(finding.claim_ids),
-        values=values,
-        quotes=quotes,
+        sides=[_report_side(side, claims, articles) for side in finding.sides],
         explanation_en=finding.explanation_en,
         explanation_ar=finding.explanation_ar,
         review=ReportReview(
@@ -372,6 +485,38 @@ def _report_finding(
             by=finding.reviewed_by,
             at=finding.reviewed_at,
         ),
+    )
+
+
+def _report_facts(claims: Sequence[Claim]) -> list[ReportFact]:
+    return [
+        ReportFact(
+            fact=fact.fact,
+            kind=fact.kind,
+            values=[
+                ReportFactValue(
+                    value=value.value,
+                    tally=len(value.article_ids) or len(value.claim_ids),
+                    claim_ids=value.claim_ids,
+                    article_ids=value.article_ids,
+                )
+                for value in fact.values
+            ],
+        )
+        for fact in event_facts(claims)
+    ]
+
+
+def _report_event(
+    event: EventCluster, *, facts: list[ReportFact] | None = None
+) -> ReportEvent:
+    return ReportEvent(
+        id=event.id,
+        label=event.label,
+        label_ar=event.label_ar,
+        event=event.event,
+        location_key=event.location_key,
+        facts=facts or [],
     )
 
 
@@ -395,8 +540,15 @@ def _event_of_finding(
     return None
 
 
-def build_report_model(store: Store, *, run: RunRecord | None = None) -> Report:
-    """The report as a typed object (see :func:`build_report` for the JSON form)."""
+def build_report(
+    store: Store, *, run: RunRecord | None = None, delta: Delta | None = None
+) -> Report:
+    """The whole report (the shape of ``report.schema.json``; ``model_dump(mode="json")``
+    is ``report.json``).
+
+    ``run`` describes the run shown in the report (by default the last recorded run);
+    ``delta`` is what changed since the previous run, when a run builds the report.
+    """
     articles = {a.id: a for a in store.articles()}
     claims_list = store.claims()
     claims = {c.id: c for c in claims_list}
@@ -422,22 +574,13 @@ def build_report_model(store: Store, *, run: RunRecord | None = None) -> Report:
 
     report_events: list[ReportEvent] = []
     for event in events:
-        event_claims = [
-            _report_claim(claims[cid], articles.get(claims[cid].article_id), event.id)
-            for cid in dict.fromkeys(event.claim_ids)
-            if cid in claims
+        members = [claims[cid] for cid in dict.fromkeys(event.claim_ids) if cid in claims]
+        entry = _report_event(event, facts=_report_facts(members))
+        entry.claims = [
+            _report_claim(claim, articles.get(claim.article_id), event.id) for claim in members
         ]
-        report_events.append(
-            ReportEvent(
-                id=event.id,
-                label=event.label,
-                label_ar=event.label_ar,
-                event=event.event,
-                location_key=event.location_key,
-                claims=event_claims,
-                findings=sorted(by_event[event.id], key=_finding_rank),
-            )
-        )
+        entry.findings = sorted(by_event[event.id], key=_finding_rank)
+        report_events.append(entry)
     # Events with the most severe findings first, then the busiest, then by label.
     report_events.sort(
         key=lambda e: (
@@ -485,15 +628,8 @@ def build_report_model(store: Store, *, run: RunRecord | None = None) -> Report:
         ],
         articles=report_articles,
         rejected=rejected,
+        delta=delta,
     )
-
-
-def build_report(store: Store, *, run: RunRecord | None = None) -> dict[str, Any]:
-    """The whole report as a JSON-ready dict (the shape of ``report.schema.json``).
-
-    ``run`` describes the run shown in the report; by default the last recorded run.
-    """
-    return build_report_model(store, run=run).model_dump(mode="json")
 
 
 def claim_details(store: Store, claim_id: str) -> ClaimDetails | None:
@@ -508,9 +644,13 @@ def claim_details(store: Store, claim_id: str) -> ClaimDetails | None:
     for finding in findings:
         for other in store.claims(ids=[i for i in finding.claim_ids if i not in involved]):
             involved[other.id] = other
-    # Same event, no finding joins them and nothing says they are two events: the reports
-    # agree (or at least do not clash).
-    disputed = {claim_id} | {i for f in findings for i in f.claim_ids}
+    # Same event, on no other side of a finding than this claim and nothing says they are
+    # two events: the reports agree (or at least do not clash). A report on this claim's
+    # own side of a finding agrees with it.
+    disputed = {claim_id} | {
+        i for f in findings for side in f.sides if claim_id not in side.claim_ids
+        for i in side.claim_ids
+    }
     candidates = [i for i in (event.claim_ids if event else []) if i not in disputed]
     settings = get_settings()
     agreeing: list[Claim] = []
@@ -521,7 +661,7 @@ def claim_details(store: Store, claim_id: str) -> ClaimDetails | None:
         agreeing.extend(
             other
             for other in store.claims(ids=chunk)
-            if one_event_veto(claim, other, settings) is None
+            if sem.one_event_veto(claim, other, settings) is None
         )
     articles = {
         a.id: a
@@ -547,20 +687,34 @@ def claim_details(store: Store, claim_id: str) -> ClaimDetails | None:
         ],
         claim=_report_claim(claim, article, event.id if event else None),
         article_title=article.title if article else "",
-        event=(
-            ReportEvent(
-                id=event.id,
-                label=event.label,
-                label_ar=event.label_ar,
-                event=event.event,
-                location_key=event.location_key,
-            )
-            if event
-            else None
-        ),
+        event=_report_event(event) if event else None,
         findings=[
             _report_finding(f, involved, articles, event.id if event else f.event_id)
             for f in findings
+        ],
+    )
+
+
+def finding_details(store: Store, finding_id: str) -> FindingDetails | None:
+    """A finding with every side's quotes, its claims and its event's facts."""
+    finding = store.get_finding(finding_id)
+    if finding is None:
+        return None
+    claims = {c.id: c for c in store.claims(ids=finding.claim_ids)}
+    events = store.get_events([finding.event_id]) if finding.event_id else []
+    event = events[0] if events else None
+    members = store.claims(ids=event.claim_ids) if event else []
+    articles = {
+        a.id: a for a in store.articles(ids=sorted({c.article_id for c in claims.values()}))
+    }
+    event_id = event.id if event else finding.event_id
+    return FindingDetails(
+        finding=_report_finding(finding, claims, articles, event_id),
+        event=_report_event(event, facts=_report_facts(members)) if event else None,
+        claims=[
+            _report_claim(claims[cid], articles.get(claims[cid].article_id), event_id)
+            for cid in finding.claim_ids
+            if cid in claims
         ],
     )
 
@@ -573,12 +727,12 @@ def dumps_json(data: object) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def write_report_json(report: dict[str, Any], path: Path) -> None:
+def write_report_json(report: Report, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dumps_json(report), encoding="utf-8")
+    path.write_text(dumps_json(report.model_dump(mode="json")), encoding="utf-8")
 
 
-def write_report_md(report: dict[str, Any], path: Path) -> None:
+def write_report_md(report: Report, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_markdown(report), encoding="utf-8")
 
@@ -609,6 +763,15 @@ def _code(text: str) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
+def reports_en(count: int) -> str:
+    return f"{count} report" + ("" if count == 1 else "s")
+
+
+def side_label(index: int) -> str:
+    """Sides are called A, B, ... Z, then by number."""
+    return chr(ord("A") + index) if index < 26 else str(index + 1)
+
+
 def _article_line(name: str | None, outlet: str | None, published: date | None) -> str:
     bits = [f"**{md_escape(name or '?')}**"]
     extra = [md_escape(outlet)] if outlet else []
@@ -631,12 +794,38 @@ def _claim_lines(claim: ReportClaim) -> list[str]:
     ]
 
 
+def _fact_lines(facts: Sequence[ReportFact]) -> list[str]:
+    if not facts:
+        return []
+    lines = ["Facts:", ""]
+    for fact in facts:
+        values = "; ".join(
+            f"**{md_escape(v.value)}** ({reports_en(v.tally)})" for v in fact.values
+        )
+        lines.append(f"- {fact.kind} {_code(fact.fact)}: {values}")
+    return [*lines, ""]
+
+
+def _quote_lines(quote: ReportQuote) -> list[str]:
+    where = f"chars {quote.start}–{quote.end}" if quote.start is not None else "no offsets"
+    compared = f"{md_escape(quote.field)} = {md_escape(quote.value)}" if quote.field else ""
+    inferred = "; phase or place inferred from its event" if quote.inferred else ""
+    return [
+        f"- {_article_line(quote.article_name, quote.outlet, quote.published)}, "
+        f"claim {_code(quote.claim_id)}, {where}"
+        + (f"; {compared}" if compared else "") + inferred + ":",
+        f"  > {md_escape(quote.quote) or '(quote missing)'}",
+    ]
+
+
 def _finding_lines(finding: ReportFinding, heading: str) -> list[str]:
     lines = [
         f"{heading} {finding.severity.upper()} · {finding.certainty} · {finding.code} "
         f"{_code(finding.rule)} ({finding.kind})",
         "",
-        f"Finding {_code(finding.id)}; review: **{finding.review.status}**"
+        f"Finding {_code(finding.id)}"
+        + (f", fact {_code(finding.fact)}" if finding.fact else "")
+        + f"; review: **{finding.review.status}**"
         + (f" by {md_escape(finding.review.by)}" if finding.review.by else "")
         + (f" at {finding.review.at.isoformat()}" if finding.review.at else "")
         + (f"; note: {md_escape(finding.review.note)}" if finding.review.note else ""),
@@ -646,26 +835,17 @@ def _finding_lines(finding: ReportFinding, heading: str) -> list[str]:
         lines += [md_escape(finding.explanation_en), ""]
     if finding.explanation_ar:
         lines += [md_escape(finding.explanation_ar), ""]
-    if finding.values:
-        lines.append("Compared values:")
-        lines.append("")
-        for value in finding.values:
-            lines.append(
-                f"- {_code(value.claim_id)} {md_escape(value.field)} = "
-                f"**{md_escape(value.value)}**"
-                + (f" ({md_escape(value.article_name)})" if value.article_name else "")
-            )
-        lines.append("")
-    for label, quote in zip("ABCDEFGH", finding.quotes, strict=False):
-        where = (
-            f"chars {quote.start}–{quote.end}" if quote.start is not None else "no offsets"
-        )
-        lines.append(
-            f"{label}. {_article_line(quote.article_name, quote.outlet, quote.published)}, "
-            f"claim {_code(quote.claim_id)}, {where}:"
-        )
-        lines.append("")
-        lines.append(f"> {md_escape(quote.quote) or '(quote missing)'}")
+    if finding.certainty_reason:
+        lines += [md_escape(finding.certainty_reason), ""]
+    if finding.certainty_reason_ar:
+        lines += [md_escape(finding.certainty_reason_ar), ""]
+    for index, side in enumerate(finding.sides):
+        lines += [
+            f"Side {side_label(index)}: **{md_escape(side.value)}**, {reports_en(side.tally)}",
+            "",
+        ]
+        for quote in side.quotes:
+            lines += _quote_lines(quote)
         lines.append("")
     return lines
 
@@ -689,13 +869,39 @@ def _table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
     return lines
 
 
-def render_markdown(report: dict[str, Any]) -> str:
-    """A Markdown document from a report dict (as :func:`build_report` returns it)."""
-    data = Report.model_validate(report)
-    s = data.summary
+def gain_text(gain: SideGain) -> str:
+    """A side's new support in one line of plain text (not escaped)."""
+    names = ", ".join(a.name or a.id for a in gain.new_articles)
+    was = f"was {gain.previous_tally}" if gain.previous_tally else "a new side"
+    news = f"new: {names}" if names else f"{len(gain.new_claim_ids)} new claim(s)"
+    return f"{gain.value}: {reports_en(gain.tally)} ({was}); {news}"
+
+
+def _delta_lines(delta: Delta) -> list[str]:
+    counts = delta.counts
+    since = _code(delta.previous_run_id) if delta.previous_run_id else "nothing (first run)"
+    lines = [
+        "## Since the previous run",
+        "",
+        f"Compared with {since}: {counts.get('new', 0)} new, {counts.get('open', 0)} still "
+        f"open ({counts.get('updated', 0)} with new reports on a side), "
+        f"{counts.get('resolved', 0)} resolved.",
+        "",
+    ]
+    for update in delta.updated:
+        for gain in update.sides:
+            lines.append(f"- {_code(update.id)} {update.code}: {md_escape(gain_text(gain))}")
+    if delta.updated:
+        lines.append("")
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    """A Markdown document from the report (as :func:`build_report` returns it)."""
+    s = report.summary
     lines = ["# claimcheck report", ""]
-    run_bit = f" · run {_code(data.run.id)}" if data.run else ""
-    lines += [f"Generated {data.generated_at.isoformat()}{run_bit}", ""]
+    run_bit = f" · run {_code(report.run.id)}" if report.run else ""
+    lines += [f"Generated {report.generated_at.isoformat()}{run_bit}", ""]
     lines += _table(
         ["articles", "claims", "events", "findings", "rejected inputs"],
         [[str(s.articles), str(s.claims), str(s.events), str(s.findings), str(s.rejected)]],
@@ -709,11 +915,13 @@ def render_markdown(report: dict[str, Any]) -> str:
         _counts_line("Review status", s.findings_by_status),
         "",
     ]
+    if report.delta is not None:
+        lines += _delta_lines(report.delta)
 
     lines += ["## Events", ""]
-    if not data.events:
+    if not report.events:
         lines += ["No events were linked.", ""]
-    for number, event in enumerate(data.events, start=1):
+    for number, event in enumerate(report.events, start=1):
         title = md_escape(event.label) or event.event
         if event.label_ar:
             title += f" / {md_escape(event.label_ar)}"
@@ -724,6 +932,7 @@ def render_markdown(report: dict[str, Any]) -> str:
             + f"; {len(event.claims)} claims, {len(event.findings)} findings.",
             "",
         ]
+        lines += _fact_lines(event.facts)
         for finding in event.findings:
             lines += _finding_lines(finding, "####")
         if event.claims:
@@ -733,22 +942,22 @@ def render_markdown(report: dict[str, Any]) -> str:
             lines.append("")
 
     lines += ["## Findings outside any event", ""]
-    if not data.findings_outside_events:
+    if not report.findings_outside_events:
         lines += ["None.", ""]
-    for finding in data.findings_outside_events:
+    for finding in report.findings_outside_events:
         lines += _finding_lines(finding, "###")
 
     lines += ["## Claims outside any event", ""]
-    if not data.claims_outside_events:
+    if not report.claims_outside_events:
         lines += ["None.", ""]
-    for name, claims in _group_by_article(data.claims_outside_events).items():
+    for name, claims in _group_by_article(report.claims_outside_events).items():
         lines += [f"### {md_escape(name)}", ""]
         for claim in claims:
             lines += _claim_lines(claim)
         lines.append("")
 
     lines += ["## Articles", ""]
-    if data.articles:
+    if report.articles:
         lines += _table(
             ["name", "title", "outlet", "published", "claims"],
             [
@@ -759,7 +968,7 @@ def render_markdown(report: dict[str, Any]) -> str:
                     a.published.isoformat() if a.published else "",
                     str(a.claim_count),
                 ]
-                for a in data.articles
+                for a in report.articles
             ],
         )
     else:
@@ -767,12 +976,12 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines.append("")
 
     lines += ["## Rejected inputs", ""]
-    if data.rejected:
+    if report.rejected:
         lines += _table(
             ["drop", "path", "reason", "detail"],
             [
                 [md_escape(r.drop), md_escape(r.path), r.reason, md_escape(r.detail)]
-                for r in data.rejected
+                for r in report.rejected
             ],
         )
     else:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 import uuid
 from collections import Counter
@@ -62,11 +63,11 @@ from checker.ingest import (
 from checker.locking import StoreBusy, store_lock
 from checker.parallel import Extraction, ExtractionResult, default_jobs, extract_with_dask
 from checker.progress import RunProgress
-from checker.report import build_report, write_report_json, write_report_md
+from checker.report import Report, build_report, write_report_json, write_report_md
 from checker.settings import get_settings
 from checker.store import BlockQuery, FindingRow, LinkStep, RunRecord, Store
 from claims import pipeline
-from claims.model import Article, Claim, EventCluster, Finding
+from claims.model import Article, Claim, EventCluster, Finding, FindingSide
 
 Extractor = Callable[[Article], Sequence[Claim]]
 
@@ -138,6 +139,10 @@ class RunSummary(BaseModel):
     pairs_rechecked: int = Field(
         0, description="claim pairs compared again while re-clustering the events they touch"
     )
+    pairs_judged: int = Field(
+        0, description="claim pairs the rules judged (value classes against side "
+        "representatives of each fact)"
+    )
     relinked_all: bool = Field(False, description="the linker or rules changed: all re-linked")
     articles_total: int = 0
     claims_total: int = 0
@@ -181,6 +186,7 @@ class RunSummary(BaseModel):
             "claims_linked": self.claims_linked,
             "pairs_compared": self.pairs_compared,
             "pairs_rechecked": self.pairs_rechecked,
+            "pairs_judged": self.pairs_judged,
             "articles_total": self.articles_total,
             "claims_total": self.claims_total,
             "events": self.events,
@@ -226,6 +232,8 @@ def linker_fingerprint() -> str:
     paths += list((root / "rules").rglob("*")) + list((root / "data").rglob("*"))
     _hash_files(digest, root, paths)
     digest.update(get_settings().model_dump_json().encode("utf-8"))
+    # Outside rules (entry points) live in other packages: their names and versions count.
+    digest.update(rules.default_registry().fingerprint().encode("utf-8"))
     return "link:" + digest.hexdigest()[:12]
 
 
@@ -413,12 +421,16 @@ class LinkStats(BaseModel):
     steps: int = 0
     pairs_compared: int = 0
     pairs_rechecked: int = 0
+    pairs_judged: int = 0
     relinked_all: bool = False
     timings: dict[str, float] = Field(
         default_factory=lambda: {"link": 0.0, "check": 0.0, "store": 0.0}
     )
     # Findings this run removed from the store, for the delta's "resolved" list.
     removed_findings: dict[str, Finding] = Field(default_factory=dict)
+    # The sides of the previous run's findings before this run checked them again, for
+    # the delta's "updated" list (a new report that joins a side).
+    previous_sides: dict[str, list[FindingSide]] = Field(default_factory=dict)
     # What this run (re)wrote, for a report of the changes only.
     events_written: set[str] = Field(default_factory=set)
     claims_written: set[str] = Field(default_factory=set)
@@ -555,6 +567,47 @@ def _chained_graph(
     return linking.link_incremental([], {}, previous=linking.ClaimGraph(graph=graph))
 
 
+def _nested_count_events(
+    store: Store, fresh: Sequence[Claim], keys_of: dict[str, list[str]]
+) -> dict[str, set[str]]:
+    """For each new claim of a count that adds up over places (``evolving_count_events``)
+    at a gazetteer place, the stored events of that kind at a place inside or around it:
+    a rule such as C009 compares a part with its whole, which are two events."""
+    settings = get_settings()
+    kinds = sorted(settings.evolving_count_events)
+    found: dict[str, set[str]] = {}
+    places_of: dict[str, dict[str, str]] = {}
+    ancestors_of: dict[str, list[str]] = {}
+    for claim in fresh:
+        location = claim.location
+        if claim.event not in kinds or claim.quantity is None:
+            continue
+        if location is None or location.key is None or location.complement:
+            continue
+        root = location.ancestors[-1] if location.ancestors else location.key
+        nested: set[str] = set()
+        for key in keys_of[claim.id]:
+            if not key.endswith(f"|{root}"):
+                continue
+            if key not in places_of:
+                places_of[key] = store.places_in_block(key)
+            for place, example in places_of[key].items():
+                if place == location.key:
+                    continue
+                if place in location.ancestors:
+                    nested.add(place)
+                    continue
+                if place not in ancestors_of:
+                    stored = store.claims(ids=[example])
+                    where = stored[0].location if stored else None
+                    ancestors_of[place] = list(where.ancestors) if where else []
+                if location.key in ancestors_of[place]:
+                    nested.add(place)
+        if nested:
+            found[claim.id] = store.event_ids_at(sorted(nested), kinds)
+    return found
+
+
 def _link_step(
     store: Store,
     batch: Sequence[tuple[str, datetime, int]],
@@ -580,13 +633,23 @@ def _link_step(
     #    An old event that lost a claim or holds a re-extracted one is "broken": it may
     #    split, so its claims are compared again.
     touched = {x for edge in edges for x in edge} | set(fresh_by_id) | removed
-    old_events = store.event_members(sorted(store.event_ids_of_claims(sorted(touched))))
+    # Counts that add up over places (a province's toll, its country's) are compared
+    # across events (C009): the stored events of such counts at a place inside or around
+    # a new claim's are checked with it.
+    nested = _nested_count_events(store, fresh, keys_of)
+    old_events = store.event_members(
+        sorted(store.event_ids_of_claims(sorted(touched)) | set().union(*nested.values()))
+    )
     broken = {e for e, members in old_events.items() if set(members) & (removed | again)}
     groups = _Groups()
     for claim_id in fresh_by_id:
         groups.find(claim_id)
     for a, b in edges:
         groups.union(a, b)
+    for claim_id, event_ids in nested.items():
+        for event_id in event_ids:
+            if old_events.get(event_id):
+                groups.union(claim_id, old_events[event_id][0])
     event_of: dict[str, str] = {}
     for event_id, members in old_events.items():
         survivors = [m for m in members if m not in removed]
@@ -616,7 +679,16 @@ def _link_step(
         now = time.perf_counter()
         stats.timings["link"] += now - clock
         clock = now
-        findings = rules.check(graph, claims)
+        # The stored findings of these claims: a finding on the same fact keeps its ID
+        # (and so its review) when a new report joins one of its sides.
+        previous = store.get_findings(sorted(store.finding_ids_of_claims(bundle)))
+        stats.previous_sides.update({
+            f.id: f.sides for f in previous
+            if f.id in previous_ids and f.id not in stats.previous_sides
+        })
+        engine = rules.EngineStats()
+        findings = rules.check(graph, claims, previous=previous, stats=engine)
+        stats.pairs_judged += engine.judged
         now = time.perf_counter()
         stats.timings["check"] += now - clock
         clock = now
@@ -796,17 +868,21 @@ def _atomic(write: Callable[[Path], None], path: Path) -> Path:
     return path
 
 
-def _write_reports(report: dict[str, Any], out_dir: Path) -> tuple[Path, Path, Path | None]:
-    """report.json, report.md and (when the HTML renderer is installed) report.html."""
-    from checker.report import Report
+_TEMPORARY = re.compile(r"^\.(report|delta)\.[a-z]+\.[0-9a-f]{8}\.tmp$")
 
+
+def _remove_stale_temporaries(out_dir: Path) -> None:
+    """Temporary files of an earlier run killed while it wrote them (``_atomic``). Runs on
+    one store are serialised, so none of these is being written now."""
+    for path in out_dir.glob(".*.tmp"):
+        if _TEMPORARY.match(path.name):
+            path.unlink(missing_ok=True)
+
+
+def _write_reports(report: Report, out_dir: Path) -> tuple[Path, Path, Path | None]:
+    """report.json, report.md and (when the HTML renderer is installed) report.html."""
     json_path = _atomic(lambda p: write_report_json(report, p), out_dir / "report.json")
-    # The Markdown renderer validates the report against its model; the delta is given
-    # to it only once the model knows the key.
-    md_report = report if "delta" in Report.model_fields else {
-        k: v for k, v in report.items() if k != "delta"
-    }
-    md_path = _atomic(lambda p: write_report_md(md_report, p), out_dir / "report.md")
+    md_path = _atomic(lambda p: write_report_md(report, p), out_dir / "report.md")
     try:
         from checker.html_report import write_report_html
     except ImportError:
@@ -849,6 +925,7 @@ def run(
     :func:`checker.parallel.extract_with_dask`.
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
+    rules.default_registry()  # a broken rule plugin stops the run before any article is read
     with store_lock(store.url, wait=wait), RunProgress(progress) as bar:
         return _run_locked(
             drops, store, out_dir, bar,
@@ -922,6 +999,7 @@ def _run_locked(
         previous_ids=previous_ids,
         current_ids=current_ids,
         resolved_known=linked.removed_findings,
+        previous_sides=linked.previous_sides,
         index=index,
     )
     lap("delta")
@@ -946,6 +1024,7 @@ def _run_locked(
         claims_linked=linked.claims,
         pairs_compared=linked.pairs_compared,
         pairs_rechecked=linked.pairs_rechecked,
+        pairs_judged=linked.pairs_judged,
         relinked_all=linked.relinked_all,
         articles_total=store.count("articles"),
         claims_total=store.count("claims"),
@@ -972,6 +1051,7 @@ def _run_locked(
             timings=dict(timings),
         )
         out_dir.mkdir(parents=True, exist_ok=True)
+        _remove_stale_temporaries(out_dir)
         delta_json, delta_md = write_delta(delta, out_dir, write=_atomic)
         summary.delta_json, summary.delta_md = str(delta_json), str(delta_md)
         scope = report
@@ -988,8 +1068,7 @@ def _run_locked(
                 view = ChangedView(store, linked.events_written, linked.claims_written,
                                    index=index)
                 summary.report_findings_left_out = view.findings_left_out
-            data = build_report(view, run=record)
-            data["delta"] = delta.model_dump(mode="json")
+            data = build_report(view, run=record, delta=delta)
             json_path, md_path, html_path = _write_reports(data, out_dir)
             summary.report_json = str(json_path)
             summary.report_md = str(md_path)

@@ -90,8 +90,17 @@ def test_agreeing_claims_share_the_event_without_a_finding(tmp_path: Path) -> No
         data = client.get(f"/claims/{first.id}").json()
     agreeing = {c["article_name"] for c in data["agrees_with"]}
     assert agreeing == {"hodeidah_d.md"}
-    disputed = {cid for f in data["findings"] for cid in f["claim_ids"]} - {first.id}
-    assert not disputed & {c["id"] for c in data["agrees_with"]}
+    # The copy repeats the first report's values: it stands on the first report's side of
+    # each finding, never on another side.
+    copy = next(c["id"] for c in data["agrees_with"])
+    for finding in data["findings"]:
+        (side,) = [s for s in finding["sides"] if first.id in s["claim_ids"]]
+        assert copy in side["claim_ids"] and side["tally"] >= 2
+    disputed = {
+        cid for f in data["findings"] for s in f["sides"] if first.id not in s["claim_ids"]
+        for cid in s["claim_ids"]
+    }
+    assert disputed and not disputed & {c["id"] for c in data["agrees_with"]}
     store.close()
 
 
@@ -123,7 +132,7 @@ def test_a_claim_without_findings_agrees_with_the_rest_of_its_event(tmp_path: Pa
 )
 def test_malformed_ids_are_422_without_a_trace(client: TestClient, bad: str) -> None:
     for path in (f"/claims/{bad}", f"/claims/{bad}/page", f"/events/{bad}",
-                 f"/findings/{bad}"):
+                 f"/findings/{bad}", f"/findings/{bad}/page"):
         response = client.get(path)
         assert response.status_code == 422, path
         assert response.headers["content-type"].startswith("application/json")
@@ -134,6 +143,7 @@ def test_unknown_ids_are_404(client: TestClient) -> None:
     assert client.get("/claims/c_0000000000000000").status_code == 404
     assert client.get("/claims/c_0000000000000000/page").status_code == 404
     assert client.get("/findings/f_0000000000000000").status_code == 404
+    assert client.get("/findings/f_0000000000000000/page").status_code == 404
     response = client.get("/events/e_0000000000000000")
     assert response.status_code == 404
     assert response.json() == {"detail": "no event with ID e_0000000000000000"}
@@ -143,8 +153,41 @@ def test_event_with_its_claims_and_findings(client: TestClient, demo: Store) -> 
     flood = next(e for e in demo.events() if e.event == "casualties")
     data = client.get(f"/events/{flood.id}").json()
     assert {c["id"] for c in data["claims"]} == set(flood.claim_ids)
-    assert len(data["findings"]) == 3
+    assert len(data["findings"]) == 2
     assert data["findings"][0]["severity"] == "high"
+    # the event's facts: its reports' days, with how many reports give each
+    (days,) = [f for f in data["facts"] if f["kind"] == "time"]
+    assert sorted(v["tally"] for v in days["values"]) == [1, 2]
+
+
+def test_finding_lookup_lists_every_side_with_its_reports(
+    client: TestClient, demo: Store
+) -> None:
+    """The flood's weekday finding: two reports say Tuesday, one Monday."""
+    finding = next(
+        f for f in demo.findings() if f.kind == "weekday" and len(f.claim_ids) == 3
+    )
+    response = client.get(f"/findings/{finding.id}")
+    assert response.status_code == 200 and b"\\u06" not in response.content
+    data = response.json()
+    assert data["finding"]["id"] == finding.id and data["finding"]["fact"] == finding.fact
+    assert data["finding"]["certainty_reason"] and data["finding"]["certainty_reason_ar"]
+    assert [s["tally"] for s in data["finding"]["sides"]] == [2, 1]
+    articles = {a.id: a for a in demo.articles()}
+    for side in data["finding"]["sides"]:
+        assert {q["claim_id"] for q in side["quotes"]} == set(side["claim_ids"])
+        for quote in side["quotes"]:
+            article = articles[quote["article_id"]]
+            assert quote["article_name"] == article.name and quote["outlet"] == article.outlet
+            assert article.text[quote["start"]:quote["end"]] == quote["quote"]
+            assert quote["compared"]["text"] in quote["quote"]
+    assert {c["id"] for c in data["claims"]} == set(finding.claim_ids)
+    assert data["event"]["id"] == finding.event_id and data["event"]["facts"]
+    page = client.get(f"/findings/{finding.id}/page")
+    assert page.status_code == 200 and "content-security-policy" in page.headers
+    assert page.text.count(f'data-finding="{finding.id}"') == 1
+    assert "تقريران" in page.text and "تقرير واحد" in page.text
+    assert page.text.count('<button type="button" data-review="confirmed"') == 1
 
 
 # -- listings ----------------------------------------------------------------------------------
@@ -178,9 +221,9 @@ def test_query_parameters_are_bounded(client: TestClient, params: dict[str, Any]
 
 def test_findings_by_status_and_kind(client: TestClient, demo: Store) -> None:
     everything = client.get("/findings").json()
-    assert everything["total"] == len(demo.findings()) == 4
+    assert everything["total"] == len(demo.findings()) == 3
     weekday = client.get("/findings", params={"kind": "weekday"}).json()
-    assert weekday["total"] == 3
+    assert weekday["total"] == 2
     assert client.get("/findings", params={"status": "confirmed"}).json()["total"] == 0
     assert client.get("/findings", params={"kind": "nonsense"}).status_code == 422
     assert client.get("/findings", params={"status": "maybe"}).status_code == 422
@@ -204,8 +247,8 @@ def test_review_persists_and_survives_a_rerun(
     assert stored.reviewed_by == "سلمى"
     run([DROP], demo, tmp_path / "again", extractor=hand_extract,
         extractor_version="web-demo-hand")
-    again = client.get(f"/findings/{finding_id}").json()
-    assert again["review_status"] == "confirmed" and again["reviewed_by"] == "سلمى"
+    again = client.get(f"/findings/{finding_id}").json()["finding"]["review"]
+    assert again["status"] == "confirmed" and again["by"] == "سلمى"
     assert client.get("/findings", params={"status": "confirmed"}).json()["total"] == 1
 
 
@@ -297,12 +340,13 @@ def test_html_pages_are_served_with_a_strict_policy(client: TestClient, demo: St
     assert claim_page.status_code == 200
     assert f'id="claim-{claim_id}"' in claim_page.text
     assert "content-security-policy" in claim_page.headers
-    assert client.get("/report.json").json()["summary"]["findings"] == 4
+    assert client.get("/report.json").json()["summary"]["findings"] == 3
 
 
 def test_openapi_document_lists_the_endpoints(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/claims/{claim_id}", "/claims", "/findings", "/events/{event_id}",
+                 "/findings/{finding_id}", "/findings/{finding_id}/page",
                  "/findings/{finding_id}/review", "/", "/claims/{claim_id}/page"):
         assert path in paths
     assert client.get("/docs").status_code == 404  # it would load scripts from a CDN
@@ -358,7 +402,7 @@ def test_reads_go_on_while_a_batch_holds_the_write_lock(demo: Store, tmp_path: P
         assert started.wait(10)
         with TestClient(create_app(store=demo)) as client:
             assert client.get(f"/claims/{_hostile_claim(demo)}").status_code == 200
-            assert client.get("/findings").json()["total"] == 4
+            assert client.get("/findings").json()["total"] == 3
     finally:
         release.set()
         thread.join()

@@ -301,3 +301,33 @@ def test_review_with_a_token_protected_server(site: Site, tab: Tab) -> None:
         assert stored is not None and stored.review_status == "dismissed"
         site.store.set_review(finding.id, "open")
         assert _csp_violations(page) == []
+
+
+def test_a_finding_card_shows_its_sides_and_its_page_takes_a_review(
+    site: Site, tab: Tab
+) -> None:
+    """The flood's weekday finding: side A (two reports) beside side B (one), each quote
+    marked; its own page records a decision like the report does."""
+    finding = next(f for f in site.store.findings() if len(f.claim_ids) == 3)
+    page = tab.page
+    page.goto(site.base + "/")
+    card = page.locator(f'[data-finding="{finding.id}"]')
+    assert card.locator("section.side").count() == 2
+    assert card.locator(".side-head .tally").all_inner_texts() == ["تقريران", "تقرير واحد"]
+    assert card.locator("section.side mark").count() == 3
+    assert card.locator(".certainty-reason").is_visible()
+    a, b = card.locator("section.side").all()
+    # right to left: side A stands to the right of side B
+    assert a.bounding_box()["x"] > b.bounding_box()["x"]  # type: ignore[index]
+
+    page.goto(f"{site.base}/findings/{finding.id}/page")
+    assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+    box = page.locator(f'[data-finding="{finding.id}"]')
+    page.fill("#reviewer", "هدى")
+    box.locator('button[data-review="dismissed"]').click()
+    expect(box).to_have_attribute("data-status", "dismissed")
+    stored = site.store.get_finding(finding.id)
+    assert stored is not None and stored.review_status == "dismissed"
+    assert stored.reviewed_by == "هدى"
+    site.store.set_review(finding.id, "open")
+    assert tab.dialogs == [] and _csp_violations(page) == []

@@ -14,7 +14,7 @@ import pytest
 import checker
 from checker.cli import _subparsers, build_parser, main
 from checker.store import Store
-from claims.model import Article, Claim, Finding, Span
+from claims.model import Article, Claim, ComparedValue, Finding, FindingSide, Span
 
 TEXT = "انفجار في الميناء\n\nأدى انفجار في الميناء إلى إصابة 23 عاملا صباح الخميس.\n"
 
@@ -27,8 +27,16 @@ def stored_claim(db: Path) -> tuple[str, str]:
     span = Span(start=start, end=start + len(quote), text=quote)
     claim = Claim(article_id=article.id, sentence=span, evidence=span, quote=quote,
                   event="casualties")
+    number = Span(start=start + 6, end=start + 8, text="23")
+    sides = [
+        FindingSide(value=value, claim_ids=[claim.id], article_ids=[article.id],
+                    quotes=[ComparedValue(claim_id=claim.id, field="quantity", value=value,
+                                          quote="23", span=number)])
+        for value in ("23 workers", "≈[30, 40] workers")
+    ]
     finding = Finding(rule="count_conflict.v1", code="C003", kind="count", severity="high",
-                      certainty="soft", claim_ids=[claim.id], explanation_en="test")
+                      certainty="soft", claim_ids=[claim.id], sides=sides,
+                      certainty_reason="Soft: a test.", explanation_en="test")
     with Store(db) as store:
         store.save_article_with_claims(article, [claim])
         store.replace_events_and_findings([], [finding])
@@ -90,7 +98,9 @@ def test_show_unknown_or_malformed_id_exits_2(
     err = capsys.readouterr().err
     assert "no claim with ID c_0123456789abcdef" in err and "Traceback" not in err
     assert main(["show", "not-an-id", "--db", db]) == 2
-    assert "not a claim ID" in capsys.readouterr().err
+    assert "not a claim ID or finding ID" in capsys.readouterr().err
+    assert main(["show", "f_0123456789abcdef", "--db", db]) == 2
+    assert "no finding with ID f_0123456789abcdef" in capsys.readouterr().err
 
 
 def test_show_a_claim(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,6 +118,28 @@ def test_show_a_claim(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert data["claim"]["outlet"] == "صحيفة الميناء"
     assert [f["id"] for f in data["findings"]] == [finding_id]
     assert data["event"] is None
+
+
+def test_show_a_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`show f_...`: every side with its value, tally and quotes, and why soft."""
+    db = tmp_path / "c.db"
+    claim_id, finding_id = stored_claim(db)
+    assert main(["show", finding_id, "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"finding {finding_id}\n")
+    assert "side A: 23 workers (1 report)" in out and "side B: ≈[30, 40] workers" in out
+    assert "Soft: a test." in out
+    assert f"{claim_id} port.txt (صحيفة الميناء, -)" in out and "إصابة 23 عاملا" in out
+    assert main(["show", finding_id, "--db", str(db), "--json"]) == 0
+    raw = capsys.readouterr().out
+    assert "\\u06" not in raw
+    data = json.loads(raw)
+    assert data["finding"]["id"] == finding_id and data["event"] is None
+    assert [c["id"] for c in data["claims"]] == [claim_id]
+    (quote,) = data["finding"]["sides"][0]["quotes"]
+    assert (quote["article_name"], quote["start"], quote["end"]) == (
+        "port.txt", TEXT.index("إصابة"), TEXT.index("إصابة") + len("إصابة 23 عاملا"))
+    assert quote["compared"]["text"] == "23" and quote["inferred"] is False
 
 
 def test_articles_json_has_no_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

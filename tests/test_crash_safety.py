@@ -22,10 +22,24 @@ def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
         "extractions": query(db, "SELECT article_id, claim_count FROM extractions ORDER BY 1"),
         "claims": query(db, "SELECT id, article_id FROM claims ORDER BY id"),
         "events": query(db, "SELECT event_id, claim_id FROM event_claims ORDER BY 1, 2"),
-        "findings": query(db, "SELECT finding_id, claim_id FROM finding_claims ORDER BY 1, 2"),
+        # Findings by what they say (rule and claims), not by ID: a finding keeps the ID it
+        # was first given when reports join it, so IDs depend on the order of link steps.
+        "findings": _findings(db),
         "linked": query(db, "SELECT article_id FROM article_links ORDER BY 1"),
         "index": query(db, "SELECT block_key, place, claim_id FROM claim_blocks ORDER BY 1, 2, 3"),
     }
+
+
+def _findings(db: Path) -> list[tuple[object, ...]]:
+    rows = query(
+        db,
+        "SELECT f.id, f.rule, fc.claim_id FROM finding_claims fc"
+        " JOIN findings f ON f.id = fc.finding_id ORDER BY 1, 3",
+    )
+    claims: dict[tuple[object, object], list[object]] = {}
+    for finding_id, rule, claim_id in rows:
+        claims.setdefault((finding_id, rule), []).append(claim_id)
+    return sorted((rule, *ids) for (_, rule), ids in claims.items())
 
 
 def assert_consistent(db: Path) -> None:

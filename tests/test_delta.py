@@ -1,5 +1,6 @@
-"""The delta of a run against the previous one: new, still open and resolved findings,
-written to out/delta.json, out/delta.md and the report, and `--fail-on new` for cron."""
+"""The delta of a run against the previous one: new, still open, updated and resolved
+findings, written to out/delta.json, out/delta.md and the report, and `--fail-on new` for
+cron."""
 
 from __future__ import annotations
 
@@ -52,9 +53,10 @@ def test_new_open_and_resolved_across_three_runs(base: Path, tmp_path: Path, sto
     assert set(delta["open"]) >= date_finding
     assert delta["resolved"] == []
     assert delta["counts"] == {
-        "new": 1, "open": len(delta["open"]), "resolved": 0,
+        "new": 1, "open": len(delta["open"]), "updated": 0, "resolved": 0,
         "previous": first.findings, "current": second.findings,
     }
+    assert delta["updated"] == []
     assert read_json(out / "report.json")["delta"] == delta
     new_id = delta["new"][0]["id"]
 
@@ -158,3 +160,54 @@ def test_only_the_latest_runs_keep_their_finding_sets(base: Path, store: Store) 
     assert kept == [s.run_id for s in summaries[-KEEP_RUN_FINDINGS:]]
     assert summaries[-1].previous_run_id == summaries[-2].run_id
     assert summaries[-1].open_findings == summaries[-1].findings >= 1
+
+
+def test_a_new_report_that_repeats_a_side_keeps_the_finding_and_its_review(
+    tmp_path: Path, repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run the seeds, review a finding, then add a copy of one of its reports under another
+    name with a sentence added (so it is new content): the copy's claims join the side of
+    the same finding, which keeps its ID and the decision, and the delta says which new
+    report supports which side."""
+    db, out = str(tmp_path / "c.db"), tmp_path / "out"
+    seeds = repo_root / "seeds"
+    assert main(["run", str(seeds), "--db", db, "--out", str(out), "--quiet"]) == 0
+    with Store(db) as store:
+        before = {f.id: f for f in store.findings()}
+        # a disagreement between reports (not one report contradicting itself)
+        finding = next(f for f in before.values() if len(f.claim_ids) >= 2)
+        side = finding.sides[0]
+        (article,) = store.articles(ids=[side.article_ids[0]])
+    assert main(["review", finding.id, "confirmed", "--by", "ed", "--db", db]) == 0
+
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "copy.txt").write_text(article.text + "\n\nتابعونا للمزيد.\n", encoding="utf-8")
+    assert main(["run", str(seeds), str(later), "--db", db, "--out", str(out), "--quiet"]) == 0
+    capsys.readouterr()
+
+    with Store(db) as store:
+        after = {f.id: f for f in store.findings()}
+        copy = store.article_by_name("copy.txt")
+    assert copy is not None
+    assert set(after) >= set(before)  # the same findings, under the same IDs
+    kept = after[finding.id]
+    assert kept.review_status == "confirmed" and kept.reviewed_by == "ed"
+    (grown,) = [s for s in kept.sides if set(side.claim_ids) < set(s.claim_ids)]
+    assert grown.tally == side.tally + 1 and copy.id in grown.article_ids
+
+    delta = read_json(out / "delta.json")
+    assert delta["resolved"] == []
+    assert delta["counts"]["updated"] == len(delta["updated"]) >= 1
+    (update,) = [u for u in delta["updated"] if u["id"] == finding.id]
+    assert update["review_status"] == "confirmed"
+    (gain,) = update["sides"]
+    assert gain["value"] == grown.value
+    assert (gain["tally"], gain["previous_tally"]) == (side.tally + 1, side.tally)
+    assert gain["new_articles"] == [{"id": copy.id, "name": "copy.txt", "outlet": copy.outlet}]
+    assert set(gain["new_claim_ids"]) == set(grown.claim_ids) - set(side.claim_ids)
+    md = (out / "delta.md").read_text(encoding="utf-8")
+    assert f"| `{finding.id}` | {finding.code} | confirmed |" in md and "copy.txt" in md
+    assert read_json(out / "report.json")["delta"] == delta
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert '<b data-delta="updated">' in page and "copy.txt" in page

@@ -13,7 +13,7 @@ import pytest
 from checker.cli import main
 from checker.export import CSV_COLUMNS, csv_bytes, export_claimreview, export_csv
 from checker.store import Store
-from claims.model import Article, Claim, ComparedValue, Finding, Quantity, Span
+from claims.model import Article, Claim, ComparedValue, Finding, FindingSide, Quantity, Span
 from tests.web_demo import build_demo_store
 
 
@@ -87,14 +87,24 @@ def test_csv_has_one_row_per_finding_with_both_sides(demo: Store) -> None:
     data = csv_bytes(demo)
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets read Arabic right
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert len(rows) == len(demo.findings()) == 4
+    assert len(rows) == len(demo.findings()) == 3
     assert tuple(rows[0].keys()) == CSV_COLUMNS
     count = _by_kind(demo, "count")
     row = next(r for r in rows if r["finding_id"] == count.id)
-    assert {row["value_a"], row["value_b"]} == {v.value for v in count.values}
+    assert [row["value_a"], row["value_b"]] == [side.value for side in count.sides]
     assert "23 شخصاً" in row["quote_a"] + row["quote_b"]
     assert row["review_status"] == "open" and row["severity"] == "medium"
     assert row["explanation_ar"] == count.explanation_ar
+    assert row["fact"] == count.fact and row["certainty_reason"] == count.certainty_reason
+    # the flood's weekday finding: two reports on side A share its cells, in one order
+    weekday = next(f for f in demo.findings() if len(f.claim_ids) == 3)
+    row = next(r for r in rows if r["finding_id"] == weekday.id)
+    assert (row["tally_a"], row["tally_b"], row["other_sides"]) == ("2", "1", "")
+    claims = row["claim_a"].split(" | ")
+    assert claims == weekday.sides[0].claim_ids
+    names = {c.id: demo.get_article(c.article_id).name  # type: ignore[union-attr]
+             for c in demo.claims(ids=claims)}
+    assert row["article_a"].split(" | ") == [names[c] for c in claims]
 
 
 def test_csv_status_filter(demo: Store) -> None:
@@ -120,7 +130,11 @@ def test_csv_cells_cannot_become_formulas(store: Store) -> None:
     finding = Finding(
         rule="count_conflict.v1", code="C003", kind="count", severity="medium",
         certainty="soft", claim_ids=[c.id for c in claims],
-        values=[ComparedValue(claim_id=c.id, field="quantity", value="-5") for c in claims],
+        sides=[
+            FindingSide(value="-5", claim_ids=[c.id], article_ids=[c.article_id],
+                        quotes=[ComparedValue(claim_id=c.id, field="quantity", value="-5")])
+            for c in claims
+        ],
     )
     store.replace_events_and_findings([], [finding])
     (row,) = list(csv.DictReader(io.StringIO(export_csv(store))))

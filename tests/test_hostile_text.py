@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from checker.api import create_app
 from checker.html_report import render_report_html
-from checker.report import build_report, render_markdown
+from checker.report import Report, build_report, render_markdown
 from checker.store import Store
 from tests.web_demo import HOSTILE_STRINGS, build_demo_store
 
@@ -114,10 +114,10 @@ def test_hostile_review_note_and_reviewer_stay_text(demo: tuple[Store, Path]) ->
 
 
 def test_hostile_event_labels_and_rejected_paths_stay_text(demo: tuple[Store, Path]) -> None:
-    report = build_report(demo[0])
-    report["events"][0]["label_ar"] = "<svg onload=alert(4)>"
-    report["rejected"] = [{"drop": "<b>d</b>", "path": "<img src=y>", "reason": "binary",
-                           "detail": "<script>x</script>", "seen_at": None}]
-    page = render_report_html(report)
+    data = build_report(demo[0]).model_dump(mode="json")
+    data["events"][0]["label_ar"] = "<svg onload=alert(4)>"
+    data["rejected"] = [{"drop": "<b>d</b>", "path": "<img src=y>", "reason": "binary",
+                         "detail": "<script>x</script>", "seen_at": None}]
+    page = render_report_html(Report.model_validate(data))
     assert "&lt;svg onload=alert(4)&gt;" in page and "&lt;img src=y&gt;" in page
     assert "<svg" not in page and "<img" not in page

@@ -1,4 +1,4 @@
-"""The HTML report: the report dict rendered as one self-contained, right-to-left page."""
+"""The HTML report: the report rendered as one self-contained, right-to-left page."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from markupsafe import escape
 
 from checker.html_report import (
     assets,
@@ -19,9 +20,21 @@ from checker.html_report import (
     safe_url,
     segments,
 )
-from checker.report import build_report
+from checker.report import (
+    ArticleRef,
+    Delta,
+    FindingRef,
+    FindingUpdate,
+    Report,
+    ReportFinding,
+    ReportQuote,
+    ReportSide,
+    SideGain,
+    build_report,
+)
 from checker.run import run
 from checker.store import Store
+from claims.model import Finding, Span
 from tests.web_demo import DROP, build_demo_store
 
 
@@ -34,7 +47,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Path
 
 
 @pytest.fixture(scope="module")
-def report(demo: tuple[Store, Path]) -> dict[str, Any]:
+def report(demo: tuple[Store, Path]) -> Report:
     return build_report(demo[0])
 
 
@@ -56,60 +69,108 @@ def test_run_writes_report_html_next_to_json(demo: tuple[Store, Path], page: str
     assert '"Noto Naskh Arabic"' in page and "Tahoma" in page
 
 
-def test_summary_and_every_finding_and_claim_are_on_the_page(
-    report: dict[str, Any], page: str
-) -> None:
-    summary = report["summary"]
-    assert summary["findings"] >= 3, "the demo drop has contradictions"
+def _all_findings(report: Report) -> list[ReportFinding]:
+    return [f for e in report.events for f in e.findings] + report.findings_outside_events
+
+
+def test_summary_and_every_finding_and_claim_are_on_the_page(report: Report, page: str) -> None:
+    summary = report.summary
+    assert summary.findings >= 3, "the demo drop has contradictions"
     cards = re.search(r'<ul class="cards">(.*?)</ul>', page[page.index('id="summary"'):], re.S)
     assert cards is not None
     numbers = [int(n) for n in re.findall(r"<b>(\d+)</b>", cards.group(1))]
-    assert numbers[:4] == [
-        summary["articles"], summary["claims"], summary["events"], summary["findings"]
-    ]
-    findings = [f for e in report["events"] for f in e["findings"]]
-    findings += report["findings_outside_events"]
-    assert len(findings) == summary["findings"]
+    assert numbers[:4] == [summary.articles, summary.claims, summary.events, summary.findings]
+    findings = _all_findings(report)
+    assert len(findings) == summary.findings
     for finding in findings:
-        assert page.count(f'id="finding-{finding["id"]}"') == 1
-        for claim_id in finding["claim_ids"]:
+        assert page.count(f'id="finding-{finding.id}"') == 1
+        for claim_id in finding.claim_ids:
             assert f'href="#claim-{claim_id}"' in page
-    claims = [c for e in report["events"] for c in e["claims"]] + report["claims_outside_events"]
-    assert len(claims) == summary["claims"]
+    claims = [c for e in report.events for c in e.claims] + report.claims_outside_events
+    assert len(claims) == summary.claims
     for claim in claims:
-        assert page.count(f'id="claim-{claim["id"]}"') == 1
+        assert page.count(f'id="claim-{claim.id}"') == 1
 
 
-def test_findings_grouped_by_event_most_severe_first(report: dict[str, Any], page: str) -> None:
+def test_findings_grouped_by_event_most_severe_first(report: Report, page: str) -> None:
     rank = {"high": 0, "medium": 1, "low": 2}
-    for event in report["events"]:
-        if not event["findings"]:
+    for event in report.events:
+        if not event.findings:
             continue
-        section_start = page.index(f'id="event-{event["id"]}"')
-        section = page[section_start : page.index("</section>", section_start)]
+        section_start = page.index(f'id="event-{event.id}"')
+        section = page[section_start : page.index('<details class="claims">', section_start)]
         shown = re.findall(r'data-finding="(f_[0-9a-f]{16})" data-kind="\w+" '
                            r'data-severity="(\w+)"', section)
-        assert [fid for fid, _ in shown] == [f["id"] for f in event["findings"]]
+        assert [fid for fid, _ in shown] == [f.id for f in event.findings]
         severities = [rank[s] for _, s in shown]
         assert severities == sorted(severities)
 
 
-def test_compared_words_are_marked_inside_each_quote(report: dict[str, Any], page: str) -> None:
-    counts = [
-        f for e in report["events"] for f in e["findings"] if f["kind"] == "count"
-    ]
+def test_compared_words_are_marked_inside_each_quote(report: Report, page: str) -> None:
+    counts = [f for f in _all_findings(report) if f.kind == "count"]
     assert counts, "the flood reports disagree on the toll"
-    block = _finding_block(page, counts[0]["id"])
-    for value in counts[0]["values"]:
-        assert f"<mark>{value['span']['text']}</mark>" in block
+    count = counts[0]
+    block = _finding_block(page, count.id)
+    quotes = [q for side in count.sides for q in side.quotes]
+    for quote in quotes:
+        assert quote.compared is not None
+        assert f"<mark>{quote.compared.text}</mark>" in block
     # the normalised values compared, under the slot's Arabic name
-    assert block.count("<dt>العدد</dt>") == 2
-    for value in counts[0]["values"]:
-        assert f'<bdi class="en">{value["value"]}</bdi>' in block
+    assert block.count("<dt>العدد</dt>") == len(quotes) == 2
+    for quote in quotes:
+        assert f'<bdi class="en">{quote.value}</bdi>' in block
     # rule code, name and explanation in Arabic, English behind a toggle
-    assert counts[0]["code"] in block and counts[0]["rule"] in block
-    assert counts[0]["explanation_ar"] in block
+    assert count.code in block and count.rule in block
+    assert count.explanation_ar in block
     assert "<summary>English</summary>" in block
+
+
+def test_a_finding_card_lists_its_sides_with_tallies_and_why(report: Report, page: str) -> None:
+    """The flood's weekday finding: two reports say Tuesday, one says Monday."""
+    finding = next(f for f in _all_findings(report) if f.kind == "weekday"
+                   and len(f.claim_ids) == 3)
+    block = _finding_block(page, finding.id)
+    sides = re.findall(r'<section class="side[^"]*" data-side="(\w)">', block)
+    assert sides == ["A", "B"]
+    assert [s.tally for s in finding.sides] == [2, 1]
+    assert '<span class="tally" data-tally="2">تقريران</span>' in block
+    assert '<span class="tally" data-tally="1">تقرير واحد</span>' in block
+    for side in finding.sides:
+        assert f'<bdi class="en side-value">{side.value}</bdi>' in block
+        for quote in side.quotes:
+            assert f'data-claim="{quote.claim_id}"' in block
+            assert f"{quote.start}–{quote.end}" in block
+            assert quote.outlet is not None and str(escape(quote.outlet)) in block
+            assert quote.published is not None and quote.published.isoformat() in block
+    # why hard, in Arabic on the card and in English behind the toggle
+    assert finding.certainty_reason_ar and finding.certainty_reason_ar in block
+    assert finding.certainty_reason in block
+
+
+def test_the_inferred_mark_and_a_side_beyond_three_quotes() -> None:
+    """A claim that joined only through its event's other reports is marked; a side of
+    many reports shows three quotes and keeps the rest one click away."""
+    quotes = [
+        ReportQuote(claim_id=f"c_{i:016x}", article_id=f"a_{i:016x}", article_name=f"r{i}.txt",
+                    quote=f"نص {i}", start=0, end=4, field="quantity", value="5 deaths",
+                    inferred=i == 4)
+        for i in range(5)
+    ]
+    finding = ReportFinding(
+        id="f_0000000000000001", rule="count_conflict.v1", code="C003", kind="count",
+        severity="medium", certainty="soft", claim_ids=[q.claim_id for q in quotes],
+        sides=[
+            ReportSide(value="5 deaths", tally=4, claim_ids=[q.claim_id for q in quotes[:4]],
+                       quotes=quotes[:4]),
+            ReportSide(value="9 deaths", tally=1, claim_ids=[quotes[4].claim_id],
+                       quotes=[quotes[4]]),
+        ],
+    )
+    view = finding_view(finding, {})
+    first, second = view["sides"]
+    assert (len(first["shown"]), len(first["more"])) == (3, 1)
+    assert first["tally_ar"] == "4 تقارير" and second["inferred"] == 1
+    assert second["shown"][0]["inferred"] and not first["shown"][0]["inferred"]
 
 
 def test_review_status_note_and_reviewer_are_shown(tmp_path: Path) -> None:
@@ -152,38 +213,52 @@ def test_static_page_has_filters_but_no_review_buttons(page: str, tmp_path: Path
     store.close()
 
 
-def test_delta_section_renders_when_the_report_has_one(report: dict[str, Any]) -> None:
-    first = report["events"][0]["findings"][0]["id"]
-    with_delta = {
-        **report,
-        "delta": {
-            "run_id": "r_2",
-            "previous_run_id": "r_1",
-            "new": [{"id": first, "code": "C002"}],
-            "open": ["f_0000000000000001"],
-            "resolved": [
-                {"id": "f_00000000000000aa", "code": "C003", "kind": "count",
-                 "explanation_ar": "نص <b>قديم</b>"},
-                {"id": "f_00000000000000bb"},
-            ],
-            "counts": {"new": 1, "open": 1, "resolved": 2},
-        },
-    }
+def test_delta_section_renders_when_the_report_has_one(
+    report: Report, demo: tuple[Store, Path]
+) -> None:
+    first = report.events[0].findings[0].id
+    weekday = next(f for f in _all_findings(report) if len(f.claim_ids) == 3)
+    gained = weekday.sides[0].quotes[0]
+    assert gained.article_id is not None
+    gone = Finding.model_validate(
+        demo[0].findings()[0].model_dump()
+        | {"id": "f_00000000000000aa", "explanation_ar": "نص <b>قديم</b>"}
+    )
+    with_delta = report.model_copy(update={"delta": Delta(
+        run_id="r_2",
+        previous_run_id="r_1",
+        new=[demo[0].get_finding(first) or FindingRef(id=first)],
+        open=[weekday.id],
+        updated=[FindingUpdate(
+            id=weekday.id, code=weekday.code, kind=weekday.kind, severity=weekday.severity,
+            review_status="open",
+            sides=[SideGain(value=weekday.sides[0].value, tally=2, previous_tally=1,
+                            new_articles=[ArticleRef(id=gained.article_id,
+                                                     name="<i>جديد</i>.md")])],
+        )],
+        resolved=[gone, FindingRef(id="f_00000000000000bb")],
+        counts={"new": 1, "open": 1, "updated": 1, "resolved": 2},
+    )})
     html = render_report_html(with_delta)
     assert 'id="delta"' in html
     assert '<b data-delta="new">1</b>' in html and '<b data-delta="resolved">2</b>' in html
+    assert '<b data-delta="updated">1</b>' in html
     assert f'href="#finding-{first}"' in html
     assert "f_00000000000000bb" in html and "نص &lt;b&gt;قديم&lt;/b&gt;" in html
     assert 'class="badge new"' in _finding_block(html, first)
+    # the report that joined a side: named in the box, marked on its quote in the card
+    assert "&lt;i&gt;جديد&lt;/i&gt;.md" in html and "(كان تقرير واحد)" in html
+    block = _finding_block(html, weekday.id)
+    assert block.count("تقرير جديد") == 1 and 'class="side gained"' in block
 
 
-@pytest.mark.parametrize(
-    "delta",
-    ["garbage", None, {"new": "x", "open": 3, "resolved": [1, None]}, {"counts": []}],
-)
-def test_malformed_delta_never_breaks_the_page(report: dict[str, Any], delta: Any) -> None:
-    html = render_report_html({**report, "delta": delta})
-    assert "</html>" in html
+def test_the_delta_in_report_json_is_typed(report: Report) -> None:
+    """The delta is a field of the report, so report.json's shape is one model."""
+    delta = Delta(run_id="r_2", previous_run_id=None, new=[FindingRef(id="f_0000000000000001")])
+    data = report.model_copy(update={"delta": delta}).model_dump(mode="json")
+    again = Report.model_validate(data)
+    assert again.delta == delta
+    assert "هذا أول تشغيل" in render_report_html(again)
 
 
 def test_empty_report_renders(tmp_path: Path) -> None:
@@ -209,11 +284,11 @@ def test_real_extraction_run_writes_a_valid_page(tmp_path: Path) -> None:
 
 def test_local_range_uses_offsets_and_checks_the_text() -> None:
     quote = "قتل 12 شخصاً في الهجوم"
-    assert local_range(quote, 100, {"start": 104, "end": 106, "text": "12"}) == (4, 6)
+    assert local_range(quote, 100, Span(start=104, end=106, text="12")) == (4, 6)
     # offsets that disagree with the recorded text: fall back to finding the text
-    assert local_range(quote, 100, {"start": 90, "end": 92, "text": "12"}) == (4, 6)
+    assert local_range(quote, 100, Span(start=90, end=92, text="12")) == (4, 6)
     assert local_range(quote, None, None, fallback="الهجوم") == (16, 22)
-    assert local_range(quote, 100, {"start": 500, "end": 510, "text": "غير موجود"}) is None
+    assert local_range(quote, 100, Span(start=500, end=510, text="غير موجود")) is None
 
 
 def test_segments_merge_overlaps_and_keep_every_character() -> None:
@@ -235,24 +310,25 @@ def test_a_compared_word_outside_the_quote_is_marked_in_its_sentence() -> None:
     article_offset = 200
     quote = "بدأ الانسحاب من القاعدة"
     q_start = article_offset + sentence.index(quote)
-    finding = {
-        "id": "f_1", "kind": "weekday", "severity": "high", "certainty": "hard",
-        "claim_ids": ["c_1"],
-        "values": [{"claim_id": "c_1", "field": "time.weekday", "value": "Sunday",
-                    "quote": "يوم الأحد",
-                    "span": {"start": article_offset, "end": article_offset + 9,
-                             "text": "يوم الأحد"}}],
-        "quotes": [{"claim_id": "c_1", "quote": quote, "start": q_start,
-                    "end": q_start + len(quote)}],
-    }
-    sentences = {"c_1": {"start": article_offset, "end": article_offset + len(sentence),
-                         "text": sentence}}
-    (view,) = finding_view(finding, {}, sentences=sentences)["quotes"]
+    compared = ReportQuote(
+        claim_id="c_1", quote=quote, start=q_start, end=q_start + len(quote),
+        field="time.weekday", value="Sunday",
+        compared=Span(start=article_offset, end=article_offset + 9, text="يوم الأحد"),
+    )
+    finding = ReportFinding(
+        id="f_1", rule="weekday_conflict.v1", code="C002", kind="weekday", severity="high",
+        certainty="hard", claim_ids=["c_1"],
+        sides=[ReportSide(value="Sunday", tally=1, claim_ids=["c_1"], quotes=[compared])],
+    )
+    sentences = {"c_1": Span(start=article_offset, end=article_offset + len(sentence),
+                             text=sentence)}
+    (side,) = finding_view(finding, {}, sentences=sentences)["sides"]
+    (view,) = side["shown"]
     assert view["in_sentence"]
     assert [(p, m, e) for p, m, e in view["segments"] if m] == [("يوم الأحد", True, False)]
     assert [p for p, _, e in view["segments"] if e] == [quote]
     # without the sentence, the quote is shown alone and nothing is marked
-    (alone,) = finding_view(finding, {})["quotes"]
+    (alone,) = finding_view(finding, {})["sides"][0]["shown"]
     assert not alone["in_sentence"] and not alone["marked"]
 
 
@@ -282,7 +358,7 @@ def test_a_finding_quote_covers_the_compared_words_said_before_the_event() -> No
     """"يوم الأحد بدأ الانسحاب من القاعدة": the weekday stands before the event's words,
     so the side's quote is widened to show it; an editor reads the quote alone."""
     from checker.report import _report_finding
-    from claims.model import Article, Claim, ComparedValue, Finding, Span
+    from claims.model import Article, Claim, ComparedValue, FindingSide
 
     text = "يوم الأحد بدأ الانسحاب من القاعدة."
     article = Article.from_text("a.txt", text)
@@ -291,12 +367,21 @@ def test_a_finding_quote_covers_the_compared_words_said_before_the_event() -> No
     claim = Claim(article_id=article.id, sentence=evidence, evidence=evidence,
                   quote=evidence.text, event="withdrawal")
     weekday = Span(start=0, end=9, text=text[:9])
+    said = ComparedValue(claim_id=claim.id, field="time.weekday", value="Sunday",
+                         quote=weekday.text, span=weekday)
     finding = Finding(
         rule="weekday_conflict.v1", code="C002", kind="weekday", severity="high",
         certainty="hard", claim_ids=[claim.id],
-        values=[ComparedValue(claim_id=claim.id, field="time.weekday", value="Sunday",
-                              quote=weekday.text, span=weekday)],
+        sides=[FindingSide(value="Sunday", claim_ids=[claim.id], quotes=[said]),
+               FindingSide(value="2025-08-21 (Thursday)", claim_ids=[claim.id])],
     )
-    (quote,) = _report_finding(finding, {claim.id: claim}, {article.id: article}, None).quotes
+    first, second = _report_finding(
+        finding, {claim.id: claim}, {article.id: article}, None
+    ).sides
+    (quote,) = first.quotes
     assert (quote.start, quote.end) == (0, len(text) - 1)
     assert quote.quote == text[:-1] and "يوم الأحد" in quote.quote
+    assert quote.compared == weekday and quote.article_name == "a.txt"
+    # a claim on a side without compared words is still quoted, with its evidence
+    (plain,) = second.quotes
+    assert (plain.start, plain.end, plain.quote) == (start, len(text) - 1, evidence.text)

@@ -291,7 +291,7 @@ def test_a_report_of_many_changes_keeps_the_most_severe_findings(
     assert view.findings_left_out == len(findings) - 2
     assert {c.id for c in view.claims()} == {i for f in findings[:2] for i in f.claim_ids}
     assert {e.id for e in view.events()} == {f.event_id for f in findings[:2]}
-    report = build_report(view)
+    report = build_report(view).model_dump(mode="json")
     assert report["summary"]["findings"] == 2
     shown = {c["id"] for e in report["events"] for c in e["claims"]}
     assert shown == {c.id for c in view.claims()}

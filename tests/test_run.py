@@ -22,6 +22,7 @@ from claims.model import (
     ComparedValue,
     EventCluster,
     Finding,
+    FindingSide,
     Quantity,
     Span,
 )
@@ -67,7 +68,7 @@ def fake_link(claims: Sequence[Claim]) -> ClaimGraph:
     return graph
 
 
-def fake_check(graph: ClaimGraph, claims: Sequence[Claim]) -> list[Finding]:
+def fake_check(graph: ClaimGraph, claims: Sequence[Claim], **_: object) -> list[Finding]:
     """Flag the first two claims of different articles with different numbers."""
     for a in claims:
         for b in claims:
@@ -76,9 +77,12 @@ def fake_check(graph: ClaimGraph, claims: Sequence[Claim]) -> list[Finding]:
                     Finding(
                         rule="count_conflict.v1", code="C003", kind="count", severity="high",
                         certainty="hard", claim_ids=[a.id, b.id],
-                        values=[
-                            ComparedValue(claim_id=a.id, field="quantity", value=a.quote),
-                            ComparedValue(claim_id=b.id, field="quantity", value=b.quote),
+                        sides=[
+                            FindingSide(value=c.quote, claim_ids=[c.id],
+                                        article_ids=[c.article_id],
+                                        quotes=[ComparedValue(claim_id=c.id, field="quantity",
+                                                              value=c.quote)])
+                            for c in (a, b)
                         ],
                         explanation_en="Counts differ.", explanation_ar="العددان مختلفان.",
                     )
@@ -182,7 +186,7 @@ def test_report_carries_events_findings_quotes_and_reviews(
     assert event["label"] == "Casualties" and len(event["claims"]) == summary.claims_total
     (finding,) = event["findings"]
     assert finding["code"] == "C003" and finding["review"]["status"] == "open"
-    for quote in finding["quotes"]:
+    for quote in (q for side in finding["sides"] for q in side["quotes"]):
         article = store.get_article(quote["article_id"])
         assert article is not None
         assert article.text[quote["start"]:quote["end"]] == quote["quote"]
@@ -209,9 +213,9 @@ def test_findings_outside_events_are_reported(
     monkeypatch.setattr(rules, "check", fake_check)
     run([drop], store, None, extractor=CountingExtractor(), extractor_version="v1")
     report = build_report(store)
-    assert report["events"] == []
-    assert len(report["findings_outside_events"]) == 1
-    assert len(report["claims_outside_events"]) == report["summary"]["claims"]
+    assert report.events == []
+    assert len(report.findings_outside_events) == 1
+    assert len(report.claims_outside_events) == report.summary.claims
 
 
 def test_markdown_never_lets_article_text_become_markup(

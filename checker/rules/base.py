@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, TypedDict
 
 from checker.rules import semantics as sem
 from checker.settings import CheckerSettings, LabelData
@@ -215,7 +215,14 @@ HARD = (
 )
 
 
-def reason_of(hard: bool, *soft: tuple[bool, tuple[str, str]]) -> dict[str, str]:
+class Reason(TypedDict, total=False):
+    """The ``Hit`` keyword arguments that say why it is hard or soft."""
+
+    reason: str
+    reason_ar: str
+
+
+def reason_of(hard: bool, *soft: tuple[bool, tuple[str, str]]) -> Reason:
     """``Hit`` keyword arguments ``reason``/``reason_ar``: ``HARD`` for a hard finding,
     else the first soft reason whose condition holds."""
     if hard:
