@@ -21,6 +21,11 @@ injured), the first takes the place and time said after the second when it has n
 Destinations and quantities are never inherited; a slot that cannot be resolved stays
 None.
 
+Last, the lead carries: a claim still without a time takes the one day (or weekday) that
+every earlier claim of its event in the article states, headline and a title outside the
+text included, and a claim without a place their one gazetteer place (see ``_carry`` for
+what is never carried). A carried time has anchor "context" and says so in its reason.
+
 A short sentence with a figure but no trigger, right after a sentence with one kind of
 event (a table row under another), continues that event.
 
@@ -29,13 +34,16 @@ Every span is mapped back to the original article text before the claim is built
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from spacy.tokens import Doc
 
 from claims.attribution import ModalityCue, ReportCue
+from claims.context import SETTINGS as CONTEXT_SETTINGS
+from claims.context import ContextSettings
 from claims.entities import EntityMention
 from claims.events import EventsFile, PhaseCue, RoleWord, TriggerMention, load_events
 from claims.model import (
@@ -63,7 +71,7 @@ from claims.tokenizer import (
 )
 
 PROVIDES: frozenset[str] = frozenset(
-    {"id", "article_id", "evidence", "quote", "extractor", "published"}
+    {"id", "article_id", "evidence", "quote", "extractor", "published", "inherited"}
 )
 REQUIRES: frozenset[str] = frozenset(
     {
@@ -137,6 +145,7 @@ class _Draft:
     nearby_place: EntityMention | None = None  # the last fitting place before the trigger
     clause_place: EntityMention | None = None  # the clause's only fitting place
     inherited: dict[str, str] = field(default_factory=dict)
+    external: bool = False  # a headline outside the text, read only as context
 
 
 @dataclass
@@ -160,6 +169,7 @@ class _Layers:
     modal: list[ModalityCue]
     soft_breaks: list[int]
     quantity_links: dict[int, int]
+    dateline: tuple[int, int] | None
 
     @classmethod
     def read(cls, doc: Doc) -> _Layers:
@@ -184,28 +194,59 @@ class _Layers:
             modal=ud.get("cc_modality_cues", []),
             soft_breaks=ud.get("cc_soft_breaks", []),
             quantity_links=ud.get("cc_quantity_links", {}),
+            dateline=ud.get("cc_dateline"),
         )
 
 
 class Assembler:
     """Builds claims from a processed doc (stateless between calls: thread-safe)."""
 
-    def __init__(self, data: EventsFile | None = None, morph: MorphologyFile | None = None) -> None:
+    def __init__(
+        self,
+        data: EventsFile | None = None,
+        morph: MorphologyFile | None = None,
+        settings: ContextSettings | None = None,
+    ) -> None:
         self.data = data or load_events()
         self.morph = morph or load_morphology()
+        self.settings = settings or CONTEXT_SETTINGS
         self.priority = {p: i for i, p in enumerate(self.data.phase_priority)}
         self.ignored_units = frozenset(self.data.ignored_quantity_units)
         self.casualty_units = frozenset(self.data.casualty_units)
         self.plan_events = frozenset(self.data.plan_complement_events)
         self.plan_joiners = frozenset(self.data.plan_complement_joiners)
+        self.plan_clitics = frozenset(self.data.plan_complement_clitics)
         self.no_inheritance = frozenset(self.data.no_location_inheritance)
 
     # ------------------------------------------------------------------ entry points
 
-    def claims(self, doc: Doc, article: Article, norm: Normalized) -> list[Claim]:
-        return [self._to_claim(d, article, norm) for d in self.drafts(doc)]
+    def claims(
+        self,
+        doc: Doc,
+        article: Article,
+        norm: Normalized,
+        lead: list[_Draft] | None = None,
+    ) -> list[Claim]:
+        """The claims of the doc; ``lead`` holds the drafts of a headline that is not part
+        of the text (see :meth:`lead`), read only as context."""
+        return [self._to_claim(d, article, norm) for d in self.drafts(doc, lead)]
 
-    def drafts(self, doc: Doc) -> list[_Draft]:
+    def lead(self, doc: Doc, norm: Normalized) -> list[_Draft]:
+        """The drafts of a headline kept outside the article text (the title of a page or
+        of a Markdown file), as context for the claims of the text: their time and place
+        carry no offsets, since there are no words of the text to point at."""
+        out = []
+        for d in self.drafts(doc):
+            location = d.location
+            if location is not None:
+                s, e = norm.to_original(location.start, location.end)
+                location = replace(location, start=-1, end=-1, surface=norm.original[s:e])
+            stated = _stated_time(d)
+            time = stated.model_copy(update={"span": None}) if stated is not None else None
+            out.append(replace(d, location=location, time=time, external=True))
+        return out
+
+    def drafts(self, doc: Doc, lead: list[_Draft] | None = None) -> list[_Draft]:
         """All claim drafts of the doc, in text order, slots inherited where allowed."""
         layers = _Layers.read(doc)
         drafts: list[_Draft] = []
@@ -228,6 +269,7 @@ class Assembler:
                     sent_drafts.append(cont)
             by_sentence[sent.index] = sent_drafts
             drafts.extend(sent_drafts)
+        self._carry(drafts, lead or [])
         return drafts
 
     # ------------------------------------------------------------------ one clause
@@ -261,8 +303,13 @@ class Assembler:
             for e in ents
         ]
         for (s, e), tv in layers.times:
-            # A time between a reporting verb and its "أن" dates the report, not the event.
-            if a <= s < b and not any(f0 < s < f1 for f0, f1 in layers.frames):
+            # A time between a reporting verb and its "أن" dates the report, not the event;
+            # so does the dateline.
+            if (
+                a <= s < b
+                and not any(f0 < s < f1 for f0, f1 in layers.frames)
+                and not _in_dateline(tv, layers.dateline)
+            ):
                 slots.append(_Slot(s, e, owner(s, e, far_ok=True), time=tv))
         for (s, e), q in layers.quantities:
             if a <= s < b and q.unit and q.unit not in self.ignored_units:
@@ -337,7 +384,9 @@ class Assembler:
                 phase, weak = "planned", False
             if (phase is None or weak) and any(d.phase == "planned" for d in previous):
                 phase, weak = "planned", False  # "من المرتقب ...، ويبقى منها": the plan goes on
-            modality, modality_own = self._modality(trig, clause, modal, sent, layers.reports)
+            modality, modality_own = self._modality(
+                trig, clause, modal, sent, layers.reports, ctrig[:k]
+            )
             if modality == "hypothetical" and (phase is None or weak):
                 phase, weak = "planned", False  # "قد تنسحب": not yet happened
             if not modality_own and previous and previous[0].modality in _CARRIED_MODALITIES:
@@ -556,9 +605,16 @@ class Assembler:
     def _plan_complement(
         self, layers: _Layers, trig: TriggerMention, before: list[TriggerMention]
     ) -> bool:
-        """ "اتفق الطرفان على انسحاب": what was agreed on is planned."""
-        if trig.tok_start == 0 or not any(t.event in self.plan_events for t in before):
+        """ "اتفق الطرفان على انسحاب", "وقعا اتفاقا لسحب القوات": what was agreed on (or
+        for) is planned."""
+        agreed = [t for t in before if t.event in self.plan_events]
+        if trig.tok_start == 0 or not agreed:
             return False
+        if (
+            without_conjunction(trig.clitic, self.morph) in self.plan_clitics
+            and trig.tok_start - agreed[-1].tok_end <= self.data.plan_complement_window
+        ):
+            return True
         i = trig.tok_start - 1
         return layers.text[layers.table.idx[i] : layers.table.end[i]] in self.plan_joiners
 
@@ -601,12 +657,16 @@ class Assembler:
         modal: list[ModalityCue],
         sent: SentenceInfo,
         reports: list[ReportCue],
+        before: list[TriggerMention],
     ) -> tuple[Modality, bool]:
-        """(modality, found in this clause). Negation only from close by; hedges and
-        forecasts anywhere before the trigger in the clause."""
+        """(modality, found in this clause). Negation only from close by, and a particle
+        ("لم") only for the first event after it ("لم يسقط ضحايا في الهجوم": the attack
+        happened); hedges and forecasts anywhere before the trigger in the clause."""
         found: set[str] = set()
         for m in modal:
             if m.tok_start >= trig.tok_start:
+                continue
+            if m.first_only and any(m.tok_end <= t.tok_start for t in before):
                 continue
             if m.modality == "negated" or m.window:
                 if trig.tok_start - m.tok_end <= m.window and (
@@ -674,7 +734,7 @@ class Assembler:
                 d.actors = list(got[0])
 
     def _share_coordinated_counts(self, drafts: list[_Draft]) -> None:
-        """"قتل 3 جنود وأصيب 5 آخرون في كمين قرب الحدود أمس": two counts of one event
+        """ "قتل 3 جنود وأصيب 5 آخرون في كمين قرب الحدود أمس": two counts of one event
         (the dead, then the injured; ``unmerged_words``) joined by "و" share the place and
         time said after the second. The first takes them only when it has none of its own
         and its place is not ambiguous."""
@@ -729,6 +789,37 @@ class Assembler:
                     d.location, d.inherited["location"] = x.location, "section"
                 return
 
+    # ------------------------------------------------------------------ document context
+
+    def _carry(self, drafts: list[_Draft], lead: list[_Draft]) -> None:
+        """The lead's date and place carry to later claims of the same event that state
+        none: a claim without a time takes the day (or weekday) of the earlier claims of
+        its event, a claim without a place their gazetteer place, only when every earlier
+        claim of its event that states one states the same, and never into a negation."""
+        if not (self.settings.carry_time or self.settings.carry_place):
+            return
+        for i, d in enumerate(drafts):
+            if d.modality == "negated":
+                continue
+            same = [
+                x for x in [*lead, *drafts[:i]] if _same_event(x, d) and x.modality != "negated"
+            ]
+            if not same or _other_count(d, same):
+                continue
+            if self.settings.carry_time and d.time is None:
+                carried = _carried_time(d, same)
+                if carried is not None:
+                    d.time, d.inherited["time"] = carried, "article"
+            if (
+                self.settings.carry_place
+                and d.location is None
+                and not d.location_ambiguous
+                and d.event not in self.no_inheritance
+            ):
+                place = _carried_place(same)
+                if place is not None:
+                    d.location, d.inherited["location"] = place, "article"
+
     def _continuation(
         self, layers: _Layers, sent: SentenceInfo, by_sentence: dict[int, list[_Draft]]
     ) -> _Draft | None:
@@ -752,7 +843,11 @@ class Assembler:
         quantity = qtys[0]
         assert quantity.span is not None
         base = source[-1]
-        times = [tv for r, tv in layers.times if sent.tok_start <= r[0] < sent.tok_end]
+        times = [
+            tv
+            for r, tv in layers.times
+            if sent.tok_start <= r[0] < sent.tok_end and not _in_dateline(tv, layers.dateline)
+        ]
         return _Draft(
             trigger=base.trigger,
             sentence=sent,
@@ -785,6 +880,17 @@ class Assembler:
             return Span(start=s, end=e, text=text[s:e])
 
         def entity(m: EntityMention) -> Entity:
+            if m.start < 0:  # a place of a headline outside the text
+                return Entity(
+                    span=None,
+                    kind=m.kind,
+                    key=m.key,
+                    label=m.label,
+                    surface=m.surface,
+                    source=m.source,
+                    complement=m.complement,
+                    ancestors=list(m.ancestors),
+                )
             where = span(m.start, m.end)
             return Entity(
                 span=where,
@@ -829,6 +935,7 @@ class Assembler:
             modality=d.modality,
             extractor="rules",
             published=article.published,
+            inherited=dict(sorted(d.inherited.items())),
         )
 
 
@@ -845,6 +952,120 @@ def _token_ranges(table: TokenTable, values: list[V], n: int) -> list[tuple[TokR
         e = max(s + 1, bisect_right(table.idx, max(v.span.end - 1, v.span.start)))
         out.append(((s, min(e, n)), v))
     return out
+
+
+_CARRIED_TIME_REASON = "carried from an earlier claim of the article about the same event"
+_STATED_PLACE = ("clause", "coordinated")
+
+
+def _same_event(a: _Draft, b: _Draft) -> bool:
+    """Two claims of one kind of event: same type, and for "other" the same word."""
+    if a.event != b.event:
+        return False
+    return a.event != "other" or a.trigger.word == b.trigger.word
+
+
+def _stated_time(d: _Draft) -> TimeValue | None:
+    """The time a claim's own words give for its event: not one it took from another
+    claim, and not the day of a report ("اعلنت الوزاره يوم السبت عن انسحاب": Saturday is
+    when it was announced)."""
+    t = d.time
+    if t is None or d.inherited.get("time") not in (None, "coordinated"):
+        return None
+    r = d.attribution
+    if (
+        t.span is not None
+        and r is not None
+        and r.tok_start < d.trigger.tok_start
+        and r.source_start <= t.span.start < d.trigger.start
+    ):
+        return None
+    return t
+
+
+def _other_count(d: _Draft, same: list[_Draft]) -> bool:
+    """Whether the claim counts the same thing as an earlier claim of its event with a
+    figure that cannot be the same ("وكانت حصيله سابقه افادت بمقتل 632" after "820"): an
+    earlier toll or a part, not the lead's moment."""
+    q = d.quantity
+    if q is None or q.unit is None:
+        return False
+    lo, hi = _bounds(q)
+    for x in same:
+        if x.quantity is not None and x.quantity.unit == q.unit:
+            other_lo, other_hi = _bounds(x.quantity)
+            if max(lo, other_lo) > min(hi, other_hi):
+                return True
+    return False
+
+
+def _bounds(q: Quantity) -> tuple[float, float]:
+    return (
+        q.low if q.low is not None else -math.inf,
+        q.high if q.high is not None else math.inf,
+    )
+
+
+def _is_plan(d: _Draft) -> bool:
+    return d.phase == "planned" or d.modality in ("planned", "expected", "hypothetical")
+
+
+def _carried_time(d: _Draft, same: list[_Draft]) -> TimeValue | None:
+    """The one day (or weekday) the earlier claims of the event state, for a claim at a
+    phase they share; None when they state none, or different ones, or something other
+    than one day ("بحلول سبتمبر" is a deadline, not the day of the event). A plan neither
+    gives its day to an outcome nor takes one, and a claim whose phase is itself taken
+    from a neighbouring clause or sentence (not the headline) takes no day."""
+    if _is_plan(d) or d.inherited.get("phase", "headline") != "headline":
+        return None  # a phase taken from a neighbour is no ground for its day too
+    pool = [
+        t
+        for x in same
+        if not _is_plan(x)
+        and (d.phase is None or x.phase is None or x.phase == d.phase)
+        and (t := _stated_time(x)) is not None
+    ]
+    if not pool:
+        return None
+    values = {(t.earliest, t.latest, t.weekday if not t.resolved else None) for t in pool}
+    if len(values) != 1:
+        return None
+    first = pool[0]
+    one_day = first.resolved and first.granularity == "day" and first.earliest == first.latest
+    weekday_only = not first.resolved and first.granularity == "weekday"
+    if first.relation != "on" or not (one_day or weekday_only):
+        return None
+    update: dict[str, object] = {"reason": _CARRIED_TIME_REASON}
+    if one_day:
+        # The day is carried; the weekday was a word of the other sentence.
+        update.update(anchor="context", weekday=None, time_of_day=None)
+    return first.model_copy(update=update)
+
+
+def _carried_place(same: list[_Draft]) -> EntityMention | None:
+    """The one gazetteer place the earlier claims of the event state; None when they
+    state none, several (a place and the country around it are two), or an unknown name."""
+    stated = [
+        x
+        for x in same
+        if x.location_ambiguous
+        or (
+            x.location is not None
+            and (x.own_location or x.inherited.get("location") in _STATED_PLACE)
+        )
+    ]
+    if not stated or any(x.location is None for x in stated):
+        return None
+    places = [x.location for x in stated if x.location is not None]
+    if any(p.source != "gazetteer" or p.key is None for p in places):
+        return None
+    return places[0] if len({(p.key, p.complement) for p in places}) == 1 else None
+
+
+def _in_dateline(value: TimeValue, dateline: tuple[int, int] | None) -> bool:
+    if dateline is None or value.span is None:
+        return False
+    return dateline[0] <= value.span.start and value.span.end <= dateline[1]
 
 
 def _evidence(

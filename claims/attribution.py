@@ -7,18 +7,24 @@ official; media -> media), otherwise the head noun does ("مصادر" -> anonymo
 "تقارير" -> media, "وزارة" -> official); "طلب عدم الكشف عن هويته" makes a named speaker
 anonymous; a passive report ("ذُكر أن") has no source. The stretch from a cue to its
 complementizer ("أن") is the report frame: a time inside it dates the report, not the
-event ("ذكرت مصادر في سبتمبر 2024 أن ...").
+event ("ذكرت مصادر في سبتمبر 2024 أن ..."). The source is the name alone: it stops before
+a time, drops a trailing "الي/عن", and after "وفقا/طبقا" leaves out the "ل" written on it
+("وفقا للمركز الالماني" names "المركز الالماني"); after a preposition it runs to its comma.
 
-Modality cues are stored with how far they reach: negation only a few tokens ("لم تتوجه"),
-a denial verb further ("نفى ... انسحاب"); word sequences that merely contain a negation
-word ("لا تزال", "لا يقل عن") are not negations. The assembler decides per claim.
+Modality cues are stored with how far they reach: negation only a few tokens ("لم تتوجه")
+and only to the first event after it, a denial verb further ("نفى ... انسحاب"); word
+sequences that merely contain a negation word ("لا تزال", "لا يقل عن") are not negations.
+A negation reaches further through "اي" to the event it quantifies ("لم تسجل السلطات حتي
+الان اي انسحاب") and through a negated verb of outcome to what follows its marker ("لم
+يسفر القصف عن سقوط ضحايا", the shelling itself not negated). The assembler decides per
+claim.
 
 Results: ``doc.user_data["cc_reporting_cues"]`` and ``doc.user_data["cc_modality_cues"]``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,6 +39,7 @@ from claims.sentences import AnchoredMatcher, load_patterns
 from claims.tokenizer import (
     LexMatch,
     MorphologyFile,
+    TokenTable,
     VariantLexicon,
     doc_text,
     load_morphology,
@@ -64,6 +71,7 @@ _MODALITIES: dict[str, Modality] = {
     "planned": "planned",
 }
 _SOURCE_MAX_TOKENS = 6
+_FRONTED_SOURCE_MAX_TOKENS = 10  # "وفقا لـ X،": a fronted source runs to its comma
 _FRAME_MAX_TOKENS = 15
 _CATEGORY_KIND: dict[str, SourceKind] = {
     "government": "official",
@@ -91,10 +99,25 @@ class ReportingCues(_Strict):
 class NegationCue(_Strict):
     words: list[str] = Field(min_length=1)
     window: int = Field(ge=1)
+    # "first": only the first event after it; "all": every event in the window (a denial)
+    scope: Literal["first", "all"] = "first"
+
+
+class NegativePolarity(_Strict):
+    words: list[str] = Field(min_length=1)
+    window: int = Field(ge=0)
+    reach_back: int = Field(ge=1)
+
+
+class NegatedOutcome(_Strict):
+    verbs: list[str] = Field(min_length=1)
+    marker: str
 
 
 class ModalityLexicon(_Strict):
     negation: list[NegationCue]
+    negative_polarity: NegativePolarity
+    negated_outcomes: list[NegatedOutcome] = Field(default_factory=list)
     not_negation: list[str]
     hypothetical: list[str]
     expected: list[str]
@@ -112,6 +135,8 @@ class AttributionFile(_Strict):
     passive_reports: list[str]
     complementizers: list[str]
     not_source_starts: list[str]
+    clitic_prepositions: list[str] = Field(default_factory=list)
+    source_trailing: list[str] = Field(default_factory=list)
     modality: ModalityLexicon
     modality_priority: list[Literal["negated", "hypothetical", "expected", "planned", "reported"]]
 
@@ -136,6 +161,8 @@ class ReportCue:
     passive: bool
     denial: bool
     kind_of_cue: str = "verb"  # verb, participle, preposition or passive
+    # the source runs to punctuation: "وفقا للمركز الالماني لابحاث علوم الارض، ..."
+    source_closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,6 +171,7 @@ class ModalityCue:
     tok_end: int
     modality: Modality
     window: int  # tokens it reaches forward (0 = the whole clause after it)
+    first_only: bool = False  # a negation reaching only the first event after it
 
 
 @dataclass(frozen=True)
@@ -156,6 +184,7 @@ class _Cue:
 class _Mod:
     modality: str
     window: int
+    first_only: bool = False
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -164,9 +193,12 @@ class _Mod:
 class AttributionLexicon:
     def __init__(self, data: AttributionFile, morph: MorphologyFile) -> None:
         self.data = data
+        self.clitic_prepositions = frozenset(data.clitic_prepositions)
+        self.trailing = frozenset(data.source_trailing)
         self.cues: VariantLexicon[_Cue] = VariantLexicon("reporting_cues")
         self.words: VariantLexicon[str] = VariantLexicon("attribution_words")
         self.modality: VariantLexicon[_Mod] = VariantLexicon("modality_cues")
+        self.scope: VariantLexicon[str] = VariantLexicon("negation_scope")
         denials = set(data.denial_verbs)
         rc = data.reporting_cues
         for kind, words in (
@@ -195,7 +227,13 @@ class AttributionLexicon:
             _add_verbish(self.modality, word, _Mod("none", 0), morph)
         for cue in mod.negation:
             for word in cue.words:
-                _add_verbish(self.modality, word, _Mod("negated", cue.window), morph)
+                negation = _Mod("negated", cue.window, first_only=cue.scope == "first")
+                _add_verbish(self.modality, word, negation, morph)
+        for word in mod.negative_polarity.words:
+            _add_verbish(self.scope, word, "any", morph)
+        for outcome in mod.negated_outcomes:
+            for word in outcome.verbs:
+                _add_verbish(self.scope, word, "outcome:" + outcome.marker, morph)
         for name, words in (
             ("hypothetical", mod.hypothetical),
             ("expected", mod.expected),
@@ -209,7 +247,7 @@ class AttributionLexicon:
                     self.modality.add((v.text, *tokens[1:]), _Mod(name, 0), v.clitic)
 
     def build(self, vocab: Vocab) -> None:
-        for lex in (self.cues, self.words, self.modality):
+        for lex in (self.cues, self.words, self.modality, self.scope):
             lex.build(vocab)
 
 
@@ -238,6 +276,9 @@ class AttributionComponent:
         anonymity = sorted(s for s, m in words.items() if m.payload == "anonymous")
         out: list[ReportCue] = []
         n = len(doc)
+        table = token_table(doc)
+        text = doc_text(doc)
+        time_starts = {span.start for span in doc.spans["times"]} if "times" in doc.spans else set()
         for m in self.lex.cues(doc):
             cue = m.payload
             end_limit = _sentence_end(doc, m.start)
@@ -258,21 +299,31 @@ class AttributionComponent:
             # without a source the span is the cue itself
             s_start, s_end = doc[m.start].idx, _end_char(doc, m.end)
             kind: SourceKind = "unknown"
+            closed = False
             if not passive:
-                stop = min(end_limit, m.end + _SOURCE_MAX_TOKENS)
+                reach = (
+                    _FRONTED_SOURCE_MAX_TOKENS if cue.kind == "preposition" else _SOURCE_MAX_TOKENS
+                )
+                stop = min(end_limit, m.end + reach)
                 if frame_end is not None:
                     stop = min(stop, frame_end)
-                table = token_table(doc)
                 span_toks = [k for k in range(m.end, stop) if not table.space[k]]
-                cut = next((j for j, k in enumerate(span_toks) if table.punct[k]), len(span_toks))
-                span_toks = span_toks[:cut]
+                cut = next((j for j, k in enumerate(span_toks) if table.punct[k]), None)
+                closed = cut is not None or stop == end_limit
+                if cut is None and cue.kind == "preposition":
+                    span_toks = span_toks[:_SOURCE_MAX_TOKENS]
+                span_toks = self._source_tokens(span_toks[:cut], text, table, time_starts)
                 first = words.get(span_toks[0]) if span_toks else None
                 if first is not None and first.payload == "not_source":
                     passive = True  # "ذُكر في وقت سابق أن": no one is named
                 elif span_toks:
                     s_start = table.idx[span_toks[0]]
                     s_end = table.end[span_toks[-1]]
-                    source = doc_text(doc)[s_start:s_end]
+                    cue_word = text[table.idx[m.start] + len(m.clitic) : table.end[m.end - 1]]
+                    if cue.kind == "preposition" and cue_word in self.lex.clitic_prepositions:
+                        s_start, source = _without_preposition(text, s_start, s_end)
+                    else:
+                        source = text[s_start:s_end]
                     # the cue itself may name the kind ("نقلت وكالة رويترز")
                     kind = self._kind(m.start, span_toks[-1] + 1, entities, words)
             if any(m.end <= a < end_limit for a in anonymity):
@@ -290,9 +341,23 @@ class AttributionComponent:
                     passive,
                     cue.denial,
                     cue.kind,
+                    source_closed=closed and source is not None,
                 )
             )
         return out
+
+    def _source_tokens(
+        self, toks: list[int], text: str, table: TokenTable, time_starts: set[int]
+    ) -> list[int]:
+        """The source's tokens: up to a time expression ("اعلن الجيش اليوم السبت ..." names
+        the army), without a trailing "الي"/"عن" before the "ان" ("اشارت الهيئه الي ان")."""
+        at = next((j for j, k in enumerate(toks) if j and k in time_starts), None)
+        if at is not None:
+            toks = toks[:at]
+        trailing = self.lex.trailing
+        while len(toks) > 1 and text[table.idx[toks[-1]] : table.end[toks[-1]]] in trailing:
+            toks = toks[:-1]
+        return toks
 
     def _kind(
         self,
@@ -312,6 +377,48 @@ class AttributionComponent:
                 return _SOURCE_KINDS.get(w.payload.split(":", 1)[1], "unknown")
         return "unknown"
 
+    def _negation_scope(
+        self, doc: Doc, negations: list[ModalityCue]
+    ) -> tuple[list[ModalityCue], set[int]]:
+        """Negations that reach further than their own window: through "اي" (any) to the
+        event it quantifies, and through a negated verb of outcome ("لم يسفر ... عن") to
+        what did not happen, stopping at punctuation. Returns the new cues and (by ``id``)
+        the negations that then reach only their verb, not its subject."""
+        narrowed: set[int] = set()
+        if not negations:
+            return [], narrowed
+        polarity = self.lex.data.modality.negative_polarity
+        table = token_table(doc)
+        text = doc_text(doc)
+        out: list[ModalityCue] = []
+        for m in self.lex.scope(doc):
+            before = [n for n in negations if n.tok_end <= m.start]
+            if not before:
+                continue
+            neg = before[-1]
+            if _phrase_end(table, neg.tok_end, m.start) < m.start:
+                continue  # a comma or a full stop between: another phrase
+            if m.payload == "any":
+                if m.start - neg.tok_end <= polarity.reach_back:
+                    out.append(ModalityCue(m.start, m.end, "negated", polarity.window, True))
+                continue
+            if m.start - neg.tok_end > 1:
+                continue  # "لم يسفر": the negation stands right before the verb
+            marker = m.payload.split(":", 1)[1]
+            end = _phrase_end(table, m.end, _sentence_end(doc, m.start))
+            at = next(
+                (
+                    k
+                    for k in range(m.end, min(end, m.end + polarity.reach_back))
+                    if text[table.idx[k] : table.end[k]] == marker
+                ),
+                None,
+            )
+            if at is not None and end > at + 1:
+                out.append(ModalityCue(at, at + 1, "negated", end - at - 1, True))
+                narrowed.add(id(neg))
+        return out, narrowed
+
     def _modality(self, doc: Doc) -> list[ModalityCue]:
         out: list[ModalityCue] = []
         blocked: set[int] = set()
@@ -322,16 +429,44 @@ class AttributionComponent:
         if "quantities" in doc.spans:  # "ما لا يقل عن 70" is a bound, not a negation
             for span in doc.spans["quantities"]:
                 blocked.update(range(span.start, span.end))
+        negations: list[ModalityCue] = []
         for m in matches:
             mod = m.payload.modality
             if mod == "none" or any(i in blocked for i in range(m.start, m.end)):
                 continue
-            out.append(ModalityCue(m.start, m.end, _MODALITIES[mod], m.payload.window))
+            cue = ModalityCue(
+                m.start, m.end, _MODALITIES[mod], m.payload.window, m.payload.first_only
+            )
+            out.append(cue)
+            if mod == "negated":
+                negations.append(cue)
+        scoped, narrowed = self._negation_scope(doc, negations)
+        # "لم يسفر القصف عن": the negation is the verb's; the shelling did happen.
+        out = [replace(c, window=0) if id(c) in narrowed else c for c in out] + scoped
         for _, start, end in self.patterns(doc):
             # "قد" before an imperfect verb: reaches that verb and a little beyond.
             out.append(ModalityCue(start, start + 1, "hypothetical", end - start + 2))
         out.sort(key=lambda c: c.tok_start)
         return out
+
+
+def _without_preposition(text: str, start: int, end: int) -> tuple[int, str]:
+    """(start, source) with the preposition "ل" written on the source left out: "للمركز"
+    names "المركز", "لهيئه" names "هيئه"."""
+    name = text[start:end]
+    if name.startswith("لل") and len(name) > 2:
+        return start + 2, "ال" + name[2:]
+    if name.startswith("ل") and len(name) > 1:
+        return start + 1, name[1:]
+    return start, name
+
+
+def _phrase_end(table: TokenTable, start: int, limit: int) -> int:
+    """The first punctuation token at or after ``start`` (or ``limit``)."""
+    for k in range(start, limit):
+        if table.punct[k]:
+            return k
+    return limit
 
 
 def _sentence_end(doc: Doc, i: int) -> int:

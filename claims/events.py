@@ -13,6 +13,8 @@
 - size words: "تضم"، "مؤلف من"، "قوامها" after a convoy (or a force that a withdrawal or
   relocation moves) say what it is made of: no presence claim of their own, and the count
   after them is linked to the convoy or the movement ("قافلة تضم 50 آلية");
+- light verbs: "قام الجنود باخلاء القاعده": the verbal noun after "قام/يقوم/سيقوم ب"
+  takes the verb's tense;
 - phase cues ("تخطط", "سيتم", "بدأت", "في طريقها", "أكملت"...), past-tense markers that
   date a verbal noun ("الهجوم الذي وقع"), and role words before places ("من", "إلى",
   "في", "خارج"...), for the claim assembler.
@@ -45,6 +47,7 @@ from claims.tokenizer import (
     noun_variants,
     token_table,
     verb_variants,
+    without_conjunction,
 )
 
 EVENTS_FILE = "lexicon/ar/events.yaml"
@@ -100,6 +103,13 @@ class PhaseCueGroup(_Strict):
     window: int = Field(0, ge=0)
 
 
+class LightVerbs(_Strict):
+    """ "قام ب" + verbal noun: the verbs that lend the noun their tense."""
+
+    past: list[str] = Field(default_factory=list)
+    present: list[str] = Field(default_factory=list)
+
+
 class Refinement(_Strict):
     event: EventType
     quantity_unit: str
@@ -141,6 +151,11 @@ class EventsFile(_Strict):
     plan_complement_events: list[EventType]
     no_location_inheritance: list[EventType]
     plan_complement_joiners: list[str]
+    plan_complement_clitics: list[str] = Field(default_factory=list)
+    plan_complement_window: int = Field(0, ge=0)
+    light_verbs: LightVerbs = Field(default_factory=lambda: LightVerbs())
+    light_verb_clitic: str = ""
+    light_verb_window: int = Field(0, ge=0)
 
     @model_validator(mode="after")
     def _complete(self) -> EventsFile:
@@ -278,6 +293,7 @@ class EventLexicon:
         self.support: VariantLexicon[str] = VariantLexicon("force_base_nouns")
         self.roles: VariantLexicon[str] = VariantLexicon("role_words")
         self.size: VariantLexicon[str] = VariantLexicon("size_words")
+        self.light: VariantLexicon[Tense] = VariantLexicon("light_verbs")
         for gi, group in enumerate(data.triggers):
             self._add_group(gi, group)
         for phase, groups in data.phase_cues.items():
@@ -311,6 +327,13 @@ class EventLexicon:
             self.size.add(tokens, "size")
             for pro in morph.conjunctions:
                 self.size.add((pro + tokens[0], *tokens[1:]), "size", pro)
+        light: list[tuple[str, Tense]] = [(w, "past") for w in data.light_verbs.past]
+        for word in data.light_verbs.present:
+            light.append((word, "present"))
+            light += [(f, "future") for f in future_forms(word, morph)]
+        for word, tense in light:
+            for v in verb_variants(word, morph, object_suffixes=False):
+                self.light.add((v.text,), tense, v.clitic)
 
     def _add_group(self, gi: int, group: TriggerGroup) -> None:
         morph = self.morph
@@ -367,7 +390,15 @@ class EventLexicon:
             self.cues.add(toks, key, clitic)
 
     def build(self, vocab: Vocab) -> None:
-        for lex in (self.triggers, self.cues, self.past, self.support, self.roles, self.size):
+        for lex in (
+            self.triggers,
+            self.cues,
+            self.past,
+            self.support,
+            self.roles,
+            self.size,
+            self.light,
+        ):
             lex.build(vocab)
 
 
@@ -432,11 +463,16 @@ class EventsComponent:
                 )
             )
         blocked = _blocked_tokens(doc)
+        named = _fronted_sources(doc)
         for m in self.lex.triggers(doc):
             if any(s < m.end and m.start < e for s, e in zero_spans):
                 continue
             if all(i in blocked for i in range(m.start, m.end)):
                 continue  # a word inside a name ("هيئة الحشد") or a reporting cue
+            if m.payload.tense in ("noun", "participle") and all(
+                i in named for i in range(m.start, m.end)
+            ):
+                continue  # "وفقا لمركز رصد الزلازل، ...": the centre is no earthquake
             group = data.triggers[m.payload.group]
             found.append(
                 TriggerMention(
@@ -457,9 +493,34 @@ class EventsComponent:
         found = self._merge_same(doc, found)
         found = self._absorb_into_convoys(doc, found)
         found = self._check_requirements(doc, found)
+        found = self._lend_tense(doc, found)
         found = self._link_unit_triggers(doc, found)
         self._link_sizes(doc, found, sized)
         return found
+
+    def _lend_tense(self, doc: Doc, triggers: list[TriggerMention]) -> list[TriggerMention]:
+        """ "قام الجنود، الاحد، باخلاء القاعده": the verbal noun after a light verb (with
+        its proclitic, the next trigger in the sentence, close enough) takes the verb's
+        tense, so its phase and modality read as the verb's would."""
+        data = self.data
+        matches = self.lex.light(doc) if data.light_verb_clitic else []
+        if not matches:
+            return triggers
+        sentence_of = _sentence_of_tokens(doc)
+        out = list(triggers)
+        for m in matches:
+            k = next((i for i, t in enumerate(out) if t.tok_start >= m.end), None)
+            if k is None:
+                continue
+            t = out[k]
+            if (
+                t.tense == "noun"
+                and t.tok_start - m.end <= data.light_verb_window
+                and sentence_of(t.tok_start) == sentence_of(m.start)
+                and without_conjunction(t.clitic, self.lex.morph) == data.light_verb_clitic
+            ):
+                out[k] = replace(t, tense=m.payload)
+        return out
 
     def _size_words(
         self, doc: Doc, triggers: list[TriggerMention]
@@ -690,6 +751,20 @@ def _blocked_tokens(doc: Doc) -> set[int]:
         if r.tok_end - r.tok_start > 1:
             blocked.update(range(r.tok_start, r.tok_end))
     return blocked
+
+
+def _fronted_sources(doc: Doc) -> set[int]:
+    """Tokens of a source that a preposition at the head of its sentence names up to its
+    comma ("وفقا لمركز رصد الزلازل الاوروبي، ..."): a noun there is part of the name, not
+    an event. (After the figure, "وفق حصيله غير نهائيه" may well be a toll.)"""
+    named: set[int] = set()
+    heads = {s.tok_start for s in doc.user_data.get("cc_sentences", [])}
+    for r in doc.user_data.get("cc_reporting_cues", []):
+        if r.kind_of_cue == "preposition" and r.source_closed and r.tok_start in heads:
+            name = doc.char_span(r.source_start, r.source_end, alignment_mode="expand")
+            if name is not None:
+                named.update(range(name.start, name.end))
+    return named
 
 
 def _quantity_tokens(doc: Doc) -> set[int]:

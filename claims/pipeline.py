@@ -12,6 +12,8 @@ cc_quantities      claims.quantity             amounts with units (Quantity)
 cc_entities        claims.entities             places and actors
 cc_ner (optional)  claims.ner                  names no gazetteer lists (doc.spans["ner"]),
                                                added to the places and actors
+cc_context         claims.context              the date the text gives for itself, when the
+                                               article has no publication date
 cc_attribution     claims.attribution          sources and modality cues
 cc_events          claims.events               triggers, phase cues, role words
 cc_clauses         claims.sentences            clauses
@@ -34,21 +36,25 @@ import importlib
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import spacy
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from claims import assemble as assemble_module
 from claims import attribution as attribution_module
+from claims import context as context_module
 from claims import entities as entities_module
 from claims import events as events_module
 from claims import sentences as sentences_module
 from claims.assemble import Assembler
+from claims.context import REFERENCE_KEY, ReferenceDate
 from claims.model import Article, Claim
-from claims.normalize import normalize_with_map
+from claims.normalize import Normalized, normalize_with_map
 from claims.tokenizer import customize_tokenizer, seed_text
 
 log = logging.getLogger(__name__)
@@ -128,6 +134,15 @@ UNITS: tuple[Unit, ...] = (
         frozenset({"sentences", "entities"}),
         frozenset({"ner"}),
         optional=True,
+    ),
+    # After the entities (a dateline names the place of writing) and the times: without a
+    # publication date it reads the date of writing from the text and re-anchors the times.
+    Unit(
+        "cc_context",
+        "claims.context",
+        context_module.PROVIDES,
+        context_module.REQUIRES,
+        context_module.PRODUCES,
     ),
     Unit(
         "cc_attribution",
@@ -253,14 +268,39 @@ def extract_claims(article: Article) -> list[Claim]:
     return claims_with(nlp, assembler, article)
 
 
-def claims_with(nlp: Language, assembler: Assembler, article: Article) -> list[Claim]:
-    """The claims of ``article`` from a given pipeline (for tests and other builds)."""
-    norm = normalize_with_map(article.text)
+def _run(nlp: Language, norm: Normalized, published: date | None) -> Doc:
     doc = nlp.make_doc(norm.text)
     # The time tagger anchors relative dates to this (component contract).
-    doc.user_data["published"] = article.published
+    doc.user_data["published"] = published
     # doc.text rebuilds the string from its tokens; the components share this copy.
     seed_text(doc, norm.text)
     for _, component in nlp.pipeline:
         doc = component(doc)
-    return assembler.claims(doc, article, norm)
+    return doc
+
+
+def _outside_title(article: Article, norm: Normalized) -> Normalized | None:
+    """The article's title, normalised, when its words are not the start of its text (a
+    page title, a Markdown front-matter title); None when the text carries it."""
+    title = normalize_with_map(article.title.strip())
+    words = title.text.split()
+    if not words:
+        return None
+    head = " ".join(norm.text[: len(title.text) + 400].split())
+    return None if " ".join(words) in head else title
+
+
+def claims_with(nlp: Language, assembler: Assembler, article: Article) -> list[Claim]:
+    """The claims of ``article`` from a given pipeline (for tests and other builds).
+
+    A title that is not part of the text is read too, as the lead whose date and place
+    carry to the claims of the text; it gives no claims of its own."""
+    norm = normalize_with_map(article.text)
+    doc = _run(nlp, norm, article.published)
+    lead = None
+    title = _outside_title(article, norm)
+    if title is not None:
+        reference = doc.user_data.get(REFERENCE_KEY)
+        anchor = reference.day if isinstance(reference, ReferenceDate) else article.published
+        lead = assembler.lead(_run(nlp, title, anchor), title)
+    return assembler.claims(doc, article, norm, lead)

@@ -120,3 +120,45 @@ def test_time_inside_a_report_frame_dates_the_report_not_the_event() -> None:
 def test_report_frame_ends_at_the_complementizer() -> None:
     (cue,) = _reports("ذكرت مصادر في سبتمبر 2024 أن القوات انسحبت")
     assert cue.frame_end is not None and cue.kind == "anonymous" and not cue.passive
+
+
+def test_two_reports_of_one_source_name_it_alike() -> None:
+    """The rule engine keys a measurement by its named source: "وفقا للمركز" and "أعلن
+    المركز ... مساء الجمعة أن" must give the same name, without the preposition, the time
+    or a trailing "إلى"."""
+    fronted = _claim("وفقا للمعهد الوطني للجيوفيزياء، بلغت قوة الزلزال 5.1 درجات.", "other")
+    verbal = _claim(
+        "أعلن المعهد الوطني للجيوفيزياء مساء الجمعة أن قوة الزلزال بلغت 5.3 درجات.", "other"
+    )
+    pointed = _claim("وأشار المعهد الوطني للجيوفيزياء إلى أن قوة الزلزال بلغت 5.2 درجات.", "other")
+    names = {c.attribution.source if c.attribution else None for c in (fronted, verbal, pointed)}
+    assert names == {normalize("المعهد الوطني للجيوفيزياء")}
+    assert fronted.attribution is not None and fronted.attribution.span is not None
+    assert fronted.attribution.span.text == "معهد الوطني للجيوفيزياء"  # "لل" left out
+
+
+def test_a_fronted_source_names_no_event_but_one_after_the_figure_may() -> None:
+    """At the head of a sentence "وفقا لمركز رصد الزلازل،" is a name; after the figure "وفق
+    حصيلة غير نهائية" still counts the dead."""
+    claims = extract_claims(
+        Article.from_text("t", "وفقا لمركز رصد الزلازل، بلغت قوة الهزة الأرضية 6 درجات.")
+    )
+    assert [c.quote for c in claims if c.event_word == "earthquake"] == ["الهزة الأرضية 6 درجات"]
+    tail = extract_claims(
+        Article.from_text("t", "ارتفع عدد القتلى إلى 300، وفق حصيلة غير نهائية أعلنتها الوزارة.")
+    )
+    assert any(c.quote.startswith("حصيلة") for c in tail)
+
+
+def test_negated_outcome_leaves_its_subject_asserted() -> None:
+    claims = extract_claims(Article.from_text("t", "لم تؤد الغارات على المدينة إلى سقوط ضحايا."))
+    modality = {c.event: c.modality for c in claims}
+    assert modality == {"attack": "asserted", "casualties": "negated"}
+
+
+def test_any_carries_a_negation_only_within_its_phrase() -> None:
+    """ "أي" takes a negation to its event across other words, never across a comma."""
+    far = _claim("لم تسجل فرق المراقبة الدولية حتى مساء أمس أي انسحاب من المدينة.")
+    assert far.modality == "negated"
+    cut = _claim("لم يعلق الجيش، لكن أي انسحاب من المدينة سيتم بالتنسيق مع السكان.")
+    assert cut.modality != "negated"

@@ -80,6 +80,85 @@ def test_publication_date_reaches_the_time_tagger() -> None:
     assert claim.time is not None and claim.time.value == "2024-03-04"
 
 
+def test_a_text_without_publication_date_is_anchored_to_its_dateline() -> None:
+    """The date of writing read from the text anchors relative days as a publication date
+    would, says so in the value's reason, and is never the date of an event itself."""
+    text = "نواكشوط - 12 يناير 2025\nأكملت القوات الفرنسية انسحابها من قاعدة في مالي أمس."
+    (claim,) = extract_claims(Article.from_text("a", text))
+    assert claim.time is not None and claim.time.value == "2025-01-11"
+    assert claim.time.anchor == "publication" and claim.time.reason is not None
+    assert "2025-01-12" in claim.time.reason and "dateline" in claim.time.reason
+    assert claim.published is None  # the metadata stays what it was
+
+
+def test_metadata_publication_date_wins_over_the_dateline() -> None:
+    text = "نواكشوط - 12 يناير 2025\nأكملت القوات الفرنسية انسحابها من قاعدة في مالي أمس."
+    (claim,) = extract_claims(Article.from_text("a", text, published=date(2025, 1, 13)))
+    assert claim.time is not None and claim.time.value == "2025-01-12"
+    assert claim.time.reason is None
+
+
+def test_reference_date_refuses_two_different_dates() -> None:
+    from claims.context import reference_date
+    from claims.normalize import normalize
+    from claims.time import find_times
+
+    one = normalize("بغداد - 3 مارس 2024\nقال المتحدث اليوم الأحد 3 مارس 2024 إن ...")
+    two = normalize("بغداد - 3 مارس 2024\nقال المتحدث اليوم الاثنين 4 مارس 2024 إن ...")
+    found = reference_date(one, find_times(one), [])
+    assert found is not None and found.day == date(2024, 3, 3)
+    assert reference_date(two, find_times(two), []) is None
+
+
+def _carrying() -> Assembler:
+    """An assembler that carries the lead's day (off by default) as well as its place."""
+    from claims.context import ContextSettings
+
+    return Assembler(settings=ContextSettings(carry_time=True))
+
+
+def test_a_title_outside_the_text_is_context_only() -> None:
+    """A page or front-matter title gives the text its lead (date, place) but no claims:
+    every claim still points into the text, and a carried place from the title has no
+    span."""
+    article = Article.from_text(
+        "a.md",
+        "أسفر الانفجار عن إصابة 12 عاملا بجروح.",
+        title="انفجار يهز ميناء العقبة الأردني صباح الاثنين",
+        published=date(2024, 7, 9),
+    )
+    claims = claims_with(get_pipeline(), _carrying(), article)
+    _assert_spans_are_slices(article, claims)
+    blast = next(c for c in claims if c.event_word == "explosion")
+    assert blast.location is not None and blast.location.label == "Aqaba"
+    assert blast.location.span is None and blast.location.surface == "ميناء العقبة"
+    assert blast.time is not None and blast.time.value == "2024-07-08" and blast.time.span is None
+
+
+def test_a_carried_day_points_at_the_words_that_gave_it() -> None:
+    text = (
+        "اندلع حريق في سوق بمدينة حلب يوم الخميس 13 يونيو 2024.\n\n"
+        "وقالت فرق الإطفاء إنها سيطرت على النيران.\n\nوأتى الحريق على عشرات المحال."
+    )
+    article = Article.from_text("a", text)
+    claims = claims_with(get_pipeline(), _carrying(), article)
+    _assert_spans_are_slices(article, claims)
+    last = [c for c in claims if c.event_word == "fire"][-1]
+    assert last.inherited.get("time") == "article"
+    assert last.time is not None and last.time.anchor == "context"
+    assert last.time.span is not None and last.time.span.text == "يوم الخميس 13 يونيو 2024"
+    assert last.time.weekday is None  # the weekday was a word of the lead, not of this claim
+
+
+def test_carrying_can_be_switched_off() -> None:
+    from claims.context import ContextSettings
+
+    text = "اندلع حريق في سوق بمدينة حلب يوم الخميس 13 يونيو 2024.\n\nوأتى الحريق على المحال."
+    assembler = Assembler(settings=ContextSettings(carry_time=False, carry_place=False))
+    last = [c for c in claims_with(get_pipeline(), assembler, Article.from_text("a", text))][-1]
+    assert last.time is None
+
+
 def test_empty_and_eventless_texts_give_no_claims() -> None:
     assert extract_claims(Article.from_text("empty", "")) == []
     assert extract_claims(Article.from_text("blank", "  \n\n ")) == []

@@ -108,6 +108,9 @@ class BaseRule:
     # A rule whose facts span the events of one check (a province's toll against its
     # country's: a place inside another is another event) sets this.
     across_events: ClassVar[bool] = False
+    # The claim slots whose values the rule compares ("time", "quantity", ...): a claim
+    # whose such slot was carried from elsewhere in its article is "inferred".
+    compares: ClassVar[tuple[str, ...]] = ()
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """The fact of its event that ``claim`` states a value of, for this rule, or None

@@ -112,6 +112,7 @@ SPEC = RuleSpec(
 
 class CountConflict(BaseRule):
     spec = SPEC
+    compares = ("quantity",)
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """The amount of one thing at one place: the unit, and the count word when it

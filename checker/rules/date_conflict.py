@@ -66,6 +66,7 @@ SPEC = RuleSpec(
 
 class DateConflict(BaseRule):
     spec = SPEC
+    compares = ("time",)
 
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
         settings = ctx.settings

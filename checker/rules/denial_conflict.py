@@ -94,6 +94,7 @@ def _covers(denial: Claim, assertion: Claim) -> bool:
 
 class DenialConflict(BaseRule):
     spec = SPEC
+    compares = ("modality",)
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """Whether the event happened at all (movements are one kind of event here)."""

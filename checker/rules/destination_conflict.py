@@ -70,6 +70,7 @@ def _conflicting(outside: Entity, others: list[Entity]) -> list[Entity]:
 
 class DestinationConflict(BaseRule):
     spec = SPEC
+    compares = ("destinations",)
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """Where a movement from one place went."""

@@ -15,6 +15,10 @@ no side.
 Each class is compared with at most ``settings.fact_side_representatives`` claims of each
 side, so an event of n claims costs O(n x sides) judge calls, never all pairs.
 
+A slot the extractor carried from an earlier claim of the article sentences away (the
+lead's date, for a later sentence) is inferred too, for the rules that compare it (``BaseRule.compares``); a
+contradiction whose every side is inferred is not shown.
+
 A claim dated years before its story ("it left the base in 2011") is background
 (``background``) and joins no fact. A claim whose phase or place is unknown takes the one
 its event's other reports give (``infer_slots``); such a claim is listed in its side's
@@ -441,6 +445,10 @@ def _fact_finding(
                 inferred=[c.id for c, _ in side_rows if c.id in inferred],
             )
         )
+    # A contradiction no report states in its own words (every side inferred or carried
+    # from elsewhere) is not shown: refuse rather than guess.
+    if all(set(side.inferred) >= set(side.claim_ids) for side in finding_sides):
+        return None
     claim_ids = sorted({c for side in finding_sides for c in side.claim_ids})
     any_inferred = any(side.inferred for side in finding_sides)
     certainty: Certainty = "soft" if any_inferred else main.hit.certainty
@@ -541,9 +549,21 @@ def _facts(
             if guessed is not None and guessed != key:
                 key, claim = guessed, view
                 inferred.add(claim.id)
-        if key is not None:
-            facts[key].append(claim)
+        if key is None:
+            continue
+        carried = carried_slots(claim)
+        if "location" in carried or carried & set(rule.compares):
+            inferred.add(claim.id)
+        facts[key].append(claim)
     return facts, inferred
+
+
+def carried_slots(claim: Claim) -> set[str]:
+    """Slots the extractor carried to the claim from an earlier claim of its article about
+    the same event, sentences away (``Claim.inherited`` "article"): the lead's date or
+    place for a later sentence. A slot taken from the claim's own clause, sentence, the
+    one before or the headline counts as stated."""
+    return {slot for slot, source in claim.inherited.items() if source == "article"}
 
 
 @dataclass

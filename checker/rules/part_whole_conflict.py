@@ -86,6 +86,7 @@ def _as_of(claim: Claim, ctx: RuleContext) -> tuple[sem.DayRange | None, bool]:
 
 class PartWholeConflict(BaseRule):
     spec = SPEC
+    compares = ("quantity",)
     across_events = True
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:

@@ -77,6 +77,7 @@ SPEC = RuleSpec(
 
 class PlanChange(BaseRule):
     spec = SPEC
+    compares = ("time", "quantity")
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """What was planned against what happened, for one event at one place."""

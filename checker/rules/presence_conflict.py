@@ -75,6 +75,7 @@ SPEC = RuleSpec(
 
 class PresenceConflict(BaseRule):
     spec = SPEC
+    compares = ("quantity",)
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """Whether some of the force remains at one place."""

@@ -74,6 +74,7 @@ SPEC = RuleSpec(
 
 class TimelineConflict(BaseRule):
     spec = SPEC
+    compares = ("time",)
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """The order of the phases of one event at one place."""

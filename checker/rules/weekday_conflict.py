@@ -85,6 +85,7 @@ def _names(ctx: RuleContext, a: int, b: int) -> dict[str, str]:
 
 class WeekdayConflict(BaseRule):
     spec = SPEC
+    compares = ("time",)
 
     def check_claim(self, claim: Claim, ctx: RuleContext) -> Hit | None:
         if claim.time is None or not comparable(claim, ctx):

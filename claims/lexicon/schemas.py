@@ -1,4 +1,5 @@
-"""Schemas of the time, number, unit and quantity-bound lexicons, and their cached loaders.
+"""Schemas of the time, number, unit, quantity-bound and document-context lexicons, and
+their cached loaders.
 
 Each file under ``claims/lexicon/ar/`` is validated by one of these models when it is loaded
 (``extra="forbid"``: a misspelt key fails at start-up) and in
@@ -19,6 +20,7 @@ TIME_FILE = "lexicon/ar/time.yaml"
 NUMBERS_FILE = "lexicon/ar/numbers.yaml"
 UNITS_FILE = "lexicon/ar/units.yaml"
 BOUNDS_FILE = "lexicon/ar/quantity_bounds.yaml"
+CONTEXT_FILE = "lexicon/ar/context.yaml"
 
 
 class _Strict(BaseModel):
@@ -274,6 +276,33 @@ class QuantityBoundsLexicon(_Strict):
     identifier_cues: list[str]
 
 
+# ---------------------------------------------------------------------------- context.yaml
+
+
+class ContextLexicon(_Strict):
+    """What tells the date an article was written when its metadata does not: a dateline
+    near the top, or a relative day ("اليوم") written next to a full date."""
+
+    version: int
+    dateline_words: list[str] = Field(min_length=1)
+    dateline_punctuation: list[str] = Field(min_length=1)
+    dateline_closers: list[str] = Field(min_length=1)
+    today_joiners: list[str]
+    today_punctuation: list[str]
+
+    @model_validator(mode="after")
+    def _single_words(self) -> ContextLexicon:
+        problems = [w for w in [*self.dateline_words, *self.today_joiners] if " " in w.strip()]
+        problems += [
+            p
+            for p in [*self.dateline_punctuation, *self.dateline_closers, *self.today_punctuation]
+            if len(p) != 1 or p.isalnum()
+        ]
+        if problems:
+            raise ValueError(f"one word or one punctuation mark per entry: {problems}")
+        return self
+
+
 # ------------------------------------------------------------------------------ loading
 
 
@@ -293,11 +322,16 @@ def bounds_lexicon() -> QuantityBoundsLexicon:
     return load_yaml(BOUNDS_FILE, QuantityBoundsLexicon)
 
 
+def context_lexicon() -> ContextLexicon:
+    return load_yaml(CONTEXT_FILE, ContextLexicon)
+
+
 LEXICON_FILES: dict[str, type[BaseModel]] = {
     TIME_FILE: TimeLexicon,
     NUMBERS_FILE: NumbersLexicon,
     UNITS_FILE: UnitsLexicon,
     BOUNDS_FILE: QuantityBoundsLexicon,
+    CONTEXT_FILE: ContextLexicon,
 }
 
 
