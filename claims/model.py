@@ -39,7 +39,8 @@ FindingKind = Literal[
 ]
 Severity = Literal["high", "medium", "low"]
 Certainty = Literal["hard", "soft"]
-ReviewStatus = Literal["open", "confirmed", "dismissed"]
+# "needs_info": the editor cannot decide yet and has asked for more information.
+ReviewStatus = Literal["open", "confirmed", "dismissed", "needs_info"]
 
 
 def stable_hash(*parts: object, length: int = 16) -> str:
@@ -186,6 +187,12 @@ class Claim(_Model):
         description="the article's publication date: context for linking reports that "
         "state no date, never read as the date of the event",
     )
+    inherited: dict[str, str] = Field(
+        default_factory=dict,
+        description="slots the claim's own words do not state, taken from elsewhere in "
+        "its article, and from where: clause, coordinated, sentence, previous_sentence, "
+        "headline, section, or article (an earlier claim of the same event further off)",
+    )
 
     @model_validator(mode="after")
     def _fill_id(self) -> Claim:
@@ -278,6 +285,17 @@ class Finding(_Model):
     def compute_id(rule: str, key: str) -> str:
         """Same rule and same fact (or claim) give the same ID on every run."""
         return "f_" + stable_hash(rule.split(".")[0], key)
+
+
+class Review(_Model):
+    """One editor's decision on a finding. Decisions are never overwritten: a finding's
+    history is every decision made on it, and its current review is the latest."""
+
+    finding_id: str
+    status: ReviewStatus
+    note: str | None = None
+    by: str = Field(description="name of the user who decided")
+    at: datetime
 
 
 class EventCluster(_Model):

@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from claims.model import Article, Claim, Entity, Quantity, TimeValue
-from claims.normalize import normalize
 from claims.assemble import Assembler
 from claims.context import ContextSettings
+from claims.model import Article, Claim, Entity, Quantity, TimeValue
+from claims.normalize import normalize
 from claims.pipeline import claims_with, extract_claims, get_pipeline
 
 CORPUS = Path(__file__).parent / "data" / "extraction_corpus.yaml"

@@ -16,8 +16,8 @@ Each class is compared with at most ``settings.fact_side_representatives`` claim
 side, so an event of n claims costs O(n x sides) judge calls, never all pairs.
 
 A slot the extractor carried from an earlier claim of the article sentences away (the
-lead's date, for a later sentence) is inferred too, for the rules that compare it (``BaseRule.compares``); a
-contradiction whose every side is inferred is not shown.
+lead's date, for a later sentence) is inferred too, for the rules that compare it
+(``BaseRule.compares``); a contradiction whose every side is inferred is not shown.
 
 A claim dated years before its story ("it left the base in 2011") is background
 (``background``) and joins no fact. A claim whose phase or place is unknown takes the one
