@@ -3,7 +3,9 @@
 ``create_app(db)`` builds the application over one store; ``serve(...)`` runs it with
 uvicorn (``claimcheck serve``). Every HTML page has a JSON twin: ``/`` and
 ``/report.json``, ``/claims/{id}/page`` and ``/claims/{id}``, ``/findings/{id}/page`` and
-``/findings/{id}``.
+``/findings/{id}``, ``/events/{id}/page`` and ``/events/{id}``, ``/articles/{id}/page``
+and ``/articles/{id}``. Every GET also answers HEAD. A browser that asks for a page
+(``Accept: text/html``) gets its errors as a page too; everything else gets JSON.
 
 Hardening, in the order a request meets it:
 
@@ -14,8 +16,9 @@ Hardening, in the order a request meets it:
   (``limit`` <= 500, ``q`` <= 200 characters);
 - a review (the only write) needs ``Content-Type: application/json``, must not come from
   another site (``Origin`` / ``Sec-Fetch-Site``), and needs the token when one is set;
-- malformed IDs are 422, unknown IDs 404, anything unexpected a JSON 500 without a
-  trace; no CORS, no static files, nothing of the file system is reachable;
+- malformed IDs are 422, unknown IDs 404, anything unexpected a 500 without a trace
+  (JSON, or a page for a browser asking for a page); no CORS, no static files, nothing
+  of the file system is reachable;
 - HTML pages carry a Content-Security-Policy that allows only their own inline script
   and style.
 
@@ -37,37 +40,45 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from checker.delta import latest_delta
 from checker.html_report import (
     content_security_policy,
+    render_article_page,
     render_claim_page,
+    render_error_page,
+    render_event_page,
     render_finding_page,
     render_report_html,
 )
 from checker.report import (
+    ArticleDetails,
     ClaimDetails,
     FindingDetails,
     Report,
     ReportArticle,
     ReportClaim,
     ReportEvent,
-    _report_claim,
-    _report_event,
-    _report_facts,
-    _report_finding,
+    article_details,
     build_report,
     claim_details,
+    event_details,
     finding_details,
 )
 from checker.search import SearchHit, list_claim_ids, search, search_results
-from checker.store import Store, StoreError, events_table
-from claims.model import EventCluster, Finding, FindingKind, ReviewStatus
+from checker.store import Store, StoreError, UnknownUser
+from claims.model import Finding, FindingKind, ReviewStatus
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +210,26 @@ class BodyLimitMiddleware:
         await self.app(scope, limited, send)
 
 
+class HeadMiddleware:
+    """Answer HEAD as GET without the body (FastAPI routes declare GET only): a link
+    checker or a proxy asking ``HEAD /`` gets the headers of ``GET /``, not 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 class SecurityHeadersMiddleware:
     """Headers every response gets; HTML responses set their own CSP."""
 
@@ -261,6 +292,9 @@ def check_write(request: Request) -> None:
 
 StoreDep = Annotated[Store, Depends(get_store)]
 ClaimId = Annotated[str, PathParam(pattern=CLAIM_ID_PATTERN, description="c_ and 16 hex digits")]
+ArticleId = Annotated[
+    str, PathParam(pattern=ARTICLE_ID_PATTERN, description="a_ and 16 hex digits")
+]
 FindingId = Annotated[
     str, PathParam(pattern=FINDING_ID_PATTERN, description="f_ and 16 hex digits")
 ]
@@ -272,9 +306,10 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 # -- the application ---------------------------------------------------------------------------
 
 
-def _html(content: str) -> HTMLResponse:
+def _html(content: str, status_code: int = 200) -> HTMLResponse:
     return HTMLResponse(
         content,
+        status_code=status_code,
         headers={
             "Content-Security-Policy": content_security_policy(served=True),
             "Cache-Control": "no-store",
@@ -282,12 +317,24 @@ def _html(content: str) -> HTMLResponse:
     )
 
 
-def _event_cluster(store: Store, event_id: str) -> EventCluster | None:
-    with store.engine.connect() as conn:
-        data = conn.execute(
-            sa.select(events_table.c.json).where(events_table.c.id == event_id)
-        ).scalar_one_or_none()
-    return None if data is None else EventCluster.model_validate_json(data)
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page: ``Accept`` names HTML and the path is a page (``/``,
+    ``.../page``) or no route at all. API clients (``*/*``, JSON) get JSON errors."""
+    if "text/html" not in request.headers.get("accept", ""):
+        return False
+    path = request.url.path
+    return path == "/" or path.endswith("/page") or "route" not in request.scope
+
+
+def _error_text(status: int, exc: Exception) -> str:
+    if status == 422:
+        return "المعرّف أو أحد المعاملات في الرابط غير صالح."
+    if status == 404:
+        return "لا يوجد في هذا المخزن ما يطابق هذا الرابط."
+    if status == 500:
+        return "حدث خطأ غير متوقع؛ سُجّل في سجل الخادم."
+    detail = getattr(exc, "detail", "")
+    return detail if isinstance(detail, str) and detail else "تعذّر عرض الصفحة."
 
 
 def _articles(store: Store, ids: set[str]) -> dict[str, ReportArticle]:
@@ -364,19 +411,36 @@ def create_app(
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
+        if wants_page(request):
+            return _html(render_error_page(500, _error_text(500, exc)), 500)
         return UTF8JSONResponse({"detail": "internal error"}, status_code=500)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if wants_page(request):
+            return _html(
+                render_error_page(exc.status_code, _error_text(exc.status_code, exc)),
+                exc.status_code,
+            )
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if wants_page(request):
+            return _html(render_error_page(422, _error_text(422, exc)), 422)
+        return await request_validation_exception_handler(request, exc)
 
     # -- pages ------------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, summary="the report, with review buttons")
     def report_page(store: StoreDep) -> HTMLResponse:
-        report = build_report(store)
+        report = build_report(store, delta=latest_delta(store))
         return _html(render_report_html(report, live=True, token_required=token is not None))
 
     @app.get("/report.json", response_model=Report,
              summary="the report as data (JSON twin of /)")
     def report_json(store: StoreDep) -> Report:
-        return build_report(store)
+        return build_report(store, delta=latest_delta(store))
 
     @app.get(
         "/claims/{claim_id}/page",
@@ -415,6 +479,54 @@ def create_app(
                 details, _articles(store, wanted), live=True, token_required=token is not None
             )
         )
+
+    @app.get(
+        "/events/{event_id}/page",
+        response_class=HTMLResponse,
+        summary="one event's page: what each report said and when, its facts, its findings "
+        "(HTML twin of /events/{event_id})",
+    )
+    def event_page(event_id: EventId, store: StoreDep) -> HTMLResponse:
+        event = event_details(store, event_id)
+        if event is None:
+            raise HTTPException(404, f"no event with ID {event_id}")
+        wanted = {q.article_id for f in event.findings for side in f.sides for q in side.quotes
+                  if q.article_id}
+        return _html(
+            render_event_page(
+                event, _articles(store, wanted), live=True, token_required=token is not None
+            )
+        )
+
+    @app.get(
+        "/articles/{article_id}/page",
+        response_class=HTMLResponse,
+        summary="one article in full, every claim marked (HTML twin of /articles/{article_id})",
+    )
+    def article_page(article_id: ArticleId, store: StoreDep) -> HTMLResponse:
+        details = article_details(store, article_id)
+        if details is None:
+            raise HTTPException(404, f"no article with ID {article_id}")
+        wanted = {q.article_id for f in details.findings for side in f.sides
+                  for q in side.quotes if q.article_id}
+        return _html(
+            render_article_page(
+                details, _articles(store, wanted), live=True, token_required=token is not None
+            )
+        )
+
+    # -- articles ---------------------------------------------------------------------------
+
+    @app.get(
+        "/articles/{article_id}",
+        response_model=ArticleDetails,
+        summary="one article: its whole text, its claims and the findings they are part of",
+    )
+    def get_article(article_id: ArticleId, store: StoreDep) -> ArticleDetails:
+        details = article_details(store, article_id)
+        if details is None:
+            raise HTTPException(404, f"no article with ID {article_id}")
+        return details
 
     # -- claims -----------------------------------------------------------------------------
 
@@ -504,44 +616,27 @@ def create_app(
         by = body.by.strip() if body.by and body.by.strip() else None
         try:
             return store.set_review(finding_id, body.status, note=note, by=by)
+        except UnknownUser as exc:
+            raise HTTPException(422, str(exc)) from exc
         except StoreError as exc:  # the only one here: no such finding
             raise HTTPException(404, f"no finding with ID {finding_id}") from exc
 
     # -- events -----------------------------------------------------------------------------
 
-    @app.get("/events/{event_id}", response_model=ReportEvent, summary="one event cluster")
+    @app.get(
+        "/events/{event_id}",
+        response_model=ReportEvent,
+        summary="one event cluster: its facts, claims and findings",
+    )
     def get_event(event_id: EventId, store: StoreDep) -> ReportEvent:
-        event = _event_cluster(store, event_id)
+        event = event_details(store, event_id)
         if event is None:
             raise HTTPException(404, f"no event with ID {event_id}")
-        claims = {c.id: c for c in store.claims(ids=event.claim_ids)}
-        articles = {
-            a.id: a
-            for a in store.articles(ids=sorted({c.article_id for c in claims.values()}))
-        }
-        findings: dict[str, Finding] = {}
-        for claim_id in event.claim_ids:
-            for finding in store.findings(claim_id=claim_id):
-                findings.setdefault(finding.id, finding)
-        ordered = sorted(
-            findings.values(),
-            key=lambda f: (
-                {"high": 0, "medium": 1, "low": 2}.get(f.severity, 9),
-                {"hard": 0, "soft": 1}.get(f.certainty, 9),
-                f.code,
-                f.id,
-            ),
-        )
-        members = [claims[cid] for cid in event.claim_ids if cid in claims]
-        item = _report_event(event, facts=_report_facts(members))
-        item.claims = [
-            _report_claim(claim, articles.get(claim.article_id), event.id) for claim in members
-        ]
-        item.findings = [_report_finding(f, claims, articles, event.id) for f in ordered]
-        return item
+        return event
 
     # Outermost last: body limit and host check run before anything else.
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(HeadMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     if allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)

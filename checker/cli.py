@@ -5,24 +5,35 @@ Every command calls a plain function (``checker.run.run``, ``checker.store.Store
 Mistakes of the user (a missing drop, an unknown claim ID, a database from a newer
 version) end with a one-line message and exit code 2, never a traceback.
 
+Only ``run``, ``ingest`` and ``users add`` create a database; every other command opens
+an existing one, so a mistyped ``--db`` is an error rather than a new empty store.
+
 Exit codes: 0 done; 1 a required part is missing, or ``run --fail-on new`` found new
-findings; 2 usage error; 3 ``run --strict`` or ``ingest --strict`` when an input was
-rejected; 4 another run holds the store (``run --wait`` waits instead).
+findings; 2 usage error (also: no database at ``--db``); 3 ``run --strict`` or
+``ingest --strict`` when an input was rejected; 4 another run holds the store
+(``run --wait`` waits instead); 5 ``serve`` cannot listen on its address (the port is
+taken); 141 standard output was closed early (``claimcheck ... | head``).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import functools
 import io
+import os
 import re
+import socket
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, get_args
+
+from claims.model import FindingKind, ReviewStatus
 
 if TYPE_CHECKING:
     from checker.store import Store
+    from claims.model import Finding
 
 EXIT_OK = 0
 EXIT_MISSING = 1
@@ -30,10 +41,18 @@ EXIT_USAGE = 2
 EXIT_REJECTED = 3
 EXIT_NEW_FINDINGS = 1
 EXIT_BUSY = 4
+EXIT_CANNOT_LISTEN = 5
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a process ended by SIGPIPE
 
 CLAIM_ID = re.compile(r"^c_[0-9a-f]{16}$")
 FINDING_ID = re.compile(r"^f_[0-9a-f]{16}$")
+EVENT_ID = re.compile(r"^e_[0-9a-f]{16}$")
+ARTICLE_ID = re.compile(r"^a_[0-9a-f]{16}$")
+REVIEW_STATUSES: tuple[str, ...] = get_args(ReviewStatus)
+FINDING_KINDS: tuple[str, ...] = get_args(FindingKind)
 DEFAULT_DB = "claimcheck.db"
+SERVE_HOST = "127.0.0.1"
+SERVE_PORT = 8000
 HELP_WIDTH = 100
 SHOW_AGREEING = 20  # `show` lists this many agreeing claims; --json gives the lookup's
 
@@ -80,16 +99,24 @@ def _utf8_stdio() -> None:
             pass
 
 
-def _open_store(args: argparse.Namespace) -> Store:
+def _open_store(args: argparse.Namespace, *, create: bool = False) -> Store:
+    """The store at ``--db``. Only commands that write new data pass ``create=True``: a
+    read command run in the wrong folder, or with a mistyped ``--db``, must say so
+    instead of answering from a new empty database."""
     import sqlalchemy.exc
 
-    from checker.store import Store, StoreError
+    from checker.store import Store, StoreError, StoreMissing
 
     db = args.db
-    if "://" not in db and db != ":memory:" and not Path(db).parent.exists():
+    is_file = "://" not in db and db != ":memory:"
+    if create and is_file and not Path(db).parent.exists():
         raise UsageError(f"cannot create database {db}: folder {Path(db).parent} does not exist")
     try:
-        return Store(db)
+        return Store(db, create=create)
+    except StoreMissing as exc:
+        raise UsageError(
+            f"{exc} (only run, ingest and users add create a database: check --db)"
+        ) from exc
     except StoreError as exc:
         raise UsageError(str(exc)) from exc
     except sqlalchemy.exc.SQLAlchemyError as exc:
@@ -123,7 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from checker.run import StoreBusy, run
 
     drops = _drops(args.drops)
-    with _open_store(args) as store:
+    with _open_store(args, create=True) as store:
         try:
             summary = run(
                 drops,
@@ -200,7 +227,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from checker.run import StoreBusy, ingest_drops
 
     drops = _drops(args.drops)
-    with _open_store(args) as store:
+    with _open_store(args, create=True) as store:
         try:
             results, status, rejected = ingest_drops(drops, store, max_bytes=args.max_bytes)
         except DropError as exc:
@@ -301,10 +328,14 @@ def _show_finding(args: argparse.Namespace, finding_id: str) -> int:
 
     with _open_store(args) as store:
         details = finding_details(store, finding_id)
+        history = store.reviews(finding_id) if details is not None else []
     if details is None:
         raise UsageError(f"no finding with ID {finding_id} in {args.db}")
     if args.json:
-        _json(details.model_dump(mode="json"))
+        data = details.model_dump(mode="json")
+        # Every decision on the finding, oldest first: who decided what, and when.
+        data["reviews"] = [review.model_dump(mode="json") for review in history]
+        _json(data)
         return EXIT_OK
     f = details.finding
     _out(f"finding {f.id}")
@@ -324,6 +355,13 @@ def _show_finding(args: argparse.Namespace, finding_id: str) -> int:
         + (f" at {review.at.isoformat()}" if review.at else "")
         + (f"; note: {review.note}" if review.note else "")
     )
+    if len(history) > 1:
+        _out("  history:")
+        for decision in history:
+            _out(
+                f"    {decision.at.isoformat()} {decision.status} by {decision.by}"
+                + (f"; note: {decision.note}" if decision.note else "")
+            )
     if f.explanation_en:
         _out(f"  {f.explanation_en}")
     if f.explanation_ar:
@@ -374,9 +412,67 @@ def cmd_rejected(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def select_findings(
+    store: Store,
+    *,
+    status: ReviewStatus | None = None,
+    kind: FindingKind | None = None,
+    event: str | None = None,
+    article: str | None = None,
+    outlet: str | None = None,
+) -> list[Finding]:
+    """Findings matching every filter given, most severe first (``claimcheck findings``).
+
+    ``event`` is an event ID; ``article`` an article ID or name; ``outlet`` an outlet name
+    (case and surrounding spaces ignored). A finding belongs to an article or outlet when
+    one of its claims comes from it. Raises ``LookupError`` for an unknown event, article
+    or outlet, so that a typo does not pass for "no findings".
+    """
+    findings = store.findings(status=status, kind=kind)
+    if event is not None:
+        if not store.get_events([event]):
+            raise LookupError(f"no event with ID {event}")
+        # The store has no query by event: findings carry their event, filter them here.
+        findings = [f for f in findings if f.event_id == event]
+    article_ids: set[str] | None = None
+    if article is not None:
+        found = store.get_article(article) if ARTICLE_ID.match(article) else None
+        found = found or store.article_by_name(article)
+        if found is None:
+            raise LookupError(f"no article with ID or name {article!r}")
+        article_ids = {found.id}
+    if outlet is not None:
+        wanted = outlet.strip().casefold()
+        infos = store.article_infos()
+        of_outlet = {i.id for i in infos if (i.outlet or "").strip().casefold() == wanted}
+        if not of_outlet:
+            known = sorted({i.outlet for i in infos if i.outlet})
+            raise LookupError(
+                f"no article from outlet {outlet!r}"
+                + (f" (outlets: {', '.join(known)})" if known else " (no article names an outlet)")
+            )
+        article_ids = of_outlet if article_ids is None else article_ids & of_outlet
+    if article_ids is not None:
+        claim_ids = [c.id for c in store.claims_of_articles(sorted(article_ids))]
+        keep = store.finding_ids_of_claims(claim_ids)
+        findings = [f for f in findings if f.id in keep]
+    return findings
+
+
 def cmd_findings(args: argparse.Namespace) -> int:
+    event = args.event.strip() if args.event else None
+    if event is not None and not EVENT_ID.match(event):
+        raise UsageError(
+            f"not an event ID: {args.event!r} (event IDs look like e_ and 16 hex digits)"
+        )
     with _open_store(args) as store:
-        findings = store.findings(status=args.status, kind=args.kind)
+        try:
+            findings = select_findings(
+                store, status=args.status, kind=args.kind, event=event,
+                article=args.article.strip() if args.article else None, outlet=args.outlet,
+            )
+        except LookupError as exc:
+            raise UsageError(str(exc)) from exc
     if args.json:
         _json([f.model_dump(mode="json") for f in findings])
         return EXIT_OK
@@ -392,16 +488,22 @@ def cmd_findings(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from checker.store import StoreError
+    from checker.store import StoreError, UnknownUser
 
     finding_id = args.finding_id.strip()
     if not FINDING_ID.match(finding_id):
         raise UsageError(
             f"not a finding ID: {args.finding_id!r} (finding IDs look like f_ and 16 hex digits)"
         )
+    by = args.by.strip()
+    # A decision is kept on an existing finding: the store must exist already.
     with _open_store(args) as store:
         try:
-            finding = store.set_review(finding_id, args.status, note=args.note, by=args.by)
+            finding = store.add_review(finding_id, args.status, note=args.note, by=by)
+        except UnknownUser as exc:
+            raise UsageError(
+                f"unknown user {by!r}: register them first with `claimcheck users add {by}`"
+            ) from exc
         except StoreError as exc:
             raise UsageError(str(exc)) from exc
     if args.json:
@@ -409,6 +511,56 @@ def cmd_review(args: argparse.Namespace) -> int:
     else:
         note = f" ({finding.review_note})" if finding.review_note else ""
         _out(f"{finding.id}: {finding.review_status}{note}")
+    return EXIT_OK
+
+
+def cmd_users_add(args: argparse.Namespace) -> int:
+    from checker.store import StoreError
+
+    password = None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise UsageError("no password on standard input")
+    # Users may be registered before the first run: this command creates the store.
+    with _open_store(args, create=True) as store:
+        try:
+            store.add_user(args.name, display=args.display, password=password)
+        except (StoreError, ValueError) as exc:
+            raise UsageError(str(exc)) from exc
+    _out(f"user {args.name} added")
+    return EXIT_OK
+
+
+def cmd_users_list(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        users = store.users()
+    if args.json:
+        _json([user.model_dump(mode="json") for user in users])
+        return EXIT_OK
+    if not users:
+        _out("no users (add one with `claimcheck users add NAME`)")
+    for user in users:
+        shown = f"  {user.display}" if user.display and user.display != user.name else ""
+        _out(f"{user.name}{shown}")
+    return EXIT_OK
+
+
+def cmd_users_token(args: argparse.Namespace) -> int:
+    from checker.store import StoreError, UnknownUser
+
+    with _open_store(args) as store:
+        try:
+            token = store.new_token(args.name)
+        except UnknownUser as exc:
+            raise UsageError(
+                f"unknown user {args.name!r}: register them first with "
+                f"`claimcheck users add {args.name}`"
+            ) from exc
+        except StoreError as exc:
+            raise UsageError(str(exc)) from exc
+    _out(token)
+    _err("the token is shown only this once; keep it where the user can find it")
     return EXIT_OK
 
 
@@ -455,6 +607,17 @@ def cmd_search(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def check_port(host: str, port: int) -> None:
+    """Raise ``OSError`` when nothing could listen on ``host``:``port`` now (the port is
+    taken, the address is not this machine's, a privileged port)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As the server will: a port left in TIME_WAIT by a previous server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from checker.api import ServeError, check_serve_options, resolve_token, serve
 
@@ -465,17 +628,47 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     # Opened once here so that a bad --db is a one-line error, not a server traceback.
     _open_store(args).close()
-    serve(args.db, host=args.host, port=args.port, token=token)
+    try:
+        check_port(args.host, args.port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            reason = "the port is already in use; stop what holds it or pass another --port"
+        else:
+            reason = exc.strerror or str(exc)
+        _err(f"claimcheck serve: cannot listen on {args.host}:{args.port}: {reason}")
+        return EXIT_CANNOT_LISTEN
+    try:
+        serve(args.db, host=args.host, port=args.port, token=token)
+    except SystemExit as exc:
+        # uvicorn exits with its own code 3 when it cannot bind (the port was taken since
+        # the check): not to be confused with our 3, --strict.
+        if exc.code not in (None, 0):
+            _err(f"claimcheck serve: the server could not start on {args.host}:{args.port}")
+            return EXIT_CANNOT_LISTEN
+        raise
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from checker.export import csv_bytes, export_claimreview
+    from checker.export import (
+        DEFAULT_BASE_URL,
+        DEFAULT_ORGANIZATION,
+        check_base_url,
+        csv_bytes,
+        export_claimreview,
+    )
     from checker.report import dumps_json
 
+    try:
+        base_url = check_base_url(args.base_url or DEFAULT_BASE_URL)
+    except ValueError as exc:
+        raise UsageError(f"--base-url: {exc}") from exc
     with _open_store(args) as store:
         if args.format == "claimreview":
-            data = dumps_json(export_claimreview(store)).encode("utf-8")
+            document = export_claimreview(
+                store, base_url=base_url, organization=args.organization or DEFAULT_ORGANIZATION
+            )
+            data = dumps_json(document).encode("utf-8")
         else:
             data = csv_bytes(store, status=args.status)
     if args.out:
@@ -539,6 +732,13 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _port(text: str) -> int:
+    value = _positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"not a port (1 to 65535): {text}")
+    return value
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -552,13 +752,11 @@ def _seconds(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     from checker.ingest import DEFAULT_MAX_BYTES
 
+    db_help = f"database file or SQLAlchemy URL (default: {DEFAULT_DB} in the current folder)"
+    # --db goes before or after the command. After it, it has no default of its own, or
+    # the subcommand's default would overwrite a --db given before the command.
     common = _Parser(add_help=False)
-    common.add_argument(
-        "--db",
-        default=DEFAULT_DB,
-        metavar="PATH",
-        help=f"database file or SQLAlchemy URL (default: {DEFAULT_DB} in the current folder)",
-    )
+    common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH", help=db_help)
 
     parser = _Parser(
         prog="claimcheck",
@@ -566,14 +764,21 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=_formatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--db", default=DEFAULT_DB, metavar="PATH", help=db_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def add(name: str, help_text: str, handler: Callable[[argparse.Namespace], int]) -> Any:
-        command = sub.add_parser(
+    def add(
+        name: str,
+        help_text: str,
+        handler: Callable[[argparse.Namespace], int] | None,
+        within: Any = sub,
+    ) -> Any:
+        command = within.add_parser(
             name, help=help_text, description=help_text, parents=[common],
             formatter_class=_formatter,
         )
-        command.set_defaults(handler=handler)
+        if handler is not None:
+            command.set_defaults(handler=handler)
         return command
 
     p = add("run", "ingest drops, extract new articles, link, check and write the report", cmd_run)
@@ -651,12 +856,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("findings", "list findings, most severe first", cmd_findings)
-    p.add_argument("--status", choices=["open", "confirmed", "dismissed"], help="review status")
+    p.add_argument("--status", choices=REVIEW_STATUSES, help="review status")
+    p.add_argument("--kind", choices=FINDING_KINDS, help="finding kind")
     p.add_argument(
-        "--kind",
-        choices=["date", "weekday", "count", "timeline", "presence", "location", "plan_change",
-                 "other"],
-        help="finding kind",
+        "--event", metavar="EVENT_ID", help="only this event's findings (e_ and 16 hex digits)"
+    )
+    p.add_argument(
+        "--article", metavar="ARTICLE",
+        help="only findings with a claim from this article (article ID or name)",
+    )
+    p.add_argument(
+        "--outlet", metavar="NAME", help="only findings with a claim from this outlet"
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -664,10 +874,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "finding_id", metavar="FINDING_ID", help="a finding ID such as f_0123456789abcdef"
     )
-    p.add_argument("status", choices=["open", "confirmed", "dismissed"], help="the decision")
+    p.add_argument("status", choices=REVIEW_STATUSES, help="the decision")
     p.add_argument("--note", help="a short note kept with the decision")
-    p.add_argument("--by", metavar="NAME", help="who decided")
+    p.add_argument(
+        "--by", metavar="NAME", required=True,
+        help="who decided: a registered user (`claimcheck users add NAME`)",
+    )
     p.add_argument("--json", action="store_true", help="print the finding as JSON")
+
+    users = add("users", "register editors who record decisions, and their API tokens", None)
+    users_sub = users.add_subparsers(
+        dest="users_command", metavar="USERS_COMMAND", parser_class=_Parser, required=True
+    )
+    p = add("add", "register a user (creates the database if there is none)", cmd_users_add,
+            users_sub)
+    p.add_argument("name", metavar="NAME", help="the name given to review --by")
+    p.add_argument("--display", metavar="D", help="the name shown to other editors")
+    p.add_argument(
+        "--password-stdin", action="store_true",
+        help="read a password for the web pages from the first line of standard input",
+    )
+    p = add("list", "list registered users", cmd_users_list, users_sub)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add("token", "print a new API token for a user (shown only once)", cmd_users_token,
+            users_sub)
+    p.add_argument("name", metavar="NAME", help="a registered user")
 
     p = add("search", "find claims by words (Arabic-normalised, clitic-tolerant, ranked)",
             cmd_search)
@@ -680,11 +911,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("serve", "serve the report, claims and review decisions over HTTP", cmd_serve)
     p.add_argument(
-        "--host", default="127.0.0.1",
-        help="address to listen on (default: 127.0.0.1; any other needs a token)",
+        "--host", default=SERVE_HOST,
+        help=f"address to listen on (default: {SERVE_HOST}; any other needs a token)",
     )
     p.add_argument(
-        "--port", type=_positive_int, default=8000, metavar="N", help="port (default: 8000)"
+        "--port", type=_port, default=SERVE_PORT, metavar="N",
+        help=f"port (default: {SERVE_PORT}); exit code {EXIT_CANNOT_LISTEN} when it is taken",
     )
     p.add_argument(
         "--token", metavar="T",
@@ -698,8 +930,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     p.add_argument(
-        "--status", choices=["open", "confirmed", "dismissed"],
+        "--status", choices=REVIEW_STATUSES,
         help="CSV: only findings with this review status",
+    )
+    p.add_argument(
+        "--base-url", metavar="URL",
+        help="ClaimReview: where the finding pages are served; each review's url is "
+        f"URL/findings/ID/page (default: http://{SERVE_HOST}:{SERVE_PORT}, where `serve` "
+        "answers)",
+    )
+    p.add_argument(
+        "--organization", metavar="NAME",
+        help="ClaimReview: the reviewing organisation, the reviews' author "
+        "(default: claimcheck)",
     )
 
     p = add("report", "write report.json, report.md and report.html from the store", cmd_report)
@@ -732,14 +975,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    command = " ".join(filter(None, (args.command, getattr(args, "users_command", None))))
     try:
-        return int(handler(args))
+        code = int(handler(args))
+        sys.stdout.flush()  # here, where a closed pipe can still be handled
+        return code
     except UsageError as exc:
-        _err(f"claimcheck {args.command}: {exc}")
+        _err(f"claimcheck {command}: {exc}")
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`claimcheck show ID | head -2`): stop quietly, as other
+        # command-line programs do. Python's own advice (the signal module docs, "Note on
+        # SIGPIPE"): point stdout at devnull so that the flush at exit does not fail again.
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         _err("claimcheck: interrupted")
         return 130
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (captured in a test): nothing is flushed at exit
 
 
 # -- the CLI reference (docs/cli.md) is generated from the parser ----------------------------
@@ -760,14 +1021,19 @@ def cli_reference() -> str:
         "",
         "<!-- Generated from checker/cli.py by `make docs`; a test checks it against --help. -->",
         "",
-        "Every command takes `--db PATH` (default `claimcheck.db` in the current folder; an",
-        "SQLAlchemy URL also works). JSON output is UTF-8 with Arabic unescaped.",
+        "Every command takes `--db PATH`, before or after the command name (default",
+        "`claimcheck.db` in the current folder; an SQLAlchemy URL also works). Only `run`,",
+        "`ingest` and `users add` create a database; every other command needs an existing",
+        "one and says so (exit code 2) rather than answering from a new empty store. JSON",
+        "output is UTF-8 with Arabic unescaped.",
         "",
         "Exit codes: `0` done; `1` a required part is missing (e.g. evaluation not installed),",
         "or `run --fail-on new` found new findings; `2` usage error (bad arguments, unknown or",
-        "malformed ID, missing drop, incompatible database); `3` `run --strict` /",
-        "`ingest --strict` when an input was rejected; `4` another run holds the store",
-        "(`run --wait` waits instead). See docs/batch.md.",
+        "malformed ID, no database at `--db`, missing drop, incompatible database, unknown",
+        "user); `3` `run --strict` / `ingest --strict` when an input was rejected; `4` another",
+        "run holds the store (`run --wait` waits instead; see docs/batch.md); `5` `serve`",
+        "cannot listen on its address (the port is taken); `141` standard output was closed",
+        "early (`claimcheck show ID | head -2`), without a traceback.",
         "",
         "Examples:",
         "",
@@ -776,12 +1042,16 @@ def cli_reference() -> str:
         "claimcheck run drops/2025-09-16/ --strict  # exit 3 if any file was rejected",
         "claimcheck articles --json                 # stored articles, without their text",
         "claimcheck show c_0123456789abcdef         # one claim, its event and findings",
-        "claimcheck show f_0123456789abcdef         # one finding: its sides, quotes, tallies",
+        "claimcheck show f_0123456789abcdef --json  # one finding, with its review history",
         "claimcheck findings --status open          # what still needs an editor",
+        "claimcheck findings --outlet \"رويترز\" --kind date",
+        "claimcheck --db archive.db findings --event e_0123456789abcdef",
+        "claimcheck users add rana --display \"رنا\"",
         "claimcheck review f_0123456789abcdef dismissed --note \"two phases\" --by rana",
         "claimcheck rejected                        # inputs that were not read, and why",
-        "claimcheck search \"قتلى الحديدة\"         # claims by words, best first",
+        "claimcheck search \"انسحاب عين الأسد\"      # claims by words, best first",
         "claimcheck serve --port 8000               # report with review buttons, JSON API",
+        "claimcheck export --format claimreview --base-url https://fc.example --out r.jsonld",
         "claimcheck export --format csv --out findings.csv",
         "claimcheck eval gold.json --articles seeds/ --json",
         "```",
@@ -795,6 +1065,11 @@ def cli_reference() -> str:
     ]
     for name, sub in _subparsers(parser).items():
         lines += [f"## claimcheck {name}", "", "```text", sub.format_help().rstrip(), "```", ""]
+        for inner, command in _subparsers(sub).items():
+            lines += [
+                f"## claimcheck {name} {inner}", "", "```text",
+                command.format_help().rstrip(), "```", "",
+            ]
     return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""What changed since the previous run: new, still open, updated and resolved findings.
+"""What changed since the previous run: new, still found, updated and resolved findings.
 
 Every run records the IDs of the findings it ended with (with its run record, in one
 transaction, as the last thing it writes). The next run compares its own findings with
@@ -6,7 +6,9 @@ that set. A finding's ID comes from its rule and its fact, and a report that rep
 value joins a side of the same finding, so:
 
 - **new**: fires now, did not fire at the end of the previous run;
-- **open**: fired then and still fires (whatever an editor decided about it);
+- **open** ("still found"): fired then and still fires, whatever an editor decided
+  about it; ``open_reviews`` counts these by their review status now, so that "still
+  found" never reads as "still awaiting review";
 - **updated**: open, and a side gained claims or reports since then ("a new report
   supports side X"); the ID, and so the editor's decision, stays;
 - **resolved**: fired then and no longer fires (a corrected article, a re-extraction).
@@ -18,6 +20,10 @@ over a large backlog) the rest are given by ``{"id": ...}`` only, as is a resolv
 finding whose content is no longer known (it disappeared in a run that was killed
 before it finished). ``open`` lists IDs: those findings are in the report itself.
 
+:func:`latest_delta` rebuilds the delta of the store's last run from the finding IDs
+runs record, with the review statuses of now (what the served page shows): what a
+side gained is known only to the run itself, so ``updated`` is left out there.
+
 The models (:class:`~checker.report.Delta` and its parts) live in ``checker.report``,
 since the report carries a delta.
 """
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import get_args
 
 from checker.report import (
     ArticleRef,
@@ -38,7 +45,7 @@ from checker.report import (
     md_escape,
 )
 from checker.store import SEVERITY_RANK, FindingRow, Store
-from claims.model import Finding, FindingSide
+from claims.model import Finding, FindingSide, ReviewStatus
 
 DETAIL_LIMIT = 1000
 
@@ -49,6 +56,8 @@ __all__ = [
     "FindingUpdate",
     "SideGain",
     "build_delta",
+    "latest_delta",
+    "open_reviews",
     "render_delta_md",
     "side_gains",
     "write_delta",
@@ -131,6 +140,22 @@ def _updated(
     return updates, len(found)
 
 
+def open_reviews(store: Store, open_ids: set[str]) -> dict[str, int]:
+    """The still-firing findings counted by their review status now. Decided findings are
+    few (an editor decides them one by one), so only those are read; every other open
+    finding awaits a decision."""
+    counts: dict[str, int] = {}
+    decided = 0
+    for status in get_args(ReviewStatus):
+        if status == "open":
+            continue
+        found = sum(1 for f in store.findings(status=status) if f.id in open_ids)
+        if found:
+            counts[status] = found
+            decided += found
+    return {"open": len(open_ids) - decided, **counts}
+
+
 def build_delta(
     store: Store,
     *,
@@ -181,6 +206,7 @@ def build_delta(
         open=sorted(open_ids),
         updated=updated,
         resolved=resolved,
+        open_reviews=open_reviews(store, open_ids),
         counts={
             "new": len(new_ids),
             "open": len(open_ids),
@@ -192,6 +218,34 @@ def build_delta(
     )
 
 
+def latest_delta(store: Store) -> Delta | None:
+    """The delta of the store's last run against the run before it, with the review
+    statuses of now; None before any run recorded its findings. ``updated`` is empty and
+    has no count (only the run knows what a side gained)."""
+    runs = store.runs()
+    if not runs:
+        return None
+    last = max(runs, key=lambda r: r.finished)
+    current = store.run_finding_ids(last.id)
+    if current is None:
+        return None
+    earlier = sorted((r for r in runs if r.finished < last.finished), key=lambda r: r.finished)
+    previous = earlier[-1] if earlier else None
+    previous_ids = store.run_finding_ids(previous.id) if previous else set()
+    if previous_ids is None:  # that run's set is no longer kept: nothing to compare with
+        return None
+    delta = build_delta(
+        store,
+        run_id=last.id,
+        previous_run_id=previous.id if previous else None,
+        previous_ids=previous_ids,
+        current_ids=current,
+        previous_sides={},
+    )
+    counts = {k: v for k, v in delta.counts.items() if k != "updated"}
+    return delta.model_copy(update={"updated": [], "counts": counts})
+
+
 def _finding_row(finding: Finding | FindingRef) -> str:
     if isinstance(finding, FindingRef):
         return f"| `{finding.id}` | | | | (content not kept) |"
@@ -199,6 +253,18 @@ def _finding_row(finding: Finding | FindingRef) -> str:
         f"| `{finding.id}` | {finding.severity} | {finding.code} | {finding.review_status} | "
         f"{md_escape(finding.explanation_en) or md_escape(finding.rule)} |"
     )
+
+
+def _reviews_text(delta: Delta) -> str:
+    """" (1 awaiting review, 1 confirmed, 1 dismissed)" for the still-found findings."""
+    if not delta.open_reviews:
+        return ""
+    parts = [
+        f"{count} {'awaiting review' if status == 'open' else status.replace('_', ' ')}"
+        for status, count in delta.open_reviews.items()
+        if count
+    ]
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def render_delta_md(delta: Delta, *, open_listed: int = 50) -> str:
@@ -210,7 +276,7 @@ def render_delta_md(delta: Delta, *, open_listed: int = 50) -> str:
         f"Run `{delta.run_id}` compared with {since}.",
         "",
         f"- new findings: **{counts.get('new', 0)}**",
-        f"- still open: {counts.get('open', 0)}",
+        f"- still found: {counts.get('open', 0)}{_reviews_text(delta)}",
         f"- with new reports on a side: {counts.get('updated', 0)}",
         f"- resolved: {counts.get('resolved', 0)}",
         "",
@@ -234,7 +300,7 @@ def render_delta_md(delta: Delta, *, open_listed: int = 50) -> str:
         lines.append("None.")
     lines += ["", "## Resolved", ""]
     lines += (header + [_finding_row(f) for f in delta.resolved]) if delta.resolved else ["None."]
-    lines += ["", "## Still open", ""]
+    lines += ["", "## Still found", ""]
     if not delta.open:
         lines.append("None.")
     elif len(delta.open) <= open_listed:

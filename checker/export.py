@@ -1,19 +1,27 @@
 """Exports for other tools: schema.org ClaimReview (JSON-LD) and CSV for spreadsheets.
 
-**ClaimReview.** One ``ClaimReview`` per *reviewed* finding (confirmed or dismissed; open
-findings are not a verdict and are left out). What is reviewed is the set of news claims
-the finding compares: ``itemReviewed`` is one ``Claim`` per claim ID, each with the
-article(s) it appears in (URL, outlet, publication date, headline) and its quote. The
-rating says what the editor decided about the disagreement between them:
+**ClaimReview.** Only *reviewed* findings are exported (confirmed or dismissed; open
+findings and findings that need more information are not a verdict). schema.org reviews
+one claim per ``ClaimReview``, and a finding is a disagreement between claims, so each
+side of a finding becomes one ``ClaimReview``:
 
-- ``confirmed``: rating 1 of 2, "Contradicted by another report": the reports cannot
-  both be right;
-- ``dismissed``: rating 2 of 2, "Not a contradiction": the editor found them compatible.
+- ``claimReviewed``: the words of the side's first report (its quote);
+- ``itemReviewed``: one ``Claim`` (the side's value as its description), with an
+  ``appearance`` per report on the side (a ``NewsArticle`` with URL, headline, date and
+  the outlet as publisher ``Organization``), the earliest report's outlet as ``author``
+  and its date as ``datePublished``;
+- ``reviewRating``: what the editor decided about the disagreement. ``confirmed``: 1 of
+  2, "Contradicted by another report" (the reports cannot all be right); ``dismissed``:
+  2 of 2, "Not a contradiction" (the editor found them compatible);
+- ``author``: the reviewing ``Organization`` (its name and ``base_url``), the editor as
+  ``editor``; ``url``: the finding's page under ``base_url`` (what ``claimcheck serve``
+  serves); ``datePublished``: the day of the decision.
 
-IDs are stable URNs: ``urn:claimcheck:finding:<finding id>``,
-``urn:claimcheck:claim:<claim id>``, ``urn:claimcheck:article:<article id>``, so a
-re-export updates rather than duplicates wherever the data is loaded. A URL is exported
-only when it is http(s).
+IDs are stable URNs: ``urn:claimcheck:finding:<finding id>:side:<key>`` for a review and
+``urn:claimcheck:finding:<finding id>:claim:<key>`` for its claim (the key is a hash of
+the side's value, so it survives a new report joining the finding),
+``urn:claimcheck:article:<article id>``, so a re-export updates rather than duplicates
+wherever the data is loaded. An article URL is exported only when it is http(s).
 
 **CSV.** One row per finding with its first two sides, A and B (value, tally of reports,
 and of every report on the side: claim, article, outlet, date, URL, quote, joined by
@@ -29,16 +37,21 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, Literal
 
 from checker.html_report import safe_url
 from checker.store import Store
-from claims.model import Article, Claim, Finding, FindingSide, ReviewStatus
+from claims.model import Article, Claim, Finding, FindingSide, ReviewStatus, stable_hash
 
 ExportFormat = Literal["claimreview", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("claimreview", "csv")
 
 URN = "urn:claimcheck"
+# Where `claimcheck serve` answers by default: the finding pages the reviews point to.
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
+DEFAULT_ORGANIZATION = "claimcheck"
+VERDICTS: tuple[ReviewStatus, ...] = ("confirmed", "dismissed")
 RATINGS: dict[str, tuple[int, str, str]] = {
     "confirmed": (1, "Contradicted by another report", "تناقض مؤكد مع تقرير آخر"),
     "dismissed": (2, "Not a contradiction", "لا تناقض"),
@@ -60,6 +73,18 @@ def _compact(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", [], {})}
 
 
+def check_base_url(base_url: str) -> str:
+    """The base URL without a trailing slash; ``ValueError`` unless absolute http(s)."""
+    url = safe_url(base_url)
+    if url is None:
+        raise ValueError(f"not an absolute http(s) URL: {base_url!r}")
+    return url.rstrip("/")
+
+
+def _organization(name: str | None) -> dict[str, Any] | None:
+    return {"@type": "Organization", "name": name} if name else None
+
+
 def _article_node(article: Article) -> dict[str, Any]:
     return _compact(
         {
@@ -69,88 +94,136 @@ def _article_node(article: Article) -> dict[str, Any]:
             "headline": article.title,
             "datePublished": article.published.isoformat() if article.published else None,
             "inLanguage": article.language,
-            "publisher": {"@type": "Organization", "name": article.outlet}
-            if article.outlet
-            else None,
+            "publisher": _organization(article.outlet),
             "identifier": article.name,
         }
     )
 
 
-def claim_review(
-    finding: Finding, claims: dict[str, Claim], articles: dict[str, Article]
-) -> dict[str, Any]:
-    """One reviewed finding as a schema.org ClaimReview (JSON-LD node, no @context)."""
+def side_key(side: FindingSide) -> str:
+    """A short stable key of a side, from its value (the side's place in the list can
+    change when a new report brings a new value)."""
+    return stable_hash(side.value, length=8)
+
+
+def _side_articles(
+    side: FindingSide, claims: dict[str, Claim], articles: dict[str, Article]
+) -> list[Article]:
+    """Each report on the side once, in the side's order."""
+    found: dict[str, Article] = {}
+    for claim_id in side.claim_ids:
+        claim = claims.get(claim_id)
+        article = articles.get(claim.article_id) if claim else None
+        if article is not None:
+            found.setdefault(article.id, article)
+    return list(found.values())
+
+
+def _earliest(reports: Sequence[Article]) -> Article | None:
+    dated = [a for a in reports if a.published]
+    return min(dated, key=lambda a: a.published or date.max) if dated else None
+
+
+def claim_reviews(
+    finding: Finding,
+    claims: dict[str, Claim],
+    articles: dict[str, Article],
+    *,
+    base_url: str = DEFAULT_BASE_URL,
+    organization: str = DEFAULT_ORGANIZATION,
+) -> list[dict[str, Any]]:
+    """One reviewed finding as schema.org ClaimReviews, one per side (JSON-LD nodes,
+    no @context)."""
     status = finding.review_status
     if status not in RATINGS:
         raise ValueError(f"finding {finding.id} is not reviewed (status {status!r})")
+    base = check_base_url(base_url)
     value, name_en, name_ar = RATINGS[status]
-    items = []
-    for claim_id in finding.claim_ids:
-        claim = claims.get(claim_id)
-        article = articles.get(claim.article_id) if claim else None
-        quote_values = [v for v in finding.values if v.claim_id == claim_id]
-        items.append(
+    rating = {
+        "@type": "Rating",
+        "ratingValue": value,
+        "worstRating": 1,
+        "bestRating": 2,
+        "alternateName": name_en,
+        "name": name_ar,
+    }
+    author = {"@type": "Organization", "name": organization, "url": base}
+    reviewed = finding.reviewed_at
+    reviews = []
+    for side in finding.sides:
+        reports = _side_articles(side, claims, articles)
+        first = next((claims[c] for c in side.claim_ids if c in claims), None)
+        earliest = _earliest(reports)
+        # Who made the claim: the earliest report's outlet, else the first one named.
+        publisher = next(
+            (a for a in ([earliest] if earliest else []) + reports if a.outlet), None
+        )
+        quote = first.quote if first else ""
+        language = reports[0].language if reports else "ar"
+        item = _compact(
+            {
+                "@type": "Claim",
+                "@id": f"{URN}:finding:{finding.id}:claim:{side_key(side)}",
+                "text": quote,
+                "description": side.value,
+                "inLanguage": language,
+                "appearance": [_article_node(a) for a in reports],
+                "author": _organization(publisher.outlet if publisher else None),
+                "datePublished": earliest.published.isoformat()
+                if earliest and earliest.published
+                else None,
+                "identifier": list(side.claim_ids),
+            }
+        )
+        reviews.append(
             _compact(
                 {
-                    "@type": "Claim",
-                    "@id": f"{URN}:claim:{claim_id}",
-                    "text": claim.quote if claim else None,
-                    "inLanguage": article.language if article else None,
-                    "appearance": [_article_node(article)] if article else None,
-                    "author": {"@type": "Organization", "name": article.outlet}
-                    if article and article.outlet
+                    "@type": "ClaimReview",
+                    "@id": f"{URN}:finding:{finding.id}:side:{side_key(side)}",
+                    "url": f"{base}/findings/{finding.id}/page",
+                    "name": f"{finding.code} {finding.rule}",
+                    "claimReviewed": quote or side.value,
+                    "description": finding.explanation_en,
+                    "inLanguage": language,
+                    "datePublished": reviewed.date().isoformat() if reviewed else None,
+                    "dateModified": reviewed.isoformat() if reviewed else None,
+                    "author": author,
+                    "editor": {"@type": "Person", "name": finding.reviewed_by}
+                    if finding.reviewed_by
                     else None,
-                    "datePublished": article.published.isoformat()
-                    if article and article.published
-                    else None,
-                    "description": "; ".join(f"{v.field}: {v.value}" for v in quote_values),
+                    "reviewBody": finding.review_note,
+                    "reviewRating": rating,
+                    "itemReviewed": item,
+                    "keywords": [finding.kind, finding.severity, finding.certainty],
+                    "identifier": finding.id,
                 }
             )
         )
-    author: dict[str, Any] = (
-        {"@type": "Person", "name": finding.reviewed_by}
-        if finding.reviewed_by
-        else {"@type": "Organization", "name": "claimcheck"}
-    )
-    return _compact(
-        {
-            "@type": "ClaimReview",
-            "@id": f"{URN}:finding:{finding.id}",
-            "name": f"{finding.code} {finding.rule}",
-            "claimReviewed": finding.explanation_ar or finding.explanation_en,
-            "description": finding.explanation_en,
-            "inLanguage": "ar",
-            "datePublished": finding.reviewed_at.date().isoformat()
-            if finding.reviewed_at
-            else None,
-            "dateModified": finding.reviewed_at.isoformat() if finding.reviewed_at else None,
-            "author": author,
-            "reviewBody": finding.review_note,
-            "reviewRating": {
-                "@type": "Rating",
-                "ratingValue": value,
-                "worstRating": 1,
-                "bestRating": 2,
-                "alternateName": name_en,
-                "name": name_ar,
-            },
-            "itemReviewed": items,
-            "keywords": [finding.kind, finding.severity, finding.certainty],
-            "identifier": finding.id,
-        }
-    )
+    return reviews
 
 
-def export_claimreview(store: Store) -> dict[str, Any]:
-    """Every confirmed or dismissed finding as ClaimReview, in one JSON-LD document."""
+def export_claimreview(
+    store: Store,
+    *,
+    base_url: str = DEFAULT_BASE_URL,
+    organization: str = DEFAULT_ORGANIZATION,
+) -> dict[str, Any]:
+    """Every side of every confirmed or dismissed finding as a ClaimReview, in one
+    JSON-LD document."""
+    base = check_base_url(base_url)
     findings: list[Finding] = []
-    for status in ("confirmed", "dismissed"):
+    for status in VERDICTS:
         findings.extend(store.findings(status=status))
     claims, articles = _related(store, findings)
     return {
         "@context": "https://schema.org",
-        "@graph": [claim_review(f, claims, articles) for f in findings],
+        "@graph": [
+            review
+            for f in findings
+            for review in claim_reviews(
+                f, claims, articles, base_url=base, organization=organization
+            )
+        ],
     }
 
 

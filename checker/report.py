@@ -12,7 +12,9 @@ value, the tally of reports that state it and every quote (article, outlet, date
 character offsets into the article). The shape is declared by the pydantic models below
 (exported as ``docs/schema/report.schema.json``), so an HTML template or an API can rely
 on it. Values are described by :mod:`checker.rules.semantics`, the same words the rules
-and the facts use.
+and the facts use, and a second time in Arabic words for the editor (``value_ar``,
+``slots_ar``: "أكثر من 50 آلية", places as the reports write them), made from the same
+structured slots with the display names of ``checker/data/labels.yaml``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from checker.facts import FactKind, event_facts
 from checker.ingest import RejectedInput
 from checker.rules import semantics as sem
-from checker.settings import get_settings
+from checker.settings import LabelData, get_settings, load_labels
 from checker.store import CERTAINTY_RANK, SEVERITY_RANK, RunRecord, Store
 from claims.model import (
     SCHEMA_VERSION,
@@ -41,6 +44,8 @@ from claims.model import (
     EventCluster,
     Finding,
     FindingSide,
+    Modality,
+    Phase,
     Quantity,
     Span,
     TimeValue,
@@ -66,6 +71,11 @@ class ReportArticle(_Model):
     published: date | None = None
     language: str = "ar"
     claim_count: int = 0
+    text: str | None = Field(
+        default=None,
+        description="the whole article text, when the report carries it (the report file "
+        "does, so that its page can show every article in full)",
+    )
 
 
 class ReportClaim(_Model):
@@ -94,6 +104,11 @@ class ReportClaim(_Model):
     slots_text: dict[str, str] = Field(
         default_factory=dict, description="each filled slot in a short readable English form"
     )
+    slots_ar: dict[str, str] = Field(
+        default_factory=dict,
+        description="each filled slot in Arabic words, as an editor reads it (places as "
+        "the reports write them, weekdays, months and units in Arabic)",
+    )
     event_id: str | None = None
 
 
@@ -119,12 +134,19 @@ class ReportQuote(_Model):
         description="the claim does not state the fact's phase or place itself: its "
         "event's other reports give it",
     )
+    value_ar: str = Field(default="", description="the compared value in Arabic words")
+    modality: Modality | None = Field(
+        default=None, description="how the claim states it (a report, a forecast, a plan...)"
+    )
+    phase: Phase | None = None
+    time_ar: str = Field(default="", description="when the claim says it happens, in Arabic")
 
 
 class ReportSide(_Model):
     """One side of a finding: a value and every report that states it."""
 
     value: str
+    value_ar: str = Field(default="", description="the value in Arabic words")
     tally: int = Field(description="how many distinct reports (articles) state this side")
     claim_ids: list[str]
     article_ids: list[str] = Field(default_factory=list)
@@ -150,6 +172,12 @@ class ReportFinding(_Model):
     certainty_reason: str = Field(default="", description="why hard or soft, in English")
     certainty_reason_ar: str = ""
     fact: str = Field(default="", description='e.g. "withdrawal|began|at:ain_al_asad"')
+    fact_ar: str = Field(default="", description="what the sides disagree on, in Arabic words")
+    display_kind: str = Field(
+        default="",
+        description="the kind an editor files it under when that is not its rule's kind: "
+        '"date" for a weekday finding whose sides name different calendar days',
+    )
     event_id: str | None = None
     claim_ids: list[str]
     sides: list[ReportSide] = Field(default_factory=list)
@@ -162,6 +190,7 @@ class ReportFactValue(_Model):
     """One value of an event's fact, with every claim and report that states it."""
 
     value: str
+    value_ar: str = Field(default="", description="the value in Arabic words")
     tally: int = Field(description="how many distinct reports (articles) state it")
     claim_ids: list[str] = Field(default_factory=list)
     article_ids: list[str] = Field(default_factory=list)
@@ -173,6 +202,7 @@ class ReportFact(_Model):
 
     fact: str
     kind: FactKind
+    label_ar: str = Field(default="", description='what the fact is, in Arabic words')
     values: list[ReportFactValue] = Field(default_factory=list)
 
 
@@ -251,7 +281,14 @@ class Delta(_Model):
     )
     resolved: list[Finding | FindingRef] = Field(default_factory=list)
     counts: dict[str, int] = Field(
-        default_factory=dict, description="new, open, updated, resolved, previous, current"
+        default_factory=dict,
+        description="new, open (fired then and still fires, whatever its review), updated, "
+        "resolved, previous, current",
+    )
+    open_reviews: dict[str, int] = Field(
+        default_factory=dict,
+        description="the findings still firing (open) by their review status now: how many "
+        "still await a decision",
     )
 
 
@@ -302,6 +339,21 @@ class FindingDetails(_Model):
     )
     claims: list[ReportClaim] = Field(
         default_factory=list, description="the claims of every side"
+    )
+    reviews: list[ReportReview] = Field(
+        default_factory=list, description="every decision on the finding, oldest first"
+    )
+
+
+class ArticleDetails(_Model):
+    """One article in full, for its page (``GET /articles/{id}``): its text, every claim
+    extracted from it, and the findings they are part of."""
+
+    article: ReportArticle
+    claims: list[ReportClaim] = Field(default_factory=list)
+    findings: list[ReportFinding] = Field(default_factory=list)
+    events: list[ReportEvent] = Field(
+        default_factory=list, description="the events of its claims, without their members"
     )
 
 
@@ -366,11 +418,409 @@ def slots_text(claim: Claim) -> dict[str, str]:
     return out
 
 
+# -- Arabic display texts -------------------------------------------------------------------
+# What an editor reads: each value in Arabic words, made from the same structured slot the
+# rules read ("أكثر من 50 آلية" for (50, ∞) vehicles). No interval notation: brackets and
+# "∞" in a right-to-left line are mirrored and reordered by the browser.
+
+_WEEKDAY_WORD = re.compile(r"\b(" + "|".join(WEEKDAYS) + r")\b")
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_ISO_YEAR = re.compile(r"^(\d{4})$")
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
+ATTRIBUTION_KINDS_AR = {"official": "رسمي", "anonymous": "مجهول", "media": "إعلامي"}
+
+
+def _num_ar(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def date_ar(day: date, labels: LabelData | None = None) -> str:
+    """A calendar day in Arabic words: "21 أغسطس 2025"."""
+    labels = labels or load_labels()
+    return f"{day.day} {labels.months_ar[day.month - 1]} {day.year}"
+
+
+def counted_ar(count: float, unit: str | None, labels: LabelData | None = None) -> str:
+    """A number with the noun it takes in Arabic ("جندي واحد", "جنديان", "5 جنود",
+    "23 شخصاً", "200 جندي"); a unit without Arabic names keeps its own name."""
+    labels = labels or load_labels()
+    number = _num_ar(count)
+    names = labels.units_ar.get(unit or "")
+    if names is None:
+        return f"{number} {unit}" if unit else number
+    few = names.few or names.one
+    if not float(count).is_integer() or names.two is None:
+        return f"{number} {names.one}"
+    n = int(count)
+    if n == 0:
+        return f"لا {few}"
+    if n == 1:
+        return f"{names.one} {'واحدة' if names.feminine else 'واحد'}"
+    if n == 2:
+        return names.two
+    rest = n % 100
+    if 3 <= rest <= 10:
+        return f"{number} {few}"
+    if 11 <= rest <= 99:
+        return f"{number} {names.many or names.one}"
+    return f"{number} {names.one}"
+
+
+def quantity_ar(quantity: Quantity | None, labels: LabelData | None = None) -> str:
+    """A quantity in Arabic words, with its bounds: "أكثر من 50 آلية", "70 هجوماً على
+    الأقل", "أقل من 500 جندي", "بين 315 و385 كم", "نحو 350 كم"."""
+    labels = labels or load_labels()
+    if quantity is None:
+        return ""
+    unit = quantity.unit
+    if not quantity.resolved:
+        names = labels.units_ar.get(unit or "")
+        what = f" من {names.few or names.one}" if names else (f" ({unit})" if unit else "")
+        return f"عدد غير محدد{what}"
+    low, high = quantity.low, quantity.high
+    if quantity.approximate and not quantity.vague and quantity.value is not None:
+        return f"نحو {counted_ar(quantity.value, unit, labels)}"
+    if low is None and high is None:
+        if quantity.value is None:
+            return f"عدد غير محدد ({unit})" if unit else "عدد غير محدد"
+        text = counted_ar(quantity.value, unit, labels)
+    elif low is not None and high is not None and low == high:
+        text = counted_ar(low, unit, labels)
+    elif high is None or high == float("inf"):
+        assert low is not None
+        text = (
+            f"{counted_ar(low, unit, labels)} على الأقل"
+            if quantity.low_inclusive
+            else f"أكثر من {counted_ar(low, unit, labels)}"
+        )
+    elif low is None or low <= 0:
+        text = (
+            f"{counted_ar(high, unit, labels)} على الأكثر"
+            if quantity.high_inclusive
+            else f"أقل من {counted_ar(high, unit, labels)}"
+        )
+    else:
+        text = f"بين {_num_ar(low)} و{counted_ar(high, unit, labels)}"
+    if quantity.vague:
+        return f"{text} (عدد تقريبي)"
+    if quantity.approximate:
+        return f"{text} تقريباً"
+    return text
+
+
+def time_ar(
+    time: TimeValue | None, labels: LabelData | None = None, *, detail: bool = True
+) -> str:
+    """When, in Arabic words: "الخميس 21 أغسطس 2025 مساءً", "بحلول مطلع سبتمبر 2025",
+    "أواخر عام 2026". ``detail``: with the weekday, the time of day and what a relative
+    day was counted from (a fact's value groups times without them)."""
+    labels = labels or load_labels()
+    if time is None:
+        return ""
+    said = f" («{time.span.text}»)" if time.span and time.span.text else ""
+    if not time.resolved:
+        if time.weekday is not None:
+            return f"يوم {labels.weekdays_ar[time.weekday]}، دون تاريخ محدد"
+        return "زمن غير محدد" + said
+    parts: list[str] = []
+    relation = labels.relations_ar.get(time.relation or "on", "")
+    if relation:
+        parts.append(relation)
+    if time.modifier == "approx":
+        parts.append(labels.modifiers_ar["approx"])
+    value = time.value or ""
+    named = labels.weekdays_ar[time.weekday] if time.weekday is not None and detail else ""
+    season = labels.modifiers_ar.get(time.modifier) if time.modifier in (
+        "start", "mid", "end"
+    ) else None
+    day = sem.stated_calendar_day(time)
+    month, year = _ISO_MONTH.match(value), _ISO_YEAR.match(value)
+    if day is not None:
+        parts += [named, date_ar(day, labels)] if named else [date_ar(day, labels)]
+    elif month:
+        if named:
+            parts.append(named)
+        if season:
+            parts.append(season)
+        parts.append(f"{labels.months_ar[int(month.group(2)) - 1]} {month.group(1)}")
+    elif year:
+        if named:
+            parts.append(named)
+        if season:
+            parts.append(season)
+        parts.append(f"عام {year.group(1)}")
+    elif named:
+        parts.append(f"يوم {named}")
+    elif time.earliest is not None and time.latest is not None:
+        parts.append(f"بين {date_ar(time.earliest, labels)} و{date_ar(time.latest, labels)}")
+    elif time.earliest is not None or time.latest is not None:
+        edge = time.earliest or time.latest
+        assert edge is not None
+        parts.append(date_ar(edge, labels))
+    else:
+        return "زمن غير محدد" + said
+    if detail and time.time_of_day:
+        parts.append(labels.times_of_day_ar.get(time.time_of_day, time.time_of_day))
+    if time.within_days is not None:
+        parts.append(f"خلال {_days_ar(time.within_days)}")
+    if detail and time.anchor == "publication":
+        parts.append("(محسوباً من تاريخ النشر)")
+    return " ".join(p for p in parts if p)
+
+
+def _days_ar(days: int) -> str:
+    if days == 1:
+        return "يوم واحد"
+    if days == 2:
+        return "يومين"
+    return f"{days} {'أيام' if 3 <= days % 100 <= 10 else 'يوماً'}"
+
+
+def words_ar(value: str, labels: LabelData | None = None) -> str:
+    """A value string of the rules with its weekdays and ISO dates in Arabic words (for
+    values no slot describes: "Thursday (2025-08-21)" -> "الخميس (21 أغسطس 2025)")."""
+    labels = labels or load_labels()
+    text = _ISO_DAY.sub(
+        lambda m: date_ar(date(int(m.group(1)), int(m.group(2)), int(m.group(3))), labels),
+        value,
+    )
+    return _WEEKDAY_WORD.sub(lambda m: labels.weekdays_ar[WEEKDAYS.index(m.group(1))], text)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_names() -> dict[str, tuple[str, frozenset[str]]]:
+    """Every gazetteer key with its first and all its normalised Arabic names (read
+    once, when a page first names a place)."""
+    from claims.entities import load_gazetteer
+
+    data = load_gazetteer()
+    found: dict[str, tuple[str, frozenset[str]]] = {}
+    for place in data.places:
+        found[place.key] = (place.aliases[0], frozenset([*place.aliases, *place.cue_aliases]))
+    for actor in data.actors:
+        found[actor.key] = (actor.aliases[0], frozenset(actor.aliases))
+    return found
+
+
+def _without_clitic(surface: str) -> list[str]:
+    """A written name, then the same name without a leading conjunction or preposition
+    ("للقوات العراقية" -> "القوات العراقية", "وسوريا" -> "سوريا")."""
+    found = [surface]
+    rest = surface[1:] if surface[:1] in ("و", "ف") else surface
+    if rest != surface:
+        found.append(rest)
+    if rest.startswith("لل"):
+        found.append("ال" + rest[2:])
+    elif rest[:1] in ("ب", "ل", "ك") and len(rest) > 3:
+        found.append(rest[1:])
+    return found
+
+
+class ArabicNames:
+    """The Arabic name of each gazetteer place and actor, as the reports write it: the
+    surface most often written for the key among the claims given, counting only
+    surfaces that are one of the gazetteer's names for it ("عين الأسد", not the anaphor
+    "القاعدة" nor the adjective in "الأراضي السورية"). The gazetteer keeps no written
+    Arabic label, so a key never written by name falls back to its first (normalised)
+    alias, then to its English label."""
+
+    def __init__(self, claims: Iterable[Claim] = ()) -> None:
+        self._written: dict[str, Counter[str]] = {}
+        self.add(claims)
+
+    def add(self, claims: Iterable[Claim]) -> None:
+        from claims.normalize import normalize
+
+        for claim in claims:
+            entities = [*claim.actors, *claim.destinations]
+            if claim.location is not None:
+                entities.append(claim.location)
+            for entity in entities:
+                if not entity.key or not _ARABIC_LETTER.search(entity.surface):
+                    continue
+                known = _gazetteer_names().get(entity.key)
+                if known is None:
+                    continue
+                for written in _without_clitic(entity.surface.strip()):
+                    if normalize(written) in known[1]:
+                        self._written.setdefault(entity.key, Counter())[written] += 1
+                        break
+
+    def of_key(self, key: str, fallback: str | None = None) -> str:
+        written = self._written.get(key)
+        if written:
+            return min(written, key=lambda name: (-written[name], name))
+        known = _gazetteer_names().get(key)
+        return known[0] if known else fallback or key.replace("_", " ")
+
+    def name(self, entity: Entity) -> str:
+        if entity.key:
+            name = self.of_key(entity.key, entity.label)
+        else:
+            name = entity.surface or entity.label or "؟"
+        return f"خارج {name}" if entity.complement else name
+
+
+def slots_ar(
+    claim: Claim, names: ArabicNames | None = None, labels: LabelData | None = None
+) -> dict[str, str]:
+    """The filled slots of a claim in Arabic words (the keys of :func:`slots_text`)."""
+    labels = labels or load_labels()
+    names = names or ArabicNames([claim])
+    out: dict[str, str] = {"event": labels.events[claim.event].noun_ar}
+    if claim.phase:
+        out["phase"] = labels.phases_ar[claim.phase]
+    out["modality"] = labels.modalities_ar[claim.modality]
+    if claim.time:
+        out["time"] = time_ar(claim.time, labels)
+    if claim.quantity:
+        out["quantity"] = quantity_ar(claim.quantity, labels)
+    if claim.location:
+        out["location"] = names.name(claim.location)
+    if claim.destinations:
+        out["destinations"] = "، ".join(names.name(d) for d in claim.destinations)
+    if claim.actors:
+        out["actors"] = "، ".join(dict.fromkeys(names.name(a) for a in claim.actors))
+    if claim.attribution:
+        written = claim.attribution.span.text if claim.attribution.span else ""
+        source = written if claim.attribution.source and written else (
+            claim.attribution.source or "مصدر غير مسمّى"
+        )
+        kind = ATTRIBUTION_KINDS_AR.get(claim.attribution.kind)
+        out["attribution"] = source + (f" ({kind})" if kind else "")
+    return out
+
+
+def compared_ar(
+    field: str,
+    value: str,
+    claim: Claim | None,
+    names: ArabicNames,
+    labels: LabelData | None = None,
+) -> str:
+    """A compared value of one claim in Arabic: from the claim's own slot when the value
+    is that slot's description, else the value's weekdays and dates in Arabic words."""
+    labels = labels or load_labels()
+    settings = get_settings()
+    head = field.partition(".")[0]
+    if claim is not None:
+        if field == "time" and claim.time is not None:
+            return time_ar(claim.time, labels)
+        if head == "quantity" and claim.quantity is not None and value == (
+            sem.describe_quantity(claim.quantity, settings)
+        ):
+            return quantity_ar(claim.quantity, labels)
+        if head in ("destinations", "location"):
+            entities = [*claim.destinations] + ([claim.location] if claim.location else [])
+            known = {sem.describe_entity(e): names.name(e) for e in entities}
+            return "، ".join(known.get(piece, piece) for piece in value.split("; "))
+    if head == "quantity" and value.startswith("0 (denied presence)"):
+        return "لا وجود (نفي الوجود)"
+    if head == "modality" and value in labels.modalities_ar:
+        return labels.modalities_ar[value]
+    if head == "phase" and value in labels.phases_ar:
+        return labels.phases_ar[value]
+    return words_ar(value, labels)
+
+
+def _side_value_ar(quotes: Sequence[ReportQuote], value: str) -> str:
+    """A side's value in Arabic, as its value is made: its claims' distinct values."""
+    distinct = list(dict.fromkeys(q.value_ar for q in quotes if q.value_ar))
+    if not distinct:
+        return words_ar(value)
+    return "؛ ".join(distinct[:3]) + (" …" if len(distinct) > 3 else "")
+
+
+def _fact_value_ar(kind: FactKind, value: str, claim: Claim | None, names: ArabicNames) -> str:
+    labels = load_labels()
+    if claim is None:
+        return words_ar(value, labels)
+    if kind == "time" and claim.time is not None:
+        return time_ar(claim.time, labels, detail=False)
+    if kind == "quantity" and claim.quantity is not None:
+        return quantity_ar(claim.quantity, labels)
+    if kind == "destination":
+        return "، ".join(names.name(d) for d in claim.destinations)
+    if kind == "occurrence":
+        return labels.occurrences_ar.get(value, value)
+    return words_ar(value, labels)
+
+
+# The words of fact keys that are not an event, a phase, a unit or a place; each heads a
+# construct with the event ("وقوع الانسحاب", "وجهة التحرك").
+FACT_WORDS_AR = {
+    "occurred": "وقوع",
+    "destination": "وجهة",
+    "remaining": "ما تبقّى من",
+}
+
+
+def fact_label_ar(fact: str, names: ArabicNames, labels: LabelData | None = None) -> str:
+    """A fact key in Arabic words: "withdrawal|began|at:ain_al_asad" -> "بدء الانسحاب في
+    عين الأسد"; "movement|destination|from:ain_al_asad" -> "وجهة التحرك من عين الأسد".
+    Pieces it does not know are left out (the key itself stays in the data)."""
+    labels = labels or load_labels()
+    head: list[str] = []
+    place = ""
+    event = phase = ""
+    for token in fact.split("|"):
+        if token.startswith(("at:", "from:")):
+            where, _, ref = token.partition(":")
+            if ref in ("", "-", "*"):
+                continue
+            outside = ref.startswith("!")
+            ref = ref.lstrip("!")
+            name = ref[1:].replace("_", " ") if ref.startswith("~") else names.of_key(ref)
+            name = f"خارج {name}" if outside else name
+            place = f"{'في' if where == 'at' else 'من'} {name}"
+        elif token in labels.events:
+            event = labels.events[token].noun_ar
+        elif token == "movement":
+            event = "التحرك"
+        elif token in labels.phases_ar:
+            phase = labels.phases_ar[token]
+        elif token in labels.units_ar:
+            unit = labels.units_ar[token]
+            head.append(f"عدد {unit.few}" if unit.few else f"مقدار ({unit.one})")
+        elif token in FACT_WORDS_AR:
+            head.append(FACT_WORDS_AR[token])
+    if event:
+        head.append(f"{phase} {event}" if phase else event)
+    return " ".join([*head, place]).strip()
+
+
+def display_kind(finding: Finding, claims: dict[str, Claim]) -> str:
+    """'date' for a weekday finding whose sides name different calendar days (14 against
+    15 October is a disagreement about the date, whatever weekdays are named with it);
+    else empty: the rule's own kind."""
+    if finding.kind != "weekday" or len(finding.sides) < 2:
+        return ""
+    days: list[set[date]] = []
+    for side in finding.sides:
+        found = {
+            day
+            for claim_id in side.claim_ids
+            if (claim := claims.get(claim_id)) is not None
+            and (day := sem.stated_calendar_day(claim.time)) is not None
+        }
+        if found:
+            days.append(found)
+    if len(days) >= 2 and any(
+        not a & b for i, a in enumerate(days) for b in days[i + 1 :]
+    ):
+        return "date"
+    return ""
+
+
 # -- building -----------------------------------------------------------------------------
 
 
 def _report_claim(
-    claim: Claim, article: Article | None, event_id: str | None = None
+    claim: Claim,
+    article: Article | None,
+    event_id: str | None = None,
+    names: ArabicNames | None = None,
 ) -> ReportClaim:
     return ReportClaim(
         id=claim.id,
@@ -394,6 +844,7 @@ def _report_claim(
         attribution=claim.attribution,
         extractor=claim.extractor,
         slots_text=slots_text(claim),
+        slots_ar=slots_ar(claim, names),
         event_id=event_id,
     )
 
@@ -404,16 +855,18 @@ def _report_quote(
     side: FindingSide,
     claims: dict[str, Claim],
     articles: dict[str, Article],
+    names: ArabicNames,
 ) -> ReportQuote:
     claim = claims.get(claim_id)
     field = compared.field if compared else ""
     value = compared.value if compared else side.value
     span = compared.span if compared else None
     inferred = claim_id in side.inferred
+    value_ar = compared_ar(field, value, claim, names)
     if claim is None:
         return ReportQuote(
             claim_id=claim_id, quote=compared.quote if compared else "", field=field,
-            value=value, compared=span, inferred=inferred,
+            value=value, compared=span, inferred=inferred, value_ar=value_ar,
         )
     article = articles.get(claim.article_id)
     # The quote must show what is compared: a weekday said earlier in the sentence than
@@ -435,22 +888,30 @@ def _report_quote(
         value=value,
         compared=span,
         inferred=inferred,
+        value_ar=value_ar,
+        modality=claim.modality,
+        phase=claim.phase,
+        time_ar=time_ar(claim.time),
     )
 
 
 def _report_side(
-    side: FindingSide, claims: dict[str, Claim], articles: dict[str, Article]
+    side: FindingSide,
+    claims: dict[str, Claim],
+    articles: dict[str, Article],
+    names: ArabicNames,
 ) -> ReportSide:
-    quotes = [_report_quote(v.claim_id, v, side, claims, articles) for v in side.quotes]
+    quotes = [_report_quote(v.claim_id, v, side, claims, articles, names) for v in side.quotes]
     quoted = {v.claim_id for v in side.quotes}
     # Every claim of the side is shown, also one whose compared words were not kept.
     quotes += [
-        _report_quote(claim_id, None, side, claims, articles)
+        _report_quote(claim_id, None, side, claims, articles, names)
         for claim_id in side.claim_ids
         if claim_id not in quoted
     ]
     return ReportSide(
         value=side.value,
+        value_ar=_side_value_ar(quotes[: len(side.quotes)] or quotes, side.value),
         tally=side.tally,
         claim_ids=list(side.claim_ids),
         article_ids=list(side.article_ids),
@@ -463,7 +924,9 @@ def _report_finding(
     claims: dict[str, Claim],
     articles: dict[str, Article],
     event_id: str | None,
+    names: ArabicNames | None = None,
 ) -> ReportFinding:
+    names = names or ArabicNames(claims.values())
     return ReportFinding(
         id=finding.id,
         rule=finding.rule,
@@ -474,9 +937,11 @@ def _report_finding(
         certainty_reason=finding.certainty_reason,
         certainty_reason_ar=finding.certainty_reason_ar,
         fact=finding.fact,
+        fact_ar=fact_label_ar(finding.fact, names),
+        display_kind=display_kind(finding, claims),
         event_id=event_id,
         claim_ids=list(finding.claim_ids),
-        sides=[_report_side(side, claims, articles) for side in finding.sides],
+        sides=[_report_side(side, claims, articles, names) for side in finding.sides],
         explanation_en=finding.explanation_en,
         explanation_ar=finding.explanation_ar,
         review=ReportReview(
@@ -488,14 +953,25 @@ def _report_finding(
     )
 
 
-def _report_facts(claims: Sequence[Claim]) -> list[ReportFact]:
+def _report_facts(
+    claims: Sequence[Claim], names: ArabicNames | None = None
+) -> list[ReportFact]:
+    by_id = {c.id: c for c in claims}
+    names = names or ArabicNames(claims)
     return [
         ReportFact(
             fact=fact.fact,
             kind=fact.kind,
+            label_ar=fact_label_ar(fact.fact, names),
             values=[
                 ReportFactValue(
                     value=value.value,
+                    value_ar=_fact_value_ar(
+                        fact.kind,
+                        value.value,
+                        by_id.get(value.claim_ids[0]) if value.claim_ids else None,
+                        names,
+                    ),
                     tally=len(value.article_ids) or len(value.claim_ids),
                     claim_ids=value.claim_ids,
                     article_ids=value.article_ids,
@@ -540,6 +1016,22 @@ def _event_of_finding(
     return None
 
 
+def _report_article(
+    article: Article, claim_count: int = 0, *, text: bool = False
+) -> ReportArticle:
+    return ReportArticle(
+        id=article.id,
+        name=article.name,
+        title=article.title,
+        outlet=article.outlet,
+        url=article.url,
+        published=article.published,
+        language=article.language,
+        claim_count=claim_count,
+        text=article.text if text else None,
+    )
+
+
 def build_report(
     store: Store, *, run: RunRecord | None = None, delta: Delta | None = None
 ) -> Report:
@@ -548,10 +1040,12 @@ def build_report(
 
     ``run`` describes the run shown in the report (by default the last recorded run);
     ``delta`` is what changed since the previous run, when a run builds the report.
+    Each article carries its whole text, so that the report file can show it.
     """
     articles = {a.id: a for a in store.articles()}
     claims_list = store.claims()
     claims = {c.id: c for c in claims_list}
+    names = ArabicNames(claims_list)
     events: list[EventCluster] = store.events()
     findings = store.findings()
     rejected = store.rejected()
@@ -569,15 +1063,16 @@ def build_report(
     outside: list[ReportFinding] = []
     for finding in findings:
         event_id = _event_of_finding(finding, event_ids, event_of_claim)
-        item = _report_finding(finding, claims, articles, event_id)
+        item = _report_finding(finding, claims, articles, event_id, names)
         (by_event[event_id] if event_id else outside).append(item)
 
     report_events: list[ReportEvent] = []
     for event in events:
         members = [claims[cid] for cid in dict.fromkeys(event.claim_ids) if cid in claims]
-        entry = _report_event(event, facts=_report_facts(members))
+        entry = _report_event(event, facts=_report_facts(members, names))
         entry.claims = [
-            _report_claim(claim, articles.get(claim.article_id), event.id) for claim in members
+            _report_claim(claim, articles.get(claim.article_id), event.id, names)
+            for claim in members
         ]
         entry.findings = sorted(by_event[event.id], key=_finding_rank)
         report_events.append(entry)
@@ -593,17 +1088,7 @@ def build_report(
 
     claim_counts = Counter(c.article_id for c in claims_list)
     report_articles = [
-        ReportArticle(
-            id=a.id,
-            name=a.name,
-            title=a.title,
-            outlet=a.outlet,
-            url=a.url,
-            published=a.published,
-            language=a.language,
-            claim_count=claim_counts.get(a.id, 0),
-        )
-        for a in articles.values()
+        _report_article(a, claim_counts.get(a.id, 0), text=True) for a in articles.values()
     ]
     summary = ReportSummary(
         articles=len(articles),
@@ -623,7 +1108,7 @@ def build_report(
         events=report_events,
         findings_outside_events=sorted(outside, key=_finding_rank),
         claims_outside_events=[
-            _report_claim(c, articles.get(c.article_id)) for c in claims_list
+            _report_claim(c, articles.get(c.article_id), None, names) for c in claims_list
             if c.id not in event_of_claim
         ],
         articles=report_articles,
@@ -679,24 +1164,37 @@ def claim_details(store: Store, claim_id: str) -> ClaimDetails | None:
                 )
             }
         )
+    names = ArabicNames([*involved.values(), *agreeing])
+    event_id = event.id if event else None
     return ClaimDetails(
         agrees_unread=len(candidates) - read,
         agrees_with=[
-            _report_claim(c, articles.get(c.article_id), event.id if event else None)
-            for c in agreeing
+            _report_claim(c, articles.get(c.article_id), event_id, names) for c in agreeing
         ],
-        claim=_report_claim(claim, article, event.id if event else None),
+        claim=_report_claim(claim, article, event_id, names),
         article_title=article.title if article else "",
         event=_report_event(event) if event else None,
         findings=[
-            _report_finding(f, involved, articles, event.id if event else f.event_id)
+            _report_finding(f, involved, articles, event_id or f.event_id, names)
             for f in findings
         ],
     )
 
 
+def _reviews(store: Store, finding_id: str) -> list[ReportReview]:
+    """Every decision on a finding, oldest first, when the store keeps a history."""
+    history = getattr(store, "reviews", None)
+    if history is None:
+        return []
+    return [
+        ReportReview(status=r.status, note=r.note, by=r.by, at=r.at)
+        for r in history(finding_id)
+    ]
+
+
 def finding_details(store: Store, finding_id: str) -> FindingDetails | None:
-    """A finding with every side's quotes, its claims and its event's facts."""
+    """A finding with every side's quotes, its claims, its event's facts and its review
+    history."""
     finding = store.get_finding(finding_id)
     if finding is None:
         return None
@@ -704,18 +1202,86 @@ def finding_details(store: Store, finding_id: str) -> FindingDetails | None:
     events = store.get_events([finding.event_id]) if finding.event_id else []
     event = events[0] if events else None
     members = store.claims(ids=event.claim_ids) if event else []
+    names = ArabicNames([*claims.values(), *members])
     articles = {
         a.id: a for a in store.articles(ids=sorted({c.article_id for c in claims.values()}))
     }
     event_id = event.id if event else finding.event_id
     return FindingDetails(
-        finding=_report_finding(finding, claims, articles, event_id),
-        event=_report_event(event, facts=_report_facts(members)) if event else None,
+        finding=_report_finding(finding, claims, articles, event_id, names),
+        event=_report_event(event, facts=_report_facts(members, names)) if event else None,
         claims=[
-            _report_claim(claims[cid], articles.get(claims[cid].article_id), event_id)
+            _report_claim(claims[cid], articles.get(claims[cid].article_id), event_id, names)
             for cid in finding.claim_ids
             if cid in claims
         ],
+        reviews=_reviews(store, finding.id),
+    )
+
+
+def event_details(store: Store, event_id: str) -> ReportEvent | None:
+    """One event with its facts, every claim and every finding of its claims (most
+    severe first): the data of its page (``GET /events/{id}``)."""
+    found = store.get_events([event_id])
+    if not found:
+        return None
+    event = found[0]
+    claims = {c.id: c for c in store.claims(ids=event.claim_ids)}
+    articles = {
+        a.id: a for a in store.articles(ids=sorted({c.article_id for c in claims.values()}))
+    }
+    findings = store.get_findings(sorted(store.finding_ids_of_claims(list(claims))))
+    others = [i for f in findings for i in f.claim_ids if i not in claims]
+    involved = {**claims, **{c.id: c for c in store.claims(ids=others)}} if others else claims
+    names = ArabicNames(involved.values())
+    members = [claims[cid] for cid in dict.fromkeys(event.claim_ids) if cid in claims]
+    item = _report_event(event, facts=_report_facts(members, names))
+    item.claims = [
+        _report_claim(claim, articles.get(claim.article_id), event.id, names)
+        for claim in members
+    ]
+    item.findings = sorted(
+        (_report_finding(f, involved, articles, event.id, names) for f in findings),
+        key=_finding_rank,
+    )
+    return item
+
+
+def article_details(store: Store, article_id: str) -> ArticleDetails | None:
+    """One article with its whole text, its claims (in text order), the findings they are
+    part of and their events: the data of its page (``GET /articles/{id}``)."""
+    article = store.get_article(article_id)
+    if article is None:
+        return None
+    claims = store.claims_of_articles([article.id])
+    claims.sort(key=lambda c: (c.evidence.start, c.id))
+    ids = [c.id for c in claims]
+    event_of: dict[str, str] = {}
+    events = store.get_events(sorted(store.event_ids_of_claims(ids))) if ids else []
+    for event in events:
+        for claim_id in event.claim_ids:
+            event_of.setdefault(claim_id, event.id)
+    findings = store.get_findings(sorted(store.finding_ids_of_claims(ids))) if ids else []
+    others = sorted({i for f in findings for i in f.claim_ids} - set(ids))
+    involved = {c.id: c for c in [*claims, *store.claims(ids=others)]}
+    articles = {
+        a.id: a
+        for a in store.articles(ids=sorted({c.article_id for c in involved.values()}))
+    }
+    articles[article.id] = article
+    names = ArabicNames(involved.values())
+    return ArticleDetails(
+        article=_report_article(article, len(claims), text=True),
+        claims=[_report_claim(c, article, event_of.get(c.id), names) for c in claims],
+        findings=sorted(
+            (
+                _report_finding(f, involved, articles, f.event_id or event_of.get(f.claim_ids[0]),
+                                names)
+                for f in findings
+            ),
+            key=_finding_rank,
+        ),
+        events=[_report_event(e) for e in events],
     )
 
 
@@ -884,8 +1450,13 @@ def _delta_lines(delta: Delta) -> list[str]:
         "## Since the previous run",
         "",
         f"Compared with {since}: {counts.get('new', 0)} new, {counts.get('open', 0)} still "
-        f"open ({counts.get('updated', 0)} with new reports on a side), "
-        f"{counts.get('resolved', 0)} resolved.",
+        f"found ({counts.get('updated', 0)} with new reports on a side"
+        + "".join(
+            f", {count} {'awaiting review' if status == 'open' else status.replace('_', ' ')}"
+            for status, count in delta.open_reviews.items()
+            if count
+        )
+        + f"), {counts.get('resolved', 0)} resolved.",
         "",
     ]
     for update in delta.updated:

@@ -13,12 +13,23 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from claims.model import EventType, Modality, Phase, Severity
+from claims.model import (
+    Certainty,
+    EventType,
+    FindingKind,
+    Modality,
+    Phase,
+    ReviewStatus,
+    Severity,
+    TimeModifier,
+    TimeRelation,
+)
 
 
 class _Strict(BaseModel):
@@ -228,6 +239,25 @@ class EventLabels(_Strict):
     label_ar: list[str] = Field(min_length=1)
 
 
+class DisplayLabel(_Strict):
+    """A value's name on the report pages: Arabic first, English behind the toggle."""
+
+    ar: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class UnitNames(_Strict):
+    """The Arabic noun a unit takes after a number: ``one`` after 1 and after whole
+    hundreds ("200 جندي"), ``two`` the dual, ``few`` after 3 to 10, ``many`` after 11 to
+    99. A measure ("كم") has only ``one``."""
+
+    one: str = Field(min_length=1)
+    two: str | None = None
+    few: str | None = None
+    many: str | None = None
+    feminine: bool = False
+
+
 class LabelData(_Strict):
     events: dict[EventType, EventLabels]
     phases_en: dict[Phase, str]
@@ -236,6 +266,41 @@ class LabelData(_Strict):
     weekdays_ar: list[str] = Field(min_length=7, max_length=7)
     unknown_place_en: str
     unknown_place_ar: str
+    # The report pages.
+    finding_kinds: dict[FindingKind, DisplayLabel]
+    severities: dict[Severity, DisplayLabel]
+    certainties: dict[Certainty, DisplayLabel]
+    review_statuses: dict[ReviewStatus, DisplayLabel]
+    slots: dict[str, DisplayLabel]
+    fact_kinds: dict[str, DisplayLabel]
+    modalities_ar: dict[Modality, str]
+    occurrences_ar: dict[str, str]
+    months_ar: list[str] = Field(min_length=12, max_length=12)
+    relations_ar: dict[TimeRelation, str]
+    modifiers_ar: dict[TimeModifier, str]
+    times_of_day_ar: dict[str, str]
+    units_ar: dict[str, UnitNames]
+
+    @model_validator(mode="after")
+    def _complete(self) -> LabelData:
+        """Every value of every closed set has a name: a status added to the model
+        without one fails at start-up, not as a raw code on an editor's page."""
+        missing = [
+            f"{name}: {sorted(set(get_args(kind)) - set(table))}"
+            for name, kind, table in (
+                ("finding_kinds", FindingKind, self.finding_kinds),
+                ("severities", Severity, self.severities),
+                ("certainties", Certainty, self.certainties),
+                ("review_statuses", ReviewStatus, self.review_statuses),
+                ("modalities_ar", Modality, self.modalities_ar),
+                ("relations_ar", TimeRelation, self.relations_ar),
+                ("modifiers_ar", TimeModifier, self.modifiers_ar),
+            )
+            if set(get_args(kind)) - set(table)
+        ]
+        if missing:
+            raise ValueError("labels missing for " + "; ".join(missing))
+        return self
 
 
 class LabelDataError(ValueError):

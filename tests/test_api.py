@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from checker.api import (
     LOOPBACK_HOSTS,
@@ -22,14 +25,27 @@ from checker.api import (
 from checker.cli import main
 from checker.run import run
 from checker.store import Store
-from tests.web_demo import DROP, build_demo_store, hand_extract
+from tests.web_demo import DROP, hand_extract
 
 TOKEN = "a-long-enough-test-token"
+REVIEWER = "ed"
+
+
+def register(store: Store, *names: str) -> None:
+    """Decisions are recorded by registered users when the store keeps users."""
+    add_user = getattr(store, "add_user", None)
+    if add_user is not None:
+        for name in names:
+            add_user(name)
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Iterator[Store]:
-    store, _ = build_demo_store(tmp_path)
+def demo(tmp_path: Path, db_url: str) -> Iterator[Store]:
+    """The web demo's store, on SQLite and on PostgreSQL."""
+    store = Store(db_url)
+    run([DROP], store, tmp_path / "out", extractor=hand_extract,
+        extractor_version="web-demo-hand")
+    register(store, REVIEWER, "سلمى")
     yield store
     store.close()
 
@@ -132,6 +148,7 @@ def test_a_claim_without_findings_agrees_with_the_rest_of_its_event(tmp_path: Pa
 )
 def test_malformed_ids_are_422_without_a_trace(client: TestClient, bad: str) -> None:
     for path in (f"/claims/{bad}", f"/claims/{bad}/page", f"/events/{bad}",
+                 f"/events/{bad}/page", f"/articles/{bad}", f"/articles/{bad}/page",
                  f"/findings/{bad}", f"/findings/{bad}/page"):
         response = client.get(path)
         assert response.status_code == 422, path
@@ -147,6 +164,9 @@ def test_unknown_ids_are_404(client: TestClient) -> None:
     response = client.get("/events/e_0000000000000000")
     assert response.status_code == 404
     assert response.json() == {"detail": "no event with ID e_0000000000000000"}
+    assert client.get("/events/e_0000000000000000/page").status_code == 404
+    assert client.get("/articles/a_0000000000000000").status_code == 404
+    assert client.get("/articles/a_0000000000000000/page").status_code == 404
 
 
 def test_event_with_its_claims_and_findings(client: TestClient, demo: Store) -> None:
@@ -268,27 +288,27 @@ def test_review_body_is_validated(
 
 
 def test_review_of_unknown_or_malformed_finding(client: TestClient) -> None:
-    body = {"status": "confirmed"}
+    body = {"status": "confirmed", "by": REVIEWER}
     assert client.post("/findings/f_0000000000000000/review", json=body).status_code == 404
     assert client.post("/findings/f_zz/review", json=body).status_code == 422
 
 
 def test_review_must_be_json_from_the_same_site(client: TestClient, demo: Store) -> None:
     url = f"/findings/{_count_finding(demo)}/review"
-    payload = json.dumps({"status": "dismissed"})
+    body = {"status": "dismissed", "by": REVIEWER}
+    payload = json.dumps(body)
     as_text = client.post(url, content=payload, headers={"content-type": "text/plain"})
     assert as_text.status_code == 415
-    form = client.post(url, data={"status": "dismissed"})
+    form = client.post(url, data=body)
     assert form.status_code == 415
-    evil = client.post(url, json={"status": "dismissed"}, headers={"origin": "https://evil.example"})
+    evil = client.post(url, json=body, headers={"origin": "https://evil.example"})
     assert evil.status_code == 403
-    from_file = client.post(url, json={"status": "dismissed"}, headers={"origin": "null"})
+    from_file = client.post(url, json=body, headers={"origin": "null"})
     assert from_file.status_code == 403
-    cross = client.post(url, json={"status": "dismissed"}, headers={"sec-fetch-site": "cross-site"})
+    cross = client.post(url, json=body, headers={"sec-fetch-site": "cross-site"})
     assert cross.status_code == 403
     same = client.post(
-        url, json={"status": "dismissed"}, headers={"origin": "http://testserver",
-                                                    "sec-fetch-site": "same-origin"},
+        url, json=body, headers={"origin": "http://testserver", "sec-fetch-site": "same-origin"},
     )
     assert same.status_code == 200
     assert demo.get_finding(_count_finding(demo)).review_status == "dismissed"  # type: ignore[union-attr]
@@ -313,12 +333,13 @@ def test_request_body_size_is_bounded(demo: Store) -> None:
 
 def test_token_is_required_when_set(demo: Store) -> None:
     url = f"/findings/{_count_finding(demo)}/review"
+    body = {"status": "confirmed", "by": REVIEWER}
     with TestClient(create_app(store=demo, token=TOKEN)) as client:
-        assert client.post(url, json={"status": "confirmed"}).status_code == 401
+        assert client.post(url, json=body).status_code == 401
         wrong = {"authorization": "Bearer not-the-token-at-all"}
-        assert client.post(url, json={"status": "confirmed"}, headers=wrong).status_code == 401
+        assert client.post(url, json=body, headers=wrong).status_code == 401
         right = {"authorization": f"Bearer {TOKEN}"}
-        assert client.post(url, json={"status": "confirmed"}, headers=right).status_code == 200
+        assert client.post(url, json=body, headers=right).status_code == 200
         assert client.get("/claims").status_code == 200  # reads stay open
         assert 'id="token"' in client.get("/").text
 
@@ -347,7 +368,9 @@ def test_openapi_document_lists_the_endpoints(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/claims/{claim_id}", "/claims", "/findings", "/events/{event_id}",
                  "/findings/{finding_id}", "/findings/{finding_id}/page",
-                 "/findings/{finding_id}/review", "/", "/claims/{claim_id}/page"):
+                 "/findings/{finding_id}/review", "/", "/claims/{claim_id}/page",
+                 "/events/{event_id}/page", "/articles/{article_id}",
+                 "/articles/{article_id}/page"):
         assert path in paths
     assert client.get("/docs").status_code == 404  # it would load scripts from a CDN
 
@@ -464,3 +487,124 @@ def test_a_lookup_in_a_large_event_lists_a_bounded_number_of_agreeing_claims(
             data = client.get(f"/claims/{claim.id}").json()
         assert len(data["agrees_with"]) == AGREES_WITH_LIMIT
         assert data["agrees_unread"] == reports - 1 - AGREES_WITH_LIMIT
+
+
+# -- the pages an editor opens -------------------------------------------------------------------
+
+BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_head_is_answered_like_get(client: TestClient, demo: Store) -> None:
+    """`HEAD /` was 405: a link checker or a proxy's health check saw the page as down."""
+    for path in ("/", "/report.json", f"/claims/{_hostile_claim(demo)}/page"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == get.headers["content-type"]
+        assert "content-security-policy" in head.headers
+    assert client.head("/claims/c_0000000000000000").status_code == 404
+
+
+def test_a_browser_gets_errors_as_pages_and_an_api_client_as_json(client: TestClient) -> None:
+    """A browser asking for a malformed claim page got raw JSON."""
+    for path, status in (("/claims/xyz/page", 422), ("/findings/f_0000000000000000/page", 404),
+                         ("/no/such/page", 404), ("/events/e_zz/page", 422)):
+        page = client.get(path, headers=BROWSER)
+        assert page.status_code == status, path
+        assert page.headers["content-type"].startswith("text/html")
+        assert '<html lang="ar" dir="rtl">' in page.text and "التقرير الكامل" in page.text
+        assert "content-security-policy" in page.headers
+        assert "Traceback" not in page.text
+        plain = client.get(path)  # an API client
+        assert plain.status_code == status
+        assert plain.headers["content-type"].startswith("application/json")
+    # a JSON route stays JSON, whoever asks
+    assert client.get("/claims/xyz", headers=BROWSER).headers["content-type"].startswith(
+        "application/json")
+
+
+def test_the_event_page_is_html_with_its_json_twin(client: TestClient, demo: Store) -> None:
+    """The event link opened raw JSON: it now opens a page with a timeline of what each
+    report said and when and the tally of every fact; the JSON stays at /events/{id}."""
+    flood = next(e for e in demo.events() if e.event == "casualties")
+    data = client.get(f"/events/{flood.id}").json()
+    page = client.get(f"/events/{flood.id}/page")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    html = page.text
+    assert f'href="/events/{flood.id}">JSON</a>' in html
+    timeline = html[html.index('<ol class="timeline">'):]
+    dates = {a.id: a.published for a in demo.articles()}
+    reports = {c.article_id for c in demo.claims(ids=flood.claim_ids)}
+    published = sorted(str(dates[a]) for a in reports)  # one entry per report
+    shown = re.findall(r'<div class="when-who"><time datetime="([0-9-]+)">', timeline)
+    assert shown == published  # the earliest report first
+    for fact in data["facts"]:
+        for value in fact["values"]:
+            assert value["value_ar"] in html
+    assert html.count('class="finding ') == len(data["findings"])
+    # the finding page and the claim page link to this page, not to the JSON
+    finding = data["findings"][0]["id"]
+    assert f'href="/events/{flood.id}/page"' in client.get(f"/findings/{finding}/page").text
+    assert f'href="/events/{flood.id}/page"' in client.get(
+        f"/claims/{flood.claim_ids[0]}/page").text
+
+
+def test_the_article_page_shows_the_whole_text_with_every_claim(
+    client: TestClient, demo: Store
+) -> None:
+    """There was no way to read the whole article, its outlet, date and link."""
+    claim = next(c for c in demo.claims() if "23" in c.quote)
+    article = demo.get_article(claim.article_id)
+    assert article is not None and article.outlet and article.published and article.url
+    data = client.get(f"/articles/{article.id}").json()
+    assert data["article"]["text"] == article.text
+    assert [c["id"] for c in data["claims"]] == [c.id for c in demo.claims(
+        article_id=article.id)]
+    assert {f["id"] for f in data["findings"]} == {f.id for f in demo.findings(
+        claim_id=claim.id)}
+    html = client.get(f"/articles/{article.id}/page").text
+    text = html[html.index('<div class="article-text"'):]
+    text = text[: text.index("</div>")]
+    assert unescape(re.sub(r'<a class="claim-no"[^>]*>\d+</a>|<[^>]+>', "", text)) == \
+        article.text
+    assert f'<mark class="claim-span disputed">{escape(claim.quote)}</mark>' in text
+    assert f'href="#about-{claim.id}"' in text and f'id="about-{claim.id}"' in html
+    assert str(escape(article.outlet)) in html and "أغسطس 2025" in html
+    assert f'href="{article.url}"' in html or "url-text" in html
+    # the finding page links each quote to it
+    finding = demo.findings(claim_id=claim.id)[0]
+    assert f'href="/articles/{article.id}/page">المقال كاملاً' in client.get(
+        f"/findings/{finding.id}/page").text
+
+
+def test_the_served_page_has_the_since_previous_run_box(
+    demo: Store, tmp_path: Path
+) -> None:
+    """The report file had the "since the previous run" box; the served page did not."""
+    run([DROP], demo, tmp_path / "again", extractor=hand_extract,
+        extractor_version="web-demo-hand")
+    first, second, *_ = demo.findings()
+    demo.set_review(first.id, "confirmed", by=REVIEWER)
+    demo.set_review(second.id, "dismissed", by=REVIEWER)
+    with TestClient(create_app(store=demo)) as client:
+        html = client.get("/").text
+        data = client.get("/report.json").json()
+    assert 'id="delta"' in html
+    total = len(demo.findings())
+    assert f'<b data-delta="open">{total}</b>ما زالت تظهر' in html
+    assert f'<span data-delta-review="open"><b>{total - 2}</b> بانتظار المراجعة</span>' in html
+    assert data["delta"]["open_reviews"]["confirmed"] == 1
+
+
+def test_the_finding_page_shows_its_review_history(client: TestClient, demo: Store) -> None:
+    if not hasattr(Store, "reviews"):
+        pytest.skip("the store keeps no review history")
+    finding = _count_finding(demo)
+    demo.set_review(finding, "dismissed", note="مرحلتان", by=REVIEWER)
+    demo.set_review(finding, "confirmed", note="بعد التحقق", by="سلمى")
+    data = client.get(f"/findings/{finding}").json()
+    assert [r["status"] for r in data["reviews"]] == ["dismissed", "confirmed"]
+    html = client.get(f"/findings/{finding}/page").text
+    history = html[html.index('id="history"'):]
+    assert history.index("مرحلتان") < history.index("بعد التحقق")
+    assert "سجل المراجعة (2)" in history

@@ -1,4 +1,4 @@
-"""The delta of a run against the previous one: new, still open, updated and resolved
+"""The delta of a run against the previous one: new, still found, updated and resolved
 findings, written to out/delta.json, out/delta.md and the report, and `--fail-on new` for
 cron."""
 
@@ -12,6 +12,8 @@ import pytest
 import claims.pipeline
 from checker.cli import main
 from checker.delta import FindingRef, build_delta
+from checker.html_report import render_report_html
+from checker.report import build_report
 from checker.run import extract_pending, ingest_drops, link_pending, run
 from checker.store import Store
 from claims.model import Article, Claim, Finding
@@ -33,6 +35,14 @@ def base(tmp_path: Path) -> Path:
 
 def read_json(path: Path) -> dict:  # type: ignore[type-arg]
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def reviewers(store: Store, *names: str) -> None:
+    """Decisions are recorded by registered users when the store keeps users."""
+    add_user = getattr(store, "add_user", None)
+    if add_user is not None:
+        for name in names:
+            add_user(name)
 
 
 def test_new_open_and_resolved_across_three_runs(base: Path, tmp_path: Path, store: Store) -> None:
@@ -60,6 +70,7 @@ def test_new_open_and_resolved_across_three_runs(base: Path, tmp_path: Path, sto
     assert read_json(out / "report.json")["delta"] == delta
     new_id = delta["new"][0]["id"]
 
+    reviewers(store, "ed")
     store.set_review(new_id, "confirmed", note="checked with the desk", by="ed")
     third = run([base, later], store, out, extractor=without_second_homs_report,
                 extractor_version="v2")
@@ -178,6 +189,7 @@ def test_a_new_report_that_repeats_a_side_keeps_the_finding_and_its_review(
         finding = next(f for f in before.values() if len(f.claim_ids) >= 2)
         side = finding.sides[0]
         (article,) = store.articles(ids=[side.article_ids[0]])
+        reviewers(store, "ed")
     assert main(["review", finding.id, "confirmed", "--by", "ed", "--db", db]) == 0
 
     later = tmp_path / "later"
@@ -211,3 +223,59 @@ def test_a_new_report_that_repeats_a_side_keeps_the_finding_and_its_review(
     assert read_json(out / "report.json")["delta"] == delta
     page = (out / "report.html").read_text(encoding="utf-8")
     assert '<b data-delta="updated">' in page and "copy.txt" in page
+
+
+def test_still_found_findings_are_counted_by_their_review(tmp_path: Path, store: Store) -> None:
+    """After one confirm and one dismiss the delta said '3 still open': findings that
+    still fire are "still found", counted by their review status now, so the box says
+    how many still await a decision."""
+    drop = tmp_path / "three"
+    write_article(drop, "s1", ["@ relocation homs 2025-03-02 40"])
+    write_article(drop, "s2", ["@ relocation homs 2025-03-05 40"])  # date conflict
+    write_article(drop, "i1", ["@ attack mosul 2025-03-02 10"])
+    write_article(drop, "i2", ["@ attack mosul 2025-03-02 40"])  # count conflict
+    write_article(drop, "t1", ["@ base_closure tyre 2025-03-02 -"])
+    write_article(drop, "t2", ["@ base_closure tyre 2025-03-09 -"])  # date conflict
+    out = tmp_path / "out"
+    run([drop], store, out, extractor=spec_extract, extractor_version="v1")
+    first, second, third = store.findings()
+    reviewers(store, "ed")
+    store.set_review(first.id, "confirmed", by="ed")
+    store.set_review(second.id, "dismissed", by="ed")
+
+    run([drop], store, out, extractor=spec_extract, extractor_version="v1")
+    delta = read_json(out / "delta.json")
+    assert delta["counts"]["open"] == 3
+    assert delta["open_reviews"] == {"open": 1, "confirmed": 1, "dismissed": 1}
+    md = (out / "delta.md").read_text(encoding="utf-8")
+    assert "still found: 3 (1 awaiting review, 1 confirmed, 1 dismissed)" in md
+    assert "still open" not in md
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert '<b data-delta="open">3</b>ما زالت تظهر' in page
+    assert '<span data-delta-review="open"><b>1</b> بانتظار المراجعة</span>' in page
+    assert "ما زالت قائمة" not in page
+
+    # The served page rebuilds the delta with the decisions of now.
+    from checker.delta import latest_delta
+
+    store.set_review(third.id, "confirmed", by="ed")
+    served = latest_delta(store)
+    assert served is not None and served.counts["open"] == 3
+    assert served.open_reviews == {"open": 0, "confirmed": 2, "dismissed": 1}
+    assert "updated" not in served.counts  # only the run knows what a side gained
+    html = render_report_html(build_report(store, delta=served), live=True)
+    assert '<span data-delta-review="confirmed"><b>2</b> تناقض مؤكَّد</span>' in html
+    assert 'data-delta="updated"' not in html
+
+
+def test_the_served_delta_needs_a_recorded_run(tmp_path: Path, store: Store) -> None:
+    from checker.delta import latest_delta
+
+    assert latest_delta(store) is None
+    drop = tmp_path / "one"
+    write_article(drop, "s1", ["@ relocation homs 2025-03-02 40"])
+    write_article(drop, "s2", ["@ relocation homs 2025-03-05 40"])
+    run([drop], store, None, extractor=spec_extract, extractor_version="v1")
+    first = latest_delta(store)
+    assert first is not None and first.previous_run_id is None
+    assert first.counts["new"] == len(store.findings()) >= 1

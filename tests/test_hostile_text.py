@@ -103,14 +103,15 @@ def test_markdown_report_escapes_hostile_text(demo: tuple[Store, Path]) -> None:
 def test_hostile_review_note_and_reviewer_stay_text(demo: tuple[Store, Path]) -> None:
     store = demo[0]
     finding = store.findings()[0]
-    store.set_review(finding.id, "dismissed", note="<script>alert(2)</script>",
-                     by='"><img src=x onerror=alert(3)>')
+    reviewer = '"><img src=x onerror=alert(3)>'
+    store.add_user(reviewer)
+    store.set_review(finding.id, "dismissed", note="<script>alert(2)</script>", by=reviewer)
     report = build_report(store)
     page = render_report_html(report)
     _assert_inert(page)
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page
     assert "<script>alert(2)" not in render_markdown(report)
-    store.set_review(finding.id, "open")
+    store.set_review(finding.id, "open", by=reviewer)
 
 
 def test_hostile_event_labels_and_rejected_paths_stay_text(demo: tuple[Store, Path]) -> None:

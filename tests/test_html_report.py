@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from markupsafe import escape
@@ -21,6 +23,7 @@ from checker.html_report import (
     segments,
 )
 from checker.report import (
+    ArabicNames,
     ArticleRef,
     Delta,
     FindingRef,
@@ -31,10 +34,18 @@ from checker.report import (
     ReportSide,
     SideGain,
     build_report,
+    counted_ar,
+    date_ar,
+    quantity_ar,
+    time_ar,
+    words_ar,
 )
 from checker.run import run
+from checker.settings import load_labels
 from checker.store import Store
-from claims.model import Finding, Span
+from claims.model import Article, Claim, Entity, Finding, Quantity, ReviewStatus, Span
+from tests.card_drop import build_card_store
+from tests.claim_builders import day
 from tests.web_demo import DROP, build_demo_store
 
 
@@ -67,6 +78,22 @@ def test_run_writes_report_html_next_to_json(demo: tuple[Store, Path], page: str
     assert page.startswith("<!DOCTYPE html>")
     assert '<html lang="ar" dir="rtl">' in page
     assert '"Noto Naskh Arabic"' in page and "Tahoma" in page
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every element of a page with its attributes, as a browser would parse them."""
+    parser = _TagCollector()
+    parser.feed(page)
+    return parser.tags
 
 
 def _all_findings(report: Report) -> list[ReportFinding]:
@@ -115,14 +142,18 @@ def test_compared_words_are_marked_inside_each_quote(report: Report, page: str) 
     for quote in quotes:
         assert quote.compared is not None
         assert f"<mark>{quote.compared.text}</mark>" in block
-    # the normalised values compared, under the slot's Arabic name
-    assert block.count("<dt>العدد</dt>") == len(quotes) == 2
+    # the values compared: in Arabic words on the card, the normalised form in the details
+    assert len(quotes) == 2
+    for side in count.sides:
+        assert side.value_ar and f'<bdi class="side-value" dir="rtl">{side.value_ar}</bdi>' in block
+    details = block[block.index('<details class="tech">'):]
     for quote in quotes:
-        assert f'<bdi class="en">{quote.value}</bdi>' in block
-    # rule code, name and explanation in Arabic, English behind a toggle
-    assert count.code in block and count.rule in block
-    assert count.explanation_ar in block
-    assert "<summary>English</summary>" in block
+        assert f'<bdi dir="ltr" class="ltr en">{quote.value}</bdi>' in details
+    # rule code and name only in the details; the explanation in Arabic on the card
+    head = block[: block.index('<details class="tech">')]
+    assert count.code not in head and count.rule not in head
+    assert count.code in details and count.rule in details
+    assert count.explanation_ar in head and count.explanation_en in details
 
 
 def test_a_finding_card_lists_its_sides_with_tallies_and_why(report: Report, page: str) -> None:
@@ -136,12 +167,13 @@ def test_a_finding_card_lists_its_sides_with_tallies_and_why(report: Report, pag
     assert '<span class="tally" data-tally="2">تقريران</span>' in block
     assert '<span class="tally" data-tally="1">تقرير واحد</span>' in block
     for side in finding.sides:
-        assert f'<bdi class="en side-value">{side.value}</bdi>' in block
+        assert f'<bdi class="side-value" dir="rtl">{side.value_ar}</bdi>' in block
         for quote in side.quotes:
             assert f'data-claim="{quote.claim_id}"' in block
             assert f"{quote.start}–{quote.end}" in block
             assert quote.outlet is not None and str(escape(quote.outlet)) in block
-            assert quote.published is not None and quote.published.isoformat() in block
+            assert quote.published is not None
+            assert f'<time datetime="{quote.published.isoformat()}">' in block
     # why hard, in Arabic on the card and in English behind the toggle
     assert finding.certainty_reason_ar and finding.certainty_reason_ar in block
     assert finding.certainty_reason in block
@@ -173,8 +205,17 @@ def test_the_inferred_mark_and_a_side_beyond_three_quotes() -> None:
     assert second["shown"][0]["inferred"] and not first["shown"][0]["inferred"]
 
 
+def _reviewers(store: Store, *names: str) -> None:
+    """Decisions are recorded by registered users when the store keeps users."""
+    add_user = getattr(store, "add_user", None)
+    if add_user is not None:
+        for name in names:
+            add_user(name)
+
+
 def test_review_status_note_and_reviewer_are_shown(tmp_path: Path) -> None:
     store, _ = build_demo_store(tmp_path)
+    _reviewers(store, "رنا")
     finding = store.findings()[0]
     store.set_review(finding.id, "dismissed", note="مرحلتان مختلفتان", by="رنا")
     html = render_report_html(build_report(store))
@@ -186,8 +227,9 @@ def test_review_status_note_and_reviewer_are_shown(tmp_path: Path) -> None:
 
 def test_page_is_self_contained_and_locked_down(page: str) -> None:
     """No external resource of any kind; only our own inline script and style may run."""
-    assert "<link" not in page
-    assert not re.search(r"<[a-zA-Z][^>]*\ssrc\s*=", page), "no element loads anything"
+    tags = _tags(page)
+    assert "link" not in {tag for tag, _ in tags}
+    assert not [tag for tag, attrs in tags if "src" in attrs], "no element loads anything"
     assert "@import" not in page and "url(" not in page
     assert page.count("<script>") == 1 and page.count("<style>") == 1
     css, js = assets()
@@ -275,7 +317,7 @@ def test_real_extraction_run_writes_a_valid_page(tmp_path: Path) -> None:
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert '<html lang="ar" dir="rtl">' in html
     assert "<script>alert(1)</script>" not in html
-    assert html.count('<tr id="article-') == 5
+    assert html.count('<details class="article" id="article-') == 5
     store.close()
 
 
@@ -385,3 +427,241 @@ def test_a_finding_quote_covers_the_compared_words_said_before_the_event() -> No
     # a claim on a side without compared words is still quoted, with its evidence
     (plain,) = second.quotes
     assert (plain.start, plain.end, plain.quote) == (start, len(text) - 1, evidence.text)
+
+
+# -- what an editor reads on a card ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Path]]:
+    """The card drop (tests/card_drop.py): three reports of one withdrawal with outlets,
+    dates and links, and a lone report whose file name starts with digits."""
+    tmp = tmp_path_factory.mktemp("cards")
+    store, _summary = build_card_store(tmp)
+    yield store, tmp / "out"
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def cards_report(cards: tuple[Store, Path]) -> Report:
+    return build_report(cards[0])
+
+
+@pytest.fixture(scope="module")
+def cards_page(cards: tuple[Store, Path]) -> str:
+    return (cards[1] / "report.html").read_text(encoding="utf-8")
+
+
+def _blocks(page: str, css_class: str) -> list[str]:
+    """The HTML of every <figure class="quote ..."> (or other element) of a page."""
+    found = []
+    for match in re.finditer(rf'<figure class="{css_class}[^"]*"', page):
+        found.append(page[match.start() : page.index("</figure>", match.start())])
+    return found
+
+
+def _visible_text(block: str) -> str:
+    """A card's text without its "details" part and without markup (``block`` may start
+    inside its first tag, as :func:`_finding_block` cuts it)."""
+    block = block[block.index(">") + 1 :]
+    shown = re.sub(r'<details class="tech">.*?</details>', " ", block, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", shown))
+
+
+def test_values_are_arabic_words_with_their_bounds() -> None:
+    """'أكثر من 50 آلية' was shown as exactly 50 elsewhere, and compared values were
+    English on an Arabic page ('Erbil', '0 soldiers', 'Thursday')."""
+    more = Quantity(value=50, low=50, low_inclusive=False, unit="vehicles")
+    assert quantity_ar(more) == "أكثر من 50 آلية"
+    few = Quantity(value=None, low=1, high=None, unit="soldiers", vague=True)
+    text = quantity_ar(few)
+    assert text.startswith("جندي واحد على الأقل") and not set(text) & set("[]∞≈")
+    assert quantity_ar(Quantity(value=0, low=0, high=0, unit="soldiers")) == "لا جنود"
+    assert quantity_ar(Quantity(value=500, low=0, high=500, high_inclusive=False,
+                                unit="soldiers")) == "أقل من 500 جندي"
+    assert quantity_ar(Quantity(value=70, low=70, unit="attacks")) == "70 هجوماً على الأقل"
+    assert quantity_ar(Quantity(value=350, low=315, high=385, unit="km",
+                                approximate=True)) == "نحو 350 كم"
+    assert [counted_ar(n, "soldiers") for n in (1, 2, 5, 23, 200)] == [
+        "جندي واحد", "جنديان", "5 جنود", "23 جندياً", "200 جندي"]
+    assert time_ar(day("2025-08-21", weekday=3, time_of_day="evening")) == (
+        "الخميس 21 أغسطس 2025 مساءً")
+    assert time_ar(day("2025-09", relation="by", modifier="start")) == "بحلول مطلع سبتمبر 2025"
+    assert time_ar(day("2026", relation="by", modifier="end")) == "بحلول أواخر عام 2026"
+    assert words_ar("Thursday (2025-08-21)") == "الخميس (21 أغسطس 2025)"
+
+
+def test_places_are_named_as_the_reports_write_them() -> None:
+    """The gazetteer's name as a report wrote it ("عين الأسد"), never an anaphor
+    ("القاعدة") or an adjective ("الأراضي السورية") written for the same key."""
+    text = "نص"
+    span = Span(start=0, end=len(text), text=text)
+
+    def claim(*places: Entity) -> Claim:
+        return Claim(article_id=Article.content_id(text), sentence=span, evidence=span,
+                     quote=text, event="withdrawal", destinations=list(places))
+
+    base = Entity(kind="place", key="ain_al_asad", label="Ain al-Asad", surface="القاعدة")
+    named = base.model_copy(update={"surface": "عين الأسد"})
+    syria = Entity(kind="place", key="syria", label="Syria", surface="الأراضي السورية")
+    names = ArabicNames([claim(base, syria), claim(base), claim(named)])
+    assert names.name(base) == "عين الأسد"
+    assert names.name(syria) != "الأراضي السورية" and "Syria" not in names.name(syria)
+    outside = Entity(kind="place", key="iraq", label="Iraq", surface="العراق", complement=True)
+    assert ArabicNames([claim(outside)]).name(outside) == "خارج العراق"
+
+
+def test_each_side_shows_outlet_date_modality_phase_and_time(
+    cards_report: Report, cards_page: str
+) -> None:
+    """A forecast looked like a report: each quote now says how it is stated, when it was
+    published and by whom, the phase and the time, in Arabic words."""
+    labels = load_labels()
+    findings = _all_findings(cards_report)
+    assert len(findings) == 3
+    for finding in findings:
+        block = _finding_block(cards_page, finding.id)
+        figures = _blocks(block, "quote")
+        quotes = [q for side in finding.sides for q in side.quotes]
+        assert len(figures) == len({q.claim_id for q in quotes})
+        for quote in quotes:
+            (figure,) = [f for f in figures if f'data-claim="{quote.claim_id}"' in f]
+            text = _visible_text(figure)
+            assert quote.outlet and quote.outlet in text
+            assert quote.published and date_ar(quote.published) in text
+            assert quote.modality and labels.modalities_ar[quote.modality] in text
+            if quote.phase:
+                assert labels.phases_ar[quote.phase] in text
+            assert (quote.time_ar or "لا يذكر زمناً") in text
+            assert ('class="quote prospective"' in figure) == (quote.modality == "expected")
+    forecast = next(f for f in findings if f.kind == "location")
+    assert "توقّع" in _visible_text(_finding_block(cards_page, forecast.id))
+
+
+def test_a_card_says_why_it_is_hard_or_soft() -> None:
+    """'soft' had no reason when a stored finding carried none: the card always says why,
+    in one Arabic sentence."""
+    quote = ReportQuote(claim_id="c_0000000000000001", quote="نص", value="5 deaths")
+    bare = ReportFinding(
+        id="f_0000000000000001", rule="count_conflict.v1", code="C003", kind="count",
+        severity="medium", certainty="soft", claim_ids=[quote.claim_id],
+        sides=[ReportSide(value="5 deaths", tally=1, claim_ids=[quote.claim_id],
+                          quotes=[quote])],
+    )
+    html = render_report_html(_report_with(bare))
+    block = _finding_block(html, bare.id)
+    assert "<b>لماذا؟</b> غير قاطع: لم يُسجَّل سبب" in block
+    reasoned = bare.model_copy(update={"certainty_reason_ar": "غير قاطع: الحصيلة قد ترتفع."})
+    block = _finding_block(render_report_html(_report_with(reasoned)), bare.id)
+    assert "<b>لماذا؟</b> غير قاطع: الحصيلة قد ترتفع." in block
+
+
+def _report_with(finding: ReportFinding) -> Report:
+    with Store(":memory:") as store:
+        empty = build_report(store)
+    return empty.model_copy(update={"findings_outside_events": [finding]})
+
+
+def test_ids_codes_and_offsets_are_behind_the_details_control(
+    report: Report, page: str, cards_report: Report, cards_page: str
+) -> None:
+    """Internal codes (f_..., c_..., C002 weekday_conflict.v1, character offsets) took
+    the place an editor reads first; they are now one click away."""
+    for rep, html in ((report, page), (cards_report, cards_page)):
+        for finding in _all_findings(rep):
+            block = _finding_block(html, finding.id)
+            shown = _visible_text(block)
+            assert "f_" not in shown and "c_" not in shown, shown
+            assert finding.code not in shown and finding.rule not in shown
+            assert not re.search(r"\d+–\d+", shown)
+            details = block[block.index('<details class="tech">'):]
+            assert finding.id in details and finding.code in details
+
+
+def test_a_weekday_finding_between_two_calendar_days_is_filed_under_date(
+    cards_report: Report, cards_page: str
+) -> None:
+    """14 against 15 October was filed under 'weekday', so the date filter showed 0."""
+    (finding,) = [f for f in _all_findings(cards_report) if f.kind == "weekday"]
+    assert finding.display_kind == "date"
+    block = _finding_block(cards_page, finding.id)
+    assert 'data-kind="date"' in block
+    assert re.search(r'value="date" checked> تاريخ <span class="muted">\(1\)</span>',
+                     cards_page)
+
+
+def test_certainty_and_review_labels_never_share_a_word(page: str) -> None:
+    """Certainty 'hard' read 'مؤكد', and so did the review status 'تناقض مؤكد'."""
+
+    def words(texts: Iterable[str]) -> set[str]:
+        return {re.sub(r"[\u064B-\u0652]", "", w) for t in texts for w in t.split()}
+
+    def options(dim: str) -> list[str]:
+        return re.findall(rf'data-dim="{dim}" name="{dim}" value="\w+" checked> ([^<]+) <', page)
+
+    certainty, review = options("certainty"), options("status")
+    assert len(certainty) == 2 and len(review) >= 3
+    assert not words(certainty) & words(review), (certainty, review)
+    assert load_labels().certainties["hard"].ar == "قاطع"
+
+
+def test_needs_info_has_an_arabic_label_a_filter_and_a_button(tmp_path: Path) -> None:
+    if "needs_info" not in get_args(ReviewStatus):
+        pytest.skip("the data model has no needs_info review status")
+    store, _ = build_demo_store(tmp_path)
+    live = render_report_html(build_report(store), live=True)
+    assert 'data-dim="status" name="status" value="needs_info" checked> يحتاج إلى معلومات إضافية' \
+        in live
+    assert live.count('data-review="needs_info" data-label="يحتاج إلى معلومات إضافية"') == len(
+        store.findings())
+    store.close()
+
+
+def test_the_report_file_carries_every_article_in_full(
+    cards_report: Report, cards_page: str
+) -> None:
+    """There was no way to read the whole article, its outlet, date and link."""
+    assert len(cards_report.articles) == 4
+    for article in cards_report.articles:
+        assert article.text
+        start = cards_page.index(f'<details class="article" id="article-{article.id}">')
+        section = cards_page[start : cards_page.index("</details>", start)]
+        body = section[section.index('<div class="article-text"'):]
+        assert unescape(re.sub(r"<a class=\"claim-no\"[^>]*>\d+</a>|<[^>]+>", "", body)) \
+            .strip() == article.text.strip()
+        assert article.outlet and str(escape(article.outlet)) in section
+        assert article.published and date_ar(article.published) in section
+        assert article.url and f'href="{article.url}"' in section
+        claims = [c for e in cards_report.events for c in e.claims]
+        claims += cards_report.claims_outside_events
+        for claim in claims:
+            if claim.article_id == article.id:
+                assert f'href="#claim-{claim.id}"' in section
+        assert section.count('<mark class="claim-span') >= 1
+    # every quote on a card links to its article
+    for finding in _all_findings(cards_report):
+        block = _finding_block(cards_page, finding.id)
+        for quote in (q for s in finding.sides for q in s.quotes):
+            assert f'href="#article-{quote.article_id}">المقال كاملاً' in block
+
+
+def test_file_names_stay_whole_in_the_claims_outside_events(cards_page: str) -> None:
+    """'004_3f7f….md' in a right-to-left summary was split at its digits and reordered."""
+    section = cards_page[cards_page.index('id="claims-outside"'):]
+    assert ('<summary><bdi dir="ltr" class="ltr article-name">004_3f7f84dab7bd4a36.md</bdi>'
+            in section)
+
+
+def test_an_event_section_shows_what_each_report_said_and_when(
+    cards_report: Report, cards_page: str
+) -> None:
+    (event,) = cards_report.events
+    start = cards_page.index(f'id="event-{event.id}"')
+    section = cards_page[start : cards_page.index('<section id="other-events"', start)]
+    timeline = section[section.index('<ol class="timeline">'):]
+    outlets = re.findall(r'<div class="when-who">.*?<bdi class="outlet">([^<]+)</bdi>', timeline)
+    # the earliest published first: the forecast of 10 October, then 15 and 16 October
+    assert outlets == ["قناة الفرات", "وكالة الرافدين", "صحيفة المدى"]
+    for fact in event.facts:
+        for value in fact.values:
+            assert value.value_ar and value.value_ar in section

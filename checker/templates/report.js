@@ -10,12 +10,50 @@
   var groups = Array.prototype.slice.call(document.querySelectorAll("[data-group]"));
   var form = document.getElementById("filters");
   var shown = document.getElementById("shown-count");
+  var query = document.getElementById("q");
+  var facetSelects = form ? Array.prototype.slice.call(form.querySelectorAll("select[data-facet]")) : [];
+
+  // The sticky toolbar's height: anchors scroll to just below it (CSS --bar).
+  var toolbar = document.querySelector(".toolbar");
+  function measureBar() {
+    var height = toolbar ? toolbar.getBoundingClientRect().height : 0;
+    document.documentElement.style.setProperty("--bar", Math.ceil(height) + "px");
+  }
+  measureBar();
+  window.addEventListener("resize", measureBar);
+
+  // Search is forgiving as the extractor is: no diacritics or tatweel, one alef, ya for
+  // alef maqsura, ha for ta marbuta, Western digits.
+  function fold(text) {
+    return String(text || "").toLowerCase()
+      .replace(/[\u064B-\u065F\u0670\u0640]/g, "")
+      .replace(/[\u0622\u0623\u0625\u0671]/g, "\u0627")
+      .replace(/\u0649/g, "\u064A")
+      .replace(/\u0629/g, "\u0647")
+      .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x0660); })
+      .replace(/\s+/g, " ");
+  }
+  var folded = new Map();
+  function textOf(el) {
+    var text = folded.get(el);
+    if (text === undefined) { text = fold(el.textContent); folded.set(el, text); }
+    return text;
+  }
+  var facetsOf = new Map();
+  function facets(el) {
+    var data = facetsOf.get(el);
+    if (data === undefined) {
+      try { data = JSON.parse(el.getAttribute("data-facets") || "{}"); } catch (e) { data = {}; }
+      facetsOf.set(el, data);
+    }
+    return data;
+  }
 
   function allowedValues() {
     var allow = {};
     dims.forEach(function (d) { allow[d] = {}; });
     if (!form) { return null; }
-    var boxes = form.querySelectorAll("input[type=checkbox][data-dim]");
+    var boxes = document.querySelectorAll("input[type=checkbox][data-dim]");
     for (var i = 0; i < boxes.length; i++) {
       if (boxes[i].checked) { allow[boxes[i].getAttribute("data-dim")][boxes[i].value] = true; }
     }
@@ -25,12 +63,21 @@
   function applyFilters() {
     var allow = allowedValues();
     if (!allow) { return; }
+    var words = query ? fold(query.value).trim().split(" ").filter(Boolean) : [];
+    var chosen = facetSelects.filter(function (s) { return s.value !== ""; });
     var count = 0;
     for (var i = 0; i < findings.length; i++) {
       var el = findings[i];
       var ok = true;
       for (var j = 0; j < dims.length && ok; j++) {
         ok = allow[dims[j]][el.getAttribute("data-" + dims[j])] === true;
+      }
+      for (var f = 0; f < chosen.length && ok; f++) {
+        var values = facets(el)[chosen[f].getAttribute("data-facet")] || [];
+        ok = values.indexOf(chosen[f].value) >= 0;
+      }
+      for (var w = 0; w < words.length && ok; w++) {
+        ok = textOf(el).indexOf(words[w]) >= 0;
       }
       el.hidden = !ok;
       if (ok) { count++; }
@@ -39,31 +86,52 @@
       groups[k].hidden = groups[k].querySelector(".finding[data-finding]:not([hidden])") === null;
     }
     if (shown) { shown.textContent = String(count); }
+    measureBar();
   }
 
   if (form) {
-    form.addEventListener("change", applyFilters);
+    // The checkboxes stand outside the sticky form (form="filters"): listen on the page.
+    document.addEventListener("change", function (ev) {
+      var target = ev.target;
+      if (target && target.matches && target.matches("input[data-dim], select[data-facet]")) {
+        applyFilters();
+      }
+    });
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); applyFilters(); });
+    if (query) { query.addEventListener("input", applyFilters); }
     var reset = document.getElementById("filters-reset");
     if (reset) {
       reset.addEventListener("click", function () {
-        var boxes = form.querySelectorAll("input[type=checkbox][data-dim]");
+        var boxes = document.querySelectorAll("input[type=checkbox][data-dim]");
         for (var i = 0; i < boxes.length; i++) { boxes[i].checked = true; }
+        facetSelects.forEach(function (s) { s.value = ""; });
+        if (query) { query.value = ""; }
         applyFilters();
       });
     }
     applyFilters();
   }
 
-  // A link to a claim inside a closed <details> opens it.
+  // A link to a claim, finding, event or article inside a closed <details> opens it, and
+  // lands below the sticky toolbar. Scrolled again once the sections above are laid out
+  // (they are not laid out while off screen).
   function reveal() {
     var id = "";
     try { id = decodeURIComponent(location.hash.slice(1)); } catch (e) { return; }
     if (!id) { return; }
     var el = document.getElementById(id);
     if (!el) { return; }
+    if (el.tagName === "DETAILS") { el.open = true; }
     var d = el.closest("details");
     while (d) { d.open = true; d = d.parentElement ? d.parentElement.closest("details") : null; }
+    measureBar();
     el.scrollIntoView();
+    var again = 3;
+    function settle() {
+      el.scrollIntoView();
+      if (--again > 0) { window.requestAnimationFrame(settle); }
+    }
+    window.requestAnimationFrame(settle);
   }
   window.addEventListener("hashchange", reveal);
   reveal();
