@@ -1,27 +1,40 @@
 """The store: articles, claims, events, findings, review decisions, runs, rejected inputs.
 
 One class, :class:`Store`, over SQLAlchemy Core. SQLite (a file in the working directory)
-is the default; any SQLAlchemy URL (for example ``postgresql+psycopg://...``) works the
-same way because every statement goes through Core, not through SQLite-specific SQL.
+is the default; PostgreSQL (``postgresql+psycopg://...``, the ``postgres`` extra) is the
+store a desk of editors shares. Every statement goes through Core, not through SQL of one
+database; the schema is built and upgraded by the Alembic migrations in
+``checker/migrations`` when a database is opened.
 
 Model objects go in and come out; rows are an implementation detail. Each model is kept
 whole as JSON next to the few columns that queries filter on, so adding a field to the
 model does not need a new column.
 
-Review decisions live in their own table keyed by finding ID. Findings are replaced on
-every run, but a finding's ID is stable (same rule, same claims), so an editor's decision
-re-attaches to the finding when the run finds it again.
+Review decisions are an audit trail keyed by finding ID: every decision is a new row
+(who, when, status, note), and a finding's review is its latest decision. Findings are
+replaced on every run, but a finding's ID is stable (same rule, same fact), so the
+decisions re-attach to the finding when the run finds it again. A decision is made by a
+registered user (``users``); passwords are kept as argon2 hashes and API tokens as their
+SHA-256, never in clear.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
+import secrets
+import threading
+import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
@@ -36,11 +49,25 @@ from claims.model import (
     EventCluster,
     Finding,
     FindingKind,
+    Review,
     ReviewStatus,
 )
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 DEFAULT_DB = "claimcheck.db"
-REVIEW_STATUSES: tuple[ReviewStatus, ...] = ("open", "confirmed", "dismissed")
+REVIEW_STATUSES: tuple[ReviewStatus, ...] = get_args(ReviewStatus)
+# The newest migration in checker/migrations/versions (a test keeps the two in step). A
+# database at this revision and at SCHEMA_VERSION opens without loading Alembic.
+SCHEMA_REVISION = "0003_review_history"
+USER_NAME_MAX = 64
+WAL_SWITCH_TRIES = 600  # 30 s, as long as the busy timeout
+# Serialises schema upgrades of one PostgreSQL database (pg_advisory_xact_lock key).
+_MIGRATION_LOCK = 0x636C61696D636B
+# Alembic's `op` and `context` are module-wide: two migrations in one process (of two
+# databases) must not run at the same time.
+_migrating = threading.Lock()
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 CERTAINTY_RANK = {"hard": 0, "soft": 1}
 
@@ -54,6 +81,35 @@ class StoreError(RuntimeError):
 
 class SchemaVersionError(StoreError):
     """The database was written by a claimcheck with a different data model."""
+
+
+class StoreMissing(FileNotFoundError):
+    """There is no store at the target, and the caller asked not to create one."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        super().__init__(
+            f"no claimcheck database at {target}; "
+            f"`claimcheck run DROP --db {target}` creates one"
+        )
+
+
+class UnknownUser(ValueError):
+    """A decision or token names nobody registered in the store."""
+
+
+class UserExists(ValueError):
+    """A user of that name is registered already."""
+
+
+class User(BaseModel):
+    """A registered reviewer: the name decisions are recorded under."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    display: str | None = None
+    created: datetime
 
 
 class ArticleInfo(BaseModel):
@@ -86,27 +142,39 @@ class RunRecord(BaseModel):
     timings: dict[str, float] = Field(default_factory=dict)
 
 
+def _key(length: int) -> sa.types.TypeEngine[str]:
+    """A short string compared byte for byte, as SQLite does, on PostgreSQL too (whose
+    default collation follows the server's locale): orderings match on both."""
+    return sa.String(length).with_variant(sa.String(length, collation="C"), "postgresql")
+
+
+def _text() -> sa.types.TypeEngine[str]:
+    return sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+
+
+# The tables as the newest migration leaves them; the migrations, not this metadata,
+# create them (a test compares the two).
 metadata = sa.MetaData()
 
 meta_table = sa.Table(
     "meta",
     metadata,
-    sa.Column("key", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("key", _key(64), primary_key=True),
+    sa.Column("value", _text(), nullable=False),
 )
 
 articles_table = sa.Table(
     "articles",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("name", sa.Text, nullable=False, index=True),
-    sa.Column("title", sa.Text, nullable=False, default=""),
-    sa.Column("outlet", sa.Text),
-    sa.Column("url", sa.Text),
+    sa.Column("id", _key(64), primary_key=True),
+    sa.Column("name", _text(), nullable=False, index=True),
+    sa.Column("title", _text(), nullable=False, default=""),
+    sa.Column("outlet", _text()),
+    sa.Column("url", _text()),
     sa.Column("published", sa.Date),
-    sa.Column("language", sa.String(16), nullable=False, default="ar"),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("source_path", sa.Text),
+    sa.Column("language", _key(16), nullable=False, default="ar"),
+    sa.Column("text", _text(), nullable=False),
+    sa.Column("source_path", _text()),
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -116,10 +184,10 @@ extractions_table = sa.Table(
     "extractions",
     metadata,
     sa.Column(
-        "article_id", sa.String(64), sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        "article_id", _key(64), sa.ForeignKey("articles.id", ondelete="CASCADE"),
         primary_key=True,
     ),
-    sa.Column("extractor", sa.Text, nullable=False, default=""),
+    sa.Column("extractor", _text(), nullable=False, default=""),
     sa.Column("extracted_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("claim_count", sa.Integer, nullable=False, default=0),
 )
@@ -127,84 +195,110 @@ extractions_table = sa.Table(
 claims_table = sa.Table(
     "claims",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("id", _key(64), primary_key=True),
     sa.Column(
-        "article_id", sa.String(64), sa.ForeignKey("articles.id", ondelete="CASCADE"),
+        "article_id", _key(64), sa.ForeignKey("articles.id", ondelete="CASCADE"),
         nullable=False, index=True,
     ),
-    sa.Column("event", sa.String(32), nullable=False, index=True),
-    sa.Column("location_key", sa.Text, index=True),
+    sa.Column("event", _key(32), nullable=False, index=True),
+    sa.Column("location_key", _text(), index=True),
     sa.Column("evidence_start", sa.Integer, nullable=False),
-    sa.Column("json", sa.Text, nullable=False),
+    sa.Column("json", _text(), nullable=False),
 )
 
 events_table = sa.Table(
     "events",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("label", sa.Text, nullable=False),
-    sa.Column("event", sa.String(32), nullable=False),
-    sa.Column("location_key", sa.Text),
-    sa.Column("json", sa.Text, nullable=False),
+    sa.Column("id", _key(64), primary_key=True),
+    sa.Column("label", _text(), nullable=False),
+    sa.Column("event", _key(32), nullable=False),
+    sa.Column("location_key", _text()),
+    sa.Column("json", _text(), nullable=False),
 )
 
 event_claims_table = sa.Table(
     "event_claims",
     metadata,
-    sa.Column("event_id", sa.String(64), nullable=False, primary_key=True),
-    sa.Column("claim_id", sa.String(64), nullable=False, primary_key=True, index=True),
+    sa.Column("event_id", _key(64), nullable=False, primary_key=True),
+    sa.Column("claim_id", _key(64), nullable=False, primary_key=True, index=True),
 )
 
 findings_table = sa.Table(
     "findings",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
-    sa.Column("rule", sa.Text, nullable=False),
-    sa.Column("code", sa.String(8), nullable=False, index=True),
-    sa.Column("kind", sa.String(32), nullable=False, index=True),
-    sa.Column("severity", sa.String(16), nullable=False),
-    sa.Column("certainty", sa.String(16), nullable=False),
-    sa.Column("event_id", sa.String(64)),
-    sa.Column("json", sa.Text, nullable=False),
+    sa.Column("id", _key(64), primary_key=True),
+    sa.Column("rule", _text(), nullable=False),
+    sa.Column("code", _key(8), nullable=False, index=True),
+    sa.Column("kind", _key(32), nullable=False, index=True),
+    sa.Column("severity", _key(16), nullable=False),
+    sa.Column("certainty", _key(16), nullable=False),
+    sa.Column("event_id", _key(64)),
+    sa.Column("json", _text(), nullable=False),
 )
 
 finding_claims_table = sa.Table(
     "finding_claims",
     metadata,
-    sa.Column("finding_id", sa.String(64), nullable=False, primary_key=True),
-    sa.Column("claim_id", sa.String(64), nullable=False, primary_key=True, index=True),
+    sa.Column("finding_id", _key(64), nullable=False, primary_key=True),
+    sa.Column("claim_id", _key(64), nullable=False, primary_key=True, index=True),
 )
 
-# Not foreign-keyed to findings on purpose: findings are replaced on every run, decisions
-# must outlive that and re-attach by the stable finding ID.
+users_table = sa.Table(
+    "users",
+    metadata,
+    sa.Column("name", _text(), primary_key=True),
+    sa.Column("display", _text()),
+    sa.Column("password_hash", _text()),  # argon2; NULL: cannot log in
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+)
+
+# The SHA-256 of each API token: a stolen database does not give the tokens away.
+user_tokens_table = sa.Table(
+    "user_tokens",
+    metadata,
+    sa.Column("token_hash", _key(64), primary_key=True),
+    sa.Column(
+        "user_name", _text(), sa.ForeignKey("users.name", ondelete="CASCADE"),
+        nullable=False, index=True,
+    ),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+)
+
+# One row per decision, never updated: the audit trail of each finding. Not foreign-keyed
+# to findings on purpose: findings are replaced on every run, decisions must outlive that
+# and re-attach by the stable finding ID. The latest row (highest id) is the review.
 reviews_table = sa.Table(
     "reviews",
     metadata,
-    sa.Column("finding_id", sa.String(64), primary_key=True),
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("note", sa.Text),
-    sa.Column("by", sa.Text),
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("finding_id", _key(64), nullable=False),
+    sa.Column("status", _key(16), nullable=False),
+    sa.Column("note", _text()),
+    sa.Column(
+        "by", _text(), sa.ForeignKey("users.name", name="fk_reviews_by_users"), nullable=False
+    ),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_reviews_finding_id", "finding_id", "id"),
 )
 
 runs_table = sa.Table(
     "runs",
     metadata,
-    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("id", _key(64), primary_key=True),
     sa.Column("started", sa.DateTime(timezone=True), nullable=False),
     sa.Column("finished", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("counts", sa.Text, nullable=False),
-    sa.Column("timings", sa.Text, nullable=False),
+    sa.Column("counts", _text(), nullable=False),
+    sa.Column("timings", _text(), nullable=False),
 )
 
 rejected_table = sa.Table(
     "rejected_inputs",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("drop", sa.Text, nullable=False),
-    sa.Column("path", sa.Text, nullable=False),
-    sa.Column("reason", sa.String(32), nullable=False),
-    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("drop", _text(), nullable=False),
+    sa.Column("path", _text(), nullable=False),
+    sa.Column("reason", _key(32), nullable=False),
+    sa.Column("detail", _text(), nullable=False),
     sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("drop", "path", "reason", name="uq_rejected_drop_path_reason"),
 )
@@ -216,7 +310,7 @@ rejected_table = sa.Table(
 article_links_table = sa.Table(
     "article_links",
     metadata,
-    sa.Column("article_id", sa.String(64), primary_key=True),
+    sa.Column("article_id", _key(64), primary_key=True),
     sa.Column("extracted_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -225,8 +319,8 @@ article_links_table = sa.Table(
 linked_claims_table = sa.Table(
     "linked_claims",
     metadata,
-    sa.Column("claim_id", sa.String(64), primary_key=True),
-    sa.Column("article_id", sa.String(64), nullable=False, index=True),
+    sa.Column("claim_id", _key(64), primary_key=True),
+    sa.Column("article_id", _key(64), nullable=False, index=True),
 )
 
 # The blocking index: one row per linked claim and block key, with the claim's keyed place
@@ -235,18 +329,21 @@ linked_claims_table = sa.Table(
 claim_blocks_table = sa.Table(
     "claim_blocks",
     metadata,
-    sa.Column("block_key", sa.Text, nullable=False, primary_key=True),
-    sa.Column("place", sa.Text, nullable=False, primary_key=True),
-    sa.Column("claim_id", sa.String(64), nullable=False, primary_key=True, index=True),
+    sa.Column("block_key", _text(), nullable=False, primary_key=True),
+    sa.Column("place", _text(), nullable=False, primary_key=True),
+    sa.Column("claim_id", _key(64), nullable=False, primary_key=True, index=True),
 )
 
 # The finding IDs each run ended with, for the next run's delta (new, open, resolved).
 run_findings_table = sa.Table(
     "run_findings",
     metadata,
-    sa.Column("run_id", sa.String(64), primary_key=True),
-    sa.Column("finding_ids", sa.Text, nullable=False),
+    sa.Column("run_id", _key(64), primary_key=True),
+    sa.Column("finding_ids", _text(), nullable=False),
 )
+
+
+_older = reviews_table.alias("older")
 
 
 @dataclass(frozen=True)
@@ -298,10 +395,11 @@ def _now() -> datetime:
 
 
 def _utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything this store writes is UTC."""
+    """Every time this store writes is UTC. SQLite hands it back naive, PostgreSQL in
+    the server's time zone: both come out in UTC."""
     if value is None:
         return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
@@ -311,7 +409,8 @@ def _chunks(ids: Sequence[str], size: int = 500) -> Iterator[list[str]]:
         yield unique[start : start + size]
 
 
-def _url_for(target: str | Path) -> str:
+def url_for(target: str | Path) -> str:
+    """The SQLAlchemy URL of a store target: a URL as it is, a path as an SQLite file."""
     text = str(target)
     if "://" in text:
         return text
@@ -329,26 +428,144 @@ def _severity_key(finding: Finding) -> tuple[int, int, str, str]:
     )
 
 
+def _sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite URL; None for a server or an in-memory database."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def _use_wal(cursor: Any) -> None:
+    """Put an SQLite file in WAL mode (it stays so). Switching needs the file to itself for
+    a moment and SQLite does not wait for that: when another connection is building a new
+    database at the same time the switch fails at once, and is tried again shortly."""
+    import sqlite3
+
+    for attempt in itertools.count():
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt >= WAL_SWITCH_TRIES:
+                raise
+            time.sleep(0.05)
+
+
+@lru_cache(maxsize=1)
+def _password_hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash to verify against when the user is unknown, so that a wrong name takes as
+    long to refuse as a wrong password."""
+    return _password_hasher().hash(secrets.token_hex(16))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def migrations_dir() -> Path:
+    """The Alembic script folder (shipped inside the package)."""
+    return Path(str(resources.files("checker") / "migrations"))
+
+
+@lru_cache(maxsize=1)
+def _migrations() -> tuple[Any, Any]:
+    """Alembic's configuration and script folder, read once per process."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    return config, ScriptDirectory.from_config(config)
+
+
+@lru_cache(maxsize=64)
+def _known_revision(revision: str) -> bool:
+    from alembic.script.revision import RevisionError
+    from alembic.util import CommandError
+
+    try:
+        return _migrations()[1].get_revision(revision) is not None
+    except (CommandError, RevisionError):
+        return False
+
+
+def _upgrade(conn: Connection) -> None:
+    """Run the migrations up to the newest inside ``conn``'s transaction (what
+    ``alembic upgrade head`` does, without reading ``env.py`` again for every store)."""
+    from alembic.runtime.environment import EnvironmentContext
+
+    config, script = _migrations()
+
+    def upgrade(revision: Any, _context: Any) -> Any:
+        return script._upgrade_revs("head", revision)
+
+    with (
+        _migrating,
+        EnvironmentContext(config, script, fn=upgrade, destination_rev="head") as env,
+    ):
+        env.configure(connection=conn)
+        with env.begin_transaction():
+            env.run_migrations()
+
+
+def check_user_name(name: str) -> str:
+    """``name`` if it can name a user, else ValueError: 1 to 64 characters, no space at
+    either end, no control character, no colon (HTTP Basic credentials split on it)."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("a user name cannot be empty")
+    if name != name.strip():
+        raise ValueError(f"user name {name!r} starts or ends with a space")
+    if len(name) > USER_NAME_MAX:
+        raise ValueError(f"a user name has at most {USER_NAME_MAX} characters")
+    if ":" in name or any(unicodedata.category(ch)[0] == "C" for ch in name):
+        raise ValueError(f"user name {name!r} contains a colon or a control character")
+    return name
+
+
 class Store:
     """All persistent state of claimcheck behind one interface.
 
-    ``target`` is a file path (SQLite) or an SQLAlchemy URL. Opening a database written by
-    a newer claimcheck raises :class:`SchemaVersionError` rather than misreading it.
+    ``target`` is a file path (SQLite) or an SQLAlchemy URL. Opening a database brings it
+    to the newest schema (the migrations in ``checker/migrations``); one written by a
+    newer claimcheck raises :class:`SchemaVersionError` rather than being misread. With
+    ``create=False`` a database that does not exist, or holds no store, raises
+    :class:`StoreMissing` instead of being created: for commands that only read.
     """
 
-    def __init__(self, target: str | Path = DEFAULT_DB, *, echo: bool = False) -> None:
-        self.url = _url_for(target)
+    def __init__(
+        self, target: str | Path = DEFAULT_DB, *, create: bool = True, echo: bool = False
+    ) -> None:
+        self.url = url_for(target)
         # For messages: a server URL may carry a password.
         self.display_url = sa.engine.make_url(self.url).render_as_string(hide_password=True)
+        shown = self.display_url if "://" in str(target) else str(target)
+        path = _sqlite_file(self.url)
+        # Connecting to SQLite creates the file: look before.
+        if not create and path is not None and not path.is_file():
+            raise StoreMissing(shown)
         self.engine: Engine = self._make_engine(self.url, echo=echo)
-        self._check_schema()
+        try:
+            self._open_schema(create=create, shown=shown)
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     # -- lifecycle -------------------------------------------------------------------
 
     @staticmethod
     def _make_engine(url: str, *, echo: bool) -> Engine:
         if not url.startswith("sqlite"):
-            return sa.create_engine(url, echo=echo)
+            # A shared server outlives connections: test each one before handing it out.
+            return sa.create_engine(url, echo=echo, pool_pre_ping=True)
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         engine = sa.create_engine(
             url,
@@ -365,7 +582,7 @@ class Store:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             if not in_memory:
-                cursor.execute("PRAGMA journal_mode=WAL")
+                _use_wal(cursor)
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
@@ -404,40 +621,65 @@ class Store:
         with self.engine.connect() as conn:
             yield conn
 
-    def _check_schema(self) -> None:
-        inspector = sa.inspect(self.engine)
-        if inspector.has_table("meta"):
-            with self._read() as conn:
-                stored = conn.execute(
-                    sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
-                ).scalar_one_or_none()
-            if stored is not None:
-                version = int(stored)
-                if version > SCHEMA_VERSION:
-                    raise SchemaVersionError(
-                        f"database {self.display_url} has schema version {version}, newer "
-                        f"than this claimcheck understands ({SCHEMA_VERSION}); upgrade "
-                        "claimcheck or use another --db"
-                    )
-                if version < SCHEMA_VERSION:
-                    raise SchemaVersionError(
-                        f"database {self.display_url} has schema version {version}, older "
-                        f"than this claimcheck ({SCHEMA_VERSION}) and there is no migration yet; "
-                        "re-run into a new --db"
-                    )
-                # Nothing to create: opening for a lookup must not wait for the write lock
-                # while a run holds it.
-                if set(metadata.tables) <= set(inspector.get_table_names()):
-                    return
-        with self._write() as conn:
-            metadata.create_all(conn)
-            exists = conn.execute(
+    def _stored_versions(self, conn: Connection) -> tuple[str | None, int | None, bool]:
+        """(Alembic revision, data model version, whether any claimcheck table exists)."""
+        tables = set(sa.inspect(conn).get_table_names())
+        revision = None
+        if "alembic_version" in tables:
+            revision = conn.execute(
+                sa.text("SELECT version_num FROM alembic_version")
+            ).scalar_one_or_none()
+        version = None
+        if "meta" in tables:
+            stored = conn.execute(
                 sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
             ).scalar_one_or_none()
-            if exists is None:
+            version = None if stored is None else int(stored)
+        return revision, version, bool(tables & ({"alembic_version"} | set(metadata.tables)))
+
+    def _refuse_newer(self, revision: str | None, version: int | None) -> None:
+        if version is not None and version > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"database {self.display_url} has schema version {version}, newer "
+                f"than this claimcheck understands ({SCHEMA_VERSION}); upgrade "
+                "claimcheck or use another --db"
+            )
+        if revision is not None and revision != SCHEMA_REVISION and not _known_revision(revision):
+            raise SchemaVersionError(
+                f"database {self.display_url} is at schema revision {revision!r}, newer "
+                "than this claimcheck understands; upgrade claimcheck or use another --db"
+            )
+
+    def _open_schema(self, *, create: bool, shown: str) -> None:
+        """Bring the database to the newest revision, or refuse it."""
+        # Up to date: opening for a lookup must not wait for the write lock while a run
+        # holds it, nor load Alembic.
+        with self._read() as conn:
+            revision, version, exists = self._stored_versions(conn)
+        self._refuse_newer(revision, version)
+        if revision == SCHEMA_REVISION and version == SCHEMA_VERSION:
+            return
+        if not exists and not create:
+            raise StoreMissing(shown)
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+            # Another process may have upgraded it while this one waited for the lock.
+            revision, version, _ = self._stored_versions(conn)
+            self._refuse_newer(revision, version)
+            if revision != SCHEMA_REVISION:
+                _upgrade(conn)
+            version = int(
                 conn.execute(
-                    meta_table.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
-                )
+                    sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")
+                ).scalar_one()
+            )
+        if version != SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"database {self.display_url} has schema version {version} after its "
+                f"migrations, but this claimcheck reads version {SCHEMA_VERSION}: a "
+                "migration is missing from checker/migrations"
+            )
 
     def schema_version(self) -> int:
         with self._read() as conn:
@@ -805,6 +1047,13 @@ class Store:
         return None if data is None else EventCluster.model_validate_json(data)
 
     def _findings_query(self) -> sa.Select[Any]:
+        """Findings with their latest decision (found through the finding ID and ID index
+        of ``reviews``, one lookup per finding)."""
+        latest = (
+            sa.select(sa.func.max(_older.c.id))
+            .where(_older.c.finding_id == findings_table.c.id)
+            .scalar_subquery()
+        )
         status = sa.func.coalesce(reviews_table.c.status, "open").label("status")
         return sa.select(
             findings_table.c.json,
@@ -814,7 +1063,9 @@ class Store:
             reviews_table.c.at,
         ).select_from(
             findings_table.outerjoin(
-                reviews_table, reviews_table.c.finding_id == findings_table.c.id
+                reviews_table,
+                (reviews_table.c.finding_id == findings_table.c.id)
+                & (reviews_table.c.id == latest),
             )
         )
 
@@ -861,6 +1112,49 @@ class Store:
             row = conn.execute(query).one_or_none()
         return None if row is None else self._finding_from_row(row)
 
+    def add_review(
+        self,
+        finding_id: str,
+        status: ReviewStatus,
+        *,
+        note: str | None = None,
+        by: str,
+    ) -> Finding:
+        """Record one decision on a finding, made by the registered user ``by`` now (UTC).
+
+        The decision is a new row of the finding's history: an earlier decision is never
+        overwritten, and two reviewers deciding at the same moment both stay on record.
+        Returns the finding, whose review is now its latest decision. Raises ValueError
+        for an unknown status, :class:`UnknownUser` for a name nobody registered and
+        :class:`StoreError` for an unknown finding.
+        """
+        if status not in REVIEW_STATUSES:
+            raise ValueError(f"review status must be one of {', '.join(REVIEW_STATUSES)}")
+        if not by:
+            raise UnknownUser(
+                "a decision needs the name of the registered user who made it "
+                "(by=NAME; `claimcheck users add NAME` registers one)"
+            )
+        with self._write() as conn:
+            known = conn.execute(
+                sa.select(findings_table.c.id).where(findings_table.c.id == finding_id)
+            ).first()
+            if known is None:
+                raise StoreError(f"no finding with ID {finding_id!r}")
+            if self._user_row(conn, by) is None:
+                raise UnknownUser(
+                    f"no user named {by!r} in {self.display_url}; "
+                    f"`claimcheck users add {by}` registers one"
+                )
+            conn.execute(
+                reviews_table.insert().values(
+                    finding_id=finding_id, status=status, note=note, by=by, at=_now()
+                )
+            )
+        finding = self.get_finding(finding_id)
+        assert finding is not None
+        return finding
+
     def set_review(
         self,
         finding_id: str,
@@ -868,26 +1162,153 @@ class Store:
         note: str | None = None,
         by: str | None = None,
     ) -> Finding:
-        """Record an editor's decision on a finding (timestamped now, UTC)."""
-        if status not in REVIEW_STATUSES:
-            raise ValueError(f"review status must be one of {', '.join(REVIEW_STATUSES)}")
+        """:meth:`add_review` under its former name; ``by`` is required all the same."""
+        return self.add_review(finding_id, status, note=note, by=by or "")
+
+    def reviews(self, finding_id: str) -> list[Review]:
+        """Every decision on a finding, oldest first (empty for one never reviewed). Kept
+        while the finding is gone from the latest run too."""
+        query = (
+            sa.select(reviews_table)
+            .where(reviews_table.c.finding_id == finding_id)
+            .order_by(reviews_table.c.id)
+        )
+        with self._read() as conn:
+            return [
+                Review(
+                    finding_id=row.finding_id,
+                    status=row.status,
+                    note=row.note,
+                    by=row.by,
+                    at=_utc(row.at),
+                )
+                for row in conn.execute(query)
+            ]
+
+    # -- users -----------------------------------------------------------------------
+
+    @staticmethod
+    def _user_row(conn: Connection, name: str) -> sa.Row[Any] | None:
+        return conn.execute(
+            sa.select(users_table).where(users_table.c.name == name)
+        ).one_or_none()
+
+    @staticmethod
+    def _user_from_row(row: sa.Row[Any]) -> User:
+        return User(name=row.name, display=row.display, created=_utc(row.created))
+
+    def add_user(
+        self, name: str, *, display: str | None = None, password: str | None = None
+    ) -> User:
+        """Register a reviewer. ``password`` (optional: needed only to log in to the web
+        pages) is kept as an argon2 hash. Raises ValueError for a name that cannot be
+        used and :class:`UserExists` for one that is taken."""
+        check_user_name(name)
+        display = display.strip() if display and display.strip() else None
+        if password is not None and not password:
+            raise ValueError("a password cannot be empty")
+        password_hash = None if password is None else _password_hasher().hash(password)
         with self._write() as conn:
-            known = conn.execute(
-                sa.select(findings_table.c.id).where(findings_table.c.id == finding_id)
-            ).first()
-            if known is None:
-                raise StoreError(f"no finding with ID {finding_id!r}")
-            values = {"status": status, "note": note, "by": by, "at": _now()}
+            if self._user_row(conn, name) is not None:
+                raise UserExists(f"a user named {name!r} exists already")
+            try:
+                conn.execute(
+                    users_table.insert().values(
+                        name=name, display=display, password_hash=password_hash,
+                        created=_now(),
+                    )
+                )
+            except sa.exc.IntegrityError as exc:  # registered meanwhile by another process
+                raise UserExists(f"a user named {name!r} exists already") from exc
+            row = self._user_row(conn, name)
+        assert row is not None
+        return self._user_from_row(row)
+
+    def set_password(self, name: str, password: str) -> User:
+        """Give a registered user a new password (kept as an argon2 hash)."""
+        if not password:
+            raise ValueError("a password cannot be empty")
+        password_hash = _password_hasher().hash(password)
+        with self._write() as conn:
             updated = conn.execute(
-                reviews_table.update()
-                .where(reviews_table.c.finding_id == finding_id)
-                .values(**values)
+                users_table.update()
+                .where(users_table.c.name == name)
+                .values(password_hash=password_hash)
             )
             if updated.rowcount == 0:
-                conn.execute(reviews_table.insert().values(finding_id=finding_id, **values))
-        finding = self.get_finding(finding_id)
-        assert finding is not None
-        return finding
+                raise UnknownUser(f"no user named {name!r} in {self.display_url}")
+            row = self._user_row(conn, name)
+        assert row is not None
+        return self._user_from_row(row)
+
+    def users(self) -> list[User]:
+        """Registered users, by name."""
+        with self._read() as conn:
+            rows = conn.execute(sa.select(users_table).order_by(users_table.c.name))
+            return [self._user_from_row(row) for row in rows]
+
+    def get_user(self, name: str) -> User | None:
+        with self._read() as conn:
+            row = self._user_row(conn, name)
+        return None if row is None else self._user_from_row(row)
+
+    def check_password(self, name: str, password: str) -> User | None:
+        """The user when ``password`` is theirs; None for a wrong password, an unknown
+        name or a user without a password (each refused in about the same time)."""
+        from argon2.exceptions import InvalidHashError, VerificationError
+
+        with self._read() as conn:
+            row = self._user_row(conn, name)
+        stored = None if row is None else row.password_hash
+        hasher = _password_hasher()
+        try:
+            hasher.verify(stored or _dummy_hash(), password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if row is None or stored is None:
+            return None
+        if hasher.check_needs_rehash(stored):  # hashed with weaker parameters than today's
+            with self._write() as conn:
+                conn.execute(
+                    users_table.update()
+                    .where(users_table.c.name == name, users_table.c.password_hash == stored)
+                    .values(password_hash=hasher.hash(password))
+                )
+        return self._user_from_row(row)
+
+    def new_token(self, name: str) -> str:
+        """A new API token for user ``name``. It is returned this once: the store keeps
+        only its SHA-256."""
+        token = secrets.token_urlsafe(32)
+        with self._write() as conn:
+            if self._user_row(conn, name) is None:
+                raise UnknownUser(
+                    f"no user named {name!r} in {self.display_url}; "
+                    f"`claimcheck users add {name}` registers one"
+                )
+            conn.execute(
+                user_tokens_table.insert().values(
+                    token_hash=_token_hash(token), user_name=name, created=_now()
+                )
+            )
+        return token
+
+    def user_for_token(self, token: str) -> User | None:
+        """The user an API token was made for, or None."""
+        if not token:
+            return None
+        query = (
+            sa.select(users_table)
+            .select_from(
+                users_table.join(
+                    user_tokens_table, user_tokens_table.c.user_name == users_table.c.name
+                )
+            )
+            .where(user_tokens_table.c.token_hash == _token_hash(token))
+        )
+        with self._read() as conn:
+            row = conn.execute(query).one_or_none()
+        return None if row is None else self._user_from_row(row)
 
     def finding_index(self) -> list[FindingRow]:
         """Every finding's ID and sort and count columns, without its JSON (cheap even
@@ -986,6 +1407,20 @@ class Store:
             ]
         rows.sort(key=lambda row: (row.article_id, row.evidence_start, row.id))
         return [Claim.model_validate_json(row.json) for row in rows]
+
+    def claim_places_of_articles(
+        self, article_ids: Sequence[str]
+    ) -> dict[str, list[tuple[str, str | None]]]:
+        """(event type, place key) of each current claim of these articles, by article,
+        read from the claims' columns without parsing them."""
+        c = claims_table.c
+        query = sa.select(c.article_id, c.event, c.location_key)
+        found: dict[str, list[tuple[str, str | None]]] = {}
+        with self._read() as conn:
+            for chunk in _chunks(article_ids):
+                for row in conn.execute(query.where(c.article_id.in_(chunk))):
+                    found.setdefault(row.article_id, []).append((row.event, row.location_key))
+        return found
 
     def linked_claim_ids(self, article_ids: Sequence[str]) -> set[str]:
         """The claim IDs these articles had when they were last linked."""

@@ -1,12 +1,25 @@
-"""Shared fixtures: a temporary store, the fixture drops, and a claim factory."""
+"""Shared fixtures: a temporary store (on SQLite and on PostgreSQL), the fixture drops,
+and a claim factory.
+
+The PostgreSQL variants run when ``CLAIMCHECK_TEST_POSTGRES_URL`` names a server whose
+role may create databases (``bash .ci/run`` starts one and sets it), for example
+``postgresql+psycopg://claimcheck:claimcheck@127.0.0.1:5432/postgres``; each test gets a
+database of its own, dropped afterwards. Without it they are skipped, with the reason;
+with ``CLAIMCHECK_TEST_POSTGRES_REQUIRED`` set too (as in CI) a server that cannot be
+reached fails them instead.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from checker.store import Store
 from claims.model import Article, Claim, Span
@@ -26,10 +39,75 @@ def drops_dir() -> Path:
     return DROPS
 
 
+POSTGRES_URL_ENV = "CLAIMCHECK_TEST_POSTGRES_URL"
+POSTGRES_REQUIRED_ENV = "CLAIMCHECK_TEST_POSTGRES_REQUIRED"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The URL of a reachable PostgreSQL server (from ``CLAIMCHECK_TEST_POSTGRES_URL``);
+    skips the test, saying why, when there is none."""
+    url = os.environ.get(POSTGRES_URL_ENV, "").strip()
+    required = bool(os.environ.get(POSTGRES_REQUIRED_ENV))
+    if not url:
+        if required:
+            pytest.fail(f"{POSTGRES_REQUIRED_ENV} is set but {POSTGRES_URL_ENV} is not")
+        pytest.skip(f"no PostgreSQL server: set {POSTGRES_URL_ENV} (bash .ci/run does)")
+    shown = sa.engine.make_url(url).render_as_string(hide_password=True)
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        engine.dispose()
+    except Exception as exc:  # no driver, no server, wrong password: all mean "skip"
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        (pytest.fail if required else pytest.skip)(
+            f"PostgreSQL at {shown} not reachable: {reason}"
+        )
+    return url
+
+
+@contextmanager
+def fresh_postgres_database(server_url: str) -> Iterator[str]:
+    """A new, empty database on the server, dropped (with its connections) afterwards."""
+    name = f"claimcheck_test_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield sa.engine.make_url(server_url).set(database=name).render_as_string(
+                hide_password=False
+            )
+        finally:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    """A fresh SQLite store in a temporary folder."""
-    db = Store(tmp_path / "claimcheck-test.db")
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database for this test."""
+    with fresh_postgres_database(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh store goes: an SQLite file in a temporary folder, then a new
+    PostgreSQL database (each test runs once per backend)."""
+    if request.param == "postgresql":
+        url: str = request.getfixturevalue("postgres_url")
+        return url
+    return str(tmp_path / "claimcheck-test.db")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """A fresh store, on SQLite and on PostgreSQL."""
+    db = Store(db_url)
     yield db
     db.close()
 

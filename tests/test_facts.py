@@ -345,6 +345,7 @@ def test_a_new_report_in_a_later_run_keeps_the_finding_and_its_review(tmp_path: 
     write_article(first, "a2", ["@ attack mosul 2025-03-02 40"])
     run_batch([first], store, None, extractor=spec_extract, extractor_version="spec")
     (finding,) = store.findings()
+    store.add_user("editor")
     store.set_review(finding.id, "confirmed", note="two tolls", by="editor")
 
     later = tmp_path / "later"

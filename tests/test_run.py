@@ -197,6 +197,7 @@ def test_report_carries_events_findings_quotes_and_reviews(
     assert {r["reason"] for r in report["rejected"]} == {"malformed_json", "missing_text"}
     assert "العددان مختلفان" in (out / "report.md").read_text(encoding="utf-8")
 
+    store.add_user("ed")
     store.set_review(finding["id"], "dismissed", note="same toll, different dates", by="ed")
     run([drop], store, out, extractor=CountingExtractor(), extractor_version="v1")
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))

@@ -133,7 +133,7 @@ def test_listing_without_words_pages_in_report_order(
 def test_cli_search(
     tmp_path: Path, filled: dict[str, Claim], store: Store, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(Path(store.url.removeprefix("sqlite:///")))
+    db = store.url.removeprefix("sqlite:///")  # a path for SQLite, the URL for a server
     assert main(["search", "الميناء", "--db", db, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["total"] == 2

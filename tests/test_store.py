@@ -1,8 +1,13 @@
-"""The store: round-trips, one transaction per article, review decisions that survive."""
+"""The store: round-trips, one transaction per article, review decisions that survive
+and keep their history, users, and the migrations that build and upgrade a database.
+
+Tests taking the ``store`` or ``db_url`` fixture run on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,7 +16,19 @@ import pytest
 import sqlalchemy as sa
 
 from checker.ingest import RejectedInput
-from checker.store import RunRecord, SchemaVersionError, Store, StoreError
+from checker.store import (
+    SCHEMA_REVISION,
+    RunRecord,
+    SchemaVersionError,
+    Store,
+    StoreError,
+    StoreMissing,
+    UnknownUser,
+    UserExists,
+    metadata,
+    migrations_dir,
+    url_for,
+)
 from claims.model import (
     SCHEMA_VERSION,
     Article,
@@ -72,22 +89,34 @@ def test_schema_version_is_recorded(store: Store) -> None:
     assert store.schema_version() == SCHEMA_VERSION
 
 
-def test_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    db = tmp_path / "newer.db"
-    Store(db).close()
-    engine = sa.create_engine(f"sqlite:///{db}")
+def _execute(db_url: str, *statements: str, **params: object) -> None:
+    """Run SQL on a store's database behind the store's back."""
+    engine = sa.create_engine(url_for(db_url))
     with engine.begin() as conn:
-        conn.execute(
-            sa.text("UPDATE meta SET value = :v WHERE key = 'schema_version'"),
-            {"v": str(SCHEMA_VERSION + 1)},
-        )
+        for statement in statements:
+            conn.execute(sa.text(statement), params)
     engine.dispose()
+
+
+def test_newer_schema_is_refused_with_a_clear_message(db_url: str) -> None:
+    Store(db_url).close()
+    _execute(
+        db_url, "UPDATE meta SET value = :v WHERE key = 'schema_version'",
+        v=str(SCHEMA_VERSION + 1),
+    )
     with pytest.raises(SchemaVersionError, match="newer than this claimcheck"):
-        Store(db)
+        Store(db_url)
 
 
-def test_sqlite_uses_wal_and_a_busy_timeout(store: Store) -> None:
-    with store.engine.connect() as conn:
+def test_a_newer_migration_is_refused_with_a_clear_message(db_url: str) -> None:
+    Store(db_url).close()
+    _execute(db_url, "UPDATE alembic_version SET version_num = '9999_future'")
+    with pytest.raises(SchemaVersionError, match="revision '9999_future', newer"):
+        Store(db_url, create=False)
+
+
+def test_sqlite_uses_wal_and_a_busy_timeout(tmp_path: Path) -> None:
+    with Store(tmp_path / "wal.db") as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert int(conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0) > 0
 
@@ -269,7 +298,8 @@ def test_events_and_findings_replace_and_reviews_survive(
     assert store.event_of_claim(c1) == event
     assert store.findings() == [f]
 
-    reviewed = store.set_review(f.id, "confirmed", note="الحصيلة الرسمية متضاربة", by="editor1")
+    store.add_user("editor1")
+    reviewed = store.add_review(f.id, "confirmed", note="الحصيلة الرسمية متضاربة", by="editor1")
     assert reviewed.review_status == "confirmed"
     assert reviewed.reviewed_at is not None and reviewed.reviewed_at.tzinfo is not None
 
@@ -312,12 +342,136 @@ def test_findings_are_ordered_by_severity(store: Store, make_claim: MakeClaim) -
 
 def test_review_errors(store: Store, make_claim: MakeClaim) -> None:
     c1, _ = _stored_pair(store, make_claim)
+    store.add_user("ed")
     with pytest.raises(StoreError, match="no finding"):
-        store.set_review("f_0000000000000000", "confirmed")
+        store.add_review("f_0000000000000000", "confirmed", by="ed")
     f = finding([c1])
     store.replace_events_and_findings([], [f])
     with pytest.raises(ValueError, match="review status"):
-        store.set_review(f.id, "maybe")  # type: ignore[arg-type]
+        store.add_review(f.id, "maybe", by="ed")  # type: ignore[arg-type]
+    with pytest.raises(UnknownUser, match="no user named 'nobody'.*users add nobody"):
+        store.add_review(f.id, "confirmed", by="nobody")
+    # The former name stays, and a decision without a reviewer is refused there too.
+    with pytest.raises(UnknownUser, match="by=NAME"):
+        store.set_review(f.id, "confirmed")
+    assert store.reviews(f.id) == []
+    assert store.set_review(f.id, "dismissed", by="ed").review_status == "dismissed"
+
+
+def test_every_decision_is_kept_and_the_latest_is_the_review(
+    store: Store, make_claim: MakeClaim
+) -> None:
+    """Decisions are an audit trail: a second decision does not overwrite the first."""
+    c1, c2 = _stored_pair(store, make_claim)
+    f = finding([c1, c2])
+    store.replace_events_and_findings([], [f])
+    store.add_user("رنا", display="رنا سالم")
+    store.add_user("hoda")
+    first = store.add_review(f.id, "needs_info", note="نطلب البيان الأصلي", by="رنا")
+    assert (first.review_status, first.reviewed_by) == ("needs_info", "رنا")
+    second = store.add_review(f.id, "confirmed", by="hoda")
+    assert (second.review_status, second.review_note, second.reviewed_by) == (
+        "confirmed", None, "hoda"
+    )
+
+    history = store.reviews(f.id)
+    assert [(r.status, r.note, r.by) for r in history] == [
+        ("needs_info", "نطلب البيان الأصلي", "رنا"),
+        ("confirmed", None, "hoda"),
+    ]
+    assert all(r.finding_id == f.id and r.at.tzinfo is not None for r in history)
+    assert history[0].at <= history[1].at
+    assert store.get_finding(f.id).reviewed_at == history[1].at  # type: ignore[union-attr]
+    assert [x.id for x in store.findings(status="confirmed")] == [f.id]
+    assert store.findings(status="needs_info") == []
+    assert store.counts()["reviews"] == 2
+
+    # The history outlives a run without the finding, and stays readable meanwhile.
+    store.replace_events_and_findings([], [])
+    assert len(store.reviews(f.id)) == 2
+    store.replace_events_and_findings([], [f])
+    assert store.get_finding(f.id).review_status == "confirmed"  # type: ignore[union-attr]
+    assert store.reviews("f_0000000000000000") == []
+
+
+# -- users --------------------------------------------------------------------------------------
+
+
+def test_users_are_registered_once_with_a_hashed_password(store: Store) -> None:
+    hoda = store.add_user("hoda", display="  هدى  ", password="s3cret words")
+    assert (hoda.name, hoda.display) == ("hoda", "هدى")
+    assert hoda.created.tzinfo is not None
+    store.add_user("رنا")
+    assert [u.name for u in store.users()] == ["hoda", "رنا"]
+    assert store.get_user("رنا") is not None and store.get_user("nobody") is None
+    with pytest.raises(UserExists, match="exists already"):
+        store.add_user("hoda")
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT password_hash FROM users WHERE name = 'hoda'"))
+        password_hash = stored.scalar_one()
+    assert password_hash.startswith("$argon2") and "s3cret" not in password_hash
+
+    assert store.check_password("hoda", "s3cret words") == hoda
+    assert store.check_password("hoda", "s3cret word") is None
+    assert store.check_password("nobody", "s3cret words") is None
+    assert store.check_password("رنا", "") is None  # registered without a password
+    store.set_password("رنا", "كلمة سر")
+    assert store.check_password("رنا", "كلمة سر") is not None
+    with pytest.raises(UnknownUser):
+        store.set_password("nobody", "x")
+
+
+@pytest.mark.parametrize(
+    "name", ["", "  ", " hoda", "hoda ", "a:b", "tab\there", "x" * 65]
+)
+def test_unusable_user_names_are_refused(store: Store, name: str) -> None:
+    with pytest.raises(ValueError, match="user name"):
+        store.add_user(name)
+    assert store.users() == []
+
+
+def test_tokens_are_given_once_and_stored_as_a_hash(store: Store) -> None:
+    store.add_user("hoda")
+    token = store.new_token("hoda")
+    other = store.new_token("hoda")
+    assert token != other and len(token) >= 32
+    assert store.user_for_token(token).name == "hoda"  # type: ignore[union-attr]
+    assert store.user_for_token(other).name == "hoda"  # type: ignore[union-attr]
+    assert store.user_for_token(token + "x") is None
+    assert store.user_for_token("") is None
+    with store.engine.connect() as conn:
+        hashes = set(conn.execute(sa.text("SELECT token_hash FROM user_tokens")).scalars())
+    assert hashes == {hashlib.sha256(t.encode()).hexdigest() for t in (token, other)}
+    with pytest.raises(UnknownUser):
+        store.new_token("nobody")
+
+
+# -- opening without creating -------------------------------------------------------------------
+
+
+def test_a_missing_file_is_not_created_when_asked_not_to(tmp_path: Path) -> None:
+    db = tmp_path / "typo.db"
+    with pytest.raises(StoreMissing) as raised:
+        Store(db, create=False)
+    assert isinstance(raised.value, FileNotFoundError)
+    assert str(db) in str(raised.value)
+    assert f"claimcheck run DROP --db {db}" in str(raised.value)
+    assert not db.exists() and list(tmp_path.iterdir()) == []
+    Store(db).close()
+    with Store(db, create=False) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_an_empty_database_is_no_store_when_asked_not_to_create(db_url: str) -> None:
+    """An existing but empty SQLite file, or an empty PostgreSQL database: opening it to
+    read must not turn it into a store."""
+    if "://" not in db_url:
+        Path(db_url).touch()
+    with pytest.raises(StoreMissing, match="claimcheck run DROP --db"):
+        Store(db_url, create=False)
+    engine = sa.create_engine(db_url if "://" in db_url else f"sqlite:///{db_url}")
+    assert sa.inspect(engine).get_table_names() == []
+    engine.dispose()
 
 
 def test_rejected_inputs_are_kept_once_per_drop_path_reason(store: Store) -> None:
@@ -379,3 +533,189 @@ def test_span_offsets_survive(store: Store, make_claim: MakeClaim) -> None:
     assert stored is not None
     assert a.text[stored.evidence.start : stored.evidence.end] == "41 شخصا"
     assert stored.evidence == Span(start=c.evidence.start, end=c.evidence.end, text="41 شخصا")
+
+
+# -- migrations ---------------------------------------------------------------------------------
+
+LINK_STATE = ("article_links", "linked_claims", "claim_blocks", "run_findings")
+
+
+def _alembic(db_url: str, action: str, revision: str) -> None:
+    """``alembic upgrade|downgrade REVISION`` through the shipped alembic.ini and env.py."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(migrations_dir() / "alembic.ini"))
+    engine = sa.create_engine(url_for(db_url))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        getattr(command, action)(config, revision)
+    engine.dispose()
+
+
+def _legacy_database(db_url: str, make_claim: MakeClaim, *, version: int) -> tuple[str, str]:
+    """A database as claimcheck wrote it before it had migrations (the baseline tables,
+    no ``alembic_version``, one decision per finding with a free-text ``by``), holding an
+    article, its two claims, an event, a finding reviewed by "ed", a second reviewed by
+    nobody, and incremental-linking state. Returns the two finding IDs."""
+    _alembic(db_url, "upgrade", "0001_baseline")
+    a = article()
+    c1, c2 = make_claim(a, "35 شخصا"), make_claim(a, "41 شخصا")
+    f1, f2 = finding([c1.id, c2.id]), finding([c1.id], rule="x.v1", code="C009")
+    when = "2024-05-01 10:00:00.000000"
+    engine = sa.create_engine(url_for(db_url))
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE alembic_version"))
+        conn.execute(
+            sa.text("UPDATE meta SET value = :v WHERE key = 'schema_version'"), {"v": str(version)}
+        )
+        conn.execute(sa.text("INSERT INTO meta VALUES ('link_version', 'old-linker')"))
+        conn.execute(
+            sa.text(
+                "INSERT INTO articles (id, name, title, language, text, ingested_at) "
+                "VALUES (:id, :name, '', 'ar', :text, :at)"
+            ),
+            {"id": a.id, "name": a.name, "text": a.text, "at": when},
+        )
+        for claim in (c1, c2):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO claims (id, article_id, event, evidence_start, json) "
+                    "VALUES (:id, :article, 'other', :start, :json)"
+                ),
+                {"id": claim.id, "article": a.id, "start": claim.evidence.start,
+                 "json": claim.model_dump_json()},
+            )
+        conn.execute(
+            sa.text("INSERT INTO events VALUES ('e_1', 'Flood', 'casualties', NULL, '{}')")
+        )
+        for f in (f1, f2):
+            conn.execute(
+                sa.text(
+                    "INSERT INTO findings VALUES (:id, :rule, :code, 'count', 'high', 'hard', "
+                    "NULL, :json)"
+                ),
+                # A version-1 finding is not readable as today's model.
+                {"id": f.id, "rule": f.rule, "code": f.code,
+                 "json": f.model_dump_json() if version == 2 else '{"values": []}'},
+            )
+        conn.execute(
+            sa.text("INSERT INTO reviews VALUES (:f, 'confirmed', 'checked', 'ed', :at)"),
+            {"f": f1.id, "at": when},
+        )
+        conn.execute(
+            sa.text("INSERT INTO reviews VALUES (:f, 'dismissed', NULL, NULL, :at)"),
+            {"f": f2.id, "at": when},
+        )
+        conn.execute(sa.text("INSERT INTO article_links VALUES (:a, :at)"), {"a": a.id, "at": when})
+        conn.execute(sa.text("INSERT INTO linked_claims VALUES (:c, :a)"), {"c": c1.id, "a": a.id})
+        if version == 1:  # an early claimcheck had no incremental-linking tables
+            for table in ("claim_blocks", "run_findings"):
+                conn.execute(sa.text(f"DROP TABLE {table}"))
+    engine.dispose()
+    return f1.id, f2.id
+
+
+def test_schema_revision_is_the_newest_migration() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert ScriptDirectory(str(migrations_dir())).get_heads() == [SCHEMA_REVISION]
+
+
+def test_migrations_build_the_tables_the_store_declares(store: Store) -> None:
+    """The store's queries use ``metadata``; the database comes from the migrations."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
+        assert context.get_current_revision() == SCHEMA_REVISION
+
+
+def test_a_database_from_before_migrations_is_upgraded_with_its_decisions(
+    db_url: str, make_claim: MakeClaim
+) -> None:
+    reviewed, unnamed = _legacy_database(db_url, make_claim, version=2)
+    with Store(db_url, create=False) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert store.counts()["articles"] == 1 and store.counts()["claims"] == 2
+        kept = store.get_finding(reviewed)
+        assert kept is not None
+        assert (kept.review_status, kept.review_note, kept.reviewed_by) == (
+            "confirmed", "checked", "ed"
+        )
+        assert [u.name for u in store.users()] == ["ed", "unknown"]
+        (decision,) = store.reviews(unnamed)
+        assert (decision.status, decision.by) == ("dismissed", "unknown")
+        assert decision.at.year == 2024 and decision.at.tzinfo is not None
+        # Version 2 findings and the linking state are still good: nothing to redo.
+        assert store.link_version() == "old-linker"
+        assert store.count("events") == 1
+        # The history goes on from the migrated decision.
+        store.add_review(reviewed, "needs_info", by="ed")
+        assert [r.status for r in store.reviews(reviewed)] == ["confirmed", "needs_info"]
+
+
+def test_a_version_1_database_keeps_its_articles_and_decisions_and_forgets_its_findings(
+    db_url: str, make_claim: MakeClaim
+) -> None:
+    """Version-1 findings cannot be read: they, the events and the linking state go, and
+    the next run links every article again (no linker version is recorded)."""
+    reviewed, _ = _legacy_database(db_url, make_claim, version=1)
+    with Store(db_url) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        counts = store.counts()
+        assert (counts["articles"], counts["claims"], counts["events"], counts["findings"]) == (
+            1, 2, 0, 0
+        )
+        assert store.findings() == [] and store.link_version() is None
+        assert [r.by for r in store.reviews(reviewed)] == ["ed"]
+        assert len(store.articles_pending_link()) == 0  # never extracted: nothing to link
+        with store.engine.connect() as conn:
+            for table in LINK_STATE:
+                assert conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar() == 0
+
+
+def test_downgrade_keeps_the_latest_decision_and_upgrade_comes_back(
+    store: Store, make_claim: MakeClaim
+) -> None:
+    c1, c2 = _stored_pair(store, make_claim)
+    f = finding([c1, c2])
+    store.replace_events_and_findings([], [f])
+    store.add_user("ed")
+    store.add_review(f.id, "needs_info", by="ed")
+    store.add_review(f.id, "confirmed", note="final", by="ed")
+    store.close()
+    _alembic(store.url, "downgrade", "0002_model_v2")
+    engine = sa.create_engine(store.url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT finding_id, status, note, by FROM reviews")).all()
+        assert [tuple(row) for row in rows] == [(f.id, "confirmed", "final", "ed")]
+        assert not sa.inspect(conn).has_table("users")
+    engine.dispose()
+    with Store(store.url) as again:
+        assert [(r.status, r.by) for r in again.reviews(f.id)] == [("confirmed", "ed")]
+
+
+def test_stores_opening_a_new_database_at_once_build_it_once(db_url: str) -> None:
+    """Several processes starting on a new database: one builds it, the others wait for
+    it and find it built (no "table exists" error, no half-built schema)."""
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def open_it() -> None:
+        barrier.wait(10)
+        try:
+            Store(db_url).close()
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with Store(db_url, create=False) as store:
+        assert store.schema_version() == SCHEMA_VERSION
