@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -377,6 +378,8 @@ class EvalResult:
     predicted_claims: int = 0
     plan_changes: int = 0
     outside_stories: int = 0
+    # article name -> its language, for the per-language figures
+    languages: dict[str, str] = field(default_factory=dict)
 
     # -- claims
     @property
@@ -465,14 +468,82 @@ class EvalResult:
     def unmatched_findings(self) -> list[FindingOutcome]:
         return [o for o in self.finding_outcomes if o.verdict == "unmatched"]
 
+    # -- per article language
+    def language_of(self, article: str) -> str:
+        return self.languages.get(article, "")
+
+    @property
+    def claim_languages(self) -> list[str]:
+        """The languages of the gold claims' articles, most claims first."""
+        counts = Counter(self.language_of(o.article) for o in self.claim_outcomes)
+        return [lang for lang, _ in counts.most_common()]
+
+    def claims_in(self, language: str) -> list[ClaimOutcome]:
+        return [o for o in self.claim_outcomes if self.language_of(o.article) == language]
+
+    def disagreements_involving(self, language: str) -> list[DisagreementOutcome]:
+        """The disagreements with a report in ``language`` on either side of a pair."""
+        return [
+            d
+            for d in self.disagreement_outcomes
+            if any(
+                self.language_of(q.article) == language
+                for p in d.pairs
+                for q in (p.gold.a, p.gold.b)
+            )
+        ]
+
+    def per_language(self) -> dict[str, dict[str, Any]]:
+        """Claims found and field accuracy per article language, and the disagreements
+        that involve a report in each language (found/all)."""
+        out: dict[str, dict[str, Any]] = {}
+        for language in self.claim_languages:
+            outcomes = self.claims_in(language)
+            matched = sum(1 for o in outcomes if o.matched)
+            checks = [c for o in outcomes for c in o.checks]
+            correct = sum(1 for c in checks if c.ok)
+            involved = self.disagreements_involving(language)
+            found = sum(1 for d in involved if d.matched)
+            # found through a pair with a report in the language, not only through the
+            # group's other pairs
+            via = sum(
+                1
+                for d in involved
+                if any(
+                    p.matched
+                    and language in {self.language_of(p.gold.a.article),
+                                     self.language_of(p.gold.b.article)}
+                    for p in d.pairs
+                )
+            )
+            out[language] = {
+                "gold": len(outcomes),
+                "matched": matched,
+                "recall": _ratio(matched, len(outcomes)),
+                "fields": {
+                    name: _ratio(sum(1 for c in checks if c.field == name and c.ok), matched)
+                    for name in FIELDS
+                },
+                "fields_overall": _ratio(correct, len(checks)),
+                "disagreements": len(involved),
+                "disagreements_matched": found,
+                "disagreements_recall": _ratio(found, len(involved)),
+                "disagreements_matched_via_language": via,
+            }
+        return out
+
     def as_dict(self) -> dict[str, Any]:
         matched = self.claims_matched
+        per_language = self.per_language()
         return {
             "claims": {
                 "gold": self.claims_gold,
                 "matched": matched,
                 "recall": _ratio(matched, self.claims_gold),
                 "fields": {name: _ratio(self.field_correct(name), matched) for name in FIELDS},
+                # claims found and field accuracy per article language, and the
+                # disagreements with a report in that language (found/all)
+                "per_language": per_language,
             },
             "contradictions": {
                 "disagreements": self.disagreements_gold,
@@ -888,6 +959,7 @@ def score(
     result = EvalResult(
         traps=sum(len(s.non_contradictions) for s in gold.stories),
         predicted_claims=sum(1 for c in claims if index.names(c)),
+        languages={a.name: a.language for a in articles},
     )
     result.claim_outcomes = _match_claims(gold, index, claims)
 
@@ -1063,6 +1135,40 @@ def _story_table(result: EvalResult) -> list[str]:
     return lines
 
 
+def _language_table(result: EvalResult) -> list[str]:
+    """Claims found, field accuracy (all fields, then each) and disagreements involving a
+    report, per article language."""
+    short = {"date_relation": "relation", "destination": "dest"}
+    names = [short.get(name, name) for name in FIELDS]
+    lines = [
+        f"  {'language':<8}  {'claims':>7}  {'recall':>6}  {'fields':>6}  "
+        + "  ".join(f"{n:>8}" for n in names)
+        + f"  {'disagreements':>13}  {'via':>4}"
+    ]
+    for language, f in result.per_language().items():
+        outcomes = result.claims_in(language)
+        matched = f["matched"]
+        checks = [c for o in outcomes for c in o.checks]
+        per_field = [
+            _share(sum(1 for c in checks if c.field == name and c.ok), matched)
+            for name in FIELDS
+        ]
+        found = f"{f['disagreements_matched']}/{f['disagreements']}"
+        claims = f"{matched}/{f['gold']}"
+        lines.append(
+            f"  {language or '-':<8}  {claims:>7}"
+            f"  {_share(matched, f['gold']):>6}"
+            f"  {_share(sum(1 for c in checks if c.ok), len(checks)):>6}  "
+            + "  ".join(f"{v:>8}" for v in per_field)
+            + f"  {found:>13}  {f['disagreements_matched_via_language']:>4}"
+        )
+    lines.append(
+        "  (disagreements: found/those with a report in the language; via: found through a "
+        "pair that has one)"
+    )
+    return lines
+
+
 def format_table(result: EvalResult) -> str:
     """A plain-text report: the numbers per disagreement, per pair and per story, then
     every miss, mismatch and false alarm."""
@@ -1102,6 +1208,8 @@ def format_table(result: EvalResult) -> str:
             f" {r.outside_stories} finding(s) across stories"
         )
     lines += ["", "Per story:", *_story_table(r)]
+    if r.claim_languages:
+        lines += ["", "Per language (of the article):", *_language_table(r)]
 
     def section(title: str, items: list[list[str]]) -> None:
         lines.extend(["", f"{title} ({len(items)}):" if items else f"{title}: none"])

@@ -18,6 +18,12 @@ Forms read:
 - ``manifest.jsonl`` in any folder: metadata (``file`` plus the fields above) for the
   plain files of that folder; it overrides what the file itself says.
 
+The language of each article is the one its metadata gives (``language``, a code such as
+``ar`` or ``en-GB``); without one it is detected from the text
+(:func:`claims.languages.detect_language`). An article in a language without an extraction
+pipeline, or whose language cannot be told, is rejected (``unsupported_language``) rather
+than read into an empty list of claims.
+
 Every article is named by its path relative to the drop root with forward slashes (a JSONL
 record by its ``name``, or ``file.jsonl#line``). Files whose extension is not one of the
 above are listed as ignored; hidden files and folders are skipped.
@@ -37,6 +43,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from claims.languages import detect_language, supported_languages
 from claims.model import Article
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -69,6 +76,7 @@ RejectReason = Literal[
     "duplicate",
     "extraction_error",
     "timeout",  # extraction of the article ran past the per-article time limit
+    "unsupported_language",  # no extraction pipeline for the article's language
 ]
 
 
@@ -419,6 +427,36 @@ def _validated(raw: dict[str, Any]) -> dict[str, Any]:
         raise _Rejected("invalid_metadata", _validation_message(exc)) from exc
 
 
+def _article_language(text: str, given: str | None) -> str:
+    """The language of an article: the one its metadata gives, else the detected one.
+    Raises :class:`_Rejected` (``unsupported_language``) for a language without a
+    pipeline, or when the text does not tell which language it is in."""
+    supported = supported_languages()
+    listed = ", ".join(f"{name} ({code})" for code, name in supported.items())
+    if given is not None:
+        if given not in supported:
+            raise _Rejected(
+                "unsupported_language",
+                f"the metadata gives the language {given!r}; claims are extracted only "
+                f"from {listed}",
+            )
+        return given
+    found = detect_language(text)
+    if found.language is None:
+        raise _Rejected(
+            "unsupported_language",
+            f"the language of the text cannot be told (best guess {found.best_guess!r} at "
+            f"{found.confidence:.2f}); give it as 'language' in the metadata",
+        )
+    if found.language not in supported:
+        raise _Rejected(
+            "unsupported_language",
+            f"the text is in {found.language!r} (detected, {found.confidence:.2f}); claims "
+            f"are extracted only from {listed}",
+        )
+    return found.language
+
+
 # -- the drop ----------------------------------------------------------------------------
 
 
@@ -646,6 +684,11 @@ class _Reader:
                 metadata.pop(key, None)
             if "title" not in metadata:
                 metadata["title"] = _first_line(record.text)
+            try:
+                metadata["language"] = _article_language(record.text, metadata.get("language"))
+            except _Rejected as rejected:
+                self.reject(where, rejected.reason, f"line {number}: {rejected.detail}")
+                continue
             article = Article.from_text(
                 name,
                 record.text,
@@ -682,6 +725,7 @@ class _Reader:
                 raise _Rejected("empty", "no article text after the metadata")
             if overrides:
                 metadata.update(overrides)
+            metadata["language"] = _article_language(body, metadata.get("language"))
             article = Article.from_text(
                 rel, body, source_path=(self.root / rel).as_posix(), **metadata
             )

@@ -1170,12 +1170,14 @@ def _attribution(
     trig: TriggerMention, sent: SentenceInfo, reports: list[ReportCue]
 ) -> ReportCue | None:
     """The reporting cue before the trigger in its sentence, else a "وفقا لـ"-like one
-    after it."""
+    after it (or a reporting clause closing the sentence: "..., police said")."""
     in_sentence = [r for r in reports if sent.tok_start <= r.tok_start < sent.tok_end]
     before = [r for r in in_sentence if r.tok_start < trig.tok_start]
     if before:
         return before[-1]
     after = [
-        r for r in in_sentence if r.tok_start >= trig.tok_end and r.kind_of_cue == "preposition"
+        r
+        for r in in_sentence
+        if r.tok_start >= trig.tok_end and r.kind_of_cue in ("preposition", "postposed")
     ]
     return after[0] if after else None

@@ -95,6 +95,9 @@ class PlaceEntry(_Strict):
     adjectives: list[str] = Field(default_factory=list)
     demonym: str | None = None
     capital: str | None = None
+    # Names in other languages, by language code ({en: [Ain al-Asad]}): how reports in
+    # that language write it, read by that language's pipeline (claims/en/entities.py).
+    names: dict[str, list[str]] = Field(default_factory=dict)
 
 
 class ActorEntry(_Strict):
@@ -103,6 +106,7 @@ class ActorEntry(_Strict):
     category: ActorCategory
     country: str | None = None
     aliases: list[str] = Field(min_length=1)
+    names: dict[str, list[str]] = Field(default_factory=dict)  # as in PlaceEntry
 
 
 class NameTrigger(_Strict):

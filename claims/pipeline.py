@@ -28,6 +28,13 @@ at once. ``cc_ner`` (on with ``CLAIMCHECK_PIPELINE_USE_NER=1``) comes after
 place the gazetteer resolved, and before the attribution and event taggers, which read the
 entities. The time and quantity taggers are optional at build time: without them the
 pipeline still runs and leaves ``time``/``quantity`` empty (reported as warnings).
+
+Each article is read by the pipeline of its language (``Article.language``): Arabic as
+above, English with ``spacy.blank("en")`` and the units of :mod:`claims.en`, which register
+their components under the same names for English only and leave the same layers on the
+doc, so the same assembler turns both into language-neutral claims (``EN_UNITS``; see
+docs/languages.md). An article in a language without a pipeline raises
+:class:`UnsupportedLanguageError`; ingestion rejects such articles before they get here.
 """
 
 from __future__ import annotations
@@ -35,9 +42,10 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache
 
 import spacy
 from pydantic import Field
@@ -53,6 +61,15 @@ from claims import events as events_module
 from claims import sentences as sentences_module
 from claims.assemble import Assembler
 from claims.context import REFERENCE_KEY, ReferenceDate
+from claims.en import attribution as en_attribution
+from claims.en import context as en_context
+from claims.en import entities as en_entities
+from claims.en import events as en_events
+from claims.en import normalize as en_normalize
+from claims.en import quantity as en_quantity
+from claims.en import sentences as en_sentences
+from claims.en import time as en_time
+from claims.languages import supported_languages
 from claims.model import Article, Claim
 from claims.normalize import Normalized, normalize_with_map
 from claims.tokenizer import customize_tokenizer, seed_text
@@ -68,6 +85,15 @@ class PipelineSettings(BaseSettings):
     use_ner: bool = Field(
         False, description="run the statistical NER (claims.ner) for names no gazetteer lists"
     )
+
+
+class UnsupportedLanguageError(ValueError):
+    """No extraction pipeline for the article's language."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        names = ", ".join(f"{name} ({code})" for code, name in supported_languages().items())
+        super().__init__(f"no claim pipeline for language {language!r}; there are: {names}")
 
 
 class PipelineError(RuntimeError):
@@ -176,6 +202,113 @@ UNITS: tuple[Unit, ...] = (
 )
 
 
+# The English pipeline: the same units in the same order (no statistical NER), each from
+# its English module; the assembly is the Arabic one, fed the English event lexicon.
+EN_UNITS: tuple[Unit, ...] = (
+    Unit(
+        "cc_sentences",
+        "claims.en.sentences",
+        en_sentences.PROVIDES,
+        en_sentences.REQUIRES,
+        en_sentences.PRODUCES,
+    ),
+    Unit(
+        "cc_times",
+        "claims.en.time",
+        en_time.PROVIDES,
+        en_time.REQUIRES,
+        en_time.PRODUCES,
+        optional=True,
+    ),
+    Unit(
+        "cc_quantities",
+        "claims.en.quantity",
+        en_quantity.PROVIDES,
+        en_quantity.REQUIRES,
+        en_quantity.PRODUCES,
+        optional=True,
+    ),
+    Unit(
+        "cc_entities",
+        "claims.en.entities",
+        en_entities.PROVIDES,
+        en_entities.REQUIRES,
+        en_entities.PRODUCES,
+    ),
+    Unit(
+        "cc_context",
+        "claims.en.context",
+        en_context.PROVIDES,
+        en_context.REQUIRES,
+        en_context.PRODUCES,
+    ),
+    Unit(
+        "cc_attribution",
+        "claims.en.attribution",
+        en_attribution.PROVIDES,
+        en_attribution.REQUIRES,
+        en_attribution.PRODUCES,
+    ),
+    Unit(
+        "cc_events",
+        "claims.en.events",
+        en_events.PROVIDES,
+        en_events.REQUIRES,
+        en_events.PRODUCES,
+    ),
+    Unit(
+        "cc_clauses",
+        "claims.en.sentences",
+        frozenset(),
+        sentences_module.CLAUSES_REQUIRES,
+        sentences_module.CLAUSES_PRODUCES,
+    ),
+    Unit(
+        "assemble",
+        "claims.assemble",
+        assemble_module.PROVIDES,
+        assemble_module.REQUIRES,
+        frozenset({"claims"}),
+        factory=False,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class LanguagePipeline:
+    """What differs between two languages' extraction: the units and where they come
+    from, the tokenizer tweaks, the one normaliser, and the assembler's event lexicon."""
+
+    units: tuple[Unit, ...]
+    customize: Callable[[Language], None]
+    normalize: Callable[[str], Normalized]
+    assembler: Callable[[], Assembler]
+
+
+def _no_tweaks(nlp: Language) -> None:
+    """spaCy's English tokenizer already splits what the English units match."""
+
+
+LANGUAGES: dict[str, LanguagePipeline] = {
+    "ar": LanguagePipeline(UNITS, customize_tokenizer, normalize_with_map, Assembler),
+    "en": LanguagePipeline(
+        EN_UNITS,
+        _no_tweaks,
+        en_normalize.normalize_with_map,
+        lambda: Assembler(data=en_events.load_english_events()),
+    ),
+}
+
+
+def language_pipeline(language: str) -> LanguagePipeline:
+    """The pipeline description of ``language``; :class:`UnsupportedLanguageError` when
+    there is none."""
+    found = LANGUAGES.get(language)
+    if found is None or language not in supported_languages():
+        raise UnsupportedLanguageError(language)
+    return found
+
+
 def check_pipeline(units: list[Unit], available: dict[str, bool]) -> tuple[list[str], list[str]]:
     """(errors, warnings) for this sequence of units.
 
@@ -222,10 +355,12 @@ def _importable(module: str) -> bool:
     return True
 
 
-def build_pipeline(settings: PipelineSettings | None = None) -> Language:
-    """A new extraction pipeline. Raises :class:`PipelineError` listing every problem."""
+def build_pipeline(settings: PipelineSettings | None = None, language: str = "ar") -> Language:
+    """A new extraction pipeline for ``language``. Raises :class:`PipelineError` listing
+    every problem."""
     settings = settings or PipelineSettings()
-    units = [u for u in UNITS if u.name != "cc_ner" or settings.use_ner]
+    spec = language_pipeline(language)
+    units = [u for u in spec.units if u.name != "cc_ner" or settings.use_ner]
     available = {u.name: _importable(u.module) for u in units}
     if settings.use_ner and available.get("cc_ner"):
         from claims.ner import NerModelMissing, load_model
@@ -240,8 +375,8 @@ def build_pipeline(settings: PipelineSettings | None = None) -> Language:
         log.warning("claim pipeline: %s", w)
     if errors:
         raise PipelineError(errors)
-    nlp = spacy.blank("ar")
-    customize_tokenizer(nlp)
+    nlp = spacy.blank(language)
+    spec.customize(nlp)
     for unit in units:
         if unit.factory and available[unit.name]:
             nlp.add_pipe(unit.name)
@@ -251,20 +386,22 @@ def build_pipeline(settings: PipelineSettings | None = None) -> Language:
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def _shared() -> tuple[Language, Assembler]:
+@cache
+def _shared(language: str = "ar") -> tuple[Language, Assembler]:
     with _lock:
-        return build_pipeline(), Assembler()
+        return build_pipeline(language=language), language_pipeline(language).assembler()
 
 
-def get_pipeline() -> Language:
-    """The process-wide pipeline, built on first use."""
-    return _shared()[0]
+def get_pipeline(language: str = "ar") -> Language:
+    """The process-wide pipeline of ``language``, built on first use."""
+    return _shared(language)[0]
 
 
 def extract_claims(article: Article) -> list[Claim]:
-    """All claims of one article. A pure function of the article (parallelisable)."""
-    nlp, assembler = _shared()
+    """All claims of one article, by the pipeline of its language. A pure function of the
+    article (parallelisable). :class:`UnsupportedLanguageError` for a language without a
+    pipeline."""
+    nlp, assembler = _shared(article.language)
     return claims_with(nlp, assembler, article)
 
 
@@ -279,10 +416,14 @@ def _run(nlp: Language, norm: Normalized, published: date | None) -> Doc:
     return doc
 
 
+def _normalizer(language: str) -> Callable[[str], Normalized]:
+    return language_pipeline(language).normalize
+
+
 def _outside_title(article: Article, norm: Normalized) -> Normalized | None:
     """The article's title, normalised, when its words are not the start of its text (a
     page title, a Markdown front-matter title); None when the text carries it."""
-    title = normalize_with_map(article.title.strip())
+    title = _normalizer(article.language)(article.title.strip())
     words = title.text.split()
     if not words:
         return None
@@ -295,7 +436,7 @@ def claims_with(nlp: Language, assembler: Assembler, article: Article) -> list[C
 
     A title that is not part of the text is read too, as the lead whose date and place
     carry to the claims of the text; it gives no claims of its own."""
-    norm = normalize_with_map(article.text)
+    norm = _normalizer(article.language)(article.text)
     doc = _run(nlp, norm, article.published)
     lead = None
     title = _outside_title(article, norm)

@@ -388,7 +388,11 @@ def test_arabic_text_with_bidi_marks_goes_through_ingestion_and_extraction(
         result = read_drop(drop)
         assert len(result.articles) + len(result.rejected) == 1
         if result.rejected:
-            # The only reason well-formed UTF-8 text may be refused: nothing in it.
+            # Well-formed UTF-8 text is refused only when there is nothing in it, or when
+            # the language detector places it in a language without a pipeline (random
+            # Arabic-script letters may read as Persian or Uyghur).
+            if result.rejected[0].reason == "unsupported_language":
+                return
             assert result.rejected[0].reason == "empty"
             assert not text.strip() or (form == "txt" and not text.lstrip("\ufeff").strip())
             return

@@ -17,10 +17,17 @@ For each size (1k, 10k, 100k articles by default), measured in the same session:
     (with the share of all findings that are planted ones, a precision proxy: every
     other report of an event is consistent by construction).
 
+Beside the mixed drops, "one big story" (``checker/bench/story.py``): the five seed
+reports copied 200 times each with their numbers changed, 1,000 reports of one story,
+run end to end the same way, with its wall time, peak memory, pairs compared per claim,
+findings and the planted disagreements they catch.
+
 Run from the repository root (``make bench``; ``make bench BENCH_SIZES=1000`` for a quick
 smoke run)::
 
     python -m checker.bench.run_bench --sizes 1000,10000,100000 --write docs/benchmarks.md
+
+``--story-copies 0`` leaves the big story out; ``--sizes ""`` runs only the story.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,8 +51,10 @@ from typing import Any
 import psutil
 
 from checker.bench import markdown
+from checker.bench.story import generate_story, story_recall
 from checker.bench.synthetic import generate, generate_update, manifest_path
 from checker.parallel import default_jobs
+from checker.run import REPORT_FULL_MAX_CLAIMS, REPORT_FULL_MAX_FINDINGS
 
 SECTION = "## Batch benchmark"
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,6 +100,26 @@ class SizeResult:
     @property
     def run_rate(self) -> float:
         return self.articles / self.run_seconds if self.run_seconds else 0.0
+
+
+@dataclass
+class StoryResult:
+    copies: int
+    articles: int = 0
+    run_seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    run_timings: dict[str, float] = field(default_factory=dict)
+    run_counts: dict[str, int] = field(default_factory=dict)
+    largest_event: int = 0
+    capped: bool = False
+    progress: dict[str, int] = field(default_factory=dict)
+    planted: int = 0
+    caught: int = 0
+    caught_by_kind: dict[str, int] = field(default_factory=dict)
+    planted_by_kind: dict[str, int] = field(default_factory=dict)
+    findings: int = 0
+    on_planted: int = 0
+    other_by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def _texts(drop: Path) -> list[str]:
@@ -364,6 +394,105 @@ def bench_size(
     return result
 
 
+def _largest_event(db: Path) -> int:
+    import sqlite3
+
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return int(connection.execute(
+            "SELECT coalesce(max(n), 0) FROM (SELECT count(*) n FROM event_claims"
+            " GROUP BY event_id)"
+        ).fetchone()[0])
+    finally:
+        connection.close()
+
+
+def bench_story(
+    copies: int, work: Path, jobs: int, seed: int, cap_seconds: float | None = None
+) -> StoryResult:
+    """One big story: the seed reports copied ``copies`` times each, run end to end."""
+    result = StoryResult(copies=copies)
+    drop = work / f"story-{copies}"
+    if not manifest_path(drop).exists():
+        shutil.rmtree(drop, ignore_errors=True)
+        generate_story(drop, copies=copies, seed=seed)
+    manifest = json.loads(manifest_path(drop).read_text(encoding="utf-8"))
+    result.articles = manifest["articles"]
+    db = work / f"store-story-{copies}.db"
+    for path in work.glob(f"store-story-{copies}.db*"):
+        path.unlink()
+    try:
+        result.run_seconds, result.peak_rss_mb, _ = timed_run(
+            ["run", str(drop), "--db", str(db), "--out", str(work / f"out-story-{copies}"),
+             "--jobs", str(jobs), "--quiet"],
+            work, cap_seconds,
+        )
+    except RunCapped as capped:
+        result.capped = True
+        result.run_seconds, result.peak_rss_mb = capped.seconds, capped.peak_mb
+        result.progress = _progress(db)
+        return result
+    result.run_timings, result.run_counts = last_run(db)
+    result.largest_event = _largest_event(db)
+    recall = story_recall(db, manifest)
+    result.planted, result.caught = recall.planted, recall.caught
+    result.caught_by_kind = recall.by_kind
+    result.planted_by_kind = dict(Counter(str(p["kind"]) for p in manifest["planted"]))
+    result.findings, result.on_planted = recall.findings, recall.on_planted
+    result.other_by_kind = recall.other_by_kind
+    print(f"[story x{copies}] run: {result.run_seconds:.1f} s, peak "
+          f"{result.peak_rss_mb:,.0f} MB, {recall.caught}/{recall.planted} planted caught",
+          flush=True)
+    return result
+
+
+def render_story(story: StoryResult) -> list[str]:
+    """The big story's lines of the section."""
+    if story.capped:
+        return [
+            "", f"One big story ({story.articles:,} reports): stopped at the time cap after "
+            f"{story.run_seconds:,.0f} s (peak {story.peak_rss_mb:,.0f} MB); the store then "
+            f"held {story.progress}.",
+        ]
+    counts, timings = story.run_counts, story.run_timings
+    claims = counts.get("claims_total", 0)
+    pairs = counts.get("pairs_compared", 0) + counts.get("pairs_rechecked", 0)
+    stages = ["ingest", "extract", "link", "check", "store", "delta", "report", "total"]
+    kinds = ", ".join(f"{n} {k}" for k, n in story.other_by_kind.items()) or "none"
+    caught = ", ".join(
+        f"{story.caught_by_kind.get(k, 0)} of {n} {k}" for k, n in story.planted_by_kind.items()
+    )
+    return [
+        "",
+        f"One big story (`checker/bench/story.py`): the five seed reports (`seeds/`) copied "
+        f"{story.copies} times each with their numbers changed (a third of the counts "
+        "halved, raised by half or doubled; in a tenth of the copies the event days moved "
+        "1 to 3 days), published over a week: the shape of a major story covered by many "
+        "outlets for days. Same command and settings:",
+        "",
+        "| reports | claims | run s | peak RSS MB | " + " | ".join(stages[:-1])
+        + " | events | largest event | pairs compared | pairs / claim | findings |",
+        "|" + "---:|" * (len(stages) + 8),
+        f"| {story.articles:,} | {claims:,} | {story.run_seconds:,.1f} "
+        f"| {story.peak_rss_mb:,.0f} | "
+        + " | ".join(f"{timings.get(s, 0):,.1f}" for s in stages[:-1])
+        + f" | {counts.get('events', 0):,} | {story.largest_event:,} | {pairs:,} "
+        f"| {pairs / claims if claims else 0:.2f} | {story.findings:,} |",
+        "",
+        f"Where its time goes: extraction {timings.get('extract', 0):,.1f} s, linking "
+        f"{timings.get('link', 0):,.1f} s ({pairs / claims if claims else 0:.2f} pairs "
+        f"compared per claim: the copies of one report share a linking signature), the "
+        f"rules {timings.get('check', 0):,.1f} s over an event of {story.largest_event:,} "
+        f"claims, and the whole store's report {timings.get('report', 0):,.1f} s (a store "
+        f"under {REPORT_FULL_MAX_CLAIMS:,} claims gets a full report).",
+        "",
+        f"Planted disagreements (the changed numbers that the seeds' claims read and that "
+        f"cannot be the seed's value): {story.planted}; caught {story.caught} ({caught}). "
+        f"{story.on_planted} findings are about a planted number; the others ({kinds}) are "
+        "the seeds' own disagreements, as told by their copies.",
+    ]
+
+
 def _machine() -> dict[str, Any]:
     cpu = ""
     try:
@@ -391,7 +520,9 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def render(results: list[SizeResult], info: dict[str, Any]) -> str:
+def render(
+    results: list[SizeResult], info: dict[str, Any], story: StoryResult | None = None
+) -> str:
     machine = info["machine"]
     lines = [
         SECTION,
@@ -443,6 +574,8 @@ def render(results: list[SizeResult], info: dict[str, Any]) -> str:
                 f"stored; peak memory until then {r.peak_rss_mb:,.0f} MB. The lookups were "
                 "measured on that store.",
             ]
+    if story is not None:
+        lines += render_story(story)
     lines += ["", "Stage times of the run (seconds, from the run record):", ""]
     stages = ["ingest", "extract", "link", "check", "store", "delta", "report", "total"]
     lines.append("| articles | " + " | ".join(stages) + " | events | findings |")
@@ -476,23 +609,61 @@ def render(results: list[SizeResult], info: dict[str, Any]) -> str:
             f"| {r.articles:,} | {r.planted} | {r.caught} | {recall} | {r.findings_total:,} | "
             f"{r.findings_planted:,} | {1000 * r.findings_total / r.articles:,.0f} |"
         )
+    targets = _targets(results, story)
+    if targets:
+        lines += ["", f"Targets ({machine['cores']} cores):", "", *targets, ""]
+    if done:
+        lines += _why(max(done, key=lambda r: r.articles), info)
+    return "\n".join(lines) + "\n"
+
+
+def _targets(results: list[SizeResult], story: StoryResult | None) -> list[str]:
+    """Each target with what was measured and whether it is met."""
+    out: list[str] = []
+    if story is not None:
+        seconds = f"stopped at {story.run_seconds:,.0f} s" if story.capped else (
+            f"{story.run_seconds:,.1f} s")
+        out += [
+            f"- one big story of {story.articles:,} reports end to end < 60 s: {seconds}, "
+            f"{_verdict(not story.capped and story.run_seconds < 60)}; peak memory < 1.5 GB: "
+            f"{story.peak_rss_mb:,.0f} MB, {_verdict(story.peak_rss_mb < 1536)};",
+        ]
+    by_size = {r.articles: r for r in results}
+    if (mixed := by_size.get(10_000)) is not None:
+        seconds = f"stopped at {mixed.run_seconds:,.0f} s" if mixed.capped else (
+            f"{mixed.run_seconds:,.1f} s")
+        out.append(
+            f"- 10,000 mixed articles end to end < 150 s: {seconds}, "
+            f"{_verdict(not mixed.capped and mixed.run_seconds < 150)}; peak memory < 1.5 GB: "
+            f"{mixed.peak_rss_mb:,.0f} MB, {_verdict(mixed.peak_rss_mb < 1536)};"
+        )
+        if not mixed.capped:
+            work = sum(mixed.update_timings.get(s, 0) for s in ("link", "check", "store"))
+            out.append(
+                f"- 100 new articles into the 10,000-article store < 5 s: "
+                f"{mixed.update_seconds:.2f} s wall ({work:.2f} s linking, checking and "
+                f"writing), {_verdict(mixed.update_seconds < 5)};"
+            )
+    if (huge := by_size.get(100_000)) is not None:
+        seconds = f"stopped at {huge.run_seconds / 60:,.1f} min" if huge.capped else (
+            f"{huge.run_seconds / 60:,.1f} min")
+        out.append(
+            f"- 100,000 articles complete < 30 min: {seconds}, "
+            f"{_verdict(not huge.capped and huge.run_seconds < 1800)}; peak memory < 2 GB: "
+            f"{huge.peak_rss_mb:,.0f} MB, {_verdict(huge.peak_rss_mb < 2048)};"
+        )
+    done = [r for r in results if not r.capped]
     if done:
         big = max(done, key=lambda r: r.articles)
-        lines += ["", f"Targets ({machine['cores']} cores), at {big.articles:,} articles "
-                  "(the largest size that finished):", ""]
-        lines += [
-            f"- end-to-end >= 0.5x bare tokenisation: {big.run_rate / big.tokenise_rate:.3f}x, "
-            f"{_verdict(big.run_rate / big.tokenise_rate >= 0.5)};",
-            f"- 100-article drop into the store < 5 s: {big.update_seconds:.2f} s, "
-            f"{_verdict(big.update_seconds < 5)};",
-            f"- `show` lookup p99 < 5 ms: {big.lookup_p99_ms:.2f} ms, "
-            f"{_verdict(big.lookup_p99_ms < 5)};",
-            f"- peak memory < 1.5 GB: {big.peak_rss_mb:,.0f} MB, "
-            f"{_verdict(big.peak_rss_mb < 1536)}.",
-            "",
+        out += [
+            f"- at {big.articles:,} articles (the largest size that finished), end-to-end "
+            f">= 0.5x bare tokenisation: {big.run_rate / big.tokenise_rate:.3f}x, "
+            f"{_verdict(big.run_rate / big.tokenise_rate >= 0.5)}; `show` lookup p99 < 5 ms: "
+            f"{big.lookup_p99_ms:.2f} ms, {_verdict(big.lookup_p99_ms < 5)}.",
         ]
-        lines += _why(big, info)
-    return "\n".join(lines) + "\n"
+    if out:
+        out[-1] = out[-1].rstrip(";") + ("" if out[-1].endswith(".") else ".")
+    return out
 
 
 def _why(r: SizeResult, info: dict[str, Any]) -> list[str]:
@@ -519,10 +690,18 @@ def _why(r: SizeResult, info: dict[str, Any]) -> list[str]:
         "0.5x tokenisation speed. Past extraction, the time goes to linking, to the rules "
         f"and to writing their {findings:,} findings ({findings / r.articles:,.1f} per "
         "article; `store` is that writing).",
-        f"- The linker compared {pairs:,} claim pairs, {pairs / claims if claims else 0:,.0f} "
-        "per claim: blocks (event family x country) grow with the store, and a claim "
-        "without a keyed place is compared with its whole block, so the count grows faster "
-        f"than the store. The largest event holds {r.largest_event:,} claims.",
+        f"- The linker compared {pairs:,} claim pairs, {pairs / claims if claims else 0:,.1f} "
+        "per claim (the pairs of the link steps and those compared again while "
+        "re-clustering the events they touch). Blocks of up to 100 claims are compared pair "
+        "by pair; larger ones compare one claim per linking signature, and each with the "
+        "claims its place, days, actors or destinations allow (`checker.linking`), so the "
+        f"count per claim stays about flat as the store grows. The largest event holds "
+        f"{r.largest_event:,} claims.",
+        f"- The report stage took {timings.get('report', 0):,.1f} s: a run writes the "
+        f"whole store's report (JSON, Markdown and HTML) while the store holds up to "
+        f"{REPORT_FULL_MAX_CLAIMS:,} claims and {REPORT_FULL_MAX_FINDINGS:,} findings "
+        f"(`--report auto`), here {claims:,} claims and {findings:,} findings; above that "
+        "it writes a report of the run's changes.",
         f"- A new `claimcheck run` process spends {info['import_seconds']:.1f} s importing "
         f"and {info['pipeline_seconds']:.1f} s building the extraction pipeline before its "
         f"first article. Of the {r.update_seconds:.1f} s of the 100-article drop, linking "
@@ -561,6 +740,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--lookups", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--story-copies", type=int, default=200,
+                        help="copies of each seed report in the big story (0: no story)")
     parser.add_argument("--cap-minutes", type=float, default=None,
                         help="stop a run that takes longer, and report how far it got")
     parser.add_argument("--render-only", action="store_true",
@@ -568,13 +749,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="Markdown file to put the section in")
     parser.add_argument(
         "--no-snapshot", action="store_true",
-        help="run on the working tree instead of a frozen copy of claims/ and checker/",
+        help="run on the working tree instead of a frozen copy of claims/, checker/ and seeds/",
     )
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     if args.render_only:
         raw = json.loads((args.work / "results.json").read_text(encoding="utf-8"))
-        section = render([SizeResult(**r) for r in raw["results"]], raw["info"])
+        told = StoryResult(**raw["story"]) if raw.get("story") else None
+        section = render([SizeResult(**r) for r in raw["results"]], raw["info"], told)
         if args.write:
             markdown.write_section(args.write, SECTION, section)
         print(section)
@@ -584,7 +766,8 @@ def main(argv: list[str] | None = None) -> int:
         # claims/ would even re-extract everything): run on a copy taken now.
         code = args.work / "code"
         shutil.rmtree(code, ignore_errors=True)
-        for package in ("claims", "checker"):
+        # seeds/: the reports the big story is made of.
+        for package in ("claims", "checker", "seeds"):
             shutil.copytree(ROOT / package, code / package,
                             ignore=shutil.ignore_patterns("__pycache__"))
         given = list(argv if argv is not None else sys.argv[1:])
@@ -617,15 +800,26 @@ def main(argv: list[str] | None = None) -> int:
     cap = args.cap_minutes * 60 if args.cap_minutes else None
     info["import_seconds"], info["pipeline_seconds"] = startup_seconds()
     results: list[SizeResult] = []
-    for size in sizes:
-        results.append(bench_size(size, args.work, args.jobs, args.lookups, args.seed, cap))
-        # After each size, so that a long run stopped later keeps what it measured.
+    story: StoryResult | None = None
+
+    def save() -> str:
+        # After each measurement, so that a long run stopped later keeps what it measured.
         info["load_end"] = [round(x, 2) for x in os.getloadavg()]
-        raw = {"info": info, "results": [asdict(r) for r in results]}
+        raw = {"info": info, "results": [asdict(r) for r in results],
+               "story": asdict(story) if story else None}
         (args.work / "results.json").write_text(json.dumps(raw, indent=1), encoding="utf-8")
-        section = render(results, info)
+        section = render(results, info, story)
         if args.write:
             markdown.write_section(args.write, SECTION, section)
+        return section
+
+    section = ""
+    if args.story_copies > 0:
+        story = bench_story(args.story_copies, args.work, args.jobs, args.seed, cap)
+        section = save()
+    for size in sizes:
+        results.append(bench_size(size, args.work, args.jobs, args.lookups, args.seed, cap))
+        section = save()
     print(section)
     return 0
 

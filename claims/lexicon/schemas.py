@@ -5,6 +5,12 @@ Each file under ``claims/lexicon/ar/`` is validated by one of these models when 
 (``extra="forbid"``: a misspelt key fails at start-up) and in
 ``tests/test_lexicons_time_quantity.py``, which also checks that every Arabic entry is
 already normalised.
+
+The English files under ``claims/lexicon/en/`` reuse the schemas whose shape is not tied to
+Arabic (units, quantity bounds, document context) and add their own where English grammar
+differs (time, numbers, sentence boundaries, entity patterns); ``EN_LEXICON_FILES`` lists
+them for ``tests/test_english_lexicons.py``. The English event and attribution schemas
+extend the Arabic ones in ``claims/en/events.py`` and ``claims/en/attribution.py``.
 """
 
 from __future__ import annotations
@@ -21,6 +27,14 @@ NUMBERS_FILE = "lexicon/ar/numbers.yaml"
 UNITS_FILE = "lexicon/ar/units.yaml"
 BOUNDS_FILE = "lexicon/ar/quantity_bounds.yaml"
 CONTEXT_FILE = "lexicon/ar/context.yaml"
+LANGUAGES_FILE = "lexicon/languages.yaml"
+EN_TIME_FILE = "lexicon/en/time.yaml"
+EN_NUMBERS_FILE = "lexicon/en/numbers.yaml"
+EN_UNITS_FILE = "lexicon/en/units.yaml"
+EN_BOUNDS_FILE = "lexicon/en/quantity_bounds.yaml"
+EN_CONTEXT_FILE = "lexicon/en/context.yaml"
+EN_SENTENCES_FILE = "lexicon/en/sentences.yaml"
+EN_ENTITIES_FILE = "lexicon/en/entities.yaml"
 
 
 class _Strict(BaseModel):
@@ -303,6 +317,180 @@ class ContextLexicon(_Strict):
         return self
 
 
+# -------------------------------------------------------------------------- languages.yaml
+
+
+class LanguageEntry(_Strict):
+    code: str = Field(pattern=r"^[a-z]{2,3}$")
+    name: str
+    script: str = Field(pattern=r"^[A-Z]+$")
+    detector_labels: list[str] = Field(min_length=1)
+
+
+class LanguagesFile(_Strict):
+    """Schema of ``lexicon/languages.yaml``: the languages with an extraction pipeline."""
+
+    version: int
+    languages: list[LanguageEntry] = Field(min_length=1)
+    min_confidence: float = Field(gt=0, le=1)
+    min_letters: int = Field(ge=0)
+    script_fallback: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique(self) -> LanguagesFile:
+        codes = [entry.code for entry in self.languages]
+        labels = [label for entry in self.languages for label in entry.detector_labels]
+        if len(set(codes)) != len(codes) or len(set(labels)) != len(labels):
+            raise ValueError("a language code or detector label is listed twice")
+        scripts = {entry.code: entry.script for entry in self.languages}
+        unknown = [code for code in self.script_fallback if code not in scripts]
+        fallback_scripts = [scripts[c] for c in self.script_fallback if c in scripts]
+        if unknown or len(set(fallback_scripts)) != len(fallback_scripts):
+            raise ValueError("script_fallback: an unknown language, or two for one script")
+        return self
+
+
+# ------------------------------------------------------------------------ English lexicons
+
+
+class EnglishMonth(_Strict):
+    number: int = Field(ge=1, le=12)
+    names: list[str] = Field(min_length=1)
+    needs_cue: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cue_subset(self) -> EnglishMonth:
+        stray = set(self.needs_cue) - set(self.names)
+        if stray:
+            raise ValueError(f"needs_cue forms not among names: {sorted(stray)}")
+        return self
+
+
+class ClockSuffix(_Strict):
+    forms: list[str] = Field(min_length=1)
+    shift: int = Field(ge=0, le=12)
+
+
+class VaguePeriod(_Strict):
+    direction: Literal[-1, 1]
+    forms: list[str] = Field(min_length=1)
+
+
+class EnglishTimeLexicon(_Strict):
+    """Schema of ``lexicon/en/time.yaml`` (claims.en.time)."""
+
+    version: int
+    months: list[EnglishMonth]
+    weekdays: list[WeekdayEntry] = Field(min_length=7, max_length=7)
+    parts_of_day: list[PartOfDay]
+    clock_suffixes: list[ClockSuffix]
+    time_zones: list[str]
+    modifiers: list[ModifierEntry]
+    year_parts: list[YearPart]
+    relations: list[RelationEntry]
+    ago_words: list[str]
+    event_relative_words: list[str]
+    durations: list[DurationEntry]
+    vague_plural: VagueRange
+    vague_periods: list[VaguePeriod]
+    relative_days: list[RelativeDay]
+    period_words: list[PeriodWord]
+    directions: list[DirectionEntry]
+    year_event_nouns: list[str]
+    year_words: list[str]
+
+    @model_validator(mode="after")
+    def _complete(self) -> EnglishTimeLexicon:
+        if sorted(m.number for m in self.months) != list(range(1, 13)):
+            raise ValueError("months must be 1..12 once each")
+        if sorted(w.number for w in self.weekdays) != list(range(7)):
+            raise ValueError("weekdays must be numbered 0..6 once each")
+        names = [n for m in self.months for n in m.names] + [
+            n for w in self.weekdays for n in w.names
+        ]
+        if any(not n[:1].isupper() for n in names):
+            raise ValueError("month and weekday names are written with a capital")
+        return self
+
+
+class EnglishUnitsLexicon(UnitsLexicon):
+    """Schema of ``lexicon/en/units.yaml``: the Arabic units schema, plus the words that
+    may stand between an English number and its unit ("100 French troops", "four heavily
+    armed terrorists")."""
+
+    words_between: int = Field(ge=0, le=4)
+    not_between: list[str]
+
+
+class EnglishScale(_Strict):
+    value: float = Field(gt=1)
+    forms: list[str] = Field(min_length=1)
+
+
+class EnglishNumbersLexicon(_Strict):
+    """Schema of ``lexicon/en/numbers.yaml`` (claims.en.quantity). Number words are read by
+    the text2num library; this file holds scales, fractions and vague amounts."""
+
+    version: int
+    scales: list[EnglishScale]
+    scale_articles: list[str]
+    fractions: list[FractionEntry]
+    vague: list[VagueEntry]
+
+    @model_validator(mode="after")
+    def _ranges(self) -> EnglishNumbersLexicon:
+        for entry in self.vague:
+            if entry.high is not None and entry.high < entry.low:
+                raise ValueError(f"vague range {entry.forms}: high below low")
+        return self
+
+
+class EnglishSentencesLexicon(_Strict):
+    """Schema of ``lexicon/en/sentences.yaml`` (claims.en.sentences)."""
+
+    version: int
+    abbreviations: list[str]
+    ambiguous_abbreviations: list[str]
+
+    @model_validator(mode="after")
+    def _periods(self) -> EnglishSentencesLexicon:
+        bad = [a for a in [*self.abbreviations, *self.ambiguous_abbreviations] if a[-1:] != "."]
+        if bad or any(a != a.lower() for a in [*self.abbreviations, *self.ambiguous_abbreviations]):
+            raise ValueError(f"abbreviations are lower case and end with a period: {bad}")
+        return self
+
+
+class EnglishNameTrigger(_Strict):
+    """A noun that makes an unknown capitalised name a place or actor: after it ("the
+    city of Agadez", "Camp Lemonnier") or before it ("Abeche base", "Anantnag district")."""
+
+    noun: str
+    kind: Literal["place", "actor"]
+    type: str | None = None
+    position: Literal["before", "after"]
+
+
+class EnglishAnaphor(_Strict):
+    words: list[str] = Field(min_length=1)  # "the base", "the airport"
+    type: str
+
+
+class EnglishEntitiesLexicon(_Strict):
+    """Schema of ``lexicon/en/entities.yaml`` (claims.en.entities): the closed-class words
+    around names; the names themselves are the gazetteer's English names."""
+
+    version: int
+    name_triggers: list[EnglishNameTrigger]
+    name_stoppers: list[str]
+    force_heads: list[str]
+    demonyms: dict[str, list[str]]
+    territory_nouns: list[str]
+    direction_words: list[str]
+    complement_words: list[str]
+    anaphors: list[EnglishAnaphor]
+    possessive_markers: list[str]
+
+
 # ------------------------------------------------------------------------------ loading
 
 
@@ -326,12 +514,54 @@ def context_lexicon() -> ContextLexicon:
     return load_yaml(CONTEXT_FILE, ContextLexicon)
 
 
+def languages_file() -> LanguagesFile:
+    return load_yaml(LANGUAGES_FILE, LanguagesFile)
+
+
+def en_time_lexicon() -> EnglishTimeLexicon:
+    return load_yaml(EN_TIME_FILE, EnglishTimeLexicon)
+
+
+def en_numbers_lexicon() -> EnglishNumbersLexicon:
+    return load_yaml(EN_NUMBERS_FILE, EnglishNumbersLexicon)
+
+
+def en_units_lexicon() -> EnglishUnitsLexicon:
+    return load_yaml(EN_UNITS_FILE, EnglishUnitsLexicon)
+
+
+def en_bounds_lexicon() -> QuantityBoundsLexicon:
+    return load_yaml(EN_BOUNDS_FILE, QuantityBoundsLexicon)
+
+
+def en_context_lexicon() -> ContextLexicon:
+    return load_yaml(EN_CONTEXT_FILE, ContextLexicon)
+
+
+def en_sentences_lexicon() -> EnglishSentencesLexicon:
+    return load_yaml(EN_SENTENCES_FILE, EnglishSentencesLexicon)
+
+
+def en_entities_lexicon() -> EnglishEntitiesLexicon:
+    return load_yaml(EN_ENTITIES_FILE, EnglishEntitiesLexicon)
+
+
 LEXICON_FILES: dict[str, type[BaseModel]] = {
     TIME_FILE: TimeLexicon,
     NUMBERS_FILE: NumbersLexicon,
     UNITS_FILE: UnitsLexicon,
     BOUNDS_FILE: QuantityBoundsLexicon,
     CONTEXT_FILE: ContextLexicon,
+}
+
+EN_LEXICON_FILES: dict[str, type[BaseModel]] = {
+    EN_TIME_FILE: EnglishTimeLexicon,
+    EN_NUMBERS_FILE: EnglishNumbersLexicon,
+    EN_UNITS_FILE: EnglishUnitsLexicon,
+    EN_BOUNDS_FILE: QuantityBoundsLexicon,
+    EN_CONTEXT_FILE: ContextLexicon,
+    EN_SENTENCES_FILE: EnglishSentencesLexicon,
+    EN_ENTITIES_FILE: EnglishEntitiesLexicon,
 }
 
 
