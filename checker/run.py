@@ -523,15 +523,21 @@ def _compare_with_stored(
 ) -> set[tuple[str, str]]:
     """Pass 1: compare the new claims with the stored claims of their blocks (and with
     each other), a few blocks at a time (at most about ``budget`` stored claims in
-    memory). Returns the same-event edges found; "related" edges (one place inside the
-    other) join no event and are left out."""
+    memory). Returns the same-event edges that can change a cluster; "related" edges
+    (one place inside the other) join no event and are left out.
+
+    A new claim without a gazetteer place joins the cluster of its best placed
+    neighbour only (see ``linking._cluster``): its edges to other placed claims join
+    nothing, and are left out too, so that such a claim, which may be one event with
+    dozens of others, does not bring all their events to be linked and checked again."""
     fresh_ids = {claim.id for claim in fresh}
     by_block: dict[str, list[Claim]] = {}
     for claim in fresh:
         for key in keys_of[claim.id]:
             by_block.setdefault(key, []).append(claim)
     queries = _block_queries(fresh, keys_of)
-    edges: set[tuple[str, str]] = set()
+    scores: dict[tuple[str, str], float] = {}
+    placed: set[str] = {claim.id for claim in fresh if linking.is_placed(claim)}
     bundle: dict[str, list[Claim]] = {}
     parsed: dict[str, Claim] = {}
 
@@ -541,9 +547,10 @@ def _compare_with_stored(
             [members[i] for i in sorted(members)], bundle, edges_only=True
         )
         stats.pairs_compared += graph.pairs_compared
-        for a, b, kind in graph.graph.edges(data="kind"):
-            if kind == linking.SAME_EVENT:
-                edges.add((a, b) if a < b else (b, a))
+        placed.update(i for i, claim in parsed.items() if linking.is_placed(claim))
+        for a, b, data in graph.graph.edges(data=True):
+            if data["kind"] == linking.SAME_EVENT:
+                scores[(a, b) if a < b else (b, a)] = float(data["score"])
         bundle.clear()
         parsed.clear()
 
@@ -553,7 +560,21 @@ def _compare_with_stored(
             flush()
     if bundle:
         flush()
-    return edges
+
+    best: dict[str, tuple[float, str]] = {}  # new claim without a place -> its choice
+    for (a, b), score in scores.items():
+        for loose, other in ((a, b), (b, a)):
+            if loose in fresh_ids and loose not in placed and other in placed:
+                choice = (-score, other)
+                if loose not in best or choice < best[loose]:
+                    best[loose] = choice
+    return {
+        (a, b) for a, b in scores
+        if not any(
+            loose in best and other in placed and best[loose][1] != other
+            for loose, other in ((a, b), (b, a))
+        )
+    }
 
 
 def _chained_graph(
@@ -829,10 +850,15 @@ def link_pending(
     progress.stage("link and check", len(pending))
     batch: list[tuple[str, datetime, int]] = []
     size = 0
+    left = sum(claims for _, _, claims in pending)
     for item in pending:
         batch.append(item)
         size += item[2]
-        if size >= step_claims:
+        left -= item[2]
+        # A last step of a few claims would cost nearly what a full one does (it reads
+        # the stored claims of its blocks and re-checks the events it touches): the
+        # step before takes them in.
+        if size >= step_claims and left >= step_claims // 4:
             _link_step(store, batch, stats, previous_ids or set(), memory_claims)
             progress.advance(len(batch))
             batch, size = [], 0

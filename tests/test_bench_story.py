@@ -77,7 +77,11 @@ def test_the_recall_of_a_run_counts_caught_disagreements(drop: Path, tmp_path: P
     manifest = json.loads(manifest_path(drop).read_text(encoding="utf-8"))
     with Store(tmp_path / "story.db") as store:
         summary = run([drop], store, None, jobs=1)
+        record = store.last_run()
+    # The run record keeps the pairs compared per claim (in thousandths: counts are ints).
     assert summary.claims_total > 0 and summary.pairs_per_claim > 0
+    assert record is not None
+    assert record.counts["pairs_per_1000_claims"] == round(1000 * summary.pairs_per_claim)
     recall = story_recall(tmp_path / "story.db", manifest)
     assert recall.planted == len(manifest["planted"])
     assert 0 < recall.caught <= recall.planted
