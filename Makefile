@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DB ?= claimcheck.db
 OUT ?= out
 
-.PHONY: venv run test bench lint typecheck train-ner schema docs clean
+.PHONY: venv run test dev-check bench lint typecheck train-ner schema docs clean
 
 # The environment: pinned dependencies first, then the project itself without resolving
 # anything again, so a fresh clone gets exactly requirements.lock.
@@ -25,6 +25,15 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Quality on real reports may only go up (tests/test_dev_floors.py): score the development
+# stories, kept outside the repository, against tests/data/dev_floors.json.
+# make dev-check DEV_GOLD=path/to/dev-gold.json DEV_ARTICLES=path/to/dev
+DEV_GOLD ?=
+DEV_ARTICLES ?=
+dev-check: $(STAMP)
+	@test -n "$(DEV_GOLD)" -a -n "$(DEV_ARTICLES)" || { echo "set DEV_GOLD and DEV_ARTICLES"; exit 2; }
+	CLAIMCHECK_DEV_GOLD="$(DEV_GOLD)" CLAIMCHECK_DEV_ARTICLES="$(DEV_ARTICLES)" $(BIN)/python -m pytest -q tests/test_dev_floors.py
 
 # Batch benchmark (docs/benchmarks.md, section "Batch benchmark"): one big story (the
 # seed reports copied BENCH_STORY times each) and synthetic drops of 1k, 10k and 100k

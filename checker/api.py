@@ -7,15 +7,29 @@ uvicorn (``claimcheck serve``). Every HTML page has a JSON twin: ``/`` and
 and ``/articles/{id}``. Every GET also answers HEAD. A browser that asks for a page
 (``Accept: text/html``) gets its errors as a page too; everything else gets JSON.
 
+Who may do what:
+
+- every write (a review) needs a signed-in registered user, and is recorded under that
+  user's name: an API client sends ``Authorization: Bearer <token>`` (a user's token from
+  ``claimcheck users token NAME``); a browser signs in at ``/login`` (name and password)
+  and gets a signed session cookie (HttpOnly, SameSite=Strict), and every write it sends
+  carries the session's CSRF token in ``X-CSRF-Token``;
+- reads are open when the server listens on a loopback address; on any other address
+  every page and API read needs a signed-in user too, and ``serve`` refuses to start
+  while the store has no user.
+
 Hardening, in the order a request meets it:
 
-- the server binds 127.0.0.1 unless told otherwise, and refuses to listen on any other
-  address without a token (``--token`` or ``CLAIMCHECK_TOKEN``);
+- the server binds 127.0.0.1 unless told otherwise;
 - on a loopback address only loopback ``Host`` headers are served (no DNS rebinding);
 - request bodies are bounded (``max_body_bytes``, 413 beyond), query parameters too
   (``limit`` <= 500, ``q`` <= 200 characters);
-- a review (the only write) needs ``Content-Type: application/json``, must not come from
-  another site (``Origin`` / ``Sec-Fetch-Site``), and needs the token when one is set;
+- a review needs ``Content-Type: application/json``, must not come from another site
+  (``Origin`` / ``Sec-Fetch-Site``), and needs a user (above); the sign-in form must come
+  from this server's own page (``Origin`` or ``Sec-Fetch-Site`` say so);
+- a wrong password, an unknown user and a revoked token are one 401 that never says
+  which; passwords come only in POST bodies and tokens only in headers, so neither
+  reaches the access log, and nothing here logs them;
 - malformed IDs are 422, unknown IDs 404, anything unexpected a 500 without a trace
   (JSON, or a page for a browser asking for a page); no CORS, no static files, nothing
   of the file system is reachable;
@@ -36,30 +50,35 @@ import re
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
-from urllib.parse import urlsplit
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs, quote, urlsplit
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from checker.delta import latest_delta
 from checker.html_report import (
+    Viewer,
     content_security_policy,
     render_article_page,
     render_claim_page,
     render_error_page,
     render_event_page,
     render_finding_page,
+    render_login_page,
     render_report_html,
 )
 from checker.report import (
@@ -77,7 +96,7 @@ from checker.report import (
     finding_details,
 )
 from checker.search import SearchHit, list_claim_ids, search, search_results
-from checker.store import Store, StoreError, UnknownUser
+from checker.store import Store, StoreError, UnknownUser, User
 from claims.model import Finding, FindingKind, ReviewStatus
 
 log = logging.getLogger(__name__)
@@ -92,13 +111,35 @@ MAX_QUERY = 200
 MAX_NOTE = 2000
 MAX_NAME = 200
 DEFAULT_MAX_BODY = 16 * 1024
-MIN_TOKEN_LENGTH = 16
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1"]
-TOKEN_ENV = "CLAIMCHECK_TOKEN"
+# The browser session: a cookie signed with the session secret (itsdangerous, through
+# Starlette's SessionMiddleware), HttpOnly and SameSite=Strict. It ends after this long
+# without a request, at sign-out, when the user's password is changed or removed, and
+# when the server restarts without a fixed secret.
+SESSION_COOKIE = "claimcheck_session"
+SESSION_MAX_AGE = 12 * 60 * 60
+SESSION_SECRET_ENV = "CLAIMCHECK_SESSION_SECRET"
+MIN_SECRET_LENGTH = 32
+CSRF_HEADER = "X-CSRF-Token"
+# The shared token of earlier versions: per-user tokens replace it; set, it is an error.
+REMOVED_TOKEN_ENV = "CLAIMCHECK_TOKEN"
+SIGN_IN_REFUSED = "wrong user name or password"
+SIGN_IN_REFUSED_AR = "اسم المستخدم أو كلمة المرور غير صحيحين."
+TOKEN_REFUSED = (
+    "the token is not valid (revoked, mistyped or never issued); "
+    "`claimcheck users token NAME` issues a new one"
+)
+SIGN_IN_FIRST = (
+    "sign in first: a decision is recorded under the signed-in user's name "
+    "(a browser signs in at /login; an API client sends Authorization: Bearer <token>, "
+    "from `claimcheck users token NAME`)"
+)
+# Where the sign-in page may send the browser back to: a path of this server.
+NEXT_PATH = re.compile(r"^/(?![/\\])[A-Za-z0-9_\-./]{0,300}$")
 
 
 class ServeError(ValueError):
-    """The server cannot start as asked (for example, an open address without a token)."""
+    """The server cannot start as asked (for example, an open address and no user)."""
 
 
 class UTF8JSONResponse(JSONResponse):
@@ -114,13 +155,22 @@ class UTF8JSONResponse(JSONResponse):
 
 
 class ReviewRequest(BaseModel):
-    """An editor's decision on a finding."""
+    """An editor's decision on a finding; it is recorded under the signed-in user's name."""
 
     model_config = ConfigDict(extra="forbid")
 
     status: ReviewStatus
     note: str | None = Field(default=None, max_length=MAX_NOTE)
-    by: str | None = Field(default=None, max_length=MAX_NAME)
+    by: str | None = Field(
+        default=None,
+        max_length=MAX_NAME,
+        description="optional: when given, it must be the signed-in user's name (403 "
+        "otherwise); the decision is recorded under the signed-in user either way",
+    )
+
+
+class SignedOut(BaseModel):
+    detail: str
 
 
 class ClaimHit(ReportClaim):
@@ -267,11 +317,112 @@ def get_store(request: Request) -> Store:
     return store
 
 
-def check_write(request: Request) -> None:
-    """A review may only come as JSON, from this site, with the token if one is set."""
-    content_type = request.headers.get("content-type", "")
-    if content_type.split(";")[0].strip().lower() != "application/json":
-        raise HTTPException(415, "send the review as application/json")
+@dataclass(frozen=True)
+class Principal:
+    """Who sent a request: a registered user, and how they proved it (an API token, or
+    the browser session with its CSRF token)."""
+
+    user: User
+    via: Literal["token", "session"]
+    csrf: str | None = None
+
+
+class SignInRequired(Exception):
+    """A request that needs a signed-in user has none, or sends credentials that are not
+    valid: 401 (a browser asking for a page is sent to the sign-in page instead)."""
+
+    def __init__(self, detail: str = SIGN_IN_FIRST) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+_UNSET = object()
+
+
+def _session(request: Request) -> dict[str, Any]:
+    session: dict[str, Any] = request.scope["session"] if "session" in request.scope else {}
+    return session
+
+
+def authenticate(request: Request) -> Principal | None:
+    """The user who sent ``request``: from ``Authorization: Bearer <token>`` when the
+    header is there (a token that is not valid is refused, never passed over for the
+    cookie), else from the signed session cookie, whose user must still have the password
+    the session was signed in with. None when neither is there. Worked out once per
+    request."""
+    cached = getattr(request.state, "principal", _UNSET)
+    if isinstance(cached, SignInRequired):
+        raise cached
+    if cached is None or isinstance(cached, Principal):
+        return cached
+    try:
+        found = _authenticate(request)
+    except SignInRequired as exc:
+        request.state.principal = exc
+        raise
+    request.state.principal = found
+    return found
+
+
+def _authenticate(request: Request) -> Principal | None:
+    store: Store = request.app.state.store
+    header = request.headers.get("authorization")
+    if header is not None:
+        scheme, _, value = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise SignInRequired("send the token as Authorization: Bearer <token>")
+        user = store.user_for_token(value.strip())
+        if user is None:
+            raise SignInRequired(TOKEN_REFUSED)
+        return Principal(user=user, via="token")
+    session = _session(request)
+    name = session.get("user")
+    if not isinstance(name, str) or not name:
+        return None
+    stamp = store.session_stamp(name)
+    kept = session.get("stamp")
+    user = store.get_user(name) if stamp is not None else None
+    if (
+        user is None
+        or not isinstance(kept, str)
+        or not secrets.compare_digest(kept.encode(), (stamp or "").encode())
+    ):
+        session.clear()  # signed in with a password that has since changed or gone
+        return None
+    csrf = session.get("csrf")
+    return Principal(user=user, via="session", csrf=csrf if isinstance(csrf, str) else None)
+
+
+def viewer_of(request: Request) -> Viewer:
+    """Who looks at a page, for the account bar and the review buttons."""
+    path = request.url.path
+    sign_in = "/login" if path in ("/", "/login") else f"/login?next={quote(path, safe='/')}"
+    try:
+        principal = authenticate(request)
+    except SignInRequired:
+        principal = None
+    if principal is None:
+        return Viewer(sign_in=sign_in)
+    user = principal.user
+    return Viewer(
+        name=user.name, display=user.display or user.name, csrf=principal.csrf,
+        sign_in=sign_in,
+    )
+
+
+def check_read(request: Request) -> None:
+    """Reads are open on a loopback address; elsewhere they need a signed-in user."""
+    if request.app.state.open_reads:
+        return
+    if authenticate(request) is None:
+        raise SignInRequired("sign in first: this server shows its pages and data only to "
+                             "signed-in users")
+
+
+def refuse_cross_site(request: Request, *, need_origin: bool = False) -> None:
+    """403 for a request another site made the browser send (``Sec-Fetch-Site`` or an
+    ``Origin`` that is not this server). ``need_origin``: refuse too when the browser
+    says neither (the sign-in form: against login CSRF)."""
     site = request.headers.get("sec-fetch-site")
     if site is not None and site not in ("same-origin", "none"):
         raise HTTPException(403, "cross-site request refused")
@@ -279,18 +430,42 @@ def check_write(request: Request) -> None:
     if origin is not None:
         if origin == "null" or urlsplit(origin).netloc != request.headers.get("host", ""):
             raise HTTPException(403, "cross-origin request refused")
-    token: str | None = request.app.state.token
-    if token is not None:
-        scheme, _, value = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not secrets.compare_digest(
-            value.strip().encode("utf-8"), token.encode("utf-8")
-        ):
-            raise HTTPException(
-                401, "a valid token is required", headers={"WWW-Authenticate": "Bearer"}
-            )
+    if need_origin and site is None and origin is None:
+        raise HTTPException(
+            403, "send the sign-in form from this server's own sign-in page (/login)"
+        )
+
+
+def check_csrf(request: Request, principal: Principal) -> None:
+    """A write that rides on the session cookie must carry the session's CSRF token."""
+    if principal.via != "session":
+        return  # a bearer token is never sent by a browser on its own
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not principal.csrf or not secrets.compare_digest(
+        sent.encode("utf-8"), principal.csrf.encode("utf-8")
+    ):
+        raise HTTPException(
+            403, f"missing or wrong {CSRF_HEADER} header: reload the page and try again"
+        )
+
+
+def check_write(request: Request) -> User:
+    """A review may only come as JSON, from this site, from a signed-in user (with the
+    session's CSRF token when it rides on the session cookie); returns the user."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        raise HTTPException(415, "send the review as application/json")
+    refuse_cross_site(request)
+    principal = authenticate(request)
+    if principal is None:
+        raise SignInRequired()
+    check_csrf(request, principal)
+    return principal.user
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+ViewerDep = Annotated[Viewer, Depends(viewer_of)]
+WriterDep = Annotated[User, Depends(check_write)]
 ClaimId = Annotated[str, PathParam(pattern=CLAIM_ID_PATTERN, description="c_ and 16 hex digits")]
 ArticleId = Annotated[
     str, PathParam(pattern=ARTICLE_ID_PATTERN, description="a_ and 16 hex digits")
@@ -306,15 +481,17 @@ Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 # -- the application ---------------------------------------------------------------------------
 
 
-def _html(content: str, status_code: int = 200) -> HTMLResponse:
-    return HTMLResponse(
-        content,
-        status_code=status_code,
-        headers={
-            "Content-Security-Policy": content_security_policy(served=True),
-            "Cache-Control": "no-store",
-        },
-    )
+def _html(content: str, status_code: int = 200, *, forms: bool = False) -> HTMLResponse:
+    """A page. ``forms``: the sign-in page, whose form posts to this server; its referrer
+    policy is ``same-origin`` (not ``no-referrer``) so that the browser sends the real
+    ``Origin`` with the form, which the sign-in checks; nothing goes to other sites."""
+    headers = {
+        "Content-Security-Policy": content_security_policy(served=True, forms=forms),
+        "Cache-Control": "no-store",
+    }
+    if forms:
+        headers["Referrer-Policy"] = "same-origin"
+    return HTMLResponse(content, status_code=status_code, headers=headers)
 
 
 def wants_page(request: Request) -> bool:
@@ -323,7 +500,19 @@ def wants_page(request: Request) -> bool:
     if "text/html" not in request.headers.get("accept", ""):
         return False
     path = request.url.path
-    return path == "/" or path.endswith("/page") or "route" not in request.scope
+    return (
+        path in ("/", "/login") or path.endswith("/page") or "route" not in request.scope
+    )
+
+
+def _next_path(value: object) -> str:
+    """Where to go after signing in: a path of this server, else the report."""
+    return value if isinstance(value, str) and NEXT_PATH.match(value) else "/"
+
+
+def _display_names(store: Store) -> dict[str, str]:
+    """The name each user is shown by (their display name, else their name)."""
+    return {u.name: u.display or u.name for u in store.users()}
 
 
 def _error_text(status: int, exc: Exception) -> str:
@@ -367,16 +556,26 @@ def create_app(
     db: str | Path | None = None,
     *,
     store: Store | None = None,
-    token: str | None = None,
     allowed_hosts: list[str] | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY,
+    open_reads: bool = True,
+    session_secret: str | None = None,
+    secure_cookie: bool = False,
 ) -> FastAPI:
     """The API over the store at ``db`` (or an open ``store``).
 
-    ``token``: when set, a review needs ``Authorization: Bearer <token>``.
+    Writes always need a signed-in user (a bearer token or a browser session).
+    ``open_reads``: pages and API reads are open to anyone who reaches the server
+    (``serve`` passes True only on a loopback address); False: they need a signed-in user
+    too. ``session_secret`` signs the session cookies (default:
+    ``CLAIMCHECK_SESSION_SECRET``, else a new random one: sessions then end with the
+    application). ``secure_cookie`` marks the cookie ``Secure`` (pages served over https).
     ``allowed_hosts``: ``Host`` header values served (None: any; ``serve`` passes the
     loopback names when it binds a loopback address).
     """
+    secret = session_secret if session_secret is not None else resolve_session_secret()[0]
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ServeError(f"the session secret must be at least {MIN_SECRET_LENGTH} characters")
     owns_store = store is None  # a store handed in is closed by whoever opened it
     if store is None:
         if db is None:
@@ -393,11 +592,13 @@ def create_app(
     app = FastAPI(
         title="claimcheck",
         description="Claims, contradiction findings and review decisions of a claimcheck "
-        "store. JSON is UTF-8 with Arabic unescaped.",
+        "store. JSON is UTF-8 with Arabic unescaped. A review needs a signed-in user: "
+        "`Authorization: Bearer <token>` (`claimcheck users token NAME`), or a browser "
+        "session from /login with its CSRF token in `X-CSRF-Token`.",
         version=_version(),
         docs_url=None,  # the interactive docs load scripts from a CDN
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=None,  # served below, behind the same read check as the rest
         default_response_class=UTF8JSONResponse,
         lifespan=lifespan,
         responses={
@@ -406,7 +607,13 @@ def create_app(
         },
     )
     app.state.store = the_store
-    app.state.token = token
+    app.state.open_reads = open_reads
+    # Every route that reads the store: open, or behind sign-in (open_reads=False).
+    reads = APIRouter(
+        dependencies=[Depends(check_read)],
+        responses={401: {"model": ErrorBody, "description": "not signed in (a server "
+                         "that is not on a loopback address)"}},
+    )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -430,24 +637,110 @@ def create_app(
             return _html(render_error_page(422, _error_text(422, exc)), 422)
         return await request_validation_exception_handler(request, exc)
 
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, exc: SignInRequired) -> Response:
+        path = request.url.path
+        if wants_page(request) and request.method in ("GET", "HEAD") and path != "/login":
+            target = "/login" if path == "/" else f"/login?next={quote(path, safe='/')}"
+            return RedirectResponse(target, status_code=303)
+        return UTF8JSONResponse(
+            {"detail": exc.detail}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+
+    # -- signing in and out -----------------------------------------------------------------
+
+    @app.get("/login", response_class=HTMLResponse, summary="the sign-in page")
+    def login_page(
+        viewer: ViewerDep,
+        next_path: Annotated[str, Query(alias="next", max_length=400)] = "/",
+    ) -> Response:
+        target = _next_path(next_path)
+        if viewer.signed_in and viewer.csrf is not None:
+            return RedirectResponse(target, status_code=303)
+        return _html(render_login_page(next_path=target), forms=True)
+
+    @app.post(
+        "/login",
+        summary="sign in with a user name and password (a form: name, password, next)",
+        status_code=303,
+        responses={
+            303: {"description": "signed in: the session cookie is set; on to `next`"},
+            401: {"model": ErrorBody, "description": "wrong user name or password"},
+            403: {"model": ErrorBody, "description": "not sent from this server's page"},
+            415: {"model": ErrorBody, "description": "not a form"},
+        },
+    )
+    async def login(request: Request) -> Response:
+        refuse_cross_site(request, need_origin=True)
+        content_type = request.headers.get("content-type", "")
+        if content_type.split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+            raise HTTPException(415, "send the sign-in form as application/x-www-form-urlencoded")
+        try:
+            fields = parse_qs(
+                (await request.body()).decode("utf-8"), keep_blank_values=True,
+                max_num_fields=10, strict_parsing=False,
+            )
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise HTTPException(400, "the sign-in form could not be read") from exc
+        name = (fields.get("name") or [""])[0].strip()
+        password = (fields.get("password") or [""])[0]
+        target = _next_path((fields.get("next") or ["/"])[0])
+        user = None
+        if name and password and len(name) <= MAX_NAME and len(password) <= 1000:
+            user = await run_in_threadpool(the_store.check_password, name, password)
+        stamp = await run_in_threadpool(the_store.session_stamp, name) if user else None
+        client = request.client.host if request.client else "?"
+        if user is None or stamp is None:
+            log.warning("sign-in refused (wrong user name or password) from %s", client)
+            if "text/html" in request.headers.get("accept", ""):
+                page = render_login_page(message=SIGN_IN_REFUSED_AR, name=name,
+                                         next_path=target)
+                return _html(page, 401, forms=True)
+            return UTF8JSONResponse({"detail": SIGN_IN_REFUSED}, status_code=401)
+        session = _session(request)
+        session.clear()  # nothing of an earlier session carries over
+        session.update(user=user.name, stamp=stamp, csrf=secrets.token_urlsafe(32))
+        log.info("user %s signed in from %s", user.name, client)
+        return RedirectResponse(target, status_code=303)
+
+    @app.post(
+        "/logout",
+        response_model=SignedOut,
+        summary="sign out: the session cookie is cleared",
+        responses={403: {"model": ErrorBody, "description": "cross-site, or no CSRF token"}},
+    )
+    def logout(request: Request) -> SignedOut:
+        refuse_cross_site(request)
+        try:
+            principal = authenticate(request)
+        except SignInRequired:
+            principal = None
+        if principal is not None and principal.via == "session":
+            check_csrf(request, principal)
+            log.info("user %s signed out", principal.user.name)
+        _session(request).clear()
+        return SignedOut(detail="signed out")
+
     # -- pages ------------------------------------------------------------------------------
 
-    @app.get("/", response_class=HTMLResponse, summary="the report, with review buttons")
-    def report_page(store: StoreDep) -> HTMLResponse:
+    @reads.get("/", response_class=HTMLResponse, summary="the report, with review buttons")
+    def report_page(store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
         report = build_report(store, delta=latest_delta(store))
-        return _html(render_report_html(report, live=True, token_required=token is not None))
+        return _html(render_report_html(
+            report, live=True, viewer=viewer, reviewers=_display_names(store)
+        ))
 
-    @app.get("/report.json", response_model=Report,
-             summary="the report as data (JSON twin of /)")
+    @reads.get("/report.json", response_model=Report,
+               summary="the report as data (JSON twin of /)")
     def report_json(store: StoreDep) -> Report:
         return build_report(store, delta=latest_delta(store))
 
-    @app.get(
+    @reads.get(
         "/claims/{claim_id}/page",
         response_class=HTMLResponse,
         summary="one claim's page (HTML twin of /claims/{claim_id})",
     )
-    def claim_page(claim_id: ClaimId, store: StoreDep) -> HTMLResponse:
+    def claim_page(claim_id: ClaimId, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
         details = claim_details(store, claim_id)
         if details is None:
             raise HTTPException(404, f"no claim with ID {claim_id}")
@@ -460,50 +753,54 @@ def create_app(
         wanted.update(c.article_id for c in details.agrees_with)
         return _html(
             render_claim_page(
-                details, _articles(store, wanted), live=True, token_required=token is not None
+                details, _articles(store, wanted), live=True, viewer=viewer,
+                reviewers=_display_names(store),
             )
         )
 
-    @app.get(
+    @reads.get(
         "/findings/{finding_id}/page",
         response_class=HTMLResponse,
         summary="one finding's page (HTML twin of /findings/{finding_id})",
     )
-    def finding_page(finding_id: FindingId, store: StoreDep) -> HTMLResponse:
+    def finding_page(finding_id: FindingId, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
         details = finding_details(store, finding_id)
         if details is None:
             raise HTTPException(404, f"no finding with ID {finding_id}")
         wanted = {c.article_id for c in details.claims}
         return _html(
             render_finding_page(
-                details, _articles(store, wanted), live=True, token_required=token is not None
+                details, _articles(store, wanted), live=True, viewer=viewer,
+                reviewers=_display_names(store),
             )
         )
 
-    @app.get(
+    @reads.get(
         "/events/{event_id}/page",
         response_class=HTMLResponse,
         summary="one event's page: what each report said and when, its facts, its findings "
         "(HTML twin of /events/{event_id})",
     )
-    def event_page(event_id: EventId, store: StoreDep) -> HTMLResponse:
+    def event_page(event_id: EventId, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
         event = event_details(store, event_id)
         if event is None:
             raise HTTPException(404, f"no event with ID {event_id}")
         wanted = {q.article_id for f in event.findings for side in f.sides for q in side.quotes
                   if q.article_id}
+        wanted.update(c.article_id for c in event.claims)
         return _html(
             render_event_page(
-                event, _articles(store, wanted), live=True, token_required=token is not None
+                event, _articles(store, wanted), live=True, viewer=viewer,
+                reviewers=_display_names(store),
             )
         )
 
-    @app.get(
+    @reads.get(
         "/articles/{article_id}/page",
         response_class=HTMLResponse,
         summary="one article in full, every claim marked (HTML twin of /articles/{article_id})",
     )
-    def article_page(article_id: ArticleId, store: StoreDep) -> HTMLResponse:
+    def article_page(article_id: ArticleId, store: StoreDep, viewer: ViewerDep) -> HTMLResponse:
         details = article_details(store, article_id)
         if details is None:
             raise HTTPException(404, f"no article with ID {article_id}")
@@ -511,13 +808,14 @@ def create_app(
                   for q in side.quotes if q.article_id}
         return _html(
             render_article_page(
-                details, _articles(store, wanted), live=True, token_required=token is not None
+                details, _articles(store, wanted), live=True, viewer=viewer,
+                reviewers=_display_names(store),
             )
         )
 
     # -- articles ---------------------------------------------------------------------------
 
-    @app.get(
+    @reads.get(
         "/articles/{article_id}",
         response_model=ArticleDetails,
         summary="one article: its whole text, its claims and the findings they are part of",
@@ -530,14 +828,14 @@ def create_app(
 
     # -- claims -----------------------------------------------------------------------------
 
-    @app.get("/claims/{claim_id}", response_model=ClaimDetails, summary="one claim")
+    @reads.get("/claims/{claim_id}", response_model=ClaimDetails, summary="one claim")
     def get_claim(claim_id: ClaimId, store: StoreDep) -> ClaimDetails:
         details = claim_details(store, claim_id)
         if details is None:
             raise HTTPException(404, f"no claim with ID {claim_id}")
         return details
 
-    @app.get("/claims", response_model=ClaimPage, summary="list or search claims")
+    @reads.get("/claims", response_model=ClaimPage, summary="list or search claims")
     def list_claims(
         store: StoreDep,
         q: Annotated[
@@ -574,7 +872,7 @@ def create_app(
 
     # -- findings and reviews ---------------------------------------------------------------
 
-    @app.get("/findings", response_model=FindingPage, summary="findings, most severe first")
+    @reads.get("/findings", response_model=FindingPage, summary="findings, most severe first")
     def list_findings(
         store: StoreDep,
         status: ReviewStatus | None = None,
@@ -588,7 +886,7 @@ def create_app(
             total=len(found), limit=limit, offset=offset, items=found[offset : offset + limit]
         )
 
-    @app.get(
+    @reads.get(
         "/findings/{finding_id}",
         response_model=FindingDetails,
         summary="one finding: every side with its tally and quotes, its claims, its event",
@@ -602,28 +900,36 @@ def create_app(
     @app.post(
         "/findings/{finding_id}/review",
         response_model=Finding,
-        summary="record an editor's decision",
-        dependencies=[Depends(check_write)],
+        summary="record a decision, under the signed-in user's name",
         responses={
-            401: {"model": ErrorBody, "description": "token missing or wrong"},
-            403: {"model": ErrorBody, "description": "cross-site request"},
+            401: {"model": ErrorBody, "description": "not signed in, or a token that is "
+                  "not valid (revoked)"},
+            403: {"model": ErrorBody, "description": "cross-site request, no CSRF token "
+                  "on a session, or `by` naming someone other than the signed-in user"},
             413: {"model": ErrorBody, "description": "body too large"},
             415: {"model": ErrorBody, "description": "not JSON"},
         },
     )
-    def review(finding_id: FindingId, body: ReviewRequest, store: StoreDep) -> Finding:
+    def review(
+        finding_id: FindingId, body: ReviewRequest, store: StoreDep, user: WriterDep
+    ) -> Finding:
         note = body.note.strip() if body.note and body.note.strip() else None
-        by = body.by.strip() if body.by and body.by.strip() else None
+        if body.by is not None and body.by.strip() and body.by.strip() != user.name:
+            raise HTTPException(
+                403,
+                f"you are signed in as {user.name!r}: a decision is recorded under the "
+                f"signed-in user's name; leave out 'by' (or send your own)",
+            )
         try:
-            return store.set_review(finding_id, body.status, note=note, by=by)
-        except UnknownUser as exc:
-            raise HTTPException(422, str(exc)) from exc
+            return store.add_review(finding_id, body.status, note=note, by=user.name)
+        except UnknownUser as exc:  # removed from the store since signing in
+            raise SignInRequired(str(exc)) from exc
         except StoreError as exc:  # the only one here: no such finding
             raise HTTPException(404, f"no finding with ID {finding_id}") from exc
 
     # -- events -----------------------------------------------------------------------------
 
-    @app.get(
+    @reads.get(
         "/events/{event_id}",
         response_model=ReportEvent,
         summary="one event cluster: its facts, claims and findings",
@@ -634,7 +940,22 @@ def create_app(
             raise HTTPException(404, f"no event with ID {event_id}")
         return event
 
-    # Outermost last: body limit and host check run before anything else.
+    @reads.get("/openapi.json", include_in_schema=False)
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    app.include_router(reads)
+
+    # Outermost last: body limit and host check run before anything else; the session
+    # is read before any route and written back with the response.
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE,
+        same_site="strict",
+        https_only=secure_cookie,
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
@@ -661,22 +982,47 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def resolve_token(token: str | None) -> str | None:
-    """The token from the option, else from ``CLAIMCHECK_TOKEN``; empty means none."""
-    value = token if token is not None else os.environ.get(TOKEN_ENV)
-    return value.strip() if value and value.strip() else None
+def resolve_session_secret() -> tuple[str, bool]:
+    """The secret that signs session cookies, and whether it was generated: from
+    ``CLAIMCHECK_SESSION_SECRET`` (at least 32 characters), else a new random one, and
+    sessions then end when the server stops."""
+    value = os.environ.get(SESSION_SECRET_ENV, "").strip()
+    if not value:
+        return secrets.token_urlsafe(32), True
+    if len(value) < MIN_SECRET_LENGTH:
+        raise ServeError(
+            f"{SESSION_SECRET_ENV} must be at least {MIN_SECRET_LENGTH} characters "
+            "(for example: openssl rand -hex 32)"
+        )
+    return value, False
 
 
-def check_serve_options(host: str, token: str | None) -> list[str] | None:
-    """Refuse unsafe combinations; returns the Host names to allow (None: any)."""
-    if token is not None and len(token) < MIN_TOKEN_LENGTH:
-        raise ServeError(f"the token must be at least {MIN_TOKEN_LENGTH} characters")
+def check_no_shared_token() -> None:
+    """The shared token of earlier versions is gone: refuse to start when it is still
+    set, rather than let a deployment believe it is in force."""
+    if os.environ.get(REMOVED_TOKEN_ENV, "").strip():
+        raise ServeError(
+            f"{REMOVED_TOKEN_ENV} is no longer used: every editor signs in with their own "
+            "account (`claimcheck users add NAME --password-stdin`) and API clients send "
+            "their own token (`claimcheck users token NAME`); unset it (docs/team.md)"
+        )
+
+
+def check_serve_options(
+    host: str, *, has_users: bool, db: str = "claimcheck.db"
+) -> list[str] | None:
+    """Refuse unsafe combinations; returns the Host names to allow (None: any).
+
+    On a loopback address reads are open and writes need a signed-in user. Any other
+    address needs a signed-in user for everything, so a store without users is refused:
+    nobody could use the server, and it would be tempting to open it some other way."""
     if is_loopback(host):
         return LOOPBACK_HOSTS
-    if token is None:
+    if not has_users:
         raise ServeError(
-            f"refusing to listen on {host} (not a loopback address) without a token: "
-            f"pass --token or set {TOKEN_ENV}"
+            f"refusing to listen on {host} (not a loopback address): there every page and "
+            f"every read needs a signed-in user, and the store has none; add one first: "
+            f"claimcheck users add NAME --password-stdin --db {db}"
         )
     return None
 
@@ -686,15 +1032,25 @@ def serve(
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
-    token: str | None = None,
     log_level: str = "info",
+    secure_cookie: bool = False,
 ) -> None:
     """Run the API with uvicorn until interrupted (``claimcheck serve``)."""
     import uvicorn
 
-    token = resolve_token(token)
-    allowed_hosts = check_serve_options(host, token)
-    app = create_app(db, token=token, allowed_hosts=allowed_hosts)
+    check_no_shared_token()
+    secret, generated = resolve_session_secret()
+    with Store(db, create=False) as store:
+        has_users = bool(store.users())
+        shown = store.display_url if "://" in str(db) else str(db)  # never a password
+    allowed_hosts = check_serve_options(host, has_users=has_users, db=shown)
+    app = create_app(
+        db, allowed_hosts=allowed_hosts, open_reads=is_loopback(host),
+        session_secret=secret, secure_cookie=secure_cookie,
+    )
+    if generated:
+        log.info("sessions end when this server stops (set %s to keep them across restarts)",
+                 SESSION_SECRET_ENV)
     uvicorn.run(
         app,
         host=host,

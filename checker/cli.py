@@ -66,9 +66,24 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
     return argparse.RawDescriptionHelpFormatter(prog, width=HELP_WIDTH, max_help_position=32)
 
 
+# Options of earlier versions that are gone, with what replaces them: given, they are a
+# usage error that says so.
+REMOVED_OPTIONS = {
+    "--token": "`serve --token` was removed: every editor signs in with their own account "
+    "(`claimcheck users add NAME --password-stdin`), and API clients send their own token "
+    "(`claimcheck users token NAME`); see docs/team.md",
+}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
+        if message.startswith("unrecognized arguments"):
+            given = message.partition(":")[2].split()
+            message += "".join(
+                f"; {why}" for option, why in REMOVED_OPTIONS.items()
+                if any(arg == option or arg.startswith(option + "=") for arg in given)
+            )
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
@@ -514,6 +529,27 @@ def cmd_review(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_password(prompt: str) -> str:
+    """A password from the first line of standard input, or asked for without echo when
+    standard input is a terminal. Never an argument: it would show in the process list
+    and the shell history."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(prompt)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else ""
+    if not password:
+        raise UsageError("no password on standard input")
+    return password
+
+
+def _unknown_user(name: str) -> UsageError:
+    return UsageError(
+        f"unknown user {name!r}: register them first with `claimcheck users add {name}`"
+    )
+
+
 def cmd_users_add(args: argparse.Namespace) -> int:
     from checker.store import StoreError
 
@@ -529,6 +565,46 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         except (StoreError, ValueError) as exc:
             raise UsageError(str(exc)) from exc
     _out(f"user {args.name} added")
+    return EXIT_OK
+
+
+def cmd_users_password(args: argparse.Namespace) -> int:
+    from checker.store import StoreError, UnknownUser
+
+    with _open_store(args) as store:
+        if store.get_user(args.name) is None:
+            raise _unknown_user(args.name)
+        password = _read_password(f"new password for {args.name}: ")
+        try:
+            store.set_password(args.name, password)
+        except UnknownUser as exc:
+            raise _unknown_user(args.name) from exc
+        except (StoreError, ValueError) as exc:
+            raise UsageError(str(exc)) from exc
+    _out(f"user {args.name}: new password set; pages signed in with the old one are "
+         "signed out")
+    return EXIT_OK
+
+
+def cmd_users_revoke(args: argparse.Namespace) -> int:
+    from checker.store import StoreError, UnknownUser
+
+    with _open_store(args) as store:
+        try:
+            revoked = store.revoke_tokens(args.name)
+            had_password = store.remove_password(args.name) if args.password else False
+        except UnknownUser as exc:
+            raise _unknown_user(args.name) from exc
+        except StoreError as exc:
+            raise UsageError(str(exc)) from exc
+    tokens = "1 API token" if revoked == 1 else f"{revoked} API tokens"
+    _out(f"user {args.name}: {tokens} revoked; a revoked token is refused from now on "
+         f"(`claimcheck users token {args.name}` issues a new one)")
+    if args.password:
+        what = "password removed" if had_password else "had no password"
+        _out(f"user {args.name}: {what}; they cannot sign in to the pages, and pages "
+             f"signed in as them are signed out (`claimcheck users password {args.name}` "
+             "sets a new one)")
     return EXIT_OK
 
 
@@ -553,10 +629,7 @@ def cmd_users_token(args: argparse.Namespace) -> int:
         try:
             token = store.new_token(args.name)
         except UnknownUser as exc:
-            raise UsageError(
-                f"unknown user {args.name!r}: register them first with "
-                f"`claimcheck users add {args.name}`"
-            ) from exc
+            raise _unknown_user(args.name) from exc
         except StoreError as exc:
             raise UsageError(str(exc)) from exc
     _out(token)
@@ -619,15 +692,27 @@ def check_port(host: str, port: int) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from checker.api import ServeError, check_serve_options, resolve_token, serve
+    from checker.api import (
+        ServeError,
+        check_no_shared_token,
+        check_serve_options,
+        resolve_session_secret,
+        serve,
+    )
 
-    token = resolve_token(args.token)
     try:
-        check_serve_options(args.host, token)
+        check_no_shared_token()
+        resolve_session_secret()  # a secret that is too short is refused before anything
     except ServeError as exc:
         raise UsageError(str(exc)) from exc
     # Opened once here so that a bad --db is a one-line error, not a server traceback.
-    _open_store(args).close()
+    with _open_store(args) as store:
+        has_users = bool(store.users())
+        shown = store.display_url if "://" in args.db else args.db  # never a password
+    try:
+        check_serve_options(args.host, has_users=has_users, db=shown)
+    except ServeError as exc:
+        raise UsageError(str(exc)) from exc
     try:
         check_port(args.host, args.port)
     except OSError as exc:
@@ -638,7 +723,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _err(f"claimcheck serve: cannot listen on {args.host}:{args.port}: {reason}")
         return EXIT_CANNOT_LISTEN
     try:
-        serve(args.db, host=args.host, port=args.port, token=token)
+        serve(args.db, host=args.host, port=args.port, secure_cookie=args.secure_cookie)
+    except ServeError as exc:  # the store changed since the checks above
+        raise UsageError(str(exc)) from exc
     except SystemExit as exc:
         # uvicorn exits with its own code 3 when it cannot bind (the port was taken since
         # the check): not to be confused with our 3, --strict.
@@ -899,6 +986,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("token", "print a new API token for a user (shown only once)", cmd_users_token,
             users_sub)
     p.add_argument("name", metavar="NAME", help="a registered user")
+    p = add("revoke", "revoke every API token of a user; --password also removes their "
+            "password (no more signing in, open pages signed out)", cmd_users_revoke, users_sub)
+    p.add_argument("name", metavar="NAME", help="a registered user")
+    p.add_argument(
+        "--password", action="store_true",
+        help="remove the user's password too: they can no longer sign in to the pages",
+    )
+    p = add("password", "set a user's password for the web pages (read from standard input, "
+            "or asked for on a terminal); pages signed in with the old one are signed out",
+            cmd_users_password, users_sub)
+    p.add_argument("name", metavar="NAME", help="a registered user")
 
     p = add("search", "find claims by words (Arabic-normalised, clitic-tolerant, ranked)",
             cmd_search)
@@ -909,18 +1007,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print JSON")
 
-    p = add("serve", "serve the report, claims and review decisions over HTTP", cmd_serve)
+    p = add("serve", "serve the report, claims and review decisions over HTTP; decisions "
+            "need a signed-in user (/login, or an API token)", cmd_serve)
     p.add_argument(
         "--host", default=SERVE_HOST,
-        help=f"address to listen on (default: {SERVE_HOST}; any other needs a token)",
+        help=f"address to listen on (default: {SERVE_HOST}, where reads are open; on any "
+        "other every read needs a signed-in user, and the store needs a user)",
     )
     p.add_argument(
         "--port", type=_port, default=SERVE_PORT, metavar="N",
         help=f"port (default: {SERVE_PORT}); exit code {EXIT_CANNOT_LISTEN} when it is taken",
     )
     p.add_argument(
-        "--token", metavar="T",
-        help="token required to record reviews (default: $CLAIMCHECK_TOKEN)",
+        "--secure-cookie", action="store_true",
+        help="mark the session cookie Secure: the pages are reached over https (through a "
+        "TLS proxy)",
     )
 
     p = add("export", "export reviewed findings as ClaimReview JSON-LD, or findings as CSV",
@@ -1046,7 +1147,7 @@ def cli_reference() -> str:
         "claimcheck findings --status open          # what still needs an editor",
         "claimcheck findings --outlet \"رويترز\" --kind date",
         "claimcheck --db archive.db findings --event e_0123456789abcdef",
-        "claimcheck users add rana --display \"رنا\"",
+        "claimcheck users add rana --display \"رنا\" --password-stdin  # signs in at /login",
         "claimcheck review f_0123456789abcdef dismissed --note \"two phases\" --by rana",
         "claimcheck rejected                        # inputs that were not read, and why",
         "claimcheck search \"انسحاب عين الأسد\"      # claims by words, best first",

@@ -13,15 +13,18 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from claims.entities import load_gazetteer
 from claims.model import Article, Claim, Entity, Finding, Phase, Quantity, TimeRelation, TimeValue
 
 FIELDS: tuple[str, ...] = (
@@ -493,6 +496,26 @@ class EvalResult:
             )
         ]
 
+    def per_story_claims(self) -> dict[str, dict[str, Any]]:
+        """Gold claims found and the accuracy of each field, per story (stories in the
+        gold's order)."""
+        out: dict[str, dict[str, Any]] = {}
+        for story in dict.fromkeys(o.story for o in self.claim_outcomes):
+            outcomes = [o for o in self.claim_outcomes if o.story == story]
+            matched = sum(1 for o in outcomes if o.matched)
+            checks = [c for o in outcomes for c in o.checks]
+            out[story] = {
+                "gold": len(outcomes),
+                "matched": matched,
+                "recall": _ratio(matched, len(outcomes)),
+                "fields": {
+                    name: _ratio(sum(1 for c in checks if c.field == name and c.ok), matched)
+                    for name in FIELDS
+                },
+                "fields_overall": _ratio(sum(1 for c in checks if c.ok), len(checks)),
+            }
+        return out
+
     def per_language(self) -> dict[str, dict[str, Any]]:
         """Claims found and field accuracy per article language, and the disagreements
         that involve a report in each language (found/all)."""
@@ -544,6 +567,8 @@ class EvalResult:
                 # claims found and field accuracy per article language, and the
                 # disagreements with a report in that language (found/all)
                 "per_language": per_language,
+                # claims found and field accuracy per story
+                "per_story": self.per_story_claims(),
             },
             "contradictions": {
                 "disagreements": self.disagreements_gold,
@@ -631,6 +656,50 @@ def render_place(entity: Entity | None) -> str | None:
         return None
     name = (entity.label or entity.surface or entity.key or "?").strip()
     return f"outside {name}" if entity.complement else name
+
+
+def _fold(name: str) -> str:
+    """A place name compared without case, spacing or accents ("Abéché" is "Abeche")."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(name.split()).casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> dict[str, frozenset[str]]:
+    """Every English name the gazetteer gives each place key, folded."""
+    return {
+        place.key: frozenset(_fold(n) for n in [place.label, *place.names.get("en", [])])
+        for place in load_gazetteer().places
+    }
+
+
+def same_place(gold: str | None, entity: Entity | None) -> bool:
+    """Gold's English name is one of the names the gazetteer gives the predicted place
+    (its label or any English name); a complement must be one on both sides."""
+    if gold is None or entity is None:
+        return gold is None and entity is None
+    wanted = gold.strip()
+    if entity.complement:
+        if not wanted.casefold().startswith("outside "):
+            return False
+        wanted = wanted[len("outside ") :]
+    names = set(_english_names().get(entity.key or "", frozenset()))
+    names.add(_fold(entity.label or entity.surface or entity.key or "?"))
+    return _fold(wanted) in names
+
+
+def _same_places(gold: Sequence[str], entities: Sequence[Entity]) -> bool:
+    """Gold's destinations and the predicted ones name the same set of places."""
+    named = {render_place(e): e for e in entities}
+    if len(gold) != len(named):
+        return False
+    left = list(named.values())
+    for name in gold:
+        match = next((e for e in left if same_place(name, e)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
 
 
 def render_weekday(time: TimeValue | None) -> str | None:
@@ -744,13 +813,13 @@ def check_fields(gold: GoldClaim, claim: Claim) -> tuple[FieldCheck, ...]:
             quantity_agrees(gold.quantity, claim.quantity),
         ),
         FieldCheck(
-            "location", gold.location, pred_location, _same_text(gold.location, pred_location)
+            "location", gold.location, pred_location, same_place(gold.location, claim.location)
         ),
         FieldCheck(
             "destination",
             "; ".join(gold_dests) or None,
             "; ".join(pred_dests) or None,
-            {d.casefold() for d in gold_dests} == {d.casefold() for d in pred_dests},
+            _same_places(gold_dests, claim.destinations),
         ),
     )
 
@@ -1135,6 +1204,24 @@ def _story_table(result: EvalResult) -> list[str]:
     return lines
 
 
+def _story_claims_table(result: EvalResult) -> list[str]:
+    """Claims found and field accuracy (all fields, then each) per story."""
+    short = {"date_relation": "relation", "destination": "dest"}
+    per_story = result.per_story_claims()
+    width = max([len("story"), *(len(story) for story in per_story)])
+    lines = [
+        f"  {'story':<{width}}  {'claims':>7}  {'recall':>6}  {'fields':>6}  "
+        + "  ".join(f"{short.get(n, n):>8}" for n in FIELDS)
+    ]
+    for story, f in per_story.items():
+        lines.append(
+            f"  {story:<{width}}  {f['matched']:>3}/{f['gold']:<3}  {f['recall']:>6.2f}"
+            f"  {f['fields_overall']:>6.2f}  "
+            + "  ".join(f"{f['fields'][n]:>8.2f}" for n in FIELDS)
+        )
+    return lines
+
+
 def _language_table(result: EvalResult) -> list[str]:
     """Claims found, field accuracy (all fields, then each) and disagreements involving a
     report, per article language."""
@@ -1208,6 +1295,8 @@ def format_table(result: EvalResult) -> str:
             f" {r.outside_stories} finding(s) across stories"
         )
     lines += ["", "Per story:", *_story_table(r)]
+    if len(r.per_story_claims()) > 1:
+        lines += ["", "Claims per story:", *_story_claims_table(r)]
     if r.claim_languages:
         lines += ["", "Per language (of the article):", *_language_table(r)]
 

@@ -16,8 +16,14 @@ The report page is one self-contained file: CSS and JavaScript are inline, there
 external resource at all, and a Content-Security-Policy allows only that exact script and
 style (by hash), so even a markup mistake could not run injected script. It carries every
 article in full, so that "the whole article" opens from disk too. The same template, with
-``live=True``, is what the API serves at ``/``: review buttons then post decisions back
-to the server, and links go to the page of each claim, finding, event and article.
+``live=True``, is what the API serves at ``/``: it says who is signed in (a
+:class:`Viewer`), review buttons post a signed-in editor's decisions back to the server
+with the session's CSRF token (a visitor who is not signed in gets a sign-in link
+instead), and links go to the page of each claim, finding, event and article.
+
+Every page says each article's language, and text from an article carries its language
+and direction (``lang``/``dir``): an English quote is a left-to-right isolate on the
+right-to-left page.
 """
 
 from __future__ import annotations
@@ -73,6 +79,14 @@ UNKNOWN_DATE = "تاريخ النشر غير معروف"
 # Facet value of a report without an outlet or a date, or a finding outside any event.
 UNKNOWN = "?"
 
+# Each article's language, in Arabic words, and the direction its text runs in: an English
+# quote on the right-to-left page is a left-to-right isolate (and an Arabic one the
+# reverse on any page), so that its words keep their order.
+LANGUAGE_NAMES_AR = {"ar": "العربية", "en": "الإنجليزية"}
+RTL_SCRIPTS = frozenset({"ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO"})
+RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "ps", "ckb", "he", "yi", "dv", "syr", "ug"})
+UNKNOWN_LANGUAGE = "لغة غير معروفة"
+
 FONT_STACK = (
     '"Noto Naskh Arabic", "Noto Sans Arabic", "Amiri", "Geeza Pro", "Segoe UI", Tahoma, '
     "sans-serif"
@@ -122,6 +136,93 @@ def published_ar(published: date | str | None) -> str:
         return ""
     day = published if isinstance(published, date) else date.fromisoformat(str(published))
     return date_ar(day)
+
+
+# -- languages -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _scripts() -> dict[str, str]:
+    from claims.lexicon.schemas import languages_file
+
+    return {entry.code: entry.script for entry in languages_file().languages}
+
+
+def text_direction(language: str | None) -> str:
+    """``rtl`` or ``ltr`` for a language code; ``auto`` (the browser decides by the first
+    strong letter) when the language is not known."""
+    primary = (language or "").split("-")[0].lower()
+    if not primary:
+        return "auto"
+    script = _scripts().get(primary)
+    if script is not None:
+        return "rtl" if script in RTL_SCRIPTS else "ltr"
+    return "rtl" if primary in RTL_LANGUAGES else "auto"
+
+
+def language_view(language: str | None) -> dict[str, str]:
+    """An article's language for the page: its code (the ``lang`` attribute), its name in
+    Arabic and the direction of its text."""
+    primary = (language or "").split("-")[0].lower()
+    return {
+        "code": language or "",
+        "ar": LANGUAGE_NAMES_AR.get(primary, language or UNKNOWN_LANGUAGE),
+        "dir": text_direction(language),
+    }
+
+
+# -- the person looking at a served page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who looks at a served page. Signed in: ``name``, ``display`` (the name shown) and,
+    for a browser session, ``csrf``, the token every decision sent from the page must
+    carry. Signed out: all None; the page offers ``sign_in`` instead of review buttons."""
+
+    name: str | None = None
+    display: str | None = None
+    csrf: str | None = None
+    sign_in: str = "/login"
+
+    @property
+    def signed_in(self) -> bool:
+        return self.name is not None
+
+
+def _viewer_context(live: bool, viewer: Viewer | None) -> dict[str, Any]:
+    """What every page template needs to know about the account: whether to show the
+    account bar (a served page given a viewer), and whether decisions can be sent from
+    it. ``viewer=None`` on a live page: review controls without an account bar (a caller
+    that signs its users in some other way)."""
+    if not live:
+        return {"live": False, "viewer": None, "can_review": False, "csrf": None,
+                "sign_in": ""}
+    if viewer is None:
+        return {"live": True, "viewer": None, "can_review": True, "csrf": None, "sign_in": ""}
+    return {
+        "live": True,
+        "viewer": {
+            "signed_in": viewer.signed_in,
+            "name": viewer.name,
+            "display": viewer.display or viewer.name,
+            "sign_in": viewer.sign_in,
+        },
+        "can_review": viewer.csrf is not None,
+        "csrf": viewer.csrf,
+        # Where a card's "sign in" link goes; only for a visitor who is not signed in.
+        "sign_in": "" if viewer.signed_in else viewer.sign_in,
+    }
+
+
+def _with_reviewers(
+    findings: Iterable[dict[str, Any]], reviewers: Mapping[str, str] | None
+) -> None:
+    """Each finding's review shows the display name of the user who made it."""
+    names = reviewers or {}
+    for finding in findings:
+        by = finding["review"].get("by")
+        finding["review"]["by_display"] = names.get(by, by) if by else None
 
 
 # -- labels ----------------------------------------------------------------------------------
@@ -359,6 +460,7 @@ def quote_view(
         "published_ar": published_ar(published) or UNKNOWN_DATE,
         "url": article.url if article else None,
         "href": safe_url(article.url) if article else None,
+        "language": language_view(article.language if article else None),
         "modality": modality,
         "modality_ar": labels.modalities_ar[modality] if modality else "",
         "prospective": modality in ("expected", "planned") or first.phase == "planned",
@@ -495,9 +597,11 @@ def claim_view(
     finding_ids: Sequence[str] = (),
     links: Links = Links(served=False),
     finding_names: Mapping[str, str] | None = None,
+    languages: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """One claim ready for the template: its sentence with the evidence highlighted, its
-    slots in Arabic words; ``finding_names`` names each finding it links to (its kind)."""
+    slots in Arabic words; ``finding_names`` names each finding it links to (its kind);
+    ``languages`` gives each article's language by article ID (its text's direction)."""
     names = finding_names or {}
     context = claim.sentence.text
     rng = local_range(context, claim.sentence.start, claim.evidence, claim.quote) if context \
@@ -518,6 +622,7 @@ def claim_view(
         "published_ar": published_ar(claim.published) or UNKNOWN_DATE,
         "url": claim.url,
         "href_url": safe_url(claim.url),
+        "language": language_view((languages or {}).get(claim.article_id)),
         "quote": claim.quote,
         "segments": segments(context, [rng]),
         "event": claim.event,
@@ -613,9 +718,11 @@ def timeline_view(
     claims: Sequence[ReportClaim],
     finding_of: Mapping[str, Sequence[str]],
     links: Links,
+    languages: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """What each report of an event said and when: one entry per article, the earliest
-    published first (reports without a date last), each with its claims in text order."""
+    published first (reports without a date last), each with its claims in text order;
+    ``languages``: each article's language by article ID."""
     labels = load_labels()
     by_article: dict[str, list[ReportClaim]] = {}
     for claim in claims:
@@ -652,6 +759,7 @@ def timeline_view(
             "outlet_ar": first.outlet or UNKNOWN_OUTLET,
             "published": first.published.isoformat() if first.published else None,
             "published_ar": published_ar(first.published) or UNKNOWN_DATE,
+            "language": language_view((languages or {}).get(article_id)),
             "said": said,
         })
     entries.sort(key=lambda e: (e["published"] is None, e["published"] or "",
@@ -716,11 +824,17 @@ def _facet_options(
 
 
 def report_context(
-    report: Report, *, live: bool = False, token_required: bool = False
+    report: Report,
+    *,
+    live: bool = False,
+    viewer: Viewer | None = None,
+    reviewers: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Everything the report template needs, derived from the report."""
+    """Everything the report template needs, derived from the report (``viewer`` and
+    ``reviewers``: see :func:`render_report_html`)."""
     links = Links(served=live)
     articles = {a.id: a for a in report.articles}
+    languages = {a.id: a.language for a in report.articles}
     delta = delta_view(report.delta)
     new_ids = frozenset(delta["new"]["ids"]) if delta else frozenset()
     gained: dict[str, frozenset[str]] = {
@@ -754,16 +868,18 @@ def report_context(
     names = _finding_names(all_findings)
     for entry, event in zip(entries, report.events, strict=True):
         entry["claims"] = [
-            claim_view(c, claim_findings.get(c.id, ()), links, names) for c in event.claims
+            claim_view(c, claim_findings.get(c.id, ()), links, names, languages)
+            for c in event.claims
         ]
-        entry["timeline"] = timeline_view(event.claims, claim_findings, links)
+        entry["timeline"] = timeline_view(event.claims, claim_findings, links, languages)
     events_with = [entry for entry in entries if entry["findings"]]
     events_without = [entry for entry in entries if not entry["findings"]]
     claims_outside: dict[str, list[dict[str, Any]]] = {}
     for claim in report.claims_outside_events:
         claims_outside.setdefault(claim.article_name or "?", []).append(
-            claim_view(claim, claim_findings.get(claim.id, ()), links, names)
+            claim_view(claim, claim_findings.get(claim.id, ()), links, names, languages)
         )
+    _with_reviewers(all_findings, reviewers)
 
     claims_of_article: dict[str, list[ReportClaim]] = {}
     for claim in every_claim:
@@ -788,6 +904,7 @@ def report_context(
             "page_href": links.article(a.id),
             "outlet_ar": a.outlet or UNKNOWN_OUTLET,
             "published_ar": published_ar(a.published) or UNKNOWN_DATE,
+            "language": language_view(a.language),
             "body": article_pieces(
                 a.text,
                 sorted(claims_of_article.get(a.id, []), key=lambda c: (c.evidence.start, c.id)),
@@ -827,8 +944,7 @@ def report_context(
         "total_findings": len(all_findings),
         "filters": filters,
         "facets": _facet_options(all_findings, event_labels),
-        "live": live,
-        "token_required": token_required,
+        **_viewer_context(live, viewer),
     }
 
 
@@ -865,10 +981,12 @@ def assets() -> tuple[str, str]:
     return css, js
 
 
-def content_security_policy(*, served: bool, meta: bool = False) -> str:
+def content_security_policy(*, served: bool, meta: bool = False, forms: bool = False) -> str:
     """Only the page's own inline style and script; no other source of anything. A served
     page may also call its own API (``connect-src 'self'``). ``meta``: the copy inside
-    the page, where browsers ignore ``frame-ancestors`` (the HTTP header carries it)."""
+    the page, where browsers ignore ``frame-ancestors`` (the HTTP header carries it).
+    ``forms``: the page's forms post to its own server (the sign-in page); every other
+    page posts nothing (its decisions go through the script)."""
     css, js = assets()
     parts = [
         "default-src 'none'",
@@ -876,7 +994,7 @@ def content_security_policy(*, served: bool, meta: bool = False) -> str:
         f"script-src {_csp_hash(js)}",
         "img-src 'none'",
         "base-uri 'none'",
-        "form-action 'none'",
+        "form-action 'self'" if forms else "form-action 'none'",
         "connect-src 'self'" if served else "connect-src 'none'",
     ]
     if served and not meta:
@@ -884,28 +1002,36 @@ def content_security_policy(*, served: bool, meta: bool = False) -> str:
     return "; ".join(parts)
 
 
-def _render(template: str, context: dict[str, Any], *, served: bool) -> str:
+def _render(
+    template: str, context: dict[str, Any], *, served: bool, forms: bool = False
+) -> str:
     css, js = assets()
     context = {
         **context,
         "style": Markup(css),  # our own static stylesheet, not report data
         "script": Markup(js),  # our own static script, not report data
-        "csp": content_security_policy(served=served, meta=True),
+        "csp": content_security_policy(served=served, meta=True, forms=forms),
         "served": served,
     }
     return environment().get_template(template).render(**context)
 
 
 def render_report_html(
-    report: Report, *, live: bool = False, token_required: bool = False
+    report: Report,
+    *,
+    live: bool = False,
+    viewer: Viewer | None = None,
+    reviewers: Mapping[str, str] | None = None,
 ) -> str:
     """The whole report as one self-contained HTML page.
 
-    ``live`` turns on the review buttons and links to each claim's, finding's, event's and
-    article's own page (the page is served by ``claimcheck serve``); ``token_required``
-    shows a field for the API token.
+    ``live`` turns on the review controls and links to each claim's, finding's, event's
+    and article's own page (the page is served by ``claimcheck serve``). ``viewer`` is who
+    looks at a served page: the page says who is signed in and sends decisions with the
+    session's CSRF token, or offers a sign-in link instead of review buttons.
+    ``reviewers`` maps user names to the names shown for them (display names).
     """
-    context = report_context(report, live=live, token_required=token_required)
+    context = report_context(report, live=live, viewer=viewer, reviewers=reviewers)
     return _render("report.html", context, served=live)
 
 
@@ -917,21 +1043,27 @@ def write_report_html(report: Report, path: Path) -> None:
 def _article_view(article: ReportArticle | None, links: Links) -> dict[str, Any]:
     if article is None:
         return {"name": None, "title": "", "href": None, "page_href": None,
-                "outlet_ar": UNKNOWN_OUTLET, "published_ar": UNKNOWN_DATE, "url": None}
+                "outlet_ar": UNKNOWN_OUTLET, "published_ar": UNKNOWN_DATE, "url": None,
+                "language": language_view(None)}
     return {
         **article.model_dump(mode="json", exclude={"text"}),
         "href": safe_url(article.url),
         "page_href": links.article(article.id),
         "outlet_ar": article.outlet or UNKNOWN_OUTLET,
         "published_ar": published_ar(article.published) or UNKNOWN_DATE,
+        "language": language_view(article.language),
     }
 
 
-def _history(reviews: Sequence[ReportReview]) -> list[dict[str, Any]]:
+def _history(
+    reviews: Sequence[ReportReview], reviewers: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
+    names = reviewers or {}
     return [
         {
             "status": label("status", r.status),
             "by": r.by,
+            "by_display": names.get(r.by, r.by) if r.by else None,
             "note": r.note,
             "at": r.at.isoformat() if r.at else None,
             "at_ar": published_ar(r.at.date()) + r.at.strftime(" %H:%M") if r.at else "",
@@ -940,8 +1072,14 @@ def _history(reviews: Sequence[ReportReview]) -> list[dict[str, Any]]:
     ]
 
 
-def _page_context(live: bool, token_required: bool) -> dict[str, Any]:
-    return {"live": live, "token_required": token_required}
+def _page_context(
+    live: bool,
+    viewer: Viewer | None,
+    reviewers: Mapping[str, str] | None,
+    findings: Iterable[dict[str, Any]],
+) -> dict[str, Any]:
+    _with_reviewers(findings, reviewers)
+    return _viewer_context(live, viewer)
 
 
 def render_claim_page(
@@ -949,26 +1087,29 @@ def render_claim_page(
     articles: Mapping[str, ReportArticle],
     *,
     live: bool = True,
-    token_required: bool = False,
+    viewer: Viewer | None = None,
+    reviewers: Mapping[str, str] | None = None,
 ) -> str:
     """One claim's page (the HTML twin of ``GET /claims/{id}``): ``articles`` are the
     involved articles by ID."""
     links = Links(served=True)
     claim = details.claim
+    languages = {a.id: a.language for a in articles.values()}
     sentences = {claim.id: claim.sentence}
     findings = [
         finding_view(f, articles, sentences=sentences, links=links) for f in details.findings
     ]
     context = {
-        "claim": claim_view(claim, [f["id"] for f in findings], links, _finding_names(findings)),
+        "claim": claim_view(claim, [f["id"] for f in findings], links, _finding_names(findings),
+                            languages),
         "article": _article_view(articles.get(claim.article_id), links),
         "article_title": details.article_title,
         "event": details.event,
         "event_href": links.event(details.event.id if details.event else None),
-        "agrees_with": [claim_view(c, (), links) for c in details.agrees_with],
+        "agrees_with": [claim_view(c, (), links, None, languages) for c in details.agrees_with],
         "agrees_unread": details.agrees_unread,
         "findings": findings,
-        **_page_context(live, token_required),
+        **_page_context(live, viewer, reviewers, findings),
     }
     return _render("claim.html", context, served=live)
 
@@ -978,12 +1119,14 @@ def render_finding_page(
     articles: Mapping[str, ReportArticle],
     *,
     live: bool = True,
-    token_required: bool = False,
+    viewer: Viewer | None = None,
+    reviewers: Mapping[str, str] | None = None,
 ) -> str:
     """One finding's page (the HTML twin of ``GET /findings/{id}``): its sides with every
     quote, its event's facts, its claims and its review history; ``articles`` are the
     involved articles."""
     links = Links(served=True)
+    languages = {a.id: a.language for a in articles.values()}
     sentences = {c.id: c.sentence for c in details.claims}
     event_label = (details.event.label_ar or details.event.label) if details.event else ""
     finding = finding_view(
@@ -995,11 +1138,11 @@ def render_finding_page(
         "event_href": links.event(details.event.id if details.event else None),
         "facts": fact_views(details.event.facts) if details.event else [],
         "claims": [
-            claim_view(c, [finding["id"]], links, _finding_names([finding]))
+            claim_view(c, [finding["id"]], links, _finding_names([finding]), languages)
             for c in details.claims
         ],
-        "history": _history(details.reviews),
-        **_page_context(live, token_required),
+        "history": _history(details.reviews, reviewers),
+        **_page_context(live, viewer, reviewers, [finding]),
     }
     return _render("finding.html", context, served=live)
 
@@ -1009,7 +1152,8 @@ def render_event_page(
     articles: Mapping[str, ReportArticle],
     *,
     live: bool = True,
-    token_required: bool = False,
+    viewer: Viewer | None = None,
+    reviewers: Mapping[str, str] | None = None,
 ) -> str:
     """One event's page (the HTML twin of ``GET /events/{id}``): what each report said
     and when, the tally of every fact, and its findings."""
@@ -1020,17 +1164,19 @@ def render_event_page(
         for claim_id in f.claim_ids:
             finding_of.setdefault(claim_id, []).append(f.id)
     label_ar = event.label_ar or event.label
+    languages = {a.id: a.language for a in articles.values()}
+    findings = [
+        finding_view(f, articles, sentences=sentences, links=links, event_label=label_ar)
+        for f in event.findings
+    ]
     context = {
         "event": event,
         "label_ar": label_ar,
         "facts": fact_views(event.facts),
-        "timeline": timeline_view(event.claims, finding_of, links),
-        "findings": [
-            finding_view(f, articles, sentences=sentences, links=links, event_label=label_ar)
-            for f in event.findings
-        ],
+        "timeline": timeline_view(event.claims, finding_of, links, languages),
+        "findings": findings,
         "outlets": len({c.article_id for c in event.claims}),
-        **_page_context(live, token_required),
+        **_page_context(live, viewer, reviewers, findings),
     }
     return _render("event.html", context, served=live)
 
@@ -1040,7 +1186,8 @@ def render_article_page(
     articles: Mapping[str, ReportArticle],
     *,
     live: bool = True,
-    token_required: bool = False,
+    viewer: Viewer | None = None,
+    reviewers: Mapping[str, str] | None = None,
 ) -> str:
     """One article's page (the HTML twin of ``GET /articles/{id}``): its whole text with
     every claim marked and numbered, its outlet, date and link, its claims and the
@@ -1057,11 +1204,14 @@ def render_article_page(
         for f in details.findings
     ]
     names = _finding_names(findings)
+    languages = {a.id: a.language for a in articles.values()}
+    languages[article.id] = article.language
     context = {
         "article": _article_view(article, links),
         "body": article_pieces(article.text or "", details.claims, frozenset(finding_of)),
         "claims": [
-            {**claim_view(c, finding_of.get(c.id, ()), links, names), "number": number}
+            {**claim_view(c, finding_of.get(c.id, ()), links, names, languages),
+             "number": number}
             for number, c in enumerate(details.claims, start=1)
         ],
         "events": [
@@ -1069,7 +1219,7 @@ def render_article_page(
             for e in details.events
         ],
         "findings": findings,
-        **_page_context(live, token_required),
+        **_page_context(live, viewer, reviewers, findings),
     }
     return _render("article.html", context, served=live)
 
@@ -1085,3 +1235,18 @@ def render_error_page(status: int, message: str) -> str:
     context = {"status": status, "title": titles.get(status, "تعذّر عرض الصفحة"),
                "message": message}
     return _render("error.html", context, served=True)
+
+
+def render_login_page(
+    *, message: str = "", name: str = "", next_path: str = "/", viewer: Viewer | None = None
+) -> str:
+    """The sign-in page: a form (user name and password) posted to ``/login``, then back to
+    ``next_path``. ``message`` says why the last attempt was refused; ``viewer`` (signed
+    in) says who is signed in already."""
+    context = {
+        "message": message,
+        "name": name,
+        "next": next_path,
+        **_viewer_context(True, viewer),
+    }
+    return _render("login.html", context, served=True, forms=True)

@@ -93,7 +93,7 @@ ReportScope = Literal["auto", "full", "changed", "none"]
 REMEMBER_REMOVED = 5_000
 # An old event this large that a new claim joins is re-clustered as a whole, without
 # comparing its members again; smaller ones are simply linked again.
-CHAIN_MIN_EVENT = 50
+CHAIN_MIN_EVENT = 2
 
 # New claims linked per committed step, and stored claims held at once while linking
 # them: these bound memory (a parsed claim takes about 8 kB); the result does not depend
@@ -520,6 +520,7 @@ def _compare_with_stored(
     keys_of: dict[str, list[str]],
     stats: LinkStats,
     budget: int,
+    keep: dict[str, Claim] | None = None,
 ) -> set[tuple[str, str]]:
     """Pass 1: compare the new claims with the stored claims of their blocks (and with
     each other), a few blocks at a time (at most about ``budget`` stored claims in
@@ -529,7 +530,10 @@ def _compare_with_stored(
     A new claim without a gazetteer place joins the cluster of its best placed
     neighbour only (see ``linking._cluster``): its edges to other placed claims join
     nothing, and are left out too, so that such a claim, which may be one event with
-    dozens of others, does not bring all their events to be linked and checked again."""
+    dozens of others, does not bring all their events to be linked and checked again.
+
+    ``keep``: the stored claims read are kept there (while it holds fewer than ``budget``)
+    for the rest of the step, which needs most of them again."""
     fresh_ids = {claim.id for claim in fresh}
     by_block: dict[str, list[Claim]] = {}
     for claim in fresh:
@@ -551,6 +555,8 @@ def _compare_with_stored(
         for a, b, data in graph.graph.edges(data=True):
             if data["kind"] == linking.SAME_EVENT:
                 scores[(a, b) if a < b else (b, a)] = float(data["score"])
+        if keep is not None and len(keep) + len(parsed) <= budget:
+            keep.update(parsed)
         bundle.clear()
         parsed.clear()
 
@@ -604,16 +610,21 @@ def _chained_graph(
 
 
 def _nested_count_events(
-    store: Store, fresh: Sequence[Claim], keys_of: dict[str, list[str]]
+    store: Store,
+    fresh: Sequence[Claim],
+    keys_of: dict[str, list[str]],
+    parsed: dict[str, Claim] | None = None,
 ) -> dict[str, set[str]]:
     """For each new claim of a count that adds up over places (``evolving_count_events``)
     at a gazetteer place, the stored events of that kind at a place inside or around it:
-    a rule such as C009 compares a part with its whole, which are two events."""
+    a rule such as C009 compares a part with its whole, which are two events.
+
+    The places of each block are read once, and the place hierarchy of the stored places
+    from one claim at each (``parsed``: claims already read), all in one query."""
     settings = get_settings()
     kinds = sorted(settings.evolving_count_events)
-    found: dict[str, set[str]] = {}
-    places_of: dict[str, dict[str, str]] = {}
-    ancestors_of: dict[str, list[str]] = {}
+    parsed = {} if parsed is None else parsed
+    candidates: list[tuple[Claim, list[str]]] = []
     for claim in fresh:
         location = claim.location
         if claim.event not in kinds or claim.quantity is None:
@@ -621,26 +632,47 @@ def _nested_count_events(
         if location is None or location.key is None or location.complement:
             continue
         root = location.ancestors[-1] if location.ancestors else location.key
-        nested: set[str] = set()
-        for key in keys_of[claim.id]:
-            if not key.endswith(f"|{root}"):
-                continue
-            if key not in places_of:
-                places_of[key] = store.places_in_block(key)
+        keys = [key for key in keys_of[claim.id] if key.endswith(f"|{root}")]
+        if keys:
+            candidates.append((claim, keys))
+    places_of = {
+        key: store.places_in_block(key)
+        for key in sorted({key for _, keys in candidates for key in keys})
+    }
+    # One stored claim at each place no new claim's own hierarchy already places.
+    examples: dict[str, str] = {}
+    for claim, keys in candidates:
+        location = claim.location
+        assert location is not None
+        for key in keys:
             for place, example in places_of[key].items():
+                if place != location.key and place not in location.ancestors:
+                    examples.setdefault(place, example)
+    wanted = sorted({e for e in examples.values() if e not in parsed})
+    read = {c.id: c for c in store.claims(ids=wanted)} if wanted else {}
+    ancestors_of: dict[str, list[str]] = {}
+    for place, example in examples.items():
+        stored = parsed.get(example) or read.get(example)
+        where = stored.location if stored else None
+        ancestors_of[place] = list(where.ancestors) if where else []
+
+    found: dict[str, set[str]] = {}
+    events_at: dict[tuple[str, ...], set[str]] = {}
+    for claim, keys in candidates:
+        location = claim.location
+        assert location is not None and location.key is not None
+        nested: set[str] = set()
+        for key in keys:
+            for place in places_of[key]:
                 if place == location.key:
                     continue
-                if place in location.ancestors:
-                    nested.add(place)
-                    continue
-                if place not in ancestors_of:
-                    stored = store.claims(ids=[example])
-                    where = stored[0].location if stored else None
-                    ancestors_of[place] = list(where.ancestors) if where else []
-                if location.key in ancestors_of[place]:
+                if place in location.ancestors or location.key in ancestors_of.get(place, ()):
                     nested.add(place)
         if nested:
-            found[claim.id] = store.event_ids_at(sorted(nested), kinds)
+            where_key = tuple(sorted(nested))
+            if where_key not in events_at:
+                events_at[where_key] = store.event_ids_at(list(where_key), kinds)
+            found[claim.id] = set(events_at[where_key])
     return found
 
 
@@ -660,9 +692,11 @@ def _link_step(
     # Claims linked before under the same ID (a re-extraction): their content may differ.
     again = linked_before & set(fresh_by_id)
     keys_of = {claim.id: linking.block_keys(claim) for claim in fresh}
+    # Stored claims read in this step, by ID: most are needed again below.
+    parsed: dict[str, Claim] = {}
 
     # 1. The same-event edges of the new claims, with stored claims and with each other.
-    edges = _compare_with_stored(store, fresh, keys_of, stats, budget)
+    edges = _compare_with_stored(store, fresh, keys_of, stats, budget, keep=parsed)
 
     # 2. The new components: the new claims joined, through those edges, to the old
     #    events (connected components of the old graph, which new claims do not change).
@@ -672,7 +706,7 @@ def _link_step(
     # Counts that add up over places (a province's toll, its country's) are compared
     # across events (C009): the stored events of such counts at a place inside or around
     # a new claim's are checked with it.
-    nested = _nested_count_events(store, fresh, keys_of)
+    nested = _nested_count_events(store, fresh, keys_of, parsed)
     old_events = store.event_members(
         sorted(store.event_ids_of_claims(sorted(touched)) | set().union(*nested.values()))
     )
@@ -700,12 +734,12 @@ def _link_step(
 
     def relink(bundle: list[str], chained: bool) -> None:
         nonlocal clock
-        stored = store.claims(ids=[i for i in bundle if i not in fresh_by_id])
+        unread = [i for i in bundle if i not in fresh_by_id and i not in parsed]
+        stored = [parsed[i] for i in bundle if i not in fresh_by_id and i in parsed]
+        stored += store.claims(ids=unread) if unread else []
         claims = [fresh_by_id[i] for i in bundle if i in fresh_by_id] + stored
         events_removed = {event_of[i] for i in bundle if i in event_of}
-        # An old claim with no gazetteer place joined its event through one chosen edge,
-        # and a new claim may offer it a better one: such events are linked again whole.
-        if chained and all(linking.is_placed(c) for c in stored if c.id in event_of):
+        if chained:
             graph = _chained_graph(
                 claims, {e: old_events[e] for e in events_removed}, edges
             )
@@ -741,11 +775,20 @@ def _link_step(
         stats.timings["store"] += time.perf_counter() - clock
         clock = time.perf_counter()
 
+    # An old claim with no gazetteer place joined its event through one chosen edge, and
+    # a new claim may offer it a better one: a component with such a claim is linked
+    # again whole. Decided per component (a bundle holds many), from the place column.
+    old_members = sorted(event_of)
+    placed_old = {
+        claim_id for claim_id, key in store.claim_location_keys(old_members).items() if key
+    }
     pending: dict[bool, list[str]] = {True: [], False: []}
     for group in groups.groups():
         events_in = {event_of[i] for i in group if i in event_of}
-        chained = not (events_in & broken) and any(
-            len(old_events[e]) >= CHAIN_MIN_EVENT for e in events_in
+        chained = (
+            not (events_in & broken)
+            and any(len(old_events[e]) >= CHAIN_MIN_EVENT for e in events_in)
+            and all(i in placed_old for i in group if i in event_of and i not in fresh_by_id)
         )
         pending[chained].extend(group)
         if len(pending[chained]) >= budget // 4:

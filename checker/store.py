@@ -1310,6 +1310,53 @@ class Store:
             row = conn.execute(query).one_or_none()
         return None if row is None else self._user_from_row(row)
 
+    def revoke_tokens(self, name: str) -> int:
+        """Revoke every API token of user ``name``: each stops working at once (the next
+        request that carries it is refused). Returns how many there were; ``new_token``
+        issues new ones afterwards. Raises :class:`UnknownUser` for a name nobody
+        registered."""
+        with self._write() as conn:
+            if self._user_row(conn, name) is None:
+                raise UnknownUser(
+                    f"no user named {name!r} in {self.display_url}; "
+                    f"`claimcheck users add {name}` registers one"
+                )
+            deleted = conn.execute(
+                user_tokens_table.delete().where(user_tokens_table.c.user_name == name)
+            )
+        return int(deleted.rowcount or 0)
+
+    def remove_password(self, name: str) -> bool:
+        """Remove the password of user ``name``: they can no longer sign in to the web
+        pages, and every session signed in with the old password ends (its
+        :meth:`session_stamp` is gone). Returns whether there was a password;
+        ``set_password`` gives a new one. Raises :class:`UnknownUser` for a name nobody
+        registered."""
+        with self._write() as conn:
+            row = self._user_row(conn, name)
+            if row is None:
+                raise UnknownUser(
+                    f"no user named {name!r} in {self.display_url}; "
+                    f"`claimcheck users add {name}` registers one"
+                )
+            had = row.password_hash is not None
+            conn.execute(
+                users_table.update().where(users_table.c.name == name).values(password_hash=None)
+            )
+        return had
+
+    def session_stamp(self, name: str) -> str | None:
+        """What a signed-in web session of user ``name`` keeps to stay valid: a digest of
+        the user's current password hash (not the hash itself). It changes when the
+        password is changed or removed, which ends every session signed in before; None
+        for an unknown user or one without a password (nobody can be signed in as them)."""
+        with self._read() as conn:
+            row = self._user_row(conn, name)
+        if row is None or row.password_hash is None:
+            return None
+        digest = hashlib.sha256(b"claimcheck-session\0" + row.password_hash.encode("utf-8"))
+        return digest.hexdigest()[:32]
+
     def finding_index(self) -> list[FindingRow]:
         """Every finding's ID and sort and count columns, without its JSON (cheap even
         for hundreds of thousands of findings)."""
@@ -1421,6 +1468,18 @@ class Store:
                 for row in conn.execute(query.where(c.article_id.in_(chunk))):
                     found.setdefault(row.article_id, []).append((row.event, row.location_key))
         return found
+
+    def claim_location_keys(self, claim_ids: Sequence[str]) -> dict[str, str | None]:
+        """The gazetteer place key of each of these claims (None: no keyed place), read
+        from the claims' column without parsing them."""
+        c = claims_table.c
+        query = sa.select(c.id, c.location_key)
+        with self._read() as conn:
+            return {
+                claim_id: key
+                for chunk in _chunks(claim_ids)
+                for claim_id, key in conn.execute(query.where(c.id.in_(chunk)))
+            }
 
     def linked_claim_ids(self, article_ids: Sequence[str]) -> set[str]:
         """The claim IDs these articles had when they were last linked."""

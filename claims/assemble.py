@@ -170,6 +170,7 @@ class _Layers:
     soft_breaks: list[int]
     quantity_links: dict[int, int]
     dateline: tuple[int, int] | None
+    support: frozenset[int]  # tokens that open a force or base noun
 
     @classmethod
     def read(cls, doc: Doc) -> _Layers:
@@ -195,6 +196,7 @@ class _Layers:
             soft_breaks=ud.get("cc_soft_breaks", []),
             quantity_links=ud.get("cc_quantity_links", {}),
             dateline=ud.get("cc_dateline"),
+            support=frozenset(ud.get("cc_support_nouns", [])),
         )
 
 
@@ -213,6 +215,7 @@ class Assembler:
         self.priority = {p: i for i, p in enumerate(self.data.phase_priority)}
         self.ignored_units = frozenset(self.data.ignored_quantity_units)
         self.casualty_units = frozenset(self.data.casualty_units)
+        self.part_markers = [tuple(m.split()) for m in self.data.part_markers]
         self.plan_events = frozenset(self.data.plan_complement_events)
         self.plan_joiners = frozenset(self.data.plan_complement_joiners)
         self.plan_clitics = frozenset(self.data.plan_complement_clitics)
@@ -296,6 +299,15 @@ class Assembler:
                 lo, hi = ctrig[k].tok_end, tok
             return -1 if any(lo < x <= hi for x in breaks) else k
 
+        modifiers = _modifiers(ctrig)
+        plain_owner = owner
+
+        def owner(tok: int, tok_end: int, far_ok: bool = False) -> int:  # noqa: F811
+            k = plain_owner(tok, tok_end, far_ok)
+            while k in modifiers:
+                k -= 1
+            return k
+
         ents = [e for e in layers.entities if a <= e.tok_start < b]
         roles = self._roles(layers, a, b, ents, ctrig)
         slots = [
@@ -350,7 +362,7 @@ class Assembler:
         for k, trig in enumerate(ctrig):
             own = [s for s in slots if s.owner == k]
             seg_end = ctrig[k + 1].tok_start if k + 1 < len(ctrig) else b
-            location, ambiguous, dests = self._places(trig, own)
+            location, ambiguous, dests = self._places(trig, own, layers.support)
             speakers = _speakers(layers.reports, trig)
             actors = _dedupe(
                 [
@@ -443,10 +455,13 @@ class Assembler:
         trig: TriggerMention,
     ) -> TimeValue | None:
         """Its own nearest time; else a deadline shared by a conjoined event ("مغادرة ...
-        وتقليص ... بحلول سبتمبر"); else the clause's only time."""
+        وتقليص ... بحلول سبتمبر"); else the clause's only time. A trigger that only names
+        what a toll counts ("قتلى زلزال الحوز") has none: the clause's time is the toll's."""
         mine = _nearest([s for s in own if s.time is not None], trig)
         if mine is not None:
             return mine.time
+        if k in _modifiers(ctrig):
+            return None
         if k + 1 < len(ctrig) and starts_with_conjunction(ctrig[k + 1].clitic, self.morph):
             nxt = ctrig[k + 1]
             shared = [
@@ -470,17 +485,30 @@ class Assembler:
                 high=0,
                 unit="soldiers",
             )
-        mine = _nearest(
-            [
-                s
-                for s in own
-                if s.quantity is not None
-                # "الزلزال ... 2349 مصابا": a count of casualties is no other event's size.
-                and (trig.event == "casualties" or s.quantity.unit not in self.casualty_units)
-            ],
-            trig,
-        )
+        counts = [
+            s
+            for s in own
+            if s.quantity is not None
+            # "الزلزال ... 2349 مصابا": a count of casualties is no other event's size.
+            and (trig.event == "casualties" or s.quantity.unit not in self.casualty_units)
+        ]
+        wholes = [s for s in counts if not self._is_part(layers, s.tok_start)]
+        mine = _nearest(wholes or counts, trig)
         return mine.quantity if mine else None
+
+    def _is_part(self, layers: _Layers, tok: int) -> bool:
+        """A count that follows a part marker ("بينهم أجنبيان", "including 241 of the 242"),
+        punctuation aside."""
+        words: list[str] = []
+        i = tok - 1
+        longest = max((len(m) for m in self.part_markers), default=0)
+        while i >= 0 and len(words) < longest:
+            if not (layers.table.space[i] or layers.table.punct[i]):
+                words.insert(0, layers.text[layers.table.idx[i] : layers.table.end[i]].casefold())
+            elif words:
+                break
+            i -= 1
+        return any(tuple(words[-len(m) :]) == m for m in self.part_markers if len(words) >= len(m))
 
     def _roles(
         self,
@@ -554,9 +582,13 @@ class Assembler:
         return out
 
     def _places(
-        self, trig: TriggerMention, own: list[_Slot]
+        self, trig: TriggerMention, own: list[_Slot], support: frozenset[int] = frozenset()
     ) -> tuple[EntityMention | None, bool, list[EntityMention]]:
-        """(location, ambiguous, destinations) from the places the trigger owns."""
+        """(location, ambiguous, destinations) from the places the trigger owns.
+
+        Arabic puts the subject after the verb: a bare place right after a verb trigger and
+        right before the force or base it acts on ("سلمت فرنسا قاعدة", "سحبت روسيا
+        قواتها") is the actor, not where the event happens."""
         group = self.data.triggers[trig.group]
         motion = trig.event in self.data.motion_events
         by_role: dict[str, list[EntityMention]] = {}
@@ -566,6 +598,13 @@ class Assembler:
             if e is None or e.kind != "place":
                 continue
             role = s.role
+            if (
+                role is None
+                and trig.is_verb
+                and s.tok_start == trig.tok_end
+                and s.tok_end in support
+            ):
+                continue  # the verb's subject
             if role is None:
                 if s.tok_start < trig.tok_start:
                     role = "subject"
@@ -956,6 +995,21 @@ def _token_ranges(table: TokenTable, values: list[V], n: int) -> list[tuple[TokR
 
 _CARRIED_TIME_REASON = "carried from an earlier claim of the article about the same event"
 _STATED_PLACE = ("clause", "coordinated")
+
+
+def _modifiers(ctrig: list[TriggerMention]) -> set[int]:
+    """The triggers that only say what the toll before them counts: a verbal noun right
+    after a casualties noun, in one construct ("قتلى زلزال الحوز", "ضحايا الانفجار الذي
+    ...", "حصيلة الهجوم"). Their clause's slots belong to the toll."""
+    return {
+        k
+        for k in range(1, len(ctrig))
+        if ctrig[k - 1].event == "casualties"
+        and not ctrig[k - 1].is_verb
+        and ctrig[k].event != "casualties"
+        and not ctrig[k].is_verb
+        and ctrig[k].tok_start == ctrig[k - 1].tok_end
+    }
 
 
 def _same_event(a: _Draft, b: _Draft) -> bool:

@@ -57,6 +57,7 @@ TRIGGERS_KEY = "cc_triggers"
 CUES_KEY = "cc_phase_cues"
 PAST_KEY = "cc_past_markers"
 ROLES_KEY = "cc_role_words"
+SUPPORT_KEY = "cc_support_nouns"  # first token of each force or base noun
 QUANTITY_LINKS_KEY = "cc_quantity_links"
 
 PROVIDES: frozenset[str] = frozenset({"event", "event_word", "phase"})
@@ -142,6 +143,10 @@ class EventsFile(_Strict):
     ignored_quantity_units: list[str]
     # Units that count casualties: only a casualties claim takes such a quantity.
     casualty_units: list[str] = Field(default_factory=list)
+    # Words that open a part of the count before them ("26 قتيلا، بينهم أجنبيان", "265
+    # people, including 241 of the 242 on board"): a count right after one is not the
+    # event's own count when the event has another.
+    part_markers: list[str] = Field(default_factory=list)
     convoy_absorbs: list[EventType]
     convoy_window: int = Field(ge=1)
     size_words: list[str]
@@ -311,6 +316,13 @@ class EventLexicon:
                 variants = noun_variants(first, morph, definite=True, suffixes=kind == "base")
                 for tokens, clitic in _phrase_variants(word, morph, variants):
                     self.support.add(tokens, kind, clitic)
+                if kind == "force":
+                    # "سحبت روسيا قواتها": an owned force opens the object of a verb
+                    # (see SUPPORT_KEY), though it meets no requirement.
+                    owned = noun_variants(first, morph, definite=True, suffixes=True)
+                    for tokens, clitic in _phrase_variants(word, morph, owned):
+                        if self.support.lookup(tokens) is None:
+                            self.support.add(tokens, "owned_force", clitic)
         for role, words in data.roles.items():
             for word in words:
                 tokens = tuple(word.split())
@@ -429,6 +441,7 @@ class EventsComponent:
             for m in self.lex.cues(doc)
         ]
         doc.user_data[PAST_KEY] = [m.start for m in self.lex.past(doc)]
+        doc.user_data[SUPPORT_KEY] = sorted({m.start for m in self.lex.support(doc)})
         doc.user_data[ROLES_KEY] = [
             RoleWord(m.start, m.end, m.payload, m.clitic)  # type: ignore[arg-type]
             for m in self.lex.roles(doc)
@@ -610,23 +623,45 @@ class EventsComponent:
     def _link_unit_triggers(self, doc: Doc, triggers: list[TriggerMention]) -> list[TriggerMention]:
         """A trigger that is the counted noun of a quantity ("50 ألف قتيل") is not a new
         event when the sentence already named one of its type before ("حصيلة الضحايا"):
-        it is dropped and its quantity linked to that trigger."""
+        it is dropped and its quantity linked to that trigger. That trigger takes one count:
+        in a list of counts ("290 وفاة بإقليم الحوز، و190 وفاة بإقليم تارودانت", "10 قتلى
+        و20 جريحا"), a counted noun after a counted noun, or after the head's own count, is
+        an event of its own, with the place said after it."""
         if "quantities" not in doc.spans:
             return triggers
         sentence_of = _sentence_of_tokens(doc)
+        spans = list(doc.spans["quantities"])
+        counted = {  # triggers that hold a count of their own ("حصيلة الضحايا إلى 50 قتيلا")
+            ti
+            for ti, t in enumerate(triggers)
+            if any(s.start < t.tok_end and t.tok_start < s.end for s in spans)
+        }
         links: dict[int, int] = {}
         dropped: set[int] = set()
-        for span in doc.spans["quantities"]:
+        taken: set[int] = set()
+        for span in spans:
             for ti, t in enumerate(triggers):
                 if not (span.start <= t.tok_start and t.tok_end <= span.end):
                     continue
                 earlier = [
-                    o
-                    for o in triggers[:ti]
+                    oi
+                    for oi, o in enumerate(triggers[:ti])
                     if o.event == t.event and sentence_of(o.tok_start) == sentence_of(t.tok_start)
                 ]
-                if earlier:
-                    links[span.start] = earlier[-1].tok_start
+                distinct = self.data.unmerged_words
+                if (
+                    earlier
+                    and earlier[-1] not in counted
+                    and earlier[-1] not in taken
+                    # "قتلى ... و329 مصابا": the injured are not the dead's count
+                    and not (
+                        triggers[earlier[-1]].word != t.word
+                        and triggers[earlier[-1]].word in distinct
+                        and t.word in distinct
+                    )
+                ):
+                    links[span.start] = triggers[earlier[-1]].tok_start
+                    taken.add(earlier[-1])
                     dropped.add(ti)
         doc.user_data[QUANTITY_LINKS_KEY] = links
         return [t for i, t in enumerate(triggers) if i not in dropped]
@@ -680,7 +715,7 @@ class EventsComponent:
         for m in self.lex.support(doc):
             if m.payload == "force":
                 force_toks.append(m.start)
-            else:
+            elif m.payload == "base":
                 base_by_sentence.add(sentence_of(m.start))
         for e in doc.user_data.get("cc_entities", []):
             if e.kind == "actor" and e.category == "military":
@@ -786,6 +821,10 @@ def _mergeable(
     gap = [i for i in range(a.tok_end, b.tok_start) if i not in quantity_tokens]
     if len(gap) > data.merge_gap:
         return False
+    if b.tok_start in quantity_tokens and any(
+        a.tok_start <= s.start and s.end <= b.tok_start for s in doc.spans.get("quantities", [])
+    ):
+        return False  # "50 قتيلا و120 جريحا": a second count is a second mention
     return not any(doc[i].is_punct or doc[i].is_space for i in range(a.tok_end, b.tok_start))
 
 

@@ -121,6 +121,29 @@ class TimeValue(_Model):
     )
     resolved: bool = False
     reason: str | None = None
+    time_zone: str | None = Field(
+        default=None,
+        description='the zone a clock time is said in: "local" (the place\'s own time, offset '
+        'unknown unless the text also gives it in another zone), "UTC", or a named zone '
+        '("IST", "AST"); None when no zone is written',
+    )
+    utc_offset: int | None = Field(
+        default=None,
+        description="minutes east of UTC of that zone, when the zone or the text tells it "
+        '("23:11 local time (22:11 GMT)" is 60)',
+    )
+    utc_time: str | None = Field(
+        default=None,
+        description='the clock time in UTC ("22:11") when the offset is known: two reports '
+        "of one instant in different zones agree on it",
+    )
+    utc_day_offset: int | None = Field(
+        default=None,
+        ge=-1,
+        le=1,
+        description="days to add to the stated date to get the UTC date (late in the evening "
+        "east of Greenwich: -1; the stated day stays the one the text gives)",
+    )
 
 
 class Quantity(_Model):
@@ -137,6 +160,32 @@ class Quantity(_Model):
     vague: bool = False
     resolved: bool = True
     reason: str | None = None
+    of: str | None = Field(
+        default=None,
+        description="what the amount is of when the unit alone does not say: turnout "
+        "(a percent), registered or cast (voters), total (the whole a part is out of: "
+        '"46 seats out of 329"), depth or distance (km), on_board (passengers, crew), '
+        "elapsed (minutes after an event)",
+    )
+    holder: str | None = Field(
+        default=None,
+        description="who the amount belongs to, normalised: the list, party or candidate "
+        'that won the seats or votes ("حصل تحالف X علي 45 مقعدا" is X\'s 45 seats)',
+    )
+    scope: str | None = Field(
+        default=None,
+        description="the part of the whole the amount is about, when the text names one: "
+        '"special" (the special vote of the security forces), "displaced", "abroad", '
+        '"second_round"...; turnout of the special vote is not the overall turnout',
+    )
+    reference: str | None = Field(
+        default=None,
+        description="the place a distance is measured from, normalised, as written",
+    )
+    bearing: str | None = Field(
+        default=None,
+        description='the compass direction from the reference ("SW"), for a distance',
+    )
 
 
 class Entity(_Model):
@@ -160,6 +209,13 @@ class Attribution(_Model):
     source: str | None = None
     cue: str | None = None
     kind: Literal["official", "anonymous", "media", "unknown"] = "unknown"
+
+
+# Optional fields of the value types added after claim IDs were first stored.
+_LATER_FIELDS: dict[str, tuple[str, ...]] = {
+    "time": ("time_zone", "utc_offset", "utc_time", "utc_day_offset"),
+    "quantity": ("of", "holder", "scope", "reference", "bearing"),
+}
 
 
 class Claim(_Model):
@@ -204,6 +260,14 @@ class Claim(_Model):
         slots = self.model_dump(
             mode="json", include={"event", "phase", "time", "quantity", "location", "modality"}
         )
+        # Fields added after IDs were first stored count only when they are set, so that a
+        # claim that does not use them keeps the ID an editor saved.
+        for slot, names in _LATER_FIELDS.items():
+            value = slots.get(slot)
+            if isinstance(value, dict):
+                for name in names:
+                    if value.get(name) is None:
+                        value.pop(name, None)
         return "c_" + stable_hash(self.article_id, self.evidence.start, self.evidence.end, slots)
 
 

@@ -41,11 +41,13 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 
 import spacy
 from pydantic import Field
@@ -54,6 +56,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from claims import assemble as assemble_module
+from claims import resources
 from claims import attribution as attribution_module
 from claims import context as context_module
 from claims import entities as entities_module
@@ -386,10 +389,46 @@ def build_pipeline(settings: PipelineSettings | None = None, language: str = "ar
 _lock = threading.Lock()
 
 
+def pipeline_cache_key(language: str, root: Path | None = None) -> str:
+    """The key of a built pipeline in the on-disk cache: the digest of every file of the
+    ``claims`` package (code, lexicons, patterns, models), the language, the versions of
+    spaCy, pydantic and Python, and every ``CLAIMCHECK_*`` setting in the environment
+    (the taggers read theirs when they are built)."""
+    settings = sorted(
+        (name, value) for name, value in os.environ.items()
+        if name.startswith("CLAIMCHECK_") and name != resources.CACHE_ENV
+    )
+    return resources.cache_key(
+        "pipeline", resources.package_digest(root), language, spacy.__version__, settings
+    )
+
+
+def _build_shared(language: str) -> tuple[Language, Assembler]:
+    return build_pipeline(language=language), language_pipeline(language).assembler()
+
+
 @cache
 def _shared(language: str = "ar") -> tuple[Language, Assembler]:
+    """The pipeline and assembler of ``language``: built once per process, and kept in
+    the on-disk cache (``claims.resources``) for the next process, which reads it back
+    (a fraction of the time building it takes). The cache key covers every input of the
+    build, so a changed lexicon, pattern or tagger is built anew."""
     with _lock:
-        return build_pipeline(language=language), language_pipeline(language).assembler()
+        language_pipeline(language)  # UnsupportedLanguageError before any cache lookup
+        if resources.cache_dir() is None:
+            return _build_shared(language)
+        key = pipeline_cache_key(language)
+        found = resources.cache_load(f"pipeline-{language}", key)
+        if (
+            isinstance(found, tuple)
+            and len(found) == 2
+            and isinstance(found[0], Language)
+            and isinstance(found[1], Assembler)
+        ):
+            return found[0], found[1]
+        built = _build_shared(language)
+        resources.cache_store(f"pipeline-{language}", key, built)
+        return built
 
 
 def get_pipeline(language: str = "ar") -> Language:

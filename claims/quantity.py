@@ -12,6 +12,11 @@ noun before it: "ارتفع عدد القتلي الي 50") and the bound around
 - "حوالي 350 كيلومترا": value 350 +/- :attr:`QuantitySettings.approx_tolerance`;
 - "مئات الجنود": vague, 200..999 (ranges from numbers.yaml).
 
+It then says what the amount is of when the unit alone does not ("علي عمق 10 كم" is a
+depth, "بقوه 6.8 درجات" a magnitude, "نسبه المشاركه 56%" a turnout, "من اصل 329 مقعدا" a
+total), who holds it ("حصل تحالف X علي 45 مقعدا": X), and where a distance is measured
+from ("علي بعد 70 كم جنوب غرب مراكش": SW of مراكش); see :func:`qualify`.
+
 Vocabulary: ``claims/lexicon/ar/units.yaml``, ``quantity_bounds.yaml``, ``numbers.yaml`` and
 the lengths of time in ``time.yaml``.
 """
@@ -19,7 +24,7 @@ the lengths of time in ``time.yaml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -29,7 +34,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, SpanGroup
 
 from claims.lexicon.schemas import (
+    ANY_UNIT,
+    NO_UNIT,
+    AspectEntry,
     BoundKind,
+    UnitsLexicon,
     bounds_lexicon,
     numbers_lexicon,
     time_lexicon,
@@ -71,6 +80,9 @@ class _Grammar:
     units: dict[str, str]
     duals: dict[str, str]
     measures: frozenset[str]
+    persons: frozenset[str]
+    also_after: re.Pattern[str]
+    part_of_after: re.Pattern[str]
     unit_after: re.Pattern[str]
     unit_one: re.Pattern[str]
     dual_re: re.Pattern[str]
@@ -89,6 +101,15 @@ class _Grammar:
 
 def _key(form: str) -> str:
     return " ".join(form.split())
+
+
+def _total_cues(lex: UnitsLexicon) -> list[str]:
+    """The cues that make an amount the whole a part is out of ("من اصل")."""
+    return [c for a in lex.aspects if a.of == TOTAL for c in a.before]
+
+
+TOTAL = "total"  # the aspect of a whole ("out of 329")
+DISTANCE = "distance"  # the aspect whose amounts have a reference place
 
 
 @lru_cache(maxsize=1)
@@ -118,6 +139,13 @@ def _grammar() -> _Grammar:
         measures=frozenset(
             [u.unit for u in units_lexicon().units if u.measure]
             + [d.unit for d in time_lexicon().durations]
+        ),
+        persons=frozenset(u.unit for u in units_lexicon().units if u.person),
+        # "242 من الركاب والطاقم": people of both kinds
+        also_after=re.compile(rf"\s+و{_UNIT_PREFIX}(?P<u>{unit_alt}){_E}"),
+        # "90 من اصل 120 جنديا": the part is counted in the whole's unit
+        part_of_after=re.compile(
+            rf"\s*(?:{alternation(_total_cues(units_lexicon()))})\s*[(]?\s*(?=\d)"
         ),
         unit_after=re.compile(
             rf"\s*(?:%|(?:{alternation(bounds.unit_links)}\s+)?{_UNIT_PREFIX}(?P<u>{unit_alt}){_E})"
@@ -182,6 +210,24 @@ def _keep_number(n: NumberMatch, text: str, skip: Sequence[tuple[int, int]], g: 
 
 # "12.500": a decimal point in a measure, a thousands dot in a head count.
 _DOT_GROUP = re.compile(r"\d{1,3}\.\d{3}")
+_BRACKETED = re.compile(r"\s*\)")
+PEOPLE = "people"  # the unit of a head count of several kinds of people
+# "من اصل 21.4 مليونا"/"(26.538) ناخبا": the whole's figure, then its unit.
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:\s*\))?")
+
+
+def _unit_of_whole(text: str, end: int, g: _Grammar) -> str | None:
+    """The unit of "90 من اصل 120 جنديا": the whole's, written after it."""
+    m = g.part_of_after.match(text, end)
+    if not m:
+        return None
+    figure = _FIGURE.match(text, m.end())
+    if figure is None:
+        return None
+    after = g.unit_after.match(text, figure.end())
+    if after is None or after.group("u") is None:
+        return None
+    return g.units[_key(after.group("u"))]
 
 
 def _items(numbers: list[NumberMatch], text: str, g: _Grammar) -> list[_Item]:
@@ -228,25 +274,28 @@ def _items(numbers: list[NumberMatch], text: str, g: _Grammar) -> list[_Item]:
 
 
 def _unit_words(
-    text: str, g: _Grammar, skip: Sequence[tuple[int, int]], taken: list[tuple[int, int]]
+    text: str,
+    g: _Grammar,
+    skip: Sequence[tuple[int, int]],
+    taken: list[tuple[int, int]],
+    s: QuantitySettings,
 ) -> list[Quantity]:
-    """Counts said by the noun alone: a dual ("جنديان") or a noun with "واحد" ("جندي واحد")."""
+    """Counts said by the noun alone: a dual ("جنديان") or a noun with "واحد" ("جندي واحد"),
+    with a bound before it ("اقل من دقيقه واحده")."""
     found: list[Quantity] = []
     for pattern, count, table in ((g.unit_one, 1.0, g.units), (g.dual_re, 2.0, g.duals)):
         for m in pattern.finditer(text):
             start, end = m.start("u"), m.end()
             if _overlaps(start, end, skip) or _overlaps(start, end, taken):
                 continue
-            unit = table[_key(m.group("u"))]
-            found.append(
-                Quantity(
-                    span=Span(start=start, end=end, text=text[start:end]),
-                    value=count,
-                    low=count,
-                    high=count,
-                    unit=unit,
-                )
-            )
+            q = Quantity(value=count, low=count, high=count, unit=table[_key(m.group("u"))])
+            window = text[max(0, start - 40) : start]
+            mb = g.bound_before.search(window)
+            if mb:
+                _bound(q, count, g.bound_before_kind[_key(mb.group("b"))], s)
+                start -= len(window) - mb.start("b")
+            q.span = Span(start=start, end=end, text=text[start:end])
+            found.append(q)
             taken.append((start, end))
     return found
 
@@ -273,12 +322,16 @@ def find_quantities(
     numbers = [n for n in find_numbers(text) if _keep_number(n, text, skip, g)]
     quantities: list[Quantity] = []
     taken: list[tuple[int, int]] = []
+    floor = 0
     for item in _items(numbers, text, g):
         q = _quantity(item, text, g, s)
         if q is not None and q.span is not None and not _overlaps(q.span.start, q.span.end, taken):
-            quantities.append(q)
+            previous = quantities[-1] if quantities else None
+            quantities.append(qualify(q, item.start, text, floor, previous, item.end))
             taken.append((q.span.start, q.span.end))
-    quantities += _unit_words(text, g, skip, taken)
+        floor = max(floor, item.end)
+    said_by_noun = _unit_words(text, g, skip, taken, s)
+    quantities += [qualify(q, q.span.start, text) for q in said_by_noun if q.span]
     quantities.sort(key=lambda q: q.span.start if q.span else 0)
     return quantities
 
@@ -286,6 +339,10 @@ def find_quantities(
 def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quantity | None:
     start, end = item.start, item.end
     unit = item.unit
+    bracketed = _BRACKETED.match(text, end)
+    if bracketed and text[:start].rstrip().endswith("("):
+        # "(20.527) ناخبا": a figure in brackets, its unit after them
+        start, end = text.rindex("(", 0, start), bracketed.end()
     m = g.unit_after.match(text, end)
     if m and unit is None:
         unit = "percent" if m.group("u") is None else g.units[_key(m.group("u"))]
@@ -297,8 +354,13 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
         before = g.count_noun_before.search(window)
         if before:
             unit = g.units[_key(before.group("u"))]
+    if unit is None and not item.range_:
+        unit = _unit_of_whole(text, end, g)
     if unit is None and item.needs_unit:
         return None
+    also = g.also_after.match(text, end) if unit in g.persons else None
+    if also and g.units[_key(also.group("u"))] in g.persons - {unit}:
+        unit, end = PEOPLE, also.end()  # "242 من الركاب والطاقم"
     kind: BoundKind | None = None
     if not item.range_:
         window = text[max(0, start - 40) : start]
@@ -332,7 +394,14 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
         ):
             q.resolved = False
             q.reason = "a number without a unit that may be a year"
-    elif kind == "more_than":
+    else:
+        _bound(q, value, kind, s)
+    return q
+
+
+def _bound(q: Quantity, value: float, kind: BoundKind, s: QuantitySettings) -> None:
+    """The interval of ``value`` under a bound ("اكثر من", "نحو")."""
+    if kind == "more_than":
         q.low, q.low_inclusive = value, False
     elif kind == "at_least":
         q.low = value
@@ -345,6 +414,370 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
         # rounded so that 350 +/- 10% reads 315..385, not 385.00000000000006
         q.low = round(value * (1 - s.approx_tolerance), 6)
         q.high = round(value * (1 + s.approx_tolerance), 6)
+
+
+# --------------------------------------------------------------- what an amount is of
+
+# Clitic clusters before a cue word ("وبحسب", "للمشاركه" is not one: "ل" + "ال" is "لل").
+_CUE_PREFIX = r"(?:[وف]?(?:لل|[بك]ال|ال|[بلك])?)?"
+_LETTER_AFTER = r"(?![^\W\d_])"
+_LETTER_BEFORE = r"(?<![^\W\d_])"
+# Where a clause ends, looking back from an amount: a sentence end (a dot that is no
+# decimal point) or a line break.
+_CLAUSE_END = re.compile(r"[!?؟؛;\n]|\.(?!\d)")
+_WORD = re.compile(r"\S+")
+_JOINED = re.compile(r"^\s*[,،]?\s*و\s*$")
+# Where the words after an amount stop telling about it: a figure or a punctuation mark.
+_TAIL_END = re.compile(r"\d|[.,،؛;:!?؟()\n]")
+_COMMA = re.compile(r"[,،]")
+_NISBA = re.compile(r"^ال\w+يه?$")
+_TOPIC_WORDS = 6  # the longest fronted topic ("وبشان تصويت النازحين في المخيمات،")
+_QUOTES = str.maketrans("", "", "\"'«»“”„()[]")
+
+
+@dataclass(frozen=True)
+class ScopeCues:
+    """The compiled scope phrases of one language (``scopes`` of its units lexicon)."""
+
+    units: frozenset[str]  # the shared-out units a scope applies to
+    scopes: dict[str, str]  # phrase (lower case) -> scope key
+    pattern: re.Pattern[str]  # finds a phrase, in group "s"
+
+
+def find_scope(q: Quantity, text: str, cues: ScopeCues, floor: int = 0) -> str | None:
+    """The part of the whole a shared-out amount is about: the nearest scope phrase before
+    it in its clause, else one right after it, before the next figure or punctuation, else
+    a topic fronted before the first comma of its sentence ("وبشان تصويت النازحين، اشارت
+    الي ان ... 77 في المئة", "In the special vote, ...")."""
+    if q.unit not in cues.units or q.span is None:
+        return None
+    lo = clause_floor(text, q.span.start, floor)
+    before = list(cues.pattern.finditer(text, lo, q.span.start))
+    if before:
+        return cues.scopes[_key(before[-1].group("s").lower())]
+    stop = _TAIL_END.search(text, q.span.end)
+    after = cues.pattern.search(text, q.span.end, stop.start() if stop else len(text))
+    if after:
+        return cues.scopes[_key(after.group("s").lower())]
+    start = clause_floor(text, q.span.start, 0)
+    comma = _COMMA.search(text, start, q.span.start)
+    if comma and len(text[start : comma.start()].split()) <= _TOPIC_WORDS:
+        topic = cues.pattern.search(text, start, comma.start())
+        if topic:
+            return cues.scopes[_key(topic.group("s").lower())]
+    return None
+
+
+def scope_cues(lex: UnitsLexicon, pattern: Callable[[list[str]], str]) -> ScopeCues:
+    """``pattern`` makes the regex (with a group "s") of a language from the phrases."""
+    scopes = {_key(f.lower()): e.scope for e in lex.scopes for f in e.forms}
+    return ScopeCues(
+        units=frozenset(u.unit for u in lex.units if u.qualified),
+        scopes=scopes,
+        pattern=re.compile(pattern(list(scopes))),
+    )
+
+
+@dataclass(frozen=True)
+class Qualifiers:
+    """The compiled cues of ``aspects``, ``holders`` and ``distance`` of a units lexicon
+    (shared by the English tagger, which builds its own with its own word boundaries)."""
+
+    cues: AspectCues
+    scope: ScopeCues
+    holder_units: frozenset[str]
+    holder_nouns: frozenset[str]
+    head_nouns: frozenset[str]
+    holder_verb_re: re.Pattern[str]
+    holder_noun_re: re.Pattern[str]
+    holder_stoppers: frozenset[str]
+    holder_words: int
+    holder_window: int
+    row_label: re.Pattern[str]
+    distance_units: frozenset[str]
+    bearings: dict[str, str]
+    bearing_re: re.Pattern[str]
+    link_re: re.Pattern[str]
+    place_nouns: frozenset[str]
+    distance_stoppers: frozenset[str]
+    distance_words: int
+
+
+def aspects_by_cue(entries: list[AspectEntry], attr: str) -> dict[str, list[AspectEntry]]:
+    """The aspect entries each cue (of ``attr``: "before" or "after") may start."""
+    table: dict[str, list[AspectEntry]] = {}
+    for entry in entries:
+        for cue in getattr(entry, attr):
+            table.setdefault(_key(cue.lower()), []).append(entry)
+    return table
+
+
+@lru_cache(maxsize=1)
+def _qualifiers() -> Qualifiers:
+    lex = units_lexicon()
+    before, after = aspects_by_cue(lex.aspects, "before"), aspects_by_cue(lex.aspects, "after")
+    holders, distance = lex.holders, lex.distance
+    nouns = list(holders.nouns) if holders else []
+    bearings = {_key(f): b.bearing for b in distance.bearings for f in b.forms} if distance else {}
+    return Qualifiers(
+        cues=AspectCues(
+            before=before,
+            before_re=re.compile(
+                rf"{_LETTER_BEFORE}{_CUE_PREFIX}(?P<c>{alternation(list(before))}){_LETTER_AFTER}"
+            ),
+            after=after,
+            after_re=re.compile(rf"\s*(?P<c>{alternation(list(after))}){_LETTER_AFTER}"),
+            adjacent_gap=re.compile(r"^[\s\"'«“(]*(?:[وفبلك]|لل)?[\s\"'«“(]*$"),
+            joined=_JOINED,
+        ),
+        scope=scope_cues(
+            lex,
+            lambda forms: (
+                rf"{_LETTER_BEFORE}{_CUE_PREFIX}(?P<s>{alternation(forms)}){_LETTER_AFTER}"
+            ),
+        ),
+        holder_units=frozenset(holders.units) if holders else frozenset(),
+        holder_nouns=frozenset(nouns + ["ال" + n for n in nouns]),
+        head_nouns=frozenset(
+            [*holders.head_nouns, *("ال" + n for n in holders.head_nouns)] if holders else []
+        ),
+        holder_verb_re=re.compile(
+            rf"{_LETTER_BEFORE}[وف]?(?P<v>{alternation(holders.verbs if holders else [])})"
+            rf"{_LETTER_AFTER}"
+        ),
+        holder_noun_re=re.compile(
+            rf"{_LETTER_BEFORE}[وف]?(?:ال)?(?P<n>{alternation(nouns)}){_LETTER_AFTER}"
+        ),
+        holder_stoppers=frozenset(holders.stoppers if holders else []),
+        holder_words=holders.max_words if holders else 0,
+        holder_window=holders.window if holders else 0,
+        # "حزب X (زعيمه): 28 مقعدا" at the start of a line or after a bullet
+        row_label=re.compile(
+            r"^[ \t]*(?:[-•*·▪]|\d{1,2}[.)-])?[ \t]*(?P<label>[^\n:؛.]{2,80}?)"
+            r"[ \t]*(?:\([^)\n]*\))?[ \t]*:[ \t]*$",
+            re.MULTILINE,
+        ),
+        distance_units=frozenset(u for a in lex.aspects if a.of == DISTANCE for u in a.units),
+        bearings=bearings,
+        bearing_re=re.compile(
+            rf"\s*[,،]?\s+(?:(?:الي|في)\s+)?(?P<b>{alternation(list(bearings))}){_LETTER_AFTER}"
+        ),
+        link_re=re.compile(
+            rf"\s+(?P<l>{alternation(distance.links if distance else [])}){_LETTER_AFTER}"
+        ),
+        place_nouns=frozenset(distance.place_nouns if distance else []),
+        distance_stoppers=frozenset(distance.stoppers if distance else []),
+        distance_words=distance.max_words if distance else 0,
+    )
+
+
+def aspect_fits_unit(entry: AspectEntry, unit: str | None) -> bool:
+    return ANY_UNIT in entry.units or (unit or NO_UNIT) in entry.units
+
+
+def aspect_fits_value(entry: AspectEntry, q: Quantity) -> bool:
+    top = q.value if q.value is not None else q.high
+    return entry.max_value is None or top is None or top <= entry.max_value
+
+
+def apply_aspect(q: Quantity, entry: AspectEntry) -> None:
+    """Give ``q`` the aspect ``entry`` names, and the unit it implies (a unit that says it
+    all, a magnitude, leaves ``of`` empty: "7 درجات علي مقياس ريختر" and "بقوه 7 درجات"
+    are one fact)."""
+    q.of = entry.of if entry.of != entry.unit else None
+    if entry.unit is not None:
+        q.unit = entry.unit
+    elif q.unit is None and entry.bare_unit is not None:
+        q.unit = entry.bare_unit
+
+
+def clause_floor(text: str, start: int, floor: int) -> int:
+    """Where the clause of an amount at ``start`` begins: the last sentence end or line
+    break before it, and never before ``floor`` (the end of the amount before it)."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(text, floor, start)]
+    return ends[-1] if ends else floor
+
+
+def _strip_clitic(word: str, table: frozenset[str]) -> str | None:
+    """The word itself or without a leading conjunction, if it is in ``table``."""
+    for w in (word, word[1:] if word[:1] in "وف" else ""):
+        if w and w in table:
+            return w
+    return None
+
+
+def holder_key(words: Sequence[str], q: Qualifiers) -> str | None:
+    """The key of a holder's name: without quotes and brackets and without the head noun
+    that says what kind of holder it is ("تحالف X" and "ائتلاف X" are both "X"). Anything
+    else stays: two spellings of one name are two holders, never compared (safe)."""
+    kept: list[str] = []
+    for raw in words:
+        word = raw.translate(_QUOTES)
+        if not word:
+            continue
+        if _strip_clitic(word, q.head_nouns) is not None and not kept:
+            continue
+        kept.append(word)
+    return " ".join(kept) or None
+
+
+def _name_words(text: str, start: int, end: int, stoppers: frozenset[str], limit: int) -> list[str]:
+    """Words from ``start`` up to a stopper, a figure, a punctuation mark or ``end``."""
+    words: list[str] = []
+    for m in _WORD.finditer(text, start, end):
+        word = m.group()
+        closing = word[-1] in "،,؛:."
+        if closing:
+            word = word[:-1]
+        bare = word.translate(_QUOTES)
+        if not bare or any(c.isdigit() for c in bare) or _strip_clitic(bare, stoppers):
+            break
+        words.append(word)
+        if closing or len(words) >= limit:
+            break
+    return words
+
+
+def _holder(q: Quantity, text: str, floor: int, g: Qualifiers) -> str | None:
+    """Who holds an amount of seats or votes: a table row's label, the subject of a verb of
+    winning, or a name opened by a holder noun before the amount."""
+    assert q.span is not None
+    start = q.span.start
+    line_start = text.rfind("\n", 0, start) + 1
+    row = g.row_label.search(text, line_start, start)
+    if row:
+        label = re.sub(r"\([^)]*\)", " ", row.group("label")).split()
+        if 0 < len(label) <= g.holder_words:
+            return holder_key(label, g)
+    lo = max(clause_floor(text, start, floor), start - g.holder_window)
+    verbs = list(g.holder_verb_re.finditer(text, lo, start))
+    if verbs:
+        verb = verbs[-1]
+        after = _name_words(text, verb.end(), start, g.holder_stoppers, g.holder_words)
+        if after:
+            return holder_key(after, g)
+        before = text[lo : verb.start()].split()
+        before = [w.strip("،,") for w in before[-g.holder_words :]]
+        if any(_strip_clitic(w, g.holder_nouns) for w in before):
+            first = next(i for i, w in enumerate(before) if _strip_clitic(w, g.holder_nouns))
+            return holder_key(before[first:], g)
+    nouns = list(g.holder_noun_re.finditer(text, lo, start))
+    if nouns:
+        words = _name_words(text, nouns[-1].start(), start, g.holder_stoppers, g.holder_words)
+        if words:
+            return holder_key(words, g)
+    return None
+
+
+def _reference(q: Quantity, text: str, g: Qualifiers) -> tuple[str | None, str | None, int]:
+    """(bearing, reference place, end) of a distance: "70 كم جنوب غرب مراكش"."""
+    assert q.span is not None
+    pos = q.span.end
+    bracket = re.compile(r"\s*\([^)\n]{0,30}\)").match(text, pos)  # "70 كم (43 ميلا)"
+    if bracket:
+        pos = bracket.end()
+    bearing: str | None = None
+    m = g.bearing_re.match(text, pos)
+    if m:
+        bearing, pos = g.bearings[_key(m.group("b"))], m.end()
+    link = g.link_re.match(text, pos)
+    if link:
+        pos = link.end()
+    if bearing is None and link is None:
+        return None, None, q.span.end
+    words = _name_words(text, pos, len(text), g.distance_stoppers, g.distance_words + 1)
+    while words and _strip_clitic(words[0].translate(_QUOTES), g.place_nouns):
+        words = words[1:]
+    # "مراكش وعلي عمق": a conjunction after the name starts something else; "مراكش
+    # المغربيه": a nisba adjective only says where the place is
+    cut = next(
+        (i for i, w in enumerate(words) if i and (w.startswith("و") or _NISBA.match(w))),
+        len(words),
+    )
+    words = words[: min(cut, g.distance_words)]
+    ref = " ".join(w.translate(_QUOTES) for w in words).strip() or None
+    return bearing, ref, pos
+
+
+@dataclass(frozen=True)
+class AspectCues:
+    """The compiled aspect cues of one language."""
+
+    before: dict[str, list[AspectEntry]]
+    before_re: re.Pattern[str]  # found anywhere in the clause before an amount
+    after: dict[str, list[AspectEntry]]
+    after_re: re.Pattern[str]  # matched right after an amount
+    adjacent_gap: re.Pattern[str]  # what may stand between an adjacent cue and its amount
+    joined: re.Pattern[str]  # "X و Y": the gap between two amounts read as one kind
+
+
+def find_aspect(
+    q: Quantity,
+    number_start: int,
+    text: str,
+    cues: AspectCues,
+    floor: int = 0,
+    previous: Quantity | None = None,
+    number_end: int | None = None,
+) -> AspectEntry | None:
+    """What ``q`` is of: a cue right after it (or right after its figure, where the cue is
+    its unit: "9.2 million registered voters"), else the nearest cue before it in its
+    clause that fits its unit and value, else what the amount joined to it by "و"/"and"
+    is of."""
+    assert q.span is not None
+    for end in dict.fromkeys([q.span.end, number_end if number_end is not None else q.span.end]):
+        after = cues.after_re.match(text, end)
+        for entry in cues.after.get(_key(after.group("c").lower()), []) if after else []:
+            if aspect_fits_unit(entry, q.unit) and aspect_fits_value(entry, q):
+                return entry
+    lo = clause_floor(text, q.span.start, floor)
+    for m in reversed(list(cues.before_re.finditer(text, lo, q.span.start))):
+        adjacent = bool(cues.adjacent_gap.match(text[m.end() : min(q.span.start, number_start)]))
+        for entry in cues.before[_key(m.group("c").lower())]:
+            if (
+                aspect_fits_unit(entry, q.unit)
+                and aspect_fits_value(entry, q)
+                and (adjacent or not entry.adjacent)
+            ):
+                return entry
+    if previous is not None and previous.of is not None and previous.span is not None:
+        if cues.joined.match(text[previous.span.end : q.span.start]):
+            for entries in (*cues.before.values(), *cues.after.values()):
+                for entry in entries:
+                    if (
+                        entry.of == previous.of
+                        and aspect_fits_unit(entry, q.unit)
+                        and aspect_fits_value(entry, q)
+                    ):
+                        return entry
+    return None
+
+
+def qualify(
+    q: Quantity,
+    number_start: int,
+    text: str,
+    floor: int = 0,
+    previous: Quantity | None = None,
+    number_end: int | None = None,
+) -> Quantity:
+    """Say what ``q`` is of, who holds it and where a distance is measured from, from the
+    words around it (``number_start``, ``number_end``: where its figure is; ``floor``: the
+    end of the amount before it, which no cue crosses). An amount joined by "و" to the one
+    before it, with no cue of its own, is of what that one is of ("علي متنها 180 راكبا و8
+    من افراد الطاقم"). Changes and returns ``q``."""
+    g = _qualifiers()
+    assert q.span is not None
+    chosen = find_aspect(q, number_start, text, g.cues, floor, previous, number_end)
+    if chosen is not None:
+        apply_aspect(q, chosen)
+    if q.unit in g.distance_units and q.of in (None, DISTANCE):
+        bearing, reference, _ = _reference(q, text, g)
+        if bearing is not None or (reference is not None and q.of == DISTANCE):
+            q.of, q.bearing, q.reference = DISTANCE, bearing, reference
+    if q.unit in g.holder_units and q.of != TOTAL:
+        q.holder = _holder(q, text, floor, g)
+    q.scope = find_scope(q, text, g.scope, floor)
     return q
 
 

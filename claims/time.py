@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypedDict
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +38,7 @@ from spacy.tokens import Doc, SpanGroup
 from claims.lexicon.schemas import (
     RelationEntry,
     TimeLexicon,
+    TimeZoneEntry,
     YearPart,
     numbers_lexicon,
     time_lexicon,
@@ -156,6 +157,8 @@ class _Expr:
     needs_cue: bool = False
     has_cue: bool = False
     shift: int = 0  # clock hours to add, from a part of day
+    zone: str | None = None  # the time zone a clock time is said in
+    utc_offset: int | None = None  # minutes east of UTC of that zone, when known
     extras: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -210,6 +213,9 @@ class _Grammar:
     today_blocked_after: frozenset[str]
     today_blocked_before: frozenset[str]
     sentence_end: re.Pattern[str]
+    zones: dict[str, TimeZoneEntry]
+    zone_after: re.Pattern[str]
+    zone_pair_gap: re.Pattern[str]
 
 
 def _key(form: str) -> str:
@@ -281,6 +287,7 @@ def _grammar() -> _Grammar:
     clock_word_alt = alternation(lex.clock_words)
     hour_alt = alternation(list(hours))
     minute_alt = alternation(list(clock_minutes))
+    minute_word_alt = alternation(lex.minute_words)
     adverb_alt = alternation(list(pod_after))
     reld_alt = alternation(list(relative_days))
     weekday_alt = alternation(list(weekdays))
@@ -344,7 +351,8 @@ def _grammar() -> _Grammar:
         rf"{_W}(?P<x>(?:(?P<cw>{clock_word_alt})\s+)?(?P<h>\d{{1,2}}):(?P<mi>\d{{2}})(?!\d)"
         rf"(?:\s+(?P<cadv>{adverb_alt}){_E})?"
         rf"|(?P<cw2>{clock_word_alt})\s+(?:(?P<h2>\d{{1,2}})(?:[.:](?P<mi2>\d{{2}}))?(?!\d)|(?P<hw>{hour_alt}){_E})"
-        rf"(?:\s+(?P<cmin>{minute_alt}){_E})?(?:\s+(?P<cadv2>{adverb_alt}){_E})?)"
+        rf"(?:\s+(?:(?P<cmin>{minute_alt})|و\s*(?P<cmn>\d{{1,2}}|{num_words})\s+{minute_word_alt}){_E})?"
+        rf"(?:\s+(?P<cadv2>{adverb_alt}){_E})?)"
     )
     patterns = [
         (CALENDAR, re.compile(calendar_re)),
@@ -394,6 +402,9 @@ def _grammar() -> _Grammar:
     unit_after = re.compile(rf"\s*(?:%|{alternation(unit_forms + scale_forms)}{_E})")
     relation_alt = alternation(list(relations))
     not_events = [*lex.now_words, *periods, *relative_days]
+    zones = {_key(f): z for z in lex.time_zones for f in [*z.forms, *z.bare]}
+    cued = alternation([f for z in lex.time_zones for f in z.forms])
+    bare = alternation([f for z in lex.time_zones for f in z.bare])
     return _Grammar(
         lex=lex,
         months=months,
@@ -449,6 +460,13 @@ def _grammar() -> _Grammar:
         today_blocked_after=frozenset(lex.today_blocked_after),
         today_blocked_before=frozenset(lex.today_blocked_before),
         sentence_end=re.compile(r"[!?؟\n]|\.(?!\d)"),
+        zones=zones,
+        # "بالتوقيت المحلي", "(بتوقيت غرينتش)", "GMT"
+        zone_after=re.compile(
+            rf"\s*[,،]?\s*(?P<open>\(\s*)?(?:(?:{alternation(lex.time_zone_cues)})\s+(?P<z>{cued})"
+            rf"|(?P<b>{bare})){_E}(?(open)\s*\))"
+        ),
+        zone_pair_gap=_ZONE_PAIR_GAP,
     )
 
 
@@ -666,6 +684,11 @@ def _clock_core(m: re.Match[str], text: str, g: _Grammar, s: TimeSettings) -> _E
             minute = 0
         if m.group("cmin"):
             minute = g.clock_minutes[m.group("cmin")]
+        elif m.group("cmn"):
+            spelled = parse_number_words(m.group("cmn"))
+            if spelled is None or spelled != int(spelled):
+                return None
+            minute = int(spelled)
         adverb = m.group("cadv2")
     if not (0 <= hour <= 24 and 0 <= minute <= 59):
         return None
@@ -778,6 +801,7 @@ def _combine(main: _Expr, other: _Expr, start: int, end: int) -> _Expr:
         merged.weekday = other.weekday
     if other.clock is not None:
         merged.clock = other.clock
+        merged.zone, merged.utc_offset = other.zone, other.utc_offset
         if other.time_of_day is not None:
             merged.time_of_day = other.time_of_day
             merged.shift = other.shift
@@ -786,6 +810,120 @@ def _combine(main: _Expr, other: _Expr, start: int, end: int) -> _Expr:
     if main.kind == CLOCK:
         merged.kind = other.kind
     return merged
+
+
+# Between a clock time and the same instant in a second zone: "23:11 (22:11 GMT)",
+# "13:39 IST, or 08:09 UTC".
+_ZONE_PAIR_GAP = re.compile(r"^\s*(?:[,،]\s*)?(?:(?:اي|او|or|i\.e\.,?)\s*)?[(\[]?\s*$")
+_CLOSE_BRACKET = re.compile(r"\s*[)\]]")
+_DAY_MINUTES = 24 * 60
+_MAX_EAST, _MAX_WEST = 14 * 60, 12 * 60  # UTC+14 .. UTC-12
+
+
+def _local_minutes(e: _Expr) -> int | None:
+    tod = _time_of_day(e) if e.clock is not None else None
+    if tod is None:
+        return None
+    hour, minute = tod.split(":")
+    return int(hour) * 60 + int(minute)
+
+
+def attach_zones(
+    exprs: list[_Expr], text: str, zone_after: re.Pattern[str], zones: dict[str, TimeZoneEntry]
+) -> None:
+    """Take in the zone written after each clock time ("بالتوقيت المحلي", "GMT")."""
+    for e in exprs:
+        if e.clock is None or e.zone is not None:
+            continue
+        m = zone_after.match(text, e.end)
+        if m:
+            entry = zones[_key(m.group("z") or m.group("b"))]
+            e.zone, e.utc_offset, e.end = entry.zone, entry.offset, m.end()
+
+
+def pair_zones(
+    exprs: list[_Expr], text: str, pair_gap: re.Pattern[str] = _ZONE_PAIR_GAP
+) -> list[_Expr]:
+    """Join a clock time and a second one right after it, in brackets or after "or", that
+    gives the same instant in a zone whose offset is known: the first one's offset follows
+    from the two ("23:11 local time (22:11 GMT)": UTC+1) and the second is no time of its
+    own. Two clock times that no whole quarter-hour offset joins stay two (refused)."""
+    out: list[_Expr] = []
+    i = 0
+    while i < len(exprs):
+        e = exprs[i]
+        nxt = exprs[i + 1] if i + 1 < len(exprs) else None
+        gap = text[e.end : nxt.start] if nxt is not None else ""
+        local = _local_minutes(e)
+        if (
+            nxt is not None
+            and local is not None
+            and nxt.kind == CLOCK
+            and nxt.utc_offset is not None
+            and pair_gap.match(gap)
+            and (e.zone is not None or "(" in gap or "[" in gap)
+        ):
+            other = _local_minutes(nxt)
+            assert other is not None
+            offset = (local - (other - nxt.utc_offset)) % _DAY_MINUTES
+            if offset > _MAX_EAST:
+                offset -= _DAY_MINUTES
+            if e.utc_offset is None and offset % 15 == 0 and offset >= -_MAX_WEST:
+                e.zone, e.utc_offset = e.zone or "local", offset
+            if e.utc_offset == offset:
+                close = _CLOSE_BRACKET.match(text, nxt.end)
+                e.end = close.end() if close and ("(" in gap or "[" in gap) else nxt.end
+                out.append(e)
+                i += 2
+                continue
+        out.append(e)
+        i += 1
+    return out
+
+
+class ZoneFields(TypedDict, total=False):
+    """The ``TimeValue`` fields a clock time's zone fills."""
+
+    time_zone: str
+    utc_offset: int | None
+    utc_time: str
+    utc_day_offset: int
+
+
+def zone_fields(e: _Expr) -> ZoneFields:
+    """The ``TimeValue`` fields of a clock time's zone: its name, offset, and the time and
+    day shift in UTC when the offset is known."""
+    local = _local_minutes(e)
+    if e.zone is None or local is None:
+        return {}
+    fields: ZoneFields = {"time_zone": e.zone, "utc_offset": e.utc_offset}
+    if e.utc_offset is not None:
+        day, minutes = divmod(local - e.utc_offset, _DAY_MINUTES)
+        fields["utc_time"] = f"{minutes // 60:02d}:{minutes % 60:02d}"
+        fields["utc_day_offset"] = day
+    return fields
+
+
+def utc_days(t: TimeValue) -> tuple[date, date] | None:
+    """The days of the UTC calendar the stated moment may fall on.
+
+    With a known offset the stated day moves by ``utc_day_offset``; with a clock time in
+    local or unknown time, by what any offset from UTC-12 to UTC+14 allows at that hour
+    (23:11 is that day or, west of Greenwich, the next; 01:11 that day or the one before);
+    without a clock time, a day either side. A rule comparing the dates of two reports
+    that give their times in different zones compares these."""
+    if t.earliest is None or t.latest is None:
+        return None
+    one = timedelta(days=1)
+    if t.utc_day_offset is not None:
+        return t.earliest + t.utc_day_offset * one, t.latest + t.utc_day_offset * one
+    hour_min = re.fullmatch(r"(\d{2}):(\d{2})", t.time_of_day or "")
+    if hour_min is None:
+        return t.earliest - one, t.latest + one
+    local = int(hour_min.group(1)) * 60 + int(hour_min.group(2))
+    low = (local - _MAX_EAST) // _DAY_MINUTES
+    high = (local + _MAX_WEST) // _DAY_MINUTES
+    return t.earliest + low * one, t.latest + high * one
 
 
 def _attempts(text: str, g: _Grammar) -> set[tuple[int, int]]:
@@ -824,6 +962,8 @@ def _collect(text: str, g: _Grammar, s: TimeSettings) -> list[_Expr]:
     for e in exprs:
         _extend_left(e, text, floor, g)
         floor = e.end
+    attach_zones(exprs, text, g.zone_after, g.zones)
+    exprs = pair_zones(exprs, text)
     merged: list[_Expr] = []
     for e in exprs:
         if merged:
@@ -1314,6 +1454,7 @@ def find_times(
                 anchor=out.anchor if out.resolved else None,
                 resolved=out.resolved,
                 reason=out.reason,
+                **zone_fields(e),
             )
         )
     return values

@@ -2,9 +2,10 @@
 
 The API server runs in a thread on a free 127.0.0.1 port over a store filled by a real
 run over tests/data/web_drop (see tests/web_demo.py). The tests check what an editor
-sees: a right-to-left page, the findings, filters that hide and show them, review
-buttons whose decisions persist, hostile article text that never runs, and the static
-file working from disk with no network.
+sees: a right-to-left page, the findings, filters that hide and show them, signing in
+through the form and review buttons whose decisions persist under the signed-in editor's
+name, hostile article text that never runs, English quotes that keep their left-to-right
+order on the right-to-left page, and the static file working from disk with no network.
 
 Chromium is Debian's (``/usr/bin/chromium``, installed by ``.ci/run``); Playwright never
 downloads a browser here. Without Chromium these tests are skipped, and say why.
@@ -12,6 +13,7 @@ downloads a browser here. Without Chromium these tests are skipped, and say why.
 
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import threading
@@ -111,14 +113,27 @@ def _serving(app: Any) -> Iterator[str]:
 
 
 REVIEWERS = ("رنا", "هدى")
+DISPLAY = {"رنا": "رنا الخطيب", "هدى": "هدى السامرائي"}
+PASSWORDS = {"رنا": "rana-browser-pass-1", "هدى": "كلمة سر هدى 2"}
+BILINGUAL = Path(__file__).parent / "data" / "drops" / "bilingual_harir"
 
 
 def _register(store: Store) -> None:
-    """Decisions are recorded by registered users when the store keeps users."""
-    add_user = getattr(store, "add_user", None)
-    if add_user is not None:
-        for name in REVIEWERS:
-            add_user(name)
+    """The editors of the desk: each signs in with a password and is shown by a name."""
+    for name in REVIEWERS:
+        store.add_user(name, display=DISPLAY[name], password=PASSWORDS[name])
+
+
+def _sign_in(page: Page, base: str, name: str, then: str = "/") -> None:
+    """Sign in through the sign-in form, as an editor does, and land on ``then``."""
+    page.goto(base + then)
+    page.locator("#sign-in").click()
+    page.wait_for_url("**/login**")
+    page.fill('input[name="name"]', name)
+    page.fill('input[name="password"]', PASSWORDS[name])
+    page.locator("#login-submit").click()
+    page.wait_for_url(base + then)
+    expect(page.locator("#signed-in-as")).to_have_text(DISPLAY[name])
 
 
 @pytest.fixture(scope="module")
@@ -261,9 +276,8 @@ def test_filters_hide_and_show_findings(site: Site, tab: Tab) -> None:
 def test_review_click_persists_in_the_store_and_after_reload(site: Site, tab: Tab) -> None:
     page = tab.page
     finding = next(f for f in site.store.findings() if f.kind == "count")
-    page.goto(site.base + "/")
+    _sign_in(page, site.base, "رنا")
     box = page.locator(f'[data-finding="{finding.id}"]')
-    page.fill("#reviewer", "رنا")
     box.locator('input[name="note"]').fill("الحصيلة ارتفعت في اليوم التالي")
     box.locator('button[data-review="confirmed"]').click()
     expect(box).to_have_attribute("data-status", "confirmed")
@@ -276,8 +290,8 @@ def test_review_click_persists_in_the_store_and_after_reload(site: Site, tab: Ta
     box = page.locator(f'[data-finding="{finding.id}"]')
     assert box.get_attribute("data-status") == "confirmed"
     assert box.locator('[data-role="note"]').inner_text() == "الحصيلة ارتفعت في اليوم التالي"
-    assert box.locator('[data-role="by"]').inner_text() == "رنا"
-    assert page.input_value("#reviewer") == "رنا"  # remembered for the next decision
+    assert box.locator('[data-role="by"]').inner_text() == DISPLAY["رنا"]
+    expect(page.locator("#signed-in-as")).to_have_text(DISPLAY["رنا"])  # still signed in
     # the filters see the new status at once
     page.uncheck('input[data-dim="status"][value="confirmed"]')
     assert finding.id not in _visible_findings(page)
@@ -355,26 +369,67 @@ def test_static_file_opens_from_disk_without_network(site: Site, tab: Tab) -> No
     assert tab.dialogs == [] and _csp_violations(page) == []
 
 
-def test_review_with_a_token_protected_server(site: Site, tab: Tab) -> None:
-    """A server with a token refuses a review without it and takes one with it."""
-    token = "browser-test-token-0123456789"
+def test_sign_in_through_the_form_and_confirm_a_finding(site: Site, tab: Tab) -> None:
+    """A visitor who is not signed in reads the page and sees a sign-in link where the
+    buttons were; signed in through the form, a confirmation from the finding's page is
+    recorded under the editor's name and its history shows the editor's display name.
+    Signed out, the buttons are gone again."""
+    page = tab.page
     finding = next(f for f in site.store.findings() if f.kind == "count")
-    app = create_app(store=site.store, token=token, allowed_hosts=LOOPBACK_HOSTS)
-    with _serving(app) as base:
-        page = tab.page
-        page.goto(base + "/")
-        page.fill("#reviewer", REVIEWERS[0])
-        box = page.locator(f'[data-finding="{finding.id}"]')
-        box.locator('button[data-review="dismissed"]').click()
-        expect(box.locator('[data-role="message"]')).to_have_text("a valid token is required")
-        assert box.get_attribute("data-status") == "open"
-        page.fill("#token", token)
-        box.locator('button[data-review="dismissed"]').click()
-        expect(box).to_have_attribute("data-status", "dismissed")
-        stored = site.store.get_finding(finding.id)
-        assert stored is not None and stored.review_status == "dismissed"
-        site.store.set_review(finding.id, "open", by=REVIEWERS[0])
-        assert _csp_violations(page) == []
+    path = f"/findings/{finding.id}/page"
+    page.goto(site.base + path)
+    assert page.locator("button[data-review]").count() == 0
+    assert page.locator(f'[data-finding="{finding.id}"] .sign-in-hint a').is_visible()
+    # a wrong password: refused, without saying which of the two was wrong
+    page.locator("#sign-in").click()
+    page.fill('input[name="name"]', "هدى")
+    page.fill('input[name="password"]', "not her password")
+    page.locator("#login-submit").click()
+    expect(page.locator("#login-error")).to_have_text("اسم المستخدم أو كلمة المرور غير صحيحين.")
+    assert page.input_value('input[name="password"]') == ""
+    # the right one: back on the finding's page, signed in
+    page.fill('input[name="password"]', PASSWORDS["هدى"])
+    page.locator("#login-submit").click()
+    page.wait_for_url(site.base + path)
+    expect(page.locator("#signed-in-as")).to_have_text(DISPLAY["هدى"])
+    cookie = next(c for c in page.context.cookies() if c["name"] == "claimcheck_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie") == ""  # the page's script cannot read it
+    box = page.locator(f'[data-finding="{finding.id}"]')
+    box.locator('input[name="note"]').fill("تحققنا من البيانين")
+    box.locator('button[data-review="confirmed"]').click()
+    expect(box).to_have_attribute("data-status", "confirmed")
+    expect(box.locator('[data-role="by"]')).to_have_text(DISPLAY["هدى"])
+    stored = site.store.get_finding(finding.id)
+    assert stored is not None and stored.review_status == "confirmed"
+    assert stored.reviewed_by == "هدى" and stored.review_note == "تحققنا من البيانين"
+    page.reload()
+    history = page.locator("#history ol.history > li").last
+    assert DISPLAY["هدى"] in history.inner_text() and "تحققنا من البيانين" in history.inner_text()
+    assert history.locator("bdi.by").get_attribute("title") == "هدى"
+    # signed out: reading goes on, deciding does not
+    page.locator("#sign-out").click()
+    expect(page.locator("#sign-in")).to_be_visible()
+    assert page.locator("button[data-review]").count() == 0
+    site.store.set_review(finding.id, "open", by=REVIEWERS[0])
+    assert tab.dialogs == [] and _csp_violations(page) == []
+
+
+def test_a_decision_without_the_pages_csrf_token_is_refused(site: Site, tab: Tab) -> None:
+    """The session cookie alone is not enough: a request without the CSRF token the page
+    holds (what another site could make the browser send) records nothing."""
+    page = tab.page
+    finding = next(f for f in site.store.findings() if f.kind == "count")
+    _sign_in(page, site.base, "رنا")
+    status = page.evaluate(
+        """id => fetch("/findings/" + id + "/review", {method: "POST",
+             headers: {"Content-Type": "application/json"},
+             body: JSON.stringify({status: "dismissed"})}).then(r => r.status)""",
+        finding.id,
+    )
+    assert status == 403
+    stored = site.store.get_finding(finding.id)
+    assert stored is not None and stored.review_status == "open"
 
 
 def test_a_finding_card_shows_its_sides_and_its_page_takes_a_review(
@@ -394,10 +449,9 @@ def test_a_finding_card_shows_its_sides_and_its_page_takes_a_review(
     # right to left: side A stands to the right of side B
     assert a.bounding_box()["x"] > b.bounding_box()["x"]  # type: ignore[index]
 
-    page.goto(f"{site.base}/findings/{finding.id}/page")
+    _sign_in(page, site.base, "هدى", f"/findings/{finding.id}/page")
     assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
     box = page.locator(f'[data-finding="{finding.id}"]')
-    page.fill("#reviewer", "هدى")
     box.locator('button[data-review="dismissed"]').click()
     expect(box).to_have_attribute("data-status", "dismissed")
     stored = site.store.get_finding(finding.id)
@@ -609,7 +663,7 @@ def test_the_served_page_shows_the_delta_with_the_decisions_of_now(
     assert page.inner_text('[data-delta="open"]') == "3"
     assert page.inner_text('[data-delta-review="open"]') == "3 بانتظار المراجعة"
     first, second, _third = (f.id for f in _report_findings(cards.store))
-    page.fill("#reviewer", REVIEWERS[0])
+    _sign_in(page, cards.base, REVIEWERS[0])
     for finding_id, decision in ((first, "confirmed"), (second, "dismissed")):
         box = page.locator(f'[data-finding="{finding_id}"]')
         box.locator(f'button[data-review="{decision}"]').click()
@@ -625,11 +679,10 @@ def test_the_served_page_shows_the_delta_with_the_decisions_of_now(
 
 def test_needs_more_information_is_a_decision_with_its_filter(cards: Site, tab: Tab) -> None:
     page = tab.page
-    page.goto(cards.base + "/")
+    _sign_in(page, cards.base, REVIEWERS[1])
     if page.locator('button[data-review="needs_info"]').count() == 0:
         pytest.skip("the data model has no needs_info review status")
     finding = _report_findings(cards.store)[0].id
-    page.fill("#reviewer", REVIEWERS[1])
     box = page.locator(f'[data-finding="{finding}"]')
     box.locator('button[data-review="needs_info"]').click()
     expect(box).to_have_attribute("data-status", "needs_info")
@@ -665,3 +718,119 @@ def test_every_card_of_the_seeds_can_be_judged_alone(seeds: Site, tab: Tab) -> N
         expect(section).to_have_attribute("open", "")
         assert section.locator(".article-text mark").count() >= 1
     assert tab.dialogs == [] and _csp_violations(page) == []
+
+
+# -- quotes in the other direction ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The English wire and the Arabic report of one withdrawal (tests/test_english_drop.py),
+    read by the real extractors: one finding with an English and an Arabic quote."""
+    tmp = tmp_path_factory.mktemp("bilingual")
+    store = Store(tmp / "bilingual.db")
+    run([BILINGUAL], store, tmp / "out")
+    with _serving(create_app(store=store, allowed_hosts=LOOPBACK_HOSTS)) as base:
+        yield Site(base=base, store=store, out=tmp / "out")
+    store.close()
+
+
+# Each word of an element's text with where it is drawn: its box, in text order.
+WORD_BOXES = """el => {
+  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  const words = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const m of node.data.matchAll(/\\S+/g)) {
+      range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);
+      const r = range.getBoundingClientRect();
+      words.push({text: m[0], left: r.left, right: r.right, top: Math.round(r.top)});
+    }
+  }
+  return words;
+}"""
+
+
+def _word_boxes(element: Locator) -> list[dict[str, Any]]:
+    element.scroll_into_view_if_needed()
+    boxes: list[dict[str, Any]] = element.evaluate(WORD_BOXES)
+    assert boxes, "no words"
+    return boxes
+
+
+def _in_reading_order(boxes: list[dict[str, Any]], direction: str) -> bool:
+    """Lines top to bottom; on each line, the words left to right (``ltr``) or right to
+    left (``rtl``) in the order of the text."""
+    tops = [b["top"] for b in boxes]
+    if tops != sorted(tops):
+        return False
+    for top in dict.fromkeys(tops):
+        lefts = [b["left"] for b in boxes if b["top"] == top]
+        if lefts != sorted(lefts, reverse=direction == "rtl"):
+            return False
+    return True
+
+
+def _check_directions(page: Page) -> None:
+    english = page.locator('figure.quote blockquote[lang="en"]').first
+    arabic = page.locator('figure.quote blockquote[lang="ar"]').first
+    assert english.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    assert english.evaluate("e => getComputedStyle(e).unicodeBidi") == "isolate"
+    assert arabic.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    words = _word_boxes(english)
+    assert words[0]["left"] < words[-1]["left"], words
+    assert _in_reading_order(words, "ltr"), words
+    # it starts at the left edge of the quote, as English does, not at the right
+    left = english.evaluate(
+        "e => e.getBoundingClientRect().left + parseFloat(getComputedStyle(e).paddingLeft)"
+    )
+    assert abs(words[0]["left"] - left) < 2, (words[0], left)
+    words = _word_boxes(arabic)
+    assert words[0]["left"] > words[-1]["left"], words
+    assert _in_reading_order(words, "rtl"), words
+    # each quote says its article's language
+    figure = "xpath=ancestor::figure[1]"
+    assert "الإنجليزية" in english.locator(figure).locator("dd.language").inner_text()
+    assert "العربية" in arabic.locator(figure).locator("dd.language").inner_text()
+
+
+def test_an_english_quote_reads_left_to_right_on_the_arabic_page(
+    bilingual: Site, tab: Tab
+) -> None:
+    """The English wire's quote stood in a right-to-left block: its words now run left to
+    right, isolated from the Arabic around them, and the Arabic quote right to left."""
+    (finding,) = bilingual.store.findings()
+    languages = {a.id: a.language for a in bilingual.store.articles()}
+    article_of = {c.id: c.article_id for c in bilingual.store.claims()}
+    sides = [{languages[article_of[i]] for i in side.claim_ids} for side in finding.sides]
+    assert sorted(map(sorted, sides)) == [["ar"], ["en"]]
+    page = tab.page
+    for url in (bilingual.base + "/", f"{bilingual.base}/findings/{finding.id}/page",
+                (bilingual.out / "report.html").resolve().as_uri()):
+        page.goto(url)
+        assert page.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+        _check_directions(page)
+        assert _csp_violations(page) == []
+    # The English article's own page: its language, its whole text left to right, and a
+    # sentence's final full stop after its last word, not before its first.
+    wire = next(a for a in bilingual.store.articles() if a.language == "en")
+    page.goto(f"{bilingual.base}/articles/{wire.id}/page")
+    assert page.inner_text("header dd.language") == "الإنجليزية"
+    body = page.locator(".article-text")
+    assert body.evaluate("e => getComputedStyle(e).direction") == "ltr"
+    sentence = page.locator('.claim blockquote[lang="en"]').filter(
+        has_text=re.compile(r"\.\s*$")).first
+    words = _word_boxes(sentence)
+    assert words[-1]["text"].endswith(".")
+    assert _in_reading_order(words, "ltr"), words
+    stop = sentence.evaluate(
+        """el => { const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+                   let last = null;
+                   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+                     if (n.data.trim()) { last = n; } }
+                   const i = last.data.trimEnd().length - 1;
+                   const range = document.createRange();
+                   range.setStart(last, i); range.setEnd(last, i + 1);
+                   return range.getBoundingClientRect().left; }"""
+    )
+    assert stop > words[0]["left"] and stop >= words[-1]["left"]

@@ -240,6 +240,64 @@ def test_users_add_list_and_token(
     assert "claimcheck users token:" in err and "claimcheck users add nobody" in err
 
 
+def test_users_revoke_stops_the_tokens_and_token_issues_new_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "c.db")
+    with Store(db) as store:
+        store.add_user("rana", password="rana-pass-1")
+        store.add_user("omar")
+        kept = store.new_token("omar")
+        old = [store.new_token("rana"), store.new_token("rana")]
+    assert main(["users", "revoke", "rana", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "user rana: 2 API tokens revoked" in out and "claimcheck users token rana" in out
+    with Store(db) as store:
+        assert [store.user_for_token(t) for t in old] == [None, None]
+        assert store.user_for_token(kept) is not None  # another user's token stays
+        assert store.check_password("rana", "rana-pass-1") is not None  # and the password
+    assert main(["users", "token", "rana", "--db", db]) == 0
+    (new,) = capsys.readouterr().out.split()
+    with Store(db) as store:
+        found = store.user_for_token(new)
+        assert found is not None and found.name == "rana"
+    # again: nothing left to revoke is fine; an unknown user is the usual error
+    assert main(["users", "revoke", "omar", "--db", db]) == 0
+    assert main(["users", "revoke", "omar", "--db", db]) == 0
+    assert "0 API tokens revoked" in capsys.readouterr().out
+    assert main(["users", "revoke", "nobody", "--db", db]) == 2
+    err = capsys.readouterr().err
+    assert "claimcheck users revoke: unknown user 'nobody'" in err
+    assert "claimcheck users add nobody" in err and len(err.strip().splitlines()) == 1
+
+
+def test_users_revoke_password_and_users_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "c.db")
+    with Store(db) as store:
+        store.add_user("rana", password="rana-pass-1")
+        stamp = store.session_stamp("rana")
+    assert stamp is not None
+    assert main(["users", "revoke", "rana", "--password", "--db", db]) == 0
+    assert "password removed" in capsys.readouterr().out
+    with Store(db) as store:
+        assert store.check_password("rana", "rana-pass-1") is None
+        assert store.session_stamp("rana") is None  # every session of hers has ended
+    monkeypatch.setattr(sys, "stdin", io.StringIO("rana-pass-2\n"))
+    assert main(["users", "password", "rana", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "new password set" in out and "rana-pass-2" not in out
+    with Store(db) as store:
+        assert store.check_password("rana", "rana-pass-2") is not None
+        assert store.session_stamp("rana") not in (None, stamp)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n"))
+    assert main(["users", "password", "rana", "--db", db]) == 2
+    assert "no password" in capsys.readouterr().err
+    assert main(["users", "password", "nobody", "--db", db]) == 2
+    assert "unknown user 'nobody'" in capsys.readouterr().err
+
+
 def test_show_a_finding_with_its_review_history(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -377,6 +435,8 @@ READ_COMMANDS = [
     ["serve", "--port", "1"],
     ["users", "list"],
     ["users", "token", "ed"],
+    ["users", "revoke", "ed"],
+    ["users", "password", "ed"],
 ]
 
 
@@ -547,7 +607,7 @@ def test_docs_cli_md_covers_every_command_and_option(repo_root: Path) -> None:
             if not action.option_strings and not isinstance(action, argparse._SubParsersAction):
                 assert str(action.metavar or action.dest) in doc
         assert (sub.description or "") in doc
-    assert "## claimcheck users token" in doc
+    assert "## claimcheck users token" in doc and "## claimcheck users revoke" in doc
 
 
 SEARCH_EXAMPLE = re.compile(r'^claimcheck search "([^"]+)"', re.MULTILINE)

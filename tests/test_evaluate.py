@@ -31,6 +31,7 @@ from checker.evaluate import (
     render_date,
     render_place,
     run_eval,
+    same_place,
     score,
 )
 from claims.model import (
@@ -262,7 +263,7 @@ def test_perfect_prediction_scores_one_everywhere(gold, articles):
     c = perfect_claims(articles)
     result = run(gold, articles, list(c.values()), perfect_findings(c))
     d = result.as_dict()
-    assert {k: v for k, v in d["claims"].items() if k != "per_language"} == {
+    assert {k: v for k, v in d["claims"].items() if k not in ("per_language", "per_story")} == {
         "gold": 12,
         "matched": 12,
         "recall": 1.0,
@@ -327,10 +328,19 @@ def test_empty_prediction_scores_zero_without_crashing(gold, articles):
     assert "Disagreements: 0/4 found, recall 0.0000; hard 0/3, recall 0.0000" in table
 
 
+def test_claims_are_scored_per_story(gold, articles):
+    result = run(gold, articles, [], [])
+    per_story = result.as_dict()["claims"]["per_story"]
+    assert sum(s["gold"] for s in per_story.values()) == result.claims_gold == 12
+    assert all(s["matched"] == 0 and s["recall"] == 0.0 for s in per_story.values())
+
+
 def test_as_dict_has_exactly_the_documented_keys(gold, articles):
     d = run(gold, articles, [], []).as_dict()
     assert list(d) == ["claims", "contradictions"]
-    assert list(d["claims"]) == ["gold", "matched", "recall", "fields", "per_language"]
+    assert list(d["claims"]) == [
+        "gold", "matched", "recall", "fields", "per_language", "per_story"
+    ]
     assert list(d["claims"]["fields"]) == [
         "event",
         "status",
@@ -1062,6 +1072,20 @@ def test_render_place_uses_surface_when_no_label():
     assert render_place(None) is None
     assert render_place(place(None, "أربيل")) == "أربيل"
     assert render_place(place("Iraq", complement=True)) == "outside Iraq"
+
+
+def test_a_gold_place_name_matches_any_english_name_of_the_predicted_place():
+    """Gold gives a short English name; one place has several (accents, spellings)."""
+    abeche = Entity(kind="place", key="abeche", label="Abeche", surface="أبيشي")
+    assert same_place("Abéché", abeche) and same_place("abeche", abeche)
+    assert not same_place("Agadez", abeche)
+    # a place the gazetteer does not know matches only its own label, accents aside
+    assert same_place("Ighil", place("Ighîl", "إغيل")) and not same_place("Ighil", None)
+    assert same_place(None, None) and not same_place(None, abeche)
+    assert same_place("outside Chad", Entity(kind="place", key="chad", label="Chad",
+                                             complement=True))
+    assert not same_place("Chad", Entity(kind="place", key="chad", label="Chad",
+                                         complement=True))
 
 
 # --------------------------------------------------------------------------- one-to-one matching

@@ -86,7 +86,8 @@ def _check_time(got: TimeValue | None, want: dict[str, Any] | None) -> list[str]
     if got is None:
         return [f"time: expected {want}, got none"]
     problems = []
-    for key in ("value", "relation", "modifier", "anchor"):
+    keys = ("value", "relation", "modifier", "anchor", "time_of_day", "time_zone", "utc_time")
+    for key in (*keys, "utc_offset", "utc_day_offset"):
         if key in want and getattr(got, key) != want[key]:
             problems.append(f"time.{key}: expected {want[key]!r}, got {getattr(got, key)!r}")
     if "weekday" in want:
@@ -111,7 +112,7 @@ def _check_quantity(got: Quantity | None, want: dict[str, Any] | None) -> list[s
             problems.append(
                 f"quantity: {got.low}..{got.high} does not overlap {want['low']}..{want['high']}"
             )
-        return problems
+        return problems + _check_what(got, want)
     if "value" in want:
         point = got.value
         if point is None and got.low is not None and got.low == got.high:
@@ -125,6 +126,22 @@ def _check_quantity(got: Quantity | None, want: dict[str, Any] | None) -> list[s
         problems.append(
             f"quantity.approximate: expected {want['approximate']}, got {got.approximate}"
         )
+    problems += _check_what(got, want)
+    return problems
+
+
+def _check_what(got: Quantity, want: dict[str, Any]) -> list[str]:
+    """What the amount is of, its holder and its reference place (names compared
+    normalised: an Arabic holder is written in the corpus as a reader would write it)."""
+    problems = []
+    for key in ("of", "scope", "bearing", "holder", "reference"):
+        if key not in want:
+            continue
+        expected = want[key]
+        if key in ("holder", "reference") and expected is not None:
+            expected = normalize(expected)
+        if getattr(got, key) != expected:
+            problems.append(f"quantity.{key}: expected {expected!r}, got {getattr(got, key)!r}")
     return problems
 
 

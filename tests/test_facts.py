@@ -222,6 +222,20 @@ def test_a_growing_toll_reported_on_other_days_is_not_a_conflict() -> None:
     assert finding.certainty == "soft" and "toll" in finding.certainty_reason
 
 
+def test_a_toll_whose_day_is_unknown_is_not_set_against_another() -> None:
+    # A report with no date and no day for its figure may quote any bulletin: refused.
+    undated = toll("A", 5300)
+    dated = toll("B", 11300, published=date(2023, 9, 14))
+    assert run(undated, dated) == []
+    # a count that does not grow (vehicles in one convoy) is still compared without days
+    convoy = [
+        claim(name, f"خرجت {n} آلية من القاعدة ({name})", "convoy_departure",
+              location=TANF, phase="completed", quantity=qty(n, unit="vehicles"))
+        for name, n in (("C", 30), ("D", 80))
+    ]
+    assert [f.code for f in run(*convoy)] == ["C003"]
+
+
 def test_a_later_lower_figure_from_the_same_source_is_a_correction() -> None:
     ministry = "وزارة الصحة الليبية"
     first = said_by(toll("A", 5300, published=date(2023, 9, 13), time=day("2023-09-13")), ministry)

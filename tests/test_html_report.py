@@ -15,6 +15,7 @@ import pytest
 from markupsafe import escape
 
 from checker.html_report import (
+    Viewer,
     assets,
     finding_view,
     local_range,
@@ -251,7 +252,9 @@ def test_static_page_has_filters_but_no_review_buttons(page: str, tmp_path: Path
     buttons = live.count('<button type="button" data-review="confirmed"')
     assert buttons == store.counts()["findings"]
     assert 'id="token"' not in live
-    assert 'id="token"' in render_report_html(build_report(store), live=True, token_required=True)
+    # A served page for a visitor who is not signed in: a sign-in link, no review button.
+    signed_out = render_report_html(build_report(store), live=True, viewer=Viewer())
+    assert 'id="sign-in"' in signed_out and '<button type="button" data-review' not in signed_out
     store.close()
 
 

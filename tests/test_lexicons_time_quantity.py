@@ -12,7 +12,10 @@ from pydantic import BaseModel
 
 from claims.lexicon.schemas import (
     LEXICON_FILES,
+    UnitsLexicon,
     arabic_strings,
+    en_time_lexicon,
+    en_units_lexicon,
     numbers_lexicon,
     time_lexicon,
     units_lexicon,
@@ -101,3 +104,38 @@ def test_vague_ranges_match_the_gold_format() -> None:
     assert ranges["عشرات"] == (20, 99)
     assert ranges["الاف"] == (2000, 9999)
     assert ranges["عدد قليل من"] == (1, None)
+
+
+def test_aspects_and_holders_name_only_listed_units() -> None:
+    """A typo in an aspect's unit would silently never fire: it fails at load instead."""
+    raw = yaml.safe_load(_read("lexicon/ar/units.yaml"))
+    raw["aspects"][0]["units"] = ["degres"]
+    with pytest.raises(ValueError, match="degres"):
+        UnitsLexicon.model_validate(raw)
+    raw = yaml.safe_load(_read("lexicon/ar/units.yaml"))
+    raw["holders"]["units"].append("seat")
+    with pytest.raises(ValueError, match="seat"):
+        UnitsLexicon.model_validate(raw)
+
+
+def test_both_languages_name_the_same_kinds_of_amount() -> None:
+    """An English and an Arabic report of one turnout or one list's seats meet in one fact
+    only if both lexicons use the same aspect names and mark the same units shared out or
+    measured per agency."""
+    ar, en = units_lexicon(), en_units_lexicon()
+    assert {a.of for a in en.aspects} <= {a.of for a in ar.aspects}
+    flags = {u.unit: (u.qualified, u.per_source, u.person) for u in ar.units}
+    assert {u.unit: (u.qualified, u.per_source, u.person) for u in en.units if u.unit in flags} == {
+        u.unit: flags[u.unit] for u in en.units if u.unit in flags
+    }
+
+
+def test_time_zone_forms_are_unambiguous() -> None:
+    for lex in (time_lexicon(), en_time_lexicon()):
+        zones: dict[str, set[str]] = defaultdict(set)
+        for zone in lex.time_zones:
+            for form in [*zone.forms, *zone.bare]:
+                zones[form.lower()].add(zone.zone)
+        assert {f: z for f, z in zones.items() if len(z) > 1} == {}
+        assert {z.zone for z in lex.time_zones if z.zone == "local"} == {"local"}
+        assert all(z.offset is None for z in lex.time_zones if z.zone == "local")

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from checker.cli import main
-from checker.store import SchemaVersionError, Store
+from checker.store import SchemaVersionError, Store, UnknownUser
 from claims.model import EventCluster, Finding, FindingSide
 
 pytestmark = pytest.mark.slow
@@ -157,3 +157,37 @@ def test_a_server_password_stays_out_of_messages(postgres_url: str) -> None:
     with pytest.raises(SchemaVersionError) as raised:
         Store(postgres_url)
     assert f":{password}@" not in str(raised.value) and ":***@" in str(raised.value)
+
+
+def test_revoked_tokens_and_passwords_end_access_from_every_server(db_url: str) -> None:
+    """Two servers of a desk share the store: what one revokes, the other refuses at once
+    (nothing about a user's access is cached in a server)."""
+    with Store(db_url) as store, Store(db_url) as other:
+        store.add_user("hoda", display="هدى", password="hoda-pass-1")
+        store.add_user("rana")
+        tokens = [store.new_token("hoda") for _ in range(3)]
+        rana = store.new_token("rana")
+        stamp = store.session_stamp("hoda")
+        assert stamp is not None and len(stamp) == 32
+        assert store.session_stamp("rana") is None  # no password: no session
+        assert store.session_stamp("nobody") is None
+        assert other.session_stamp("hoda") == stamp
+        assert other.revoke_tokens("hoda") == 3
+        assert [store.user_for_token(t) for t in tokens] == [None, None, None]
+        kept = store.user_for_token(rana)
+        assert kept is not None and kept.name == "rana"
+        fresh = store.new_token("hoda")
+        found = other.user_for_token(fresh)
+        assert found is not None and (found.name, found.display) == ("hoda", "هدى")
+        with pytest.raises(UnknownUser):
+            store.revoke_tokens("nobody")
+        with pytest.raises(UnknownUser):
+            store.remove_password("nobody")
+        assert other.remove_password("hoda") is True
+        assert other.remove_password("hoda") is False
+        assert store.session_stamp("hoda") is None
+        assert store.check_password("hoda", "hoda-pass-1") is None
+        # the same password again: a new hash (a new salt), so the old sessions stay ended
+        store.set_password("hoda", "hoda-pass-1")
+        assert other.session_stamp("hoda") not in (None, stamp)
+        assert store.user_for_token(fresh) is not None  # the password is not the tokens

@@ -25,6 +25,11 @@ DEFAULTS: dict[str, Any] = {
     "approximate": False,
     "vague": False,
     "resolved": True,
+    "of": None,
+    "holder": None,
+    "scope": None,
+    "reference": None,
+    "bearing": None,
 }
 
 
@@ -49,6 +54,8 @@ def test_case(case: dict[str, Any]) -> None:
         for key, want in {**DEFAULTS, **expected}.items():
             if key == "span":
                 continue
+            if key in ("holder", "reference") and want is not None:
+                want = normalize(want)  # names are written as a reader writes them
             if isinstance(want, float):
                 assert got[key] == pytest.approx(want), f"{key} of {expected['span']!r}"
             else:
@@ -139,6 +146,19 @@ PIECES = [
     "على الأقل",
     "-",
     "F-",
+    # cues of what an amount is of, who holds it, where a distance is from
+    "بقوة",
+    "على عمق",
+    "على بعد",
+    "جنوب غرب",
+    "من أصل",
+    "حصل تحالف",
+    "مقعدا",
+    "حزب",
+    ":",
+    "وعلى متنها",
+    "راكبا",
+    "والطاقم",
 ]
 TEXT = st.lists(
     st.one_of(
@@ -182,3 +202,109 @@ def test_spacy_component_reuses_times() -> None:
     assert [(q.low, q.unit) for q in quantities] == [(1200, "soldiers")]
     assert [span.text for span in doc.spans["quantities"]] == ["اكثر من 1200 مقاتل"]
     assert len(doc.spans["times"]) == 1
+
+
+# English amounts: what they are of, who holds them, where a distance is measured from
+# (the English tagger reads the same `aspects`, `holders` and `distance` as the Arabic).
+EN_CASES: list[tuple[str, str, dict[str, Any]]] = [
+    ("A magnitude 7.8 earthquake struck southern Turkey.", "7.8", {"unit": "magnitude"}),
+    ("A 6.3-magnitude quake hit western Afghanistan.", "6.3-magnitude", {"unit": "magnitude"}),
+    ("The quake struck at a depth of 17.9 km.", "17.9 km", {"unit": "km", "of": "depth"}),
+    (
+        "The epicentre was 40 km (25 miles) northwest of Herat.",
+        "40 km",
+        {"unit": "km", "of": "distance", "bearing": "NW", "reference": "herat"},
+    ),
+    (
+        "The shell landed about 3 km from the town of Qaim.",
+        "about 3 km",
+        {"unit": "km", "of": "distance", "reference": "qaim"},
+    ),
+    ("Turnout was 23.03 percent, the authority said.", "23.03 percent", {"of": "turnout"}),
+    (
+        "The National Rally of Independents won 102 seats.",
+        "102 seats",
+        {"unit": "seats", "holder": "national rally of independents"},
+    ),
+    ("Istiqlal party: 81 seats", "81 seats", {"unit": "seats", "holder": "istiqlal"}),
+    ("The party won 81 of the 395 seats.", "395 seats", {"unit": "seats", "of": "total"}),
+    (
+        "In all, 9.2 million registered voters were called to the polls.",
+        "9.2 million registered voters",
+        {"unit": "voters", "of": "registered"},
+    ),
+    ("Some 4.5 million cast their ballots.", "Some 4.5 million", {"unit": "voters", "of": "cast"}),
+    (
+        "The plane was carrying 149 passengers and eight crew.",
+        "149 passengers",
+        {"unit": "passengers", "of": "on_board"},
+    ),
+    (
+        "The plane was carrying 149 passengers and eight crew.",
+        "eight crew",
+        {"unit": "crew", "of": "on_board"},
+    ),
+    ("The ferry had 300 people on board.", "300 people", {"unit": "people", "of": "on_board"}),
+    ("Rescuers found two survivors.", "two survivors", {"unit": "survivors"}),
+    (
+        "Turnout in the special voting was 82.5 percent.",
+        "82.5 percent",
+        {"of": "turnout", "scope": "special"},
+    ),
+    ("In the runoff, turnout was 41 percent.", "41 percent", {"scope": "second_round"}),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "want"), EN_CASES)
+def test_english_amounts_say_what_they_are_of(text: str, span: str, want: dict[str, Any]) -> None:
+    from claims.en.quantity import find_quantities as find_english
+
+    found = {q.span.text: q for q in find_english(text) if q.span}
+    assert span in found, list(found)
+    got = found[span].model_dump()
+    for key, value in want.items():
+        assert got[key] == value, key
+
+
+def test_a_count_of_people_of_two_kinds_is_of_people() -> None:
+    """ "242 من الركاب والطاقم" counts everyone on board, not the passengers alone; two
+    figures ("230 راكبا و12 من الطاقم") stay two."""
+    (both,) = find_quantities(normalize("وكان على متنها 242 من الركاب والطاقم"))
+    assert (both.unit, both.value) == ("people", 242)
+    two = find_quantities(normalize("وكان على متنها 230 راكبا و12 من الطاقم"))
+    assert [(q.unit, q.value, q.of) for q in two] == [
+        ("passengers", 230, "on_board"),
+        ("crew", 12, "on_board"),
+    ]
+
+
+def test_a_magnitude_needs_a_plausible_value() -> None:
+    """ "بقوة" also means "with a force of": 2000 after it is no magnitude."""
+    (force,) = find_quantities(normalize("دخلت المدينة بقوة 2000"))
+    assert force.unit is None and force.of is None
+
+
+def test_claim_ids_stay_stable_when_the_later_fields_are_empty() -> None:
+    """`of`, `holder`, `reference` and `bearing` came after IDs were first stored: a claim
+    that leaves them empty keeps the ID it had (an editor's saved ID stays valid); one that
+    sets them is another claim."""
+    from claims.model import Claim, Span, stable_hash
+
+    base = Claim(
+        article_id="a_1",
+        sentence=Span(start=0, end=10),
+        evidence=Span(start=0, end=10),
+        quote="x",
+        event="other",
+        quantity=Quantity(value=45, low=45, high=45, unit="seats"),
+    )
+    slots = base.model_dump(
+        mode="json", include={"event", "phase", "time", "quantity", "location", "modality"}
+    )
+    for name in ("of", "holder", "scope", "reference", "bearing"):
+        del slots["quantity"][name]
+    assert base.id == "c_" + stable_hash("a_1", 0, 10, slots)
+    held = base.model_copy(update={"id": ""})
+    assert held.quantity is not None
+    held.quantity = held.quantity.model_copy(update={"holder": "الاعمار والتنميه"})
+    assert held.compute_id() != base.id

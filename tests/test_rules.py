@@ -26,7 +26,7 @@ from checker.rules.registry import (
     register_builtin_rules,
 )
 from checker.settings import CheckerSettings, load_labels
-from claims.model import Claim, Finding, Span, TimeValue
+from claims.model import Attribution, Claim, Finding, Span, TimeValue
 from tests.claim_builders import actor, claim, day, place, qty, weekday_only
 
 # --- a small gazetteer -------------------------------------------------------------------
@@ -959,6 +959,7 @@ def test_claims_joined_only_through_an_undated_report_are_not_compared() -> None
         "attack",
         location=KIRKUK_CHECKPOINT,
         quantity=qty(10, unit="person"),
+        published=date(2025, 10, 1),  # a toll with no day at all is never compared
     )
     graph = link([may, october, undated])
     assert len(graph.events) == 1  # the undated report bridges the two
@@ -981,9 +982,123 @@ def test_the_dead_are_not_counted_against_the_injured() -> None:
             phase="completed",
             event_word=word,
             quantity=qty(value, unit="people"),
+            published=date(2025, 3, 4),
         )
 
     killed, injured = toll("A", "killed", 67), toll("B", "injured", 127)
     assert codes(run(killed, injured)) == []
     assert codes(run(killed, toll("C", "killed", 40))) == ["C003"]
     assert codes(run(killed, toll("D", "casualties", 40))) == ["C003"]
+
+
+# --- C003 on amounts of different things in one unit ---------------------------------------
+# Stories of our own: a Moroccan vote, a Turkish earthquake.
+
+MOROCCO = place("morocco", label="Morocco", surface="المغرب")
+
+
+def vote(article: str, value: float, unit: str, **what: Any) -> Claim:
+    """An election claim whose amount says what it is of or who holds it."""
+    return claim(
+        article,
+        f"الانتخابات التشريعية {value:g} {unit} {article}",
+        "other",
+        event_word="election",
+        phase="completed",
+        location=what.pop("location", MOROCCO),
+        time=day("2021-09-08"),
+        quantity=qty(value, unit=unit).model_copy(update=what),
+        published=date(2021, 9, 10),
+    )
+
+
+def test_a_lists_seats_never_meet_the_parliaments_total() -> None:
+    """ "حصل حزب X على 102 مقعد من أصل 395": X's seats and the total are two facts; two
+    reports of X's seats that differ disagree; a count of seats that says neither whose
+    they are nor that it is the whole is not compared at all."""
+    rni = vote("A", 102, "seats", holder="التجمع الوطني للاحرار")
+    total = vote("B", 395, "seats", of="total")
+    assert run(rni, total) == []
+    other_party = vote("C", 87, "seats", holder="الاصاله والمعاصره")
+    assert run(rni, other_party) == []
+    bare = vote("D", 81, "seats")
+    assert run(rni, bare) == [] and run(total, bare) == []
+    rni_again = vote("E", 97, "seats", holder="التجمع الوطني للاحرار")
+    findings = run(rni, rni_again)
+    assert codes(findings) == ["C003"] and findings[0].certainty == "hard"
+
+
+def test_a_total_is_compared_only_at_a_stated_place() -> None:
+    """A province's 71 seats and the country's 329 are both "out of" totals: without a
+    place on the claims, which whole each is cannot be told."""
+    a = vote("A", 71, "seats", of="total", location=None)
+    b = vote("B", 329, "seats", of="total", location=None)
+    assert run(a, b) == []
+
+
+def test_turnout_never_meets_a_vote_share_nor_the_registered_the_voters() -> None:
+    turnout = vote("A", 50.35, "percent", of="turnout")
+    share = vote("B", 27.6, "percent", holder="التجمع الوطني للاحرار")
+    assert run(turnout, share) == []
+    registered = vote("C", 17_983_490, "voters", of="registered")
+    cast = vote("D", 8_789_676, "voters", of="cast")
+    assert run(registered, cast) == []
+    other_turnout = vote("E", 42.3, "percent", of="turnout")
+    assert codes(run(turnout, other_turnout)) == ["C003"]
+
+
+def quake(article: str, value: float, unit: str, source: str | None = None, **what: Any) -> Claim:
+    made = claim(
+        article,
+        f"زلزال كهرمان مرعش {value:g} {unit} {article}",
+        "other",
+        event_word="earthquake",
+        phase="completed",
+        location=KAHRAMANMARAS,
+        time=day("2023-02-06"),
+        quantity=qty(value, unit=unit).model_copy(update=what),
+    )
+    if source is None:
+        return made
+    return made.model_copy(update={"attribution": Attribution(source=source, cue="بحسب")})
+
+
+def test_magnitudes_nobody_is_named_for_disagree_only_softly() -> None:
+    """7.8 and 7.5 with no agency named may be two agencies' figures: soft; the same
+    agency with two figures is hard; two agencies are two facts."""
+    findings = run(quake("A", 7.8, "magnitude"), quake("B", 7.5, "magnitude"))
+    assert codes(findings) == ["C003"] and findings[0].certainty == "soft"
+    assert "agenc" in findings[0].certainty_reason
+    usgs = quake("C", 7.8, "magnitude", "هيئة المسح الجيولوجي الامريكيه")
+    afad = quake("D", 7.7, "magnitude", "افاد")
+    assert run(usgs, afad) == []
+    also_usgs = quake("E", 7.5, "magnitude", "هيئة المسح الجيولوجي الامريكيه")
+    findings = run(usgs, also_usgs)
+    assert codes(findings) == ["C003"] and findings[0].certainty == "hard"
+
+
+def test_depth_distance_and_their_reference_places_are_different_facts() -> None:
+    depth = quake("A", 17.9, "km", of="depth")
+    distance = quake("B", 37, "km", of="distance", reference="غازي عنتاب", bearing="E")
+    assert run(depth, distance) == []
+    from_another_town = quake("C", 60, "km", of="distance", reference="كهرمان مرعش")
+    assert run(distance, from_another_town) == []
+    same_town = quake("D", 90, "km", of="distance", reference="غازي عنتاب", bearing="E")
+    assert codes(run(distance, same_town)) == ["C003"]
+    # a depth is measured by each agency: unnamed, it is soft
+    other_depth = quake("E", 10, "km", of="depth")
+    findings = run(depth, other_depth)
+    assert codes(findings) == ["C003"] and findings[0].certainty == "soft"
+
+
+def test_a_part_of_the_vote_is_not_the_whole_vote() -> None:
+    """The special vote's turnout (security forces) against the overall turnout, a runoff's
+    against the first round's: different facts. Two reports of the special vote's turnout
+    that differ disagree."""
+    overall = vote("A", 50.35, "percent", of="turnout")
+    special = vote("B", 82.5, "percent", of="turnout", scope="special")
+    assert run(overall, special) == []
+    runoff = vote("C", 30.1, "percent", of="turnout", scope="second_round")
+    assert run(overall, runoff) == []
+    special_again = vote("D", 86.2, "percent", of="turnout", scope="special")
+    assert codes(run(special, special_again)) == ["C003"]

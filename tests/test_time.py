@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "time_of_day": None,
     "within_days": None,
     "relative": False,
+    "time_zone": None,
+    "utc_offset": None,
+    "utc_time": None,
+    "utc_day_offset": None,
 }
 
 
@@ -222,3 +226,28 @@ def test_spacy_component() -> None:
     values = doc.user_data["cc_times"]
     assert [v.value for v in values] == ["2025-01-04", "2026"]
     assert [span.text for span in doc.spans["times"]] == [v.span.text for v in values]
+
+
+def test_utc_days_tell_a_rule_when_a_zone_may_change_the_day() -> None:
+    """23:05 local time on the 14th may be the 15th in UTC west of Greenwich; with its
+    offset known it is the 14th; 01:15 Mecca time on the 2nd is the 1st in UTC."""
+    from claims.time import utc_days
+
+    (local,) = find_times(normalize("الساعة 23:05 بالتوقيت المحلي يوم السبت 14 مايو 2022"))
+    assert utc_days(local) == (dt.date(2022, 5, 14), dt.date(2022, 5, 15))
+    (paired,) = find_times(
+        normalize("الساعة 23:05 بالتوقيت المحلي (20:05 ت.غ) يوم السبت 14 مايو 2022")
+    )
+    assert utc_days(paired) == (dt.date(2022, 5, 14), dt.date(2022, 5, 14))
+    (mecca,) = find_times(normalize("الساعة 1:15 فجرا بتوقيت مكة يوم الأحد 2 يونيو 2024"))
+    assert mecca.utc_day_offset == -1
+    assert utc_days(mecca) == (dt.date(2024, 6, 1), dt.date(2024, 6, 1))
+    (no_clock,) = find_times(normalize("يوم الأحد 2 يونيو 2024"))
+    assert utc_days(no_clock) == (dt.date(2024, 6, 1), dt.date(2024, 6, 3))
+
+
+def test_two_clock_times_no_offset_joins_stay_two() -> None:
+    """13:38 and 08:09 UTC are 5h29 apart: no zone is that far off a quarter hour, so the
+    second is not the first in UTC (refused, not guessed)."""
+    found = find_times(normalize("الساعة 13:38 (08:09 ت.غ)"))
+    assert [v.utc_offset for v in found] == [None, 0]

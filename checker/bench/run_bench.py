@@ -291,10 +291,22 @@ def planted_recall(db: Path, manifest: dict[str, Any]) -> tuple[int, int, int]:
     for finding_id, names in names_of.items():
         for name in names:
             by_name.setdefault(name, []).append(finding_id)
+    # Generated events that report one event of the world (the closure of one base): the
+    # reports of all of them are the planted report's "others" (not the planted ones).
+    planted_names = {str(plant["article"]) for plant in manifest["planted"]}
+    siblings: dict[int, set[str]] = {}
+    for members in manifest.get("world_events", {}).values():
+        reports = {
+            name for index in members
+            for name in manifest["event_articles"].get(str(index), [])
+        } - planted_names
+        for index in members:
+            siblings[int(index)] = reports
     caught = 0
     explained: set[str] = set()
     for plant in manifest["planted"]:
-        planted, others = plant["article"], set(plant["others"])
+        planted = plant["article"]
+        others = set(plant["others"]) | siblings.get(int(plant["event"]), set())
         hits = []
         for finding_id in by_name.get(planted, []):
             names = names_of[finding_id]

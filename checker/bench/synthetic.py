@@ -9,6 +9,20 @@ the events with two reports or more gets one planted contradiction in one report
 different count, a different date, or a weekday that does not fall on the date); the
 manifest records which, so a benchmark can measure recall.
 
+The planted contradictions are the only disagreements the generator writes, so that the
+findings beyond them are the checker's own. Two kinds of sentence would otherwise write
+more, by chance:
+
+- a base is closed once: the closure of a base (its day, the force that closes it, the
+  soldiers and vehicles it moves, the place it is in) is a fact of the generated world,
+  the same in every event that reports it. With 21 bases in the gazetteer, the events of
+  a large drop that close one base are further reports of that one closure (the manifest
+  lists them under ``world_events``), not closures on different days;
+- a background sentence ("an attack hit X in March 2021, killing 12") tells a fact of the
+  world's past, years before the drop's events: its month, year and count come from the
+  place, not from the report, so every report that mentions it agrees, and it cannot
+  fall on the days of a generated event.
+
 The Arabic building blocks are data: ``checker/bench/synthetic_ar.yaml``.
 
 Everything derives from the seed and the event's number, so a drop of 100 articles
@@ -40,6 +54,9 @@ DATA_FILE = Path(__file__).with_name("synthetic_ar.yaml")
 Kind = Literal["attack", "earthquake", "flood", "troop_movement", "base_closure"]
 KINDS: tuple[Kind, ...] = ("attack", "earthquake", "flood", "troop_movement", "base_closure")
 KIND_WEIGHTS = (30, 15, 15, 25, 15)
+# The years of background sentences: before any generated event (those fall in 2024 and
+# 2025), more than a year before every publication day.
+PAST_YEARS = (2019, 2020, 2021, 2022)
 REPORT_WEIGHTS = {1: 30, 2: 35, 3: 25, 4: 10}
 ARTICLES_PER_FILE = 1000
 INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -136,6 +153,28 @@ def _written(alias: str) -> str:
         w[: -len(rule.source)] + rule.target if len(w) > 2 and w.endswith(rule.source) else w
         for w in alias.split()
     )
+
+
+@lru_cache(maxsize=1)
+def base_sites() -> dict[str, Place]:
+    """The place each gazetteer base is in (its parent place, else its country)."""
+    gazetteer = load_gazetteer()
+    by_key = {p.key: p for p in gazetteer.places}
+    places, bases = gazetteer_places()
+    placed = {p.key: p for p in places}
+    sites: dict[str, Place] = {}
+    for base in bases:
+        assert base.key is not None
+        parent = by_key[base.key].parent
+        site = placed.get(parent or "")
+        if site is None:
+            country = by_key[base.country_key]
+            site = Place(
+                key=country.key, name=_written(country.aliases[0]), country=base.country,
+                country_key=base.country_key,
+            )
+        sites[base.key] = site
+    return sites
 
 
 @lru_cache(maxsize=1)
@@ -244,7 +283,29 @@ def make_event(index: int, seed: int, contradictions: float) -> Event:
         # A clearly different count needs room below the true one.
         event.killed = max(event.killed, 12)
         event.vehicles = max(event.vehicles, 20)
+    if kind == "base_closure":
+        _close_once(event, seed)
     return event
+
+
+def _close_once(event: Event, seed: int) -> None:
+    """A base is closed once: the closure's day, force, numbers and place are the base's,
+    whichever event reports it (see the module docstring)."""
+    data = load_data()
+    assert event.base.key is not None
+    world = _rng(seed, "base", event.base.key)
+    event.place = base_sites()[event.base.key]
+    event.day = date(2024, 1, 1) + timedelta(days=world.randrange(700))
+    national = data.national_forces.get(event.place.country_key, [])
+    event.actor = world.choice(national + data.actors if national else data.actors)
+    event.soldiers = world.randint(20, 600)
+    event.vehicles = world.randint(20, 120)
+
+
+def world_event(event: Event) -> str | None:
+    """The event of the world a generated event reports, when several can report one (the
+    closure of a base); None for an event of its own."""
+    return f"base:{event.base.key}" if event.kind == "base_closure" else None
 
 
 # -- writing a report -----------------------------------------------------------------------
@@ -376,15 +437,20 @@ def write_report(event: Event, number: int, seed: int, *, planted: bool) -> Repo
     if rng.random() < 0.4:
         places, _ = gazetteer_places()
         other = rng.choice(places)
-        month = data.months_gregorian[(event.day.month - 2) % 12]
+        which = rng.randrange(len(data.background))
+        # A fact of the world's past: the same month, year and count in every report.
+        past = _rng(seed, "background", which, other.key or other.name)
+        month, year = past.randrange(12), past.choice(PAST_YEARS)
+        killed, past_vehicles = past.randint(3, 40), past.randint(12, 60)
         sentences.append(
             _fill(
-                rng.choice(data.background),
+                data.background[which],
                 {
                     "place": other.name,
-                    "month": month,
-                    "killed": count_phrase(rng.randint(3, 40), "people", rng),
-                    "vehicles": count_phrase(rng.randint(12, 60), "vehicles", rng),
+                    "month": data.months_gregorian[month],
+                    "year": _digits(year, rng),
+                    "killed": count_phrase(killed, "people", rng),
+                    "vehicles": count_phrase(past_vehicles, "vehicles", rng),
                 },
             )
         )
@@ -423,6 +489,9 @@ class Manifest:
     first_event: int
     planted: list[dict[str, object]] = field(default_factory=list)
     event_articles: dict[int, list[str]] = field(default_factory=dict)
+    # Generated events that report one event of the world (the closure of one base), by
+    # that event ("base:<key>"): their reports are reports of one event.
+    world_events: dict[str, list[int]] = field(default_factory=dict)
 
 
 def _write_articles(reports: Iterator[Report], out: Path, fmt: str) -> int:
@@ -485,6 +554,8 @@ def generate(
                 yield report
             manifest.events += 1
             manifest.event_articles[event.index] = names
+            if (world := world_event(event)) is not None:
+                manifest.world_events.setdefault(world, []).append(event.index)
             if event.planted and wanted == event.reports:
                 manifest.planted.append(
                     {"event": event.index, "kind": event.kind, "type": event.planted,
@@ -521,6 +592,8 @@ def generate_update(
                 report = write_report(event, 100 + manifest.articles, seed, planted=False)
                 manifest.articles += 1
                 manifest.event_articles.setdefault(event.index, []).append(report.name)
+                if (world := world_event(event)) is not None:
+                    manifest.world_events.setdefault(world, []).append(event.index)
                 yield report
                 continue
             event = make_event(index, seed, contradictions)
@@ -533,6 +606,8 @@ def generate_update(
                 yield report
             manifest.events += 1
             manifest.event_articles[event.index] = names
+            if (world := world_event(event)) is not None:
+                manifest.world_events.setdefault(world, []).append(event.index)
             if event.planted and wanted == event.reports:
                 manifest.planted.append(
                     {"event": event.index, "kind": event.kind, "type": event.planted,

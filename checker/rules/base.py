@@ -212,6 +212,11 @@ SOFT_VAGUE = (
     "Soft: an amount is approximate or vague.",
     "غير قاطع: أحد العددين تقريبي أو غير محدد.",
 )
+SOFT_UNSOURCED = (
+    "Soft: agencies measure this each their own way, and a report does not say whose "
+    "figure it gives.",
+    "غير قاطع: لكل جهة رصد قياسها، وأحد التقريرين لا يذكر الجهة التي أخذ عنها الرقم.",
+)
 HARD = (
     "Hard: both sides state it as fact, at the same precision, and cannot both be right.",
     "قاطع: الطرفان يذكرانه على أنه واقع، وبالدقة نفسها، ولا يمكن أن يصحا معاً.",

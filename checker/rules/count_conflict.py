@@ -10,11 +10,23 @@ against the injured).
 Look-alikes left alone:
 - counts that grow as reports come in (death tolls) are compared only between reports of
   the same day (the day the report gives for its figure, else its publication day); a
-  later lower figure from the same named source is a correction. Such counts are at most
-  a soft conflict;
+  figure whose day is unknown is not compared (it may be any bulletin's); a later lower
+  figure from the same named source is a correction. Such counts are at most a soft
+  conflict;
 - a measurement (a unit the lexicon marks as a measure: magnitude, km, percent) attributed
   to a named source is a fact about that source: agency A's 6.8 and agency B's 7.0 are
-  two facts, each right about its source; two values from the same source conflict.
+  two facts, each right about its source; two values from the same source conflict. Of a
+  measure each agency gives its own (a magnitude, a depth: `per_source` in the units
+  lexicon), two values with no named source are at most a soft disagreement: each report
+  may quote another agency;
+- amounts of different things in one unit are different facts: what an amount is of
+  (`Quantity.of`: a depth against a distance, turnout against a vote share, the registered
+  against those who voted, a total "out of 329" against a part), who holds it
+  (`Quantity.holder`: one list's seats against another's or the parliament's), the part
+  of the whole it is about (`Quantity.scope`: the special vote's turnout against the
+  overall one) and the place a distance is measured from. An amount in a unit that is
+  shared out (`qualified`: seats, votes, voters, percent) that says neither what it is of
+  nor who holds it is not compared at all, and a total is compared only at a stated place.
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ from checker.rules import semantics as sem
 from checker.rules.base import (
     SOFT_HEDGED,
     SOFT_PLAN,
+    SOFT_UNSOURCED,
     SOFT_VAGUE,
     BaseRule,
     Hit,
@@ -39,14 +52,44 @@ from checker.rules.base import (
     same_event_scope,
 )
 from checker.rules.registry import RuleRegistry
-from claims.lexicon.schemas import units_lexicon
-from claims.model import Claim
+from claims.lexicon.schemas import UnitsLexicon, en_units_lexicon, units_lexicon
+from claims.model import Claim, Quantity
 from claims.normalize import normalize
+
+TOTAL = "total"  # Quantity.of of a whole ("out of 329 seats")
+
+
+def _lexicons() -> tuple[UnitsLexicon, ...]:
+    return (units_lexicon(), en_units_lexicon())
 
 
 @lru_cache(maxsize=1)
 def _measures() -> frozenset[str]:
-    return frozenset(u.unit for u in units_lexicon().units if u.measure)
+    return frozenset(u.unit for lex in _lexicons() for u in lex.units if u.measure)
+
+
+@lru_cache(maxsize=1)
+def _qualified() -> frozenset[str]:
+    return frozenset(u.unit for lex in _lexicons() for u in lex.units if u.qualified)
+
+
+@lru_cache(maxsize=1)
+def _per_source() -> tuple[frozenset[str], frozenset[str]]:
+    """The units and the aspects (``Quantity.of``) that each agency measures its own way."""
+    units = frozenset(u.unit for lex in _lexicons() for u in lex.units if u.per_source)
+    aspects = frozenset(a.of for lex in _lexicons() for a in lex.aspects if a.per_source)
+    return units, aspects
+
+
+def _per_source_measure(q: Quantity) -> bool:
+    units, aspects = _per_source()
+    return q.unit in units or q.of in aspects
+
+
+def _what(q: Quantity) -> tuple[str | None, str | None, str | None, str | None]:
+    """What an amount counts beyond its unit: what it is of, its holder, the part of the
+    whole it is about, the place a distance is measured from."""
+    return q.of, q.holder, q.scope, q.reference
 
 
 def _source(claim: Claim) -> str:
@@ -94,6 +137,11 @@ SPEC = RuleSpec(
         "quantity.approximate",
         "quantity.vague",
         "quantity.span",
+        "quantity.of",
+        "quantity.holder",
+        "quantity.scope",
+        "quantity.reference",
+        "attribution.source",
         "time.resolved",
         "time.earliest",
         "time.latest",
@@ -115,13 +163,22 @@ class CountConflict(BaseRule):
     compares = ("quantity",)
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
-        """The amount of one thing at one place: the unit, and the count word when it
-        names one of several counts of an event (the dead, the injured)."""
-        if claim.quantity is None or claim.quantity.unit is None:
+        """The amount of one thing at one place: the unit, the count word when it names
+        one of several counts of an event (the dead, the injured), what the amount is of,
+        its holder, its part of the whole, its reference place, and a measure's source."""
+        q = claim.quantity
+        if q is None or q.unit is None:
             return None
+        if q.unit in _qualified() and q.of is None and q.holder is None:
+            return None  # a list's seats or the parliament's: refused, not guessed
+        if q.of == TOTAL and place_ref(claim) == "-":
+            return None  # the whole of which place?
         word = claim.event_word if claim.event_word in ctx.settings.distinct_count_words else ""
-        fact = f"{claim.event}|{claim.quantity.unit}|{word}|at:{place_ref(claim)}"
-        if claim.quantity.unit in _measures() and _source(claim):
+        fact = f"{claim.event}|{q.unit}|{word}|at:{place_ref(claim)}"
+        for key, value in zip(("of", "held", "in", "from"), _what(q), strict=True):
+            if value:
+                fact += f"|{key}:{value}"
+        if q.unit in _measures() and _source(claim):
             fact += f"|by:{_source(claim)}"
         return fact
 
@@ -137,6 +194,8 @@ class CountConflict(BaseRule):
             return None
         if a.quantity.unit is None or a.quantity.unit != b.quantity.unit:
             return None
+        if _what(a.quantity) != _what(b.quantity):
+            return None  # a depth and a distance, one list's seats and another's
         words = settings.distinct_count_words
         if a.event_word in words and b.event_word in words and a.event_word != b.event_word:
             return None  # the dead against the injured: two different numbers
@@ -152,17 +211,18 @@ class CountConflict(BaseRule):
         growing = a.event in settings.evolving_count_events
         if growing and self._growth(a, b, ctx):
             return None
+        # A magnitude nobody is named for may be any agency's.
+        unsourced = _per_source_measure(a.quantity) and not (_source(a) and _source(b))
         hard = (
             all(sem.is_factual(c, settings) and not sem.is_plan(c, settings) for c in (a, b))
             and sem.quantity_is_precise(a.quantity)
             and sem.quantity_is_precise(b.quantity)
             and not growing
+            and not unsourced
         )
         growing_reason = (
-            "Soft: a toll can grow as reports come in; these are reports of the same day, "
-            "or one of them does not give its day.",
-            "غير قاطع: قد ترتفع الحصيلة مع توالي التقارير؛ التقريران عن اليوم نفسه أو لا "
-            "يذكر أحدهما يومه.",
+            "Soft: a toll can grow as reports come in; these are reports of the same day.",
+            "غير قاطع: قد ترتفع الحصيلة مع توالي التقارير؛ التقريران عن اليوم نفسه.",
         )
         return Hit(
             claim_ids=(a.id, b.id),
@@ -171,6 +231,7 @@ class CountConflict(BaseRule):
             **reason_of(
                 hard,
                 (growing, growing_reason),
+                (unsourced, SOFT_UNSOURCED),
                 (sem.is_plan(a, settings) or sem.is_plan(b, settings), SOFT_PLAN),
                 (
                     not (
@@ -185,9 +246,11 @@ class CountConflict(BaseRule):
     @staticmethod
     def _growth(a: Claim, b: Claim, ctx: RuleContext) -> bool:
         """Two figures of a growing count that may both be right: given for different
-        days, or a later lower figure from the same source (a correction)."""
+        days, or for a day one of them does not tell (refused: two bulletins of unknown
+        days cannot be said to disagree), or a later lower figure from the same source (a
+        correction)."""
         as_of_a, as_of_b = _as_of(a, ctx), _as_of(b, ctx)
-        if as_of_a is not None and as_of_b is not None and not as_of_a.intersects(as_of_b):
+        if as_of_a is None or as_of_b is None or not as_of_a.intersects(as_of_b):
             return True
         source = _source(a)
         if source and source == _source(b) and a.published and b.published:

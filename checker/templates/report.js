@@ -138,12 +138,36 @@
 
   if (!live) { return; }
 
-  var reviewer = document.getElementById("reviewer");
-  var token = document.getElementById("token");
-  try {
-    if (reviewer && !reviewer.value) { reviewer.value = localStorage.getItem("claimcheck.reviewer") || ""; }
-    if (token && !token.value) { token.value = sessionStorage.getItem("claimcheck.token") || ""; }
-  } catch (e) { /* storage may be disabled */ }
+  // Decisions are recorded under the signed-in editor's name (the server knows it from
+  // the session); every one carries the session's CSRF token, which only pages of this
+  // server hold.
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  var csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
+  var account = document.getElementById("account");
+  var me = account ? account.getAttribute("data-user") : null;
+  var myName = account ? account.getAttribute("data-user-display") : null;
+
+  function jsonHeaders() {
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (csrf) { headers["X-CSRF-Token"] = csrf; }
+    return headers;
+  }
+
+  var signOut = document.getElementById("sign-out");
+  if (signOut) {
+    signOut.addEventListener("click", function () {
+      signOut.disabled = true;
+      fetch(apiBase + "logout", {
+        method: "POST", headers: jsonHeaders(), body: "{}", credentials: "same-origin"
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        location.reload();
+      }).catch(function () {
+        signOut.disabled = false;
+        signOut.textContent = signOut.getAttribute("data-failed") || "error";
+      });
+    });
+  }
 
   function show(box, finding) {
     var status = finding.review_status || "open";
@@ -154,7 +178,12 @@
       badge.textContent = button ? button.getAttribute("data-label") : status;
       badge.className = "badge st-" + status;
     }
-    var fields = { note: finding.review_note, by: finding.reviewed_by, at: finding.reviewed_at };
+    var by = finding.reviewed_by;
+    var fields = {
+      note: finding.review_note,
+      by: by && by === me && myName ? myName : by,
+      at: finding.reviewed_at
+    };
     Object.keys(fields).forEach(function (name) {
       var el = box.querySelector("[data-role=" + name + "]");
       if (el) {
@@ -162,6 +191,8 @@
         el.parentElement.hidden = !fields[name];
       }
     });
+    var byEl = box.querySelector("[data-role=by]");
+    if (byEl) { byEl.setAttribute("data-user", by || ""); }
   }
 
   document.addEventListener("click", function (ev) {
@@ -172,17 +203,10 @@
     var id = box.getAttribute("data-finding");
     var noteInput = box.querySelector("input[name=note]");
     var message = box.querySelector("[data-role=message]");
-    var by = reviewer ? reviewer.value.trim() : "";
-    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
-    try {
-      if (reviewer) { localStorage.setItem("claimcheck.reviewer", by); }
-      if (token) { sessionStorage.setItem("claimcheck.token", token.value); }
-    } catch (e) { /* storage may be disabled */ }
-    if (token && token.value) { headers["Authorization"] = "Bearer " + token.value; }
+    var headers = jsonHeaders();
     var payload = {
       status: button.getAttribute("data-review"),
-      note: noteInput && noteInput.value.trim() ? noteInput.value.trim() : null,
-      by: by || null
+      note: noteInput && noteInput.value.trim() ? noteInput.value.trim() : null
     };
     var buttons = box.querySelectorAll("button[data-review]");
     for (var i = 0; i < buttons.length; i++) { buttons[i].disabled = true; }
@@ -193,6 +217,8 @@
       return response.json().then(function (data) {
         if (!response.ok) {
           var detail = data && data.detail ? data.detail : response.status;
+          var expired = account ? account.getAttribute("data-expired") : null;
+          if (response.status === 401 && expired) { detail = expired; }
           throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
         }
         return data;

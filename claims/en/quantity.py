@@ -14,6 +14,11 @@ death toll rose to 11,300"), and the bound around it ("at least", "more than", "
 - "about two dozen soldiers": 24 +/- the tolerance, approximate;
 - "hundreds of soldiers": vague, 200..999.
 
+Then, as the Arabic tagger does (:func:`claims.quantity.qualify`), it says what an amount
+is of ("a magnitude of 6.8", "at a depth of 10 km", "turnout of 41 percent", "241 of the
+242"), who holds it ("The Sadrist bloc won 73 seats") and where a distance is measured from
+("70 km southwest of Marrakesh").
+
 Vocabulary: ``lexicon/en/units.yaml`` (unit names shared with the Arabic file),
 ``quantity_bounds.yaml``, ``numbers.yaml``; lengths of time from ``time.yaml``. The
 settings (tolerance of "about") are the Arabic tagger's (:class:`QuantitySettings`).
@@ -39,7 +44,21 @@ from claims.lexicon.schemas import (
 )
 from claims.model import Quantity, Span, TimeValue
 from claims.numbers import NumberMatch, alternation
-from claims.quantity import SETTINGS, QuantitySettings
+from claims.quantity import (
+    DISTANCE,
+    PEOPLE,
+    SETTINGS,
+    TOTAL,
+    AspectCues,
+    QuantitySettings,
+    ScopeCues,
+    apply_aspect,
+    aspects_by_cue,
+    clause_floor,
+    find_aspect,
+    find_scope,
+    scope_cues,
+)
 from claims.tokenizer import doc_text
 
 PROVIDES: frozenset[str] = frozenset({"quantity"})
@@ -62,6 +81,9 @@ def _ci(forms: Sequence[str]) -> str:
 class _Grammar:
     units: dict[str, str]
     measures: frozenset[str]
+    persons: frozenset[str]
+    also_after: re.Pattern[str]
+    unit_hyphen: re.Pattern[str]
     not_between: frozenset[str]
     words_between: int
     unit_re: re.Pattern[str]
@@ -103,6 +125,11 @@ def _grammar() -> _Grammar:
             [u.unit for u in lex.units if u.measure]
             + [d.unit for d in en_time_lexicon().durations]
         ),
+        persons=frozenset(u.unit for u in lex.units if u.person),
+        # "242 passengers and crew": people of both kinds
+        also_after=re.compile(rf"\s+(?i:and)\s+(?:(?i:the)\s+)?(?P<u>{unit_alt}){_E}"),
+        # "a 6.8-magnitude earthquake", "a 10-km stretch"
+        unit_hyphen=re.compile(rf"-(?P<u>{unit_alt}){_E}"),
         not_between=frozenset(w.lower() for w in lex.not_between),
         words_between=lex.words_between,
         unit_re=re.compile(rf"\s*(?:(?P<pct>%)|(?P<u>{unit_alt}){_E})"),
@@ -158,8 +185,11 @@ def _keep(n: NumberMatch, text: str, skip: Sequence[tuple[int, int]], g: _Gramma
     if _overlaps(n.start, n.end, skip):
         return False
     before, after = text[max(0, n.start - 2) : n.start], text[n.end : n.end + 2]
-    if before[-1:] in ("/", ":", "#", "$") or re.match(r"[/:]\d|-[A-Za-z]", after):
-        return False  # a date, a score, "40-year-old"
+    hyphen_unit = g.unit_hyphen.match(text, n.end)
+    if before[-1:] in ("/", ":", "#", "$") or re.match(r"[/:]\d", after):
+        return False  # a date, a score
+    if re.match(r"-[A-Za-z]", after) and not hyphen_unit:
+        return False  # "40-year-old"
     if re.fullmatch(r"[A-Za-z\d]-", before):
         return False  # "787-8", "F-16"
     return not g.identifier_before.search(text[max(0, n.start - 30) : n.start])
@@ -208,6 +238,9 @@ def _items(numbers: list[NumberMatch], text: str, g: _Grammar) -> list[_Item]:
 
 def _unit_after(text: str, end: int, g: _Grammar) -> tuple[str, int] | None:
     """The unit after a number, past "of" and a few adjectives: (unit, end)."""
+    hyphen = g.unit_hyphen.match(text, end)
+    if hyphen:
+        return g.units[_key(hyphen.group("u"))], hyphen.end()
     m = g.unit_re.match(text, end)
     if m:
         return ("percent" if m.group("pct") else g.units[_key(m.group("u"))]), m.end()
@@ -246,12 +279,20 @@ def find_quantities(
     numbers = [n for n in find_numbers(text) if _keep(n, text, skip, g)]
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
+    floor = 0
     for item in _items(numbers, text, g):
         q = _quantity(item, text, g, s)
         if q is not None and q.span is not None and not _overlaps(q.span.start, q.span.end, taken):
-            out.append(q)
+            out.append(qualify(q, item, text, floor, out[-1] if out else None))
             taken.append((q.span.start, q.span.end))
+        floor = max(floor, item.end)
     out.sort(key=lambda q: q.span.start if q.span else 0)
+    whole = _qualifiers().whole_gap
+    for part, total in zip(out, out[1:], strict=False):
+        # "241 of the 242 on board": the part is counted in the whole's unit
+        if part.unit is None and total.unit is not None and part.span and total.span:
+            if whole.match(text[part.span.end : total.span.start]):
+                part.unit = total.unit
     return out
 
 
@@ -268,6 +309,9 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
             unit = g.units[_key(before.group("u"))]
     if unit is None and item.needs_unit:
         return None
+    also = g.also_after.match(text, end) if unit in g.persons else None
+    if also and g.units[_key(also.group("u"))] in g.persons - {unit}:
+        unit, end = PEOPLE, also.end()  # "230 passengers and 12 crew" stays two: a figure
     kind: BoundKind | None = None
     if not item.range_:
         window = text[max(0, start - 40) : start]
@@ -311,6 +355,175 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
         q.approximate = True
         q.low = round(value * (1 - s.approx_tolerance), 6)
         q.high = round(value * (1 + s.approx_tolerance), 6)
+    return q
+
+
+# ------------------------------------------------------------- what an amount is of
+
+_WORD = re.compile(r"[^\s,;:()\[\]]+")
+_POSSESSIVE = re.compile(r"['’]s$")
+_DETERMINERS = frozenset({"the", "a", "an"})
+
+
+@dataclass(frozen=True)
+class _Qualifiers:
+    cues: AspectCues
+    scope: ScopeCues
+    holder_units: frozenset[str]
+    head_nouns: frozenset[str]
+    holder_verb_re: re.Pattern[str]
+    holder_words: int
+    holder_window: int
+    row_label: re.Pattern[str]
+    distance_units: frozenset[str]
+    bearings: dict[str, str]
+    bearing_re: re.Pattern[str]
+    link_re: re.Pattern[str]
+    place_re: re.Pattern[str]
+    distance_stoppers: frozenset[str]
+    distance_words: int
+    whole_gap: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _qualifiers() -> _Qualifiers:
+    lex = en_units_lexicon()
+    before, after = aspects_by_cue(lex.aspects, "before"), aspects_by_cue(lex.aspects, "after")
+    holders, distance = lex.holders, lex.distance
+    bearings = (
+        {_key(f): b.bearing for b in distance.bearings for f in b.forms} if distance else {}
+    )
+    place_nouns = sorted(distance.place_nouns if distance else [], key=len, reverse=True)
+    return _Qualifiers(
+        cues=AspectCues(
+            before=before,
+            before_re=re.compile(rf"{_W}(?P<c>{_ci(list(before))}){_E}"),
+            after=after,
+            after_re=re.compile(rf"\s*,?\s*(?P<c>{_ci(list(after))}){_E}"),
+            adjacent_gap=re.compile(r"^[\s\"'(]*$"),
+            joined=re.compile(r"^\s*,?\s*(?i:and)\s*$"),
+        ),
+        scope=scope_cues(lex, lambda forms: rf"{_W}(?P<s>{_ci(forms)}){_E}"),
+        holder_units=frozenset(holders.units) if holders else frozenset(),
+        head_nouns=frozenset(w.lower() for w in holders.head_nouns) if holders else frozenset(),
+        holder_verb_re=re.compile(rf"{_W}(?P<v>{_ci(holders.verbs if holders else [])}){_E}"),
+        holder_words=holders.max_words if holders else 0,
+        holder_window=holders.window if holders else 0,
+        row_label=re.compile(
+            r"^[ \t]*(?:[-•*·▪]|\d{1,2}[.)-])?[ \t]*(?P<label>[^\n:;.]{2,80}?)"
+            r"[ \t]*(?:\([^)\n]*\))?[ \t]*:[ \t]*$",
+            re.MULTILINE,
+        ),
+        distance_units=frozenset(u for a in lex.aspects if a.of == DISTANCE for u in a.units),
+        bearings=bearings,
+        bearing_re=re.compile(
+            rf"\s*,?\s+(?:(?i:away)\s+)?(?:(?i:to the)\s+)?(?P<b>{_ci(list(bearings))}){_E}"
+        ),
+        link_re=re.compile(rf"\s+(?P<l>{_ci(distance.links if distance else [])}){_E}"),
+        place_re=re.compile(rf"\s+(?:{_ci(place_nouns)}\s+)*" if place_nouns else r"\s+"),
+        distance_stoppers=(
+            frozenset(w.lower() for w in distance.stoppers) if distance else frozenset()
+        ),
+        distance_words=distance.max_words if distance else 0,
+        whole_gap=re.compile(
+            rf"^\s*(?:{_ci([c for a in lex.aspects if a.of == TOTAL for c in a.before])})\s*$"
+        ),
+    )
+
+
+def _holder_key(words: list[str], q: _Qualifiers) -> str | None:
+    """A holder's key: the words after a leader's possessive, without articles and head
+    nouns, lower case ("Sudani's Reconstruction and Development Coalition" is
+    "reconstruction and development")."""
+    owners = [i for i, w in enumerate(words) if _POSSESSIVE.search(w)]
+    if owners:
+        words = words[owners[-1] + 1 :]
+    kept = [
+        w.strip("\"'“”").lower()
+        for w in words
+        if w.strip("\"'“”").lower() not in q.head_nouns | _DETERMINERS
+    ]
+    return " ".join(w for w in kept if w) or None
+
+
+def _holder(q: Quantity, text: str, floor: int, g: _Qualifiers) -> str | None:
+    """A table row's label, or the subject before a verb of winning right before the
+    amount ("The Sadrist bloc won 73 seats")."""
+    assert q.span is not None
+    start = q.span.start
+    line_start = text.rfind("\n", 0, start) + 1
+    row = g.row_label.search(text, line_start, start)
+    if row:
+        label = _WORD.findall(re.sub(r"\([^)]*\)", " ", row.group("label")))
+        if 0 < len(label) <= g.holder_words:
+            return _holder_key(label, g)
+    lo = max(clause_floor(text, start, floor), start - g.holder_window)
+    verbs = [v for v in g.holder_verb_re.finditer(text, lo, start)]
+    if not verbs or len(text[verbs[-1].end() : start].split()) > 3:
+        return None
+    head = text[lo : verbs[-1].start()]
+    head = re.split(r"[,;:()\u2014]|\s-\s", head)[-1]
+    words = _WORD.findall(head)[-g.holder_words :]
+    return _holder_key(words, g) if words else None
+
+
+def _reference(q: Quantity, text: str, g: _Qualifiers) -> tuple[str | None, str | None]:
+    """(bearing, place) of a distance: "70 km (43 miles) southwest of Marrakesh"."""
+    assert q.span is not None
+    pos = q.span.end
+    bracket = re.compile(r"\s*\([^)\n]{0,30}\)").match(text, pos)
+    if bracket:
+        pos = bracket.end()
+    bearing: str | None = None
+    m = g.bearing_re.match(text, pos)
+    if m:
+        bearing, pos = g.bearings[_key(m.group("b"))], m.end()
+    link = g.link_re.match(text, pos)
+    if link:
+        pos = link.end()
+    if bearing is None and link is None:
+        return None, None
+    place = g.place_re.match(text, pos)
+    if place:
+        pos = place.end()
+    words: list[str] = []
+    last_end = pos
+    for w in _WORD.finditer(text, pos):
+        word = w.group().rstrip(".")
+        if (
+            not word[:1].isupper()
+            or word.lower() in g.distance_stoppers
+            or len(words) >= g.distance_words
+            or text[last_end : w.start()].strip()  # a comma or bracket ends the name
+        ):
+            break
+        words.append(word)
+        last_end = w.end()
+        if w.group().endswith("."):
+            break
+    return bearing, (" ".join(words).lower() or None)
+
+
+def qualify(
+    q: Quantity,
+    item: _Item,
+    text: str,
+    floor: int = 0,
+    previous: Quantity | None = None,
+) -> Quantity:
+    """What ``q`` is of, who holds it and where a distance is measured from (see
+    :func:`claims.quantity.qualify`). Changes and returns ``q``."""
+    g = _qualifiers()
+    chosen = find_aspect(q, item.start, text, g.cues, floor, previous, item.end)
+    if chosen is not None:
+        apply_aspect(q, chosen)
+    if q.unit in g.distance_units and q.of in (None, DISTANCE):
+        bearing, reference = _reference(q, text, g)
+        if bearing is not None or (reference is not None and q.of == DISTANCE):
+            q.of, q.bearing, q.reference = DISTANCE, bearing, reference
+    if q.unit in g.holder_units and q.of != TOTAL:
+        q.holder = _holder(q, text, floor, g)
+    q.scope = find_scope(q, text, g.scope, floor)
     return q
 
 

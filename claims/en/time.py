@@ -35,6 +35,7 @@ from claims.en.numbers import word_value
 from claims.lexicon.schemas import (
     EnglishTimeLexicon,
     RelationEntry,
+    TimeZoneEntry,
     YearPart,
     en_numbers_lexicon,
     en_time_lexicon,
@@ -62,6 +63,8 @@ from claims.time import (
     _select,
     _time_of_day,
     _year_ok,
+    pair_zones,
+    zone_fields,
 )
 from claims.tokenizer import doc_text
 
@@ -114,6 +117,7 @@ class _Grammar:
     vague_counts: dict[str, tuple[float, float]]
     year_parts: dict[str, YearPart]
     clock_shifts: dict[str, int]
+    zones: dict[str, TimeZoneEntry]
     patterns: list[tuple[str, re.Pattern[str]]]
     count_after: re.Pattern[str]
     left_pod: re.Pattern[str]
@@ -170,7 +174,8 @@ def _grammar() -> _Grammar:
     dirs = _ci(directions)
     period_alt = _ci(periods)
     unit_alt = _ci(units)
-    zone_alt = _ci(lex.time_zones)
+    zones = {_key(f): z for z in lex.time_zones for f in z.forms}
+    zone_alt = _ci(zones)
     ampm = _ci(clock_shifts)
     year_word = _ci(lex.year_words)
     vague_alt = _ci(vague_directions)
@@ -256,6 +261,7 @@ def _grammar() -> _Grammar:
         vague_counts=vague_counts,
         year_parts=year_parts,
         clock_shifts=clock_shifts,
+        zones=zones,
         patterns=patterns,
         # "2000 soldiers" counts soldiers; "2000 people" is no year
         count_after=re.compile(rf"\s*(?:%|(?:[A-Za-z-]+\s+)?{_ci(unit_forms)}{_E})"),
@@ -442,7 +448,12 @@ def _clock(m: re.Match[str], text: str, g: _Grammar, s: TimeSettings) -> _Expr |
         if hour > 12:
             return None
         hour = hour % 12 + shift  # 12 a.m. is midnight, 12 p.m. noon
-    return _Expr(m.start("x"), m.end("x"), CLOCK, clock=(hour, minute))
+    e = _Expr(m.start("x"), m.end("x"), CLOCK, clock=(hour, minute))
+    zone = m.group("tz") or m.group("tz2") or m.group("tz3")
+    if zone is not None:
+        entry = g.zones[_key(zone)]
+        e.zone, e.utc_offset = entry.zone, entry.offset
+    return e
 
 
 _BUILDERS: dict[str, Callable[[re.Match[str], str, _Grammar, TimeSettings], _Expr | None]] = {
@@ -543,6 +554,7 @@ def _collect(text: str, g: _Grammar, s: TimeSettings) -> list[_Expr]:
     for e in exprs:
         _extend_left(e, text, floor, g)
         floor = e.end
+    exprs = pair_zones(exprs, text)
     merged: list[_Expr] = []
     for e in exprs:
         if merged:
@@ -624,6 +636,7 @@ def find_times(
                 anchor=out.anchor if out.resolved else None,
                 resolved=out.resolved,
                 reason=out.reason,
+                **zone_fields(e),
             )
         )
     return values

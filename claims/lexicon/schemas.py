@@ -138,6 +138,22 @@ class YearSuffix(_Strict):
     forms: list[str] = Field(min_length=1)
 
 
+class TimeZoneEntry(_Strict):
+    """A time zone a clock time may be said in ("بتوقيت غرينتش", "GMT", "local time")."""
+
+    zone: str = Field(
+        pattern=r"^(local|UTC|[A-Z]{2,5})$",
+        description='"local" (the place\'s own time), "UTC" or an abbreviation',
+    )
+    offset: int | None = Field(
+        default=None, ge=-720, le=840, description="minutes east of UTC; None for local time"
+    )
+    forms: list[str] = Field(min_length=1)
+    bare: list[str] = Field(
+        default_factory=list, description='forms that need no cue before them ("GMT")'
+    )
+
+
 class TimeLexicon(_Strict):
     months: list[MonthEntry]
     month_words: list[str]
@@ -169,6 +185,12 @@ class TimeLexicon(_Strict):
     clock_joiners_before: list[str]
     clock_joiners_after: list[str]
     duration_tails: list[str]
+    # Time zones after a clock time: a cue ("بتوقيت") then a zone, or a zone alone ("GMT").
+    time_zone_cues: list[str] = Field(default_factory=list)
+    time_zones: list[TimeZoneEntry] = Field(default_factory=list)
+    minute_words: list[str] = Field(
+        default_factory=list, description='"و11 دقيقه" after an hour: its minutes'
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> TimeLexicon:
@@ -253,10 +275,117 @@ class UnitEntry(_Strict):
         default=False,
         description="a measure (km, percent, dollars), not a head count: may be a fraction",
     )
+    person: bool = Field(default=False, description="a head count of people")
+    qualified: bool = Field(
+        default=False,
+        description="an amount shared out among holders or kinds (seats, votes, voters, "
+        "percent): compared only when what it is of or who holds it is known",
+    )
+    per_source: bool = Field(
+        default=False,
+        description="each measuring agency gives its own value (a magnitude): values with "
+        "no named source are at most a soft disagreement",
+    )
+
+
+_ASPECT = r"^[a-z][a-z_]*$"
+NO_UNIT, ANY_UNIT = "none", "any"  # in AspectEntry.units: a bare number; every amount
+
+
+class AspectEntry(_Strict):
+    """What an amount is of, read from a cue next to it ("علي عمق 10 كم" is a depth)."""
+
+    of: str = Field(pattern=_ASPECT)
+    units: list[str] = Field(
+        min_length=1, description='units the cue applies to; "none" for a number without one'
+    )
+    unit: str | None = Field(
+        default=None, description='the unit the amount then has ("بقوه 6.8 درجات": magnitude)'
+    )
+    bare_unit: str | None = Field(
+        default=None, description='the unit a number without one then has ("242 on board")'
+    )
+    before: list[str] = Field(
+        default_factory=list, description="cues in the clause before the number, nearest wins"
+    )
+    adjacent: bool = Field(
+        default=False, description="a `before` cue only counts right before the amount"
+    )
+    max_value: float | None = Field(
+        default=None, description="larger values are not of this kind (a magnitude is below 10)"
+    )
+    after: list[str] = Field(
+        default_factory=list, description="cues right after the amount and its unit"
+    )
+    per_source: bool = Field(
+        default=False, description="as for a unit: each agency measures its own (a depth)"
+    )
+
+    @model_validator(mode="after")
+    def _cued(self) -> AspectEntry:
+        if not self.before and not self.after:
+            raise ValueError(f"aspect {self.of}: give `before` or `after` cues")
+        return self
+
+
+class HolderWords(_Strict):
+    """Who an amount belongs to: a list or party winning seats or votes."""
+
+    units: list[str] = Field(min_length=1, description="units whose amounts have a holder")
+    nouns: list[str] = Field(
+        min_length=1, description='nouns that open a holder\'s name ("تحالف", "party")'
+    )
+    head_nouns: list[str] = Field(
+        default_factory=list,
+        description="of those, the ones left out of the holder's key: reports call one list "
+        'a "تحالف" or an "ائتلاف"',
+    )
+    verbs: list[str] = Field(
+        default_factory=list,
+        description="verbs of winning; the words between them and the amount name the holder",
+    )
+    stoppers: list[str] = Field(default_factory=list, description="words that end a holder's name")
+    max_words: int = Field(default=6, ge=1, le=12)
+    window: int = Field(default=90, ge=10, description="characters searched back")
+
+
+class ScopeEntry(_Strict):
+    """A part of the whole an amount may be about ("التصويت الخاص", "the runoff")."""
+
+    scope: str = Field(pattern=_ASPECT, description="the key both languages share")
+    forms: list[str] = Field(min_length=1)
+
+
+class BearingEntry(_Strict):
+    bearing: str = Field(pattern=r"^(N|S|E|W|NE|NW|SE|SW)$")
+    forms: list[str] = Field(min_length=1)
+
+
+class DistanceWords(_Strict):
+    """The place a distance is measured from ("علي بعد 70 كم جنوب غرب مراكش")."""
+
+    bearings: list[BearingEntry] = Field(default_factory=list)
+    links: list[str] = Field(
+        default_factory=list, description='words before the place: "من", "عن", "of"'
+    )
+    place_nouns: list[str] = Field(
+        default_factory=list,
+        description='nouns left out of the reference ("مدينه", "town of"): "مدينه مراكش" is '
+        '"مراكش"',
+    )
+    stoppers: list[str] = Field(default_factory=list)
+    max_words: int = Field(default=3, ge=1, le=6)
 
 
 class UnitsLexicon(_Strict):
     units: list[UnitEntry]
+    aspects: list[AspectEntry] = Field(default_factory=list)
+    holders: HolderWords | None = None
+    distance: DistanceWords | None = None
+    scopes: list[ScopeEntry] = Field(
+        default_factory=list,
+        description="parts of a whole that a shared-out (`qualified`) amount may be about",
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> UnitsLexicon:
@@ -264,6 +393,18 @@ class UnitsLexicon(_Strict):
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"unit listed twice: {sorted(dupes)}")
+        known = set(names) | {NO_UNIT, ANY_UNIT}
+        unknown = {u for a in self.aspects for u in a.units if u not in known}
+        unknown |= {
+            u
+            for a in self.aspects
+            for u in (a.unit, a.bare_unit)
+            if u is not None and u not in names
+        }
+        if self.holders is not None:
+            unknown |= set(self.holders.units) - set(names)
+        if unknown:
+            raise ValueError(f"aspects or holders name units not listed: {sorted(unknown)}")
         return self
 
 
@@ -384,7 +525,7 @@ class EnglishTimeLexicon(_Strict):
     weekdays: list[WeekdayEntry] = Field(min_length=7, max_length=7)
     parts_of_day: list[PartOfDay]
     clock_suffixes: list[ClockSuffix]
-    time_zones: list[str]
+    time_zones: list[TimeZoneEntry]
     modifiers: list[ModifierEntry]
     year_parts: list[YearPart]
     relations: list[RelationEntry]

@@ -1,0 +1,84 @@
+"""Verb-first sentences: the country right after the verb is who acts, not where; verb
+forms of shootings, handovers and stationed troops. Sentences of our own, from other
+stories (Russia in Syria, France in Côte d'Ivoire, a concert hall attack near Moscow,
+British troops in Estonia)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from claims.model import Article, Claim
+from claims.pipeline import extract_claims
+
+
+def claims_of(text: str) -> list[Claim]:
+    article = Article.from_text("t.txt", text, published=date(2024, 3, 23), language="ar")
+    return extract_claims(article)
+
+
+def only(claims: list[Claim], event: str) -> Claim:
+    (found,) = [c for c in claims if c.event == event]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "place"),
+    [
+        ("وسحبت روسيا قواتها من قاعدة حميميم.", "withdrawal", "hmeimim"),
+        ("سلمت فرنسا قاعدة عسكرية إلى ساحل العاج خلال حفل أقيم في أبيدجان.", "handover",
+         "abidjan"),
+        ("وأخلت تركيا قاعدة عسكرية في إدلب.", "withdrawal", "idlib"),
+    ],
+    ids=["owned-force", "base-then-at", "base"],
+)
+def test_the_country_after_the_verb_acts_and_is_not_the_place(
+    text: str, event: str, place: str
+) -> None:
+    claim = only(claims_of(text), event)
+    assert claim.location is not None and claim.location.key == place
+
+
+def test_a_country_after_the_verb_with_nothing_after_it_is_the_place_left() -> None:
+    claim = only(claims_of("وغادرت القوات الأمريكية بغداد."), "withdrawal")
+    assert claim.location is not None and claim.location.key == "baghdad"
+
+
+def test_the_masculine_handover_verb_needs_a_force_that_hands_over() -> None:
+    claim = only(claims_of("سلم الجيش الفرنسي صباح اليوم السبت قاعدة بورت بويه للجيش الإيفواري."),
+                 "handover")
+    assert claim.time is not None and claim.time.weekday == 5
+    assert [c for c in claims_of("وسلم المتهم نفسه للشرطة صباح السبت.") if c.event == "handover"] == []
+
+
+def test_shooting_verbs_are_attacks() -> None:
+    claim = only(claims_of("وأطلقوا النار بشكل عشوائي على الحضور في موسكو مساء الجمعة."), "attack")
+    assert claim.location is not None and claim.location.key == "moscow"
+    assert claim.time is not None and claim.time.weekday == 4
+
+
+def test_stationed_troops_are_present() -> None:
+    claim = only(claims_of("وكان نحو 900 جندي بريطاني يتمركزون في إستونيا."), "troop_presence")
+    assert claim.quantity is not None and claim.quantity.value == 900
+    assert claim.location is not None and claim.location.key == "estonia"
+
+
+def test_a_presence_told_in_the_past_is_not_the_one_that_remains() -> None:
+    was = only(claims_of("وكان نحو 900 جندي بريطاني يتمركزون في إستونيا."), "troop_presence")
+    now = only(claims_of("ولا يزال 300 جندي بريطاني يتمركزون في إستونيا."), "troop_presence")
+    assert (was.phase, now.phase) == ("completed", "ongoing")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("تحطمت طائرة ركاب أوكرانية بعد دقائق من إقلاعها من مطار طهران صباح الأربعاء.", "ar"),
+        ("A Ukrainian airliner crashed minutes after take-off from Tehran on Wednesday.", "en"),
+    ],
+    ids=["ar", "en"],
+)
+def test_a_plane_crash_is_an_event_with_its_day(text: str, language: str) -> None:
+    article = Article.from_text("c.txt", text, published=date(2020, 1, 9), language=language)
+    (crash,) = [c for c in extract_claims(article) if c.event_word == "crash"]
+    assert crash.time is not None and crash.time.weekday == 2
