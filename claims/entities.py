@@ -50,7 +50,11 @@ from claims.tokenizer import (
 GAZETTEER_FILE = "lexicon/ar/gazetteer.yaml"
 # More places on top of the main file (capitals and major cities of the countries Arabic
 # news covers), merged into it when loaded and validated together.
-GAZETTEER_LAYERS: tuple[str, ...] = ("lexicon/ar/gazetteer_world.yaml",)
+# Then the cities of the world from GeoNames (generated: claims/lexicon/geonames_layer.py).
+GAZETTEER_LAYERS: tuple[str, ...] = (
+    "lexicon/ar/gazetteer_world.yaml",
+    "lexicon/ar/gazetteer_geonames.yaml",
+)
 USER_DATA_KEY = "cc_entities"
 SPANS_KEY = "entities"
 

@@ -274,6 +274,22 @@ def test_attributed_measurements_are_facts_about_their_source() -> None:
     assert [f.code for f in run(usgs, also_usgs)] == ["C003"]
 
 
+def test_a_magnitude_is_one_finding_whoever_is_quoted_for_each_value() -> None:
+    """Two reports quote one agency differently and others give values of their own: one
+    disagreement about the magnitude, every value a side."""
+    gfz = "المركز الألماني لأبحاث علوم الأرض"
+    claims = [
+        quake("A", 7.2, None),
+        quake("B", 7.0, None),
+        quake("C", 7.0, gfz),
+        quake("D", 6.8, gfz),
+    ]
+    (finding,) = run(*claims)
+    assert finding.code == "C003"
+    assert sorted(len(side.claim_ids) for side in finding.sides) == [1, 1, 2]
+    assert {c for side in finding.sides for c in side.claim_ids} == {c.id for c in claims}
+
+
 def test_background_years_before_the_story_is_not_compared() -> None:
     """ "The French army left the base in 2011" in a 2025 report of its handover."""
     story = [

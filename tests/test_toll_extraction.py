@@ -41,7 +41,9 @@ def test_each_count_of_a_list_takes_the_place_said_after_it() -> None:
 def test_the_injured_after_the_dead_are_a_count_of_their_own() -> None:
     found = claims_of("وارتفعت حصيلة ضحايا التفجير في بغداد إلى 35 قتيلا و120 جريحا.")
     assert [(v, u) for v, u, _ in counts(found)] == [(35, "killed"), (120, "injured")]
-    found = claims_of("وأعلنت السلطات ارتفاع أعداد قتلى الإعصار في بنغلادش إلى 40 شخصا، و230 مصابا.")
+    found = claims_of(
+        "وأعلنت السلطات ارتفاع أعداد قتلى الإعصار في بنغلادش إلى 40 شخصا، و230 مصابا."
+    )
     assert [(v, u) for v, u, _ in counts(found)] == [(40, "people"), (230, "injured")]
 
 

@@ -49,7 +49,8 @@ def test_the_masculine_handover_verb_needs_a_force_that_hands_over() -> None:
     claim = only(claims_of("سلم الجيش الفرنسي صباح اليوم السبت قاعدة بورت بويه للجيش الإيفواري."),
                  "handover")
     assert claim.time is not None and claim.time.weekday == 5
-    assert [c for c in claims_of("وسلم المتهم نفسه للشرطة صباح السبت.") if c.event == "handover"] == []
+    spared = claims_of("وسلم المتهم نفسه للشرطة صباح السبت.")
+    assert [c for c in spared if c.event == "handover"] == []
 
 
 def test_shooting_verbs_are_attacks() -> None:

@@ -14,8 +14,9 @@ Look-alikes left alone:
   figure from the same named source is a correction. Such counts are at most a soft
   conflict;
 - a measurement (a unit the lexicon marks as a measure: magnitude, km, percent) attributed
-  to a named source is a fact about that source: agency A's 6.8 and agency B's 7.0 are
-  two facts, each right about its source; two values from the same source conflict. Of a
+  to a named source is right about that source: agency A's 6.8 and agency B's 7.0 are
+  compatible values of the one magnitude (one finding shows every value with who gave
+  it); two values from the same source conflict. Of a
   measure each agency gives its own (a magnitude, a depth: `per_source` in the units
   lexicon), two values with no named source are at most a soft disagreement: each report
   may quote another agency;
@@ -165,7 +166,9 @@ class CountConflict(BaseRule):
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """The amount of one thing at one place: the unit, the count word when it names
         one of several counts of an event (the dead, the injured), what the amount is of,
-        its holder, its part of the whole, its reference place, and a measure's source."""
+        its holder, its part of the whole and its reference place. A measure's source is no
+        part of it: what each agency gave is a value of the one magnitude, and two named
+        agencies' values are compatible (see ``check_pair``), so one finding lists them all."""
         q = claim.quantity
         if q is None or q.unit is None:
             return None
@@ -178,8 +181,6 @@ class CountConflict(BaseRule):
         for key, value in zip(("of", "held", "in", "from"), _what(q), strict=True):
             if value:
                 fact += f"|{key}:{value}"
-        if q.unit in _measures() and _source(claim):
-            fact += f"|by:{_source(claim)}"
         return fact
 
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
@@ -196,6 +197,9 @@ class CountConflict(BaseRule):
             return None
         if _what(a.quantity) != _what(b.quantity):
             return None  # a depth and a distance, one list's seats and another's
+        source_a, source_b = _source(a), _source(b)
+        if a.quantity.unit in _measures() and source_a and source_b and source_a != source_b:
+            return None  # agency A's 6.8 and agency B's 7.0: each right about its agency
         words = settings.distinct_count_words
         if a.event_word in words and b.event_word in words and a.event_word != b.event_word:
             return None  # the dead against the injured: two different numbers

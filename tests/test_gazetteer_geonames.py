@@ -1,0 +1,65 @@
+"""The generated layer of world cities (claims/lexicon/geonames_layer.py): which GeoNames
+names it takes, and that the committed layer resolves a city the hand-written files do
+not know, inside its country."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from claims.entities import load_gazetteer
+from claims.lexicon.geonames_layer import City, arabic_names, build_layer, common_words
+from claims.model import Article
+from claims.pipeline import extract_claims
+
+COUNTRIES = {"ID": "Indonesia", "IN": "India", "XX": "Nowhere"}
+
+
+def city(name: str, country: str, population: int, *names: str, gid: int = 1) -> City:
+    return City(gid, name, country, population, names)
+
+
+def layer(*cities: City, common: frozenset[str] = frozenset()) -> dict[str, list[str]]:
+    entries = build_layer(cities, load_gazetteer(), COUNTRIES, common, min_population=50_000)
+    return {e["label"]: e["aliases"] for e in entries}
+
+
+def test_only_names_in_arabic_letters_normalised() -> None:
+    c = city("Surakarta", "ID", 500_000, "Solo", "سوراكارتا", "سوراکارتا", "سوراكارتا")
+    assert arabic_names(c) == ["سوراكارتا"]  # the Persian kaf spelling is left out
+
+
+def test_the_hand_written_gazetteer_keeps_its_names_and_its_cities() -> None:
+    # "بغداد" is the hand-written Baghdad's: never a new city's name
+    assert layer(city("Newtown", "IN", 90_000, "بغداد", "نيوتاون")) == {"Newtown": ["نيوتاون"]}
+    # a city the hand-written files already have in that country is left out whole
+    (delhi,) = [p for p in load_gazetteer().places if p.key == "new_delhi"]
+    assert layer(city("Delhi", "IN", 300_000, delhi.aliases[0], "دلهي الكبرى")) == {}
+    assert layer(city("New Delhi", "IN", 300_000, "نيو دلهي الكبرى")) == {}
+
+
+def test_a_shared_name_goes_to_a_city_ten_times_larger_or_to_none() -> None:
+    big = city("Bigcity", "IN", 2_000_000, "مدينتا", gid=1)
+    small = city("Smalltown", "ID", 60_000, "مدينتا", gid=2)
+    assert layer(big, small) == {"Bigcity": ["مدينتا"]}
+    twin = city("Twin", "ID", 1_000_000, "مدينتا", gid=3)
+    assert layer(big, twin) == {}
+
+
+def test_short_common_small_and_unknown_country_cities_are_left_out() -> None:
+    common = common_words(["المدينه O", "المدينه O", "المدينه B-LOC", "سورابايا B-LOC"])
+    assert common == frozenset({"المدينه"})
+    assert layer(
+        city("Abc", "IN", 80_000, "ابج"),  # one word of three letters
+        city("Almadina", "ID", 80_000, "المدينة"),  # a common word in news text
+        city("Tiny", "IN", 20_000, "تينيتاون"),  # under the population floor
+        city("Elsewhere", "XX", 800_000, "الزوايتين"),  # a country the gazetteer lacks
+        common=common,
+    ) == {}
+
+
+def test_the_committed_layer_resolves_a_city_inside_its_country() -> None:
+    text = "غمرت الفيضانات أحياء في سورابايا يوم الأحد وأجلت السلطات آلاف السكان."
+    article = Article.from_text("flood.txt", text, published=date(2024, 3, 5), language="ar")
+    places = [c.location for c in extract_claims(article) if c.location is not None]
+    assert places and places[0].key == "surabaya_id"
+    assert "indonesia" in places[0].ancestors
