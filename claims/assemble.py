@@ -59,6 +59,7 @@ from claims.model import (
     TimeValue,
 )
 from claims.normalize import Normalized
+from claims.quantity import TOTAL, since_event
 from claims.sentences import ClauseInfo, SentenceInfo
 from claims.tokenizer import (
     MorphologyFile,
@@ -88,6 +89,7 @@ REQUIRES: frozenset[str] = frozenset(
 
 _IDLE_LIMIT = 3  # tokens a role phrase survives without a place
 _BEFORE_LIMIT = 8  # tokens before the first trigger a place or quantity may stand
+_SINCE_REACH = 4  # tokens from an elapsed time to the event it counts from
 _OBJECT_GAP = 3  # words (outside names) between a trigger and its bare object
 _EVIDENCE_REACH = 12  # tokens from the trigger a slot may be to widen the evidence
 _CHAIN_SENTENCES = 5  # how far back "the withdrawal" may refer
@@ -284,6 +286,7 @@ class Assembler:
         a, b = clause.tok_start, clause.tok_end
         starts = [t.tok_start for t in ctrig]
         breaks = [x for x in layers.soft_breaks if a < x < b]
+        asides = self._part_asides(layers, a, b)
 
         def owner(tok: int, tok_end: int, far_ok: bool = False) -> int:
             for k, t in enumerate(ctrig):
@@ -292,7 +295,15 @@ class Assembler:
                     return k
             k = bisect_right(starts, tok) - 1
             if k < 0:
-                if not far_ok and ctrig[0].tok_start - tok_end > _BEFORE_LIMIT:
+                # "38 people, including 12 of the 15 crew members, were killed": the
+                # aside of a part does not part the subject from its verb.
+                gap = ctrig[0].tok_start - tok_end
+                gap -= sum(
+                    min(e, ctrig[0].tok_start) - max(s, tok_end)
+                    for s, e in asides
+                    if s < ctrig[0].tok_start and e > tok_end
+                )
+                if not far_ok and gap > _BEFORE_LIMIT:
                     return -1
                 lo, hi, k = tok, ctrig[0].tok_start, 0
             else:
@@ -314,6 +325,8 @@ class Assembler:
             _Slot(e.tok_start, e.tok_end, owner(e.tok_start, e.tok_end), roles.get(id(e)), entity=e)
             for e in ents
         ]
+        # "less than a minute after take-off" is an amount, not a time counted from it
+        since = [r for r, q in layers.quantities if since_event(q)]
         for (s, e), tv in layers.times:
             # A time between a reporting verb and its "أن" dates the report, not the event;
             # so does the dateline.
@@ -321,10 +334,11 @@ class Assembler:
                 a <= s < b
                 and not any(f0 < s < f1 for f0, f1 in layers.frames)
                 and not _in_dateline(tv, layers.dateline)
+                and not any(s < q1 and q0 < e for q0, q1 in since)
             ):
                 slots.append(_Slot(s, e, owner(s, e, far_ok=True), time=tv))
         for (s, e), q in layers.quantities:
-            if a <= s < b and q.unit and q.unit not in self.ignored_units:
+            if a <= s < b and q.unit and (q.unit not in self.ignored_units or since_event(q)):
                 linked = layers.quantity_links.get(s)
                 k = starts.index(linked) if linked in starts else owner(s, e)
                 slots.append(_Slot(s, e, k, quantity=q))
@@ -491,24 +505,64 @@ class Assembler:
             if s.quantity is not None
             # "الزلزال ... 2349 مصابا": a count of casualties is no other event's size.
             and (trig.event == "casualties" or s.quantity.unit not in self.casualty_units)
+            # "بعد ساعتين من الزلزال": the time since an event is not that event's amount
+            and not (since_event(s.quantity) and 0 <= trig.tok_start - s.tok_end <= _SINCE_REACH)
         ]
+        # "45 من اصل 60 جنديا غادروا": the part is the claim's count, not the whole it
+        # is out of; a count in a part's aside is no count of the whole event.
+        parts_of_total = [s for s in counts if s.quantity is not None and s.quantity.of != TOTAL]
+        counts = parts_of_total or counts
         wholes = [s for s in counts if not self._is_part(layers, s.tok_start)]
         mine = _nearest(wholes or counts, trig)
         return mine.quantity if mine else None
 
     def _is_part(self, layers: _Layers, tok: int) -> bool:
         """A count that follows a part marker ("بينهم أجنبيان", "including 241 of the 242"),
-        punctuation aside."""
+        punctuation aside, or stands in the aside a part marker opens, up to its closing
+        comma ("including 12 of the 15 crew members,")."""
         words: list[str] = []
         i = tok - 1
         longest = max((len(m) for m in self.part_markers), default=0)
         while i >= 0 and len(words) < longest:
             if not (layers.table.space[i] or layers.table.punct[i]):
-                words.insert(0, layers.text[layers.table.idx[i] : layers.table.end[i]].casefold())
+                words.insert(0, _token_word(layers, i))
             elif words:
                 break
             i -= 1
-        return any(tuple(words[-len(m) :]) == m for m in self.part_markers if len(words) >= len(m))
+        if any(tuple(words[-len(m) :]) == m for m in self.part_markers if len(words) >= len(m)):
+            return True
+        sent = next((x for x in layers.sentences if x.tok_start <= tok < x.tok_end), None)
+        return sent is not None and any(
+            s <= tok < e for s, e in self._part_asides(layers, sent.tok_start, sent.tok_end)
+        )
+
+    def _part_asides(self, layers: _Layers, a: int, b: int) -> list[TokRange]:
+        """Token ranges in a..b that a part marker opens and a comma closes, the comma
+        included ("، بينهم اجنبيان،", ", including 12 of the 15 crew members,")."""
+        table = layers.table
+        words = [(i, _token_word(layers, i)) for i in range(a, b) if not table.space[i]]
+        out: list[TokRange] = []
+        k = 0
+        while k < len(words):
+            start = words[k][0]
+            marker = next(
+                (m for m in self.part_markers if tuple(w for _, w in words[k : k + len(m)]) == m),
+                None,
+            )
+            if marker is None:
+                k += 1
+                continue
+            # the aside ends at the first punctuation after the marker, if it is a comma
+            close = next(
+                (j for j in range(k + len(marker), len(words)) if table.punct[words[j][0]]),
+                None,
+            )
+            if close is None or words[close][1] not in _COMMAS:
+                k += len(marker)
+                continue
+            out.append((start, words[close][0] + 1))
+            k = close + 1
+        return out
 
     def _roles(
         self,
@@ -995,6 +1049,13 @@ def _token_ranges(table: TokenTable, values: list[V], n: int) -> list[tuple[TokR
 
 _CARRIED_TIME_REASON = "carried from an earlier claim of the article about the same event"
 _STATED_PLACE = ("clause", "coordinated")
+
+
+_COMMAS = frozenset({",", "،"})
+
+
+def _token_word(layers: _Layers, i: int) -> str:
+    return layers.text[layers.table.idx[i] : layers.table.end[i]].casefold()
 
 
 def _modifiers(ctrig: list[TriggerMention]) -> set[int]:

@@ -47,7 +47,7 @@ from claims.lexicon.schemas import (
 from claims.model import Quantity, Span, TimeValue
 from claims.numbers import NumberMatch, alternation, find_numbers
 from claims.time import find_times
-from claims.tokenizer import doc_text
+from claims.tokenizer import doc_text, load_morphology, noun_variants
 
 
 class QuantitySettings(BaseSettings):
@@ -89,6 +89,7 @@ class _Grammar:
     count_noun_before: re.Pattern[str]
     bound_before: re.Pattern[str]
     bound_before_kind: dict[str, BoundKind]
+    bound_past_subject: re.Pattern[str]
     bound_after: re.Pattern[str]
     bound_after_kind: dict[str, BoundKind]
     between_before: re.Pattern[str]
@@ -103,6 +104,19 @@ def _key(form: str) -> str:
     return " ".join(form.split())
 
 
+def _counted_subject(count_nouns: list[str], lex: UnitsLexicon) -> str:
+    """A regex of the subject a bound verb may have before its number: a count noun, with
+    its article or a pronoun ("عدد القتلي", "عددهم", "حصيلتها"), or a cue of what the amount
+    is of ("نسبه المشاركه"), and at most three more words."""
+    morph = load_morphology()
+    nouns = [v.text for n in count_nouns for v in noun_variants(n, morph) if not v.clitic]
+    cues = [c for a in lex.aspects if not a.adjacent for c in a.before]
+    return (
+        rf"(?:{alternation(nouns)}|(?:ال)?{alternation(cues)})"
+        r"(?![^\W\d_])(?:\s+[^\W\d_]+){0,3}"
+    )
+
+
 def _total_cues(lex: UnitsLexicon) -> list[str]:
     """The cues that make an amount the whole a part is out of ("من اصل")."""
     return [c for a in lex.aspects if a.of == TOTAL for c in a.before]
@@ -110,6 +124,34 @@ def _total_cues(lex: UnitsLexicon) -> list[str]:
 
 TOTAL = "total"  # the aspect of a whole ("out of 329")
 DISTANCE = "distance"  # the aspect whose amounts have a reference place
+ELAPSED = "elapsed"  # a length of time after something ("بعد 30 ثانيه")
+SINCE_EVENT = "after_"  # aspects "after_<event>": the time elapsed since a named event
+
+
+def since_event(q: Quantity) -> bool:
+    """An elapsed time since a named event ("30 seconds after take-off"): the only length
+    of time that is an event's amount."""
+    return q.of is not None and q.of.startswith(SINCE_EVENT)
+
+
+def since_event_cues(entries: list[AspectEntry]) -> list[str]:
+    """The cues after an amount that name the event it counts from ("من اقلاعها")."""
+    return [c for e in entries if e.of.startswith(SINCE_EVENT) for c in e.after]
+
+
+def read_since_event(
+    skip: Sequence[tuple[int, int]], text: str, since: re.Pattern[str]
+) -> list[tuple[int, int]]:
+    """``skip`` without the time expressions that only hold the length of an elapsed time
+    since a named event: "بعد ساعتين" before "من الزلزال", "less than a minute after" with
+    "after take-off" ending past it. The time tagger reads them as a time counted from an
+    event that it cannot resolve; their number is an amount."""
+    kept = []
+    for start, end in skip:
+        m = since.search(text, start, min(len(text), end + 80))
+        if m is None or not (start <= m.start() <= end < m.end()):
+            kept.append((start, end))
+    return kept
 
 
 @lru_cache(maxsize=1)
@@ -164,6 +206,11 @@ def _grammar() -> _Grammar:
             rf"{_W}(?:[وفبل])?(?P<b>{alternation(list(before_kind))})\s*(?:ال)?$"
         ),
         bound_before_kind=before_kind,
+        # "لم تتجاوز نسبه المشاركه 41%": the bound verb, then what is counted
+        bound_past_subject=re.compile(
+            rf"{_W}(?:[وف])?(?P<b>{alternation(list(before_kind))})\s+"
+            rf"{_counted_subject(bounds.count_nouns, units_lexicon())}\s*$"
+        ),
         bound_after=re.compile(rf"\s*(?P<b>{alternation(list(after_kind))}){_E}"),
         bound_after_kind=after_kind,
         between_before=re.compile(rf"{_W}(?:[وفبل])?{alternation(bounds.range_between)}\s+$"),
@@ -208,6 +255,9 @@ def _keep_number(n: NumberMatch, text: str, skip: Sequence[tuple[int, int]], g: 
     return not g.identifier_before.search(window)
 
 
+# Characters searched back for a bound verb before its subject ("لم تتجاوز نسبه المشاركه
+# في الانتخابات البلديه 38%").
+_SUBJECT_WINDOW = 80
 # "12.500": a decimal point in a measure, a thousands dot in a head count.
 _DOT_GROUP = re.compile(r"\d{1,3}\.\d{3}")
 _BRACKETED = re.compile(r"\s*\)")
@@ -318,7 +368,7 @@ def find_quantities(
         if times is None:
             times = find_times(text)
         skip_spans = [(t.span.start, t.span.end) for t in times if t.span is not None]
-    skip = list(skip_spans)
+    skip = read_since_event(skip_spans, text, _qualifiers().since)
     numbers = [n for n in find_numbers(text) if _keep_number(n, text, skip, g)]
     quantities: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -368,6 +418,11 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
         if mb:
             kind = g.bound_before_kind[_key(mb.group("b"))]
             start -= len(window) - mb.start("b")
+        else:
+            # The span stays on the figure: the subject between may say what it is of.
+            verb = g.bound_past_subject.search(text, max(0, start - _SUBJECT_WINDOW), start)
+            if verb:
+                kind = g.bound_before_kind[_key(verb.group("b"))]
         ma = g.bound_after.match(text, end)
         if ma and kind is None:
             kind = g.bound_after_kind[_key(ma.group("b"))]
@@ -501,6 +556,8 @@ class Qualifiers:
     place_nouns: frozenset[str]
     distance_stoppers: frozenset[str]
     distance_words: int
+    since: re.Pattern[str]  # a cue naming the event an elapsed time counts from
+    elapsed_before: re.Pattern[str]  # "بعد" right before an amount, at the end of a text
 
 
 def aspects_by_cue(entries: list[AspectEntry], attr: str) -> dict[str, list[AspectEntry]]:
@@ -568,6 +625,12 @@ def _qualifiers() -> Qualifiers:
         place_nouns=frozenset(distance.place_nouns if distance else []),
         distance_stoppers=frozenset(distance.stoppers if distance else []),
         distance_words=distance.max_words if distance else 0,
+        since=re.compile(rf"\s*(?P<c>{alternation(since_event_cues(lex.aspects))}){_LETTER_AFTER}"),
+        elapsed_before=re.compile(
+            rf"{_LETTER_BEFORE}[وف]?"
+            rf"{alternation([c for a in lex.aspects if a.of == ELAPSED for c in a.before])}"
+            r"[\s\"'«“(]*$"
+        ),
     )
 
 
@@ -769,6 +832,13 @@ def qualify(
     g = _qualifiers()
     assert q.span is not None
     chosen = find_aspect(q, number_start, text, g.cues, floor, previous, number_end)
+    if (
+        chosen is not None
+        and chosen.of.startswith(SINCE_EVENT)
+        and not g.elapsed_before.search(text, max(0, q.span.start - 20), q.span.start)
+    ):
+        # "قبل 10 دقائق من هبوطها", "خلال 30 ثانيه من اقلاعها": no time since the event
+        chosen = None
     if chosen is not None:
         apply_aspect(q, chosen)
     if q.unit in g.distance_units and q.of in (None, DISTANCE):

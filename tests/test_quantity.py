@@ -308,3 +308,173 @@ def test_claim_ids_stay_stable_when_the_later_fields_are_empty() -> None:
     assert held.quantity is not None
     held.quantity = held.quantity.model_copy(update={"holder": "الاعمار والتنميه"})
     assert held.compute_id() != base.id
+
+
+# --- negated bounds -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "of"),
+    [
+        # a negated "more than" is "at most", also with the subject before the number
+        ("لم تتجاوز نسبة المشاركة في الانتخابات البلدية 38 في المئة", 0, 38, "turnout"),
+        ("لم تتجاوز 20% من الأصوات", 0, 20, None),
+        ("ولا يتجاوز عددهم 150 مقاتلا في المنطقة", 0, 150, None),
+        ("لم يتجاوز عدد القتلى المدنيين 12 شخصا", 0, 12, None),
+        # a negated "less than" is "at least"
+        ("لم تقل عن 70 في المئة", 70, None, None),
+    ],
+)
+def test_a_negated_bound_turns_around(
+    text: str, low: float, high: float | None, of: str | None
+) -> None:
+    (q,) = find_quantities(normalize(text))
+    assert (q.low, q.high, q.of) == (low, high, of)
+    assert q.low_inclusive and q.high_inclusive
+
+
+def test_a_bound_verb_reaches_past_its_subject() -> None:
+    """ "تجاوزت نسبة المشاركة 55%": the subject between the verb and the number says what is
+    counted; the bound is still the verb's."""
+    (q,) = find_quantities(normalize("تجاوزت نسبة المشاركة 55 في المئة"))
+    assert (q.low, q.low_inclusive, q.high, q.of) == (55, False, None, "turnout")
+    (q,) = find_quantities(normalize("تجاوزت القوات الحدود واعتقلت 20 شخصا"))
+    assert (q.low, q.high) == (20, 20)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("Turnout in the municipal vote did not exceed 38 percent.", 0, 38),
+        ("The number of fighters there does not exceed 150.", 0, 150),
+        ("The death toll has not exceeded 12 people, officials said.", 0, 12),
+        ("Turnout did not fall below 70 percent.", 70, None),
+    ],
+)
+def test_a_negated_bound_turns_around_in_english(text: str, low: float, high: float | None) -> None:
+    from claims.en.quantity import find_quantities as find_english
+
+    (q,) = find_english(text)
+    assert (q.low, q.high) == (low, high)
+
+
+# --- the time elapsed since a named event -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value", "high", "unit", "of"),
+    [
+        (
+            "سقطت الطائرة بعد 40 ثانية من إقلاعها من مطار بيشكيك",
+            "40 ثانية",
+            40,
+            40,
+            "seconds",
+            "after_takeoff",
+        ),
+        (
+            "ووقع انفجار ثان بعد 20 دقيقة من الانفجار الأول",
+            "20 دقيقة",
+            20,
+            20,
+            "minutes",
+            "after_explosion",
+        ),
+        ("انهار الفندق بعد ساعتين من الزلزال", "ساعتين", 2, 2, "hours", "after_earthquake"),
+        (
+            "وصلت الإسعاف بعد مرور 15 دقيقة على الهجوم",
+            "15 دقيقة",
+            15,
+            15,
+            "minutes",
+            "after_attack",
+        ),
+        (
+            "هوت المروحية بعد أقل من دقيقتين على إقلاعها",
+            "أقل من دقيقتين",
+            2,
+            2,
+            "minutes",
+            "after_takeoff",
+        ),
+    ],
+)
+def test_a_length_after_a_named_event_says_which(
+    text: str, span: str, value: float, high: float, unit: str, of: str | None
+) -> None:
+    found = {q.span.text: q for q in find_quantities(normalize(text)) if q.span}
+    assert normalize(span) in found, list(found)
+    q = found[normalize(span)]
+    assert (q.value, q.high, q.unit, q.of) == (value, high, unit, of)
+
+
+def test_only_a_length_after_the_event_is_the_time_since_it() -> None:
+    """The event after the amount names what it counts from only after "بعد": ten minutes
+    *before* landing is not the time since it, and a length after no named event is only
+    elapsed (it stays out of claims)."""
+    found = [q.of for q in find_quantities(normalize("انطفأ المحرك بعد 10 دقائق من هبوطها"))]
+    assert found == ["after_landing"]
+    found = [q.of for q in find_quantities(normalize("انطفأ المحرك قبل 10 دقائق من هبوطها"))]
+    assert found == [None]
+    found = [q.of for q in find_quantities(normalize("وصلت الشرطة بعد 30 دقيقة من البلاغ"))]
+    assert found == ["elapsed"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "low", "high", "unit", "of"),
+    [
+        (
+            "The cargo plane crashed less than a minute after take-off.",
+            "less than a minute",
+            0,
+            1,
+            "minutes",
+            "after_takeoff",
+        ),
+        (
+            "The jet went down 40 seconds after takeoff.",
+            "40 seconds",
+            40,
+            40,
+            "seconds",
+            "after_takeoff",
+        ),
+        (
+            "The hotel collapsed two hours after the quake.",
+            "two hours",
+            2,
+            2,
+            "hours",
+            "after_earthquake",
+        ),
+        (
+            "A second explosion hit the port 20 minutes after the first blast.",
+            "20 minutes",
+            20,
+            20,
+            "minutes",
+            "after_explosion",
+        ),
+        ("Ambulances arrived an hour after the attack.", "an hour", 1, 1, "hours", "after_attack"),
+    ],
+)
+def test_a_length_after_a_named_event_says_which_in_english(
+    text: str, span: str, low: float, high: float, unit: str, of: str
+) -> None:
+    from claims.en.quantity import find_quantities as find_english
+
+    found = {q.span.text: q for q in find_english(text) if q.span}
+    assert span in found, list(found)
+    q = found[span]
+    assert (q.low, q.high, q.unit, q.of) == (low, high, unit, of)
+
+
+def test_other_lengths_of_time_are_no_amount_in_english() -> None:
+    """ "a minute" is one only as the time since a named event; a length after anything else
+    stays the time tagger's."""
+    from claims.en.quantity import find_quantities as find_english
+
+    assert find_english("A minute of silence was held after the attack.") == []
+    assert find_english("The meeting ended 30 minutes after it began.") == []
+    (q,) = find_english("Police arrived 30 minutes after the attack began.")
+    assert q.of == "after_attack"

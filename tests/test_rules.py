@@ -278,6 +278,77 @@ def test_weekday_matching_its_date_or_night_before_does_not_fire() -> None:
     assert run(night) == []
 
 
+def zoned(
+    value: str,
+    weekday: int,
+    clock: str,
+    zone: str,
+    *,
+    offset: int | None = None,
+    utc: str | None = None,
+    shift: int | None = None,
+) -> TimeValue:
+    """A day with a clock time said in a zone, as the time tagger gives it."""
+    return day(value, weekday=weekday, time_of_day=clock).model_copy(
+        update={"time_zone": zone, "utc_offset": offset, "utc_time": utc, "utc_day_offset": shift}
+    )
+
+
+def test_late_evening_local_time_and_the_next_day_in_another_zone_do_not_conflict() -> None:
+    """ "23:40 local time on Thursday" and "00:40 UAE time on Friday" may be one moment
+    (here they are: 20:40 UTC on Thursday): the weekdays differ only by the clock. The
+    zones widen the days only by what a zone can shift, so mid-morning local time on
+    Thursday still conflicts with Friday in UTC, and a local time whose offset the report
+    gives is pinned to its UTC day."""
+    local = attack("A", zoned("2024-11-14", 3, "23:40", "local"))
+    uae = attack("B", zoned("2024-11-15", 4, "00:40", "GST", offset=240, utc="20:40", shift=-1))
+    assert run(local, uae) == []
+    # Nor against a report that gives the next day with no clock and no zone.
+    friday = attack("C", day("2024-11-15", weekday=4))
+    assert run(local, friday) == []
+
+    morning = attack("D", zoned("2024-11-14", 3, "10:00", "local"))
+    friday_utc = attack("E", zoned("2024-11-15", 4, "00:40", "UTC", offset=0, utc="00:40", shift=0))
+    findings = run(morning, friday_utc)
+    assert codes(findings) == ["C002"] and findings[0].certainty == "hard"
+    pinned = attack("F", zoned("2024-11-14", 3, "23:40", "local", offset=180, utc="20:40", shift=0))
+    assert codes(run(pinned, friday_utc)) == ["C002"]
+    # A zoned clock time far from midnight against a plain day: compared as stated.
+    assert codes(run(attack("G", zoned("2024-11-14", 3, "14:00", "local")), friday)) == ["C002"]
+    # No clock moves a date by two days.
+    assert codes(run(local, attack("H", day("2024-11-16", weekday=5)))) == ["C002"]
+
+
+def test_dates_in_two_zones_are_compared_on_the_utc_calendar() -> None:
+    """The date rule, without weekdays: 23:40 local time on the 14th and 01:40 Makkah time
+    on the 15th allow a common UTC day; 09:00 GMT on the 16th does not."""
+    local = attack(
+        "A", day("2024-11-14", time_of_day="23:40").model_copy(update={"time_zone": "local"})
+    )
+    makkah = attack(
+        "B",
+        day("2024-11-15", time_of_day="01:40").model_copy(
+            update={
+                "time_zone": "AST",
+                "utc_offset": 180,
+                "utc_time": "22:40",
+                "utc_day_offset": -1,
+            }
+        ),
+    )
+    assert run(local, makkah) == []
+    later = attack(
+        "C",
+        day("2024-11-16", time_of_day="09:00").model_copy(
+            update={"time_zone": "UTC", "utc_offset": 0, "utc_time": "09:00", "utc_day_offset": 0}
+        ),
+    )
+    findings = run(local, later)
+    assert codes(findings) == ["C001"] and findings[0].certainty == "hard"
+    # A zoned time near midnight against a plain day two days on: compared as stated.
+    assert codes(run(local, attack("D", day("2024-11-16")))) == ["C001"]
+
+
 def test_two_phases_of_one_timeline_never_fire() -> None:
     """Began on Thursday; completion announced on Saturday: a timeline, not a conflict."""
     began = claim(

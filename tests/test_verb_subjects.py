@@ -83,3 +83,21 @@ def test_a_plane_crash_is_an_event_with_its_day(text: str, language: str) -> Non
     article = Article.from_text("c.txt", text, published=date(2020, 1, 9), language=language)
     (crash,) = [c for c in extract_claims(article) if c.event_word == "crash"]
     assert crash.time is not None and crash.time.weekday == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("Of these, 3.4 million cast their votes, a turnout of 49 percent.", "en", 49),
+        ("وبلغت نسبة المشاركة في الاستفتاء 23.7 بالمئة.", "ar", 23.7),
+    ],
+    ids=["en", "ar"],
+)
+def test_turnout_and_voting_are_election_claims(text: str, language: str, value: float) -> None:
+    article = Article.from_text("v.txt", text, published=date(2024, 9, 8), language=language)
+    shares = [
+        c.quantity.value
+        for c in extract_claims(article)
+        if c.event_word == "election" and c.quantity is not None and c.quantity.unit == "percent"
+    ]
+    assert shares == [value]

@@ -2,9 +2,12 @@
 that cannot both be right.
 
 "On 15 September" allows that day; "by the end of 2026" any day up to 31 December 2026;
-the two conflict only when the sets of days they allow do not intersect. A base and its
-country are different scopes and are not compared; a plan against an outcome is a change
-of plan (C008), not this rule; an unresolved time never fires.
+the two conflict only when the sets of days they allow do not intersect. Times stated in
+different zones, or a zoned clock time near midnight against a day with no zone ("23:11
+local time" on Friday, "Saturday" in a report on another clock), are compared on the UTC
+calendar (``semantics.compared_days``). A base and its country are different scopes and
+are not compared; a plan against an outcome is a change of plan (C008), not this rule; an
+unresolved time never fires.
 """
 
 from __future__ import annotations
@@ -54,6 +57,9 @@ SPEC = RuleSpec(
         "time.modifier",
         "time.relation",
         "time.span",
+        "time.time_zone",
+        "time.time_of_day",
+        "time.utc_day_offset",
     ),
     messages=MessageTemplates(
         en="The reports date the {phase_event} at {place} differently: "
@@ -74,8 +80,7 @@ class DateConflict(BaseRule):
             return None
         if a.phase != b.phase or sem.plan_vs_outcome(a, b, settings):
             return None
-        days_a = sem.allowed_days(a.time, settings)
-        days_b = sem.allowed_days(b.time, settings)
+        days_a, days_b = sem.compared_days(a.time, b.time, settings)
         if days_a is None or days_b is None or days_a.intersects(days_b):
             return None
         hard = (

@@ -25,6 +25,7 @@ from typing import Literal
 from checker.settings import CheckerSettings
 from claims.model import Claim, Entity, Quantity, TimeValue
 from claims.normalize import normalize
+from claims.time import utc_days
 
 # --- days ----------------------------------------------------------------------------------
 
@@ -123,8 +124,12 @@ def allowed_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | N
     ref = reference_days(t, settings)
     if ref is None or t is None:
         return None
+    return _with_relation(ref, t.relation)
+
+
+def _with_relation(ref: DayRange, relation: str | None) -> DayRange | None:
     one = timedelta(days=1)
-    relation = t.relation or "on"
+    relation = relation or "on"
     if relation in ("on", "within"):
         return ref
     if relation in ("by", "until"):
@@ -136,6 +141,82 @@ def allowed_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | N
     if relation == "since":
         return DayRange(ref.lo, None)
     return None
+
+
+# A clock time this close to midnight may fall on another calendar day in another zone.
+NEAR_MIDNIGHT_MINUTES = 3 * 60
+_CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
+
+
+def _near_midnight(t: TimeValue) -> bool:
+    clock = _CLOCK.match(t.time_of_day or "")
+    if clock is None:
+        return False
+    minutes = int(clock.group(1)) * 60 + int(clock.group(2))
+    return min(minutes, 24 * 60 - minutes) <= NEAR_MIDNIGHT_MINUTES
+
+
+def zones_apart(a: TimeValue | None, b: TimeValue | None) -> bool:
+    """Whether the calendar days of two reports may be days of different zones: they state
+    their clock times in different zones ("23:11 local time" against "00:11 GMT"), or one
+    states a zone for a clock time near midnight and the other states none. Their days are
+    then compared in UTC (:func:`utc_allowed_days`)."""
+    if a is None or b is None:
+        return False
+    zone_a, zone_b = a.time_zone, b.time_zone
+    if zone_a is not None and zone_b is not None:
+        return zone_a != zone_b
+    if zone_a is not None:
+        return _near_midnight(a)
+    if zone_b is not None:
+        return _near_midnight(b)
+    return False
+
+
+_PROBE = date(2001, 1, 1)
+
+
+def utc_day_shifts(t: TimeValue) -> tuple[int, int]:
+    """How many days the UTC date of the stated moment may lie before and after the stated
+    date (``claims.time.utc_days``): (0, 0) for a known offset that keeps the day, (0, 1)
+    for "23:11 local time" in an unknown zone, (-1, 1) for a day without a clock time."""
+    probe = TimeValue(
+        earliest=_PROBE,
+        latest=_PROBE,
+        time_of_day=t.time_of_day,
+        utc_day_offset=t.utc_day_offset,
+    )
+    found = utc_days(probe)
+    assert found is not None
+    return (found[0] - _PROBE).days, (found[1] - _PROBE).days
+
+
+def utc_allowed_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | None:
+    """:func:`allowed_days` on the UTC calendar: the stated days moved by what the zone (or
+    the lack of one) allows, then the relation applied."""
+    ref = reference_days(t, settings)
+    if ref is None or t is None:
+        return None
+    low, high = utc_day_shifts(t)
+    shifted = DayRange(
+        ref.lo + timedelta(days=low) if ref.lo else None,
+        ref.hi + timedelta(days=high) if ref.hi else None,
+    )
+    return _with_relation(shifted, t.relation)
+
+
+def compared_days(
+    a: TimeValue | None, b: TimeValue | None, settings: CheckerSettings
+) -> tuple[DayRange | None, DayRange | None]:
+    """The days two reports allow, on one calendar: the stated (local) days, or the UTC
+    days when their zones may differ (:func:`zones_apart`) and their stated days are at
+    most a day apart (a clock can move a date by one day, no zone by two)."""
+    days_a, days_b = allowed_days(a, settings), allowed_days(b, settings)
+    if days_a is None or days_b is None or days_a.gap_days(days_b) > 1:
+        return days_a, days_b
+    if zones_apart(a, b):
+        return utc_allowed_days(a, settings), utc_allowed_days(b, settings)
+    return days_a, days_b
 
 
 def state_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | None:
@@ -209,6 +290,24 @@ def stated_calendar_day(t: TimeValue | None) -> date | None:
 def _is_night(t: TimeValue, settings: CheckerSettings) -> bool:
     tod = (t.time_of_day or "").lower()
     return any(word in tod for word in settings.night_time_of_day)
+
+
+def utc_weekdays(t: TimeValue, said: int) -> set[int]:
+    """The weekdays of the UTC calendar that weekday ``said``, at the time of ``t``, may
+    be (see :func:`utc_day_shifts`)."""
+    low, high = utc_day_shifts(t)
+    return {(said + k) % 7 for k in range(low, high + 1)}
+
+
+def weekdays_meet_in_utc(a: TimeValue, said_a: int, b: TimeValue, said_b: int) -> bool:
+    """Two weekdays a day apart that may be one UTC day, their zones being apart
+    (:func:`zones_apart`): "Friday 23:11 local time" and "Saturday 00:11 GMT"."""
+    apart = (said_a - said_b) % 7
+    return (
+        apart in (1, 6)
+        and zones_apart(a, b)
+        and bool(utc_weekdays(a, said_a) & utc_weekdays(b, said_b))
+    )
 
 
 def weekdays_agree(said: int, actual: int, t: TimeValue, settings: CheckerSettings) -> bool:

@@ -4,8 +4,10 @@ claim, a weekday that is not the weekday of the stated calendar date.
 
 Two phases of one timeline (began on Thursday, completion announced on Saturday) are not
 compared. "Thursday night" may mean the evening before, so night expressions also accept
-the previous weekday. Replaces a date conflict (C001) on the same two claims: the weekday
-is what the reports explicitly disagree on.
+the previous weekday; weekdays given with clock times in different zones (or a zoned time
+near midnight against a weekday with none) are compared on the UTC calendar. Replaces a
+date conflict (C001) on the same two claims: the weekday is what the reports explicitly
+disagree on.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ SPEC = RuleSpec(
         "time.value",
         "time.modifier",
         "time.span",
+        "time.time_zone",
+        "time.utc_day_offset",
     ),
     messages=MessageTemplates(
         en="The reports put the {phase_event} at {place} on different days of the "
@@ -125,6 +129,8 @@ class WeekdayConflict(BaseRule):
             day_b, day_a, b.time, settings
         ):
             return None
+        if sem.weekdays_meet_in_utc(a.time, day_a, b.time, day_b):
+            return None  # "Friday 23:11 local time" may be "Saturday 00:11 GMT"
         names = _names(ctx, day_a, day_b)
         values = []
         for claim, weekday in ((a, names["weekday_a"]), (b, names["weekday_b"])):

@@ -57,7 +57,10 @@ from claims.quantity import (
     clause_floor,
     find_aspect,
     find_scope,
+    read_since_event,
     scope_cues,
+    since_event,
+    since_event_cues,
 )
 from claims.tokenizer import doc_text
 
@@ -101,6 +104,7 @@ class _Grammar:
     to_gap: re.Pattern[str]
     change_before: re.Pattern[str]
     identifier_before: re.Pattern[str]
+    one_unit: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -122,8 +126,7 @@ def _grammar() -> _Grammar:
     return _Grammar(
         units=units,
         measures=frozenset(
-            [u.unit for u in lex.units if u.measure]
-            + [d.unit for d in en_time_lexicon().durations]
+            [u.unit for u in lex.units if u.measure] + [d.unit for d in en_time_lexicon().durations]
         ),
         persons=frozenset(u.unit for u in lex.units if u.person),
         # "242 passengers and crew": people of both kinds
@@ -153,12 +156,15 @@ def _grammar() -> _Grammar:
         between_gap=re.compile(
             rf"^\s*(?:(?P<u>{unit_alt})\s*)?{_ci(bounds.range_between_joiners)}\s*$"
         ),
-        to_gap=re.compile(
-            rf"^\s*(?:(?P<u>{unit_alt})\s*)?(?:-|–|{_ci(bounds.range_to)}\s*)$"
-        ),
+        to_gap=re.compile(rf"^\s*(?:(?P<u>{unit_alt})\s*)?(?:-|–|{_ci(bounds.range_to)}\s*)$"),
         change_before=re.compile(rf"{_W}{_ci(bounds.change_cues)}{_E}"),
         identifier_before=re.compile(
             rf"(?:{_W}{_ci(bounds.identifier_cues)}\s*[-:#]?\s*|[A-Za-z]-|[A-Za-z])$"
+        ),
+        # "a minute", "an hour": one of a length of time, said by the noun
+        one_unit=re.compile(
+            rf"{_W}(?i:an?)\s+(?P<u>"
+            rf"{_ci([f for d in en_time_lexicon().durations for f in d.singular])}){_E}"
         ),
     )
 
@@ -201,8 +207,9 @@ def _items(numbers: list[NumberMatch], text: str, g: _Grammar) -> list[_Item]:
     i = 0
     while i < len(numbers):
         n = numbers[i]
-        item = _Item(n.start, n.end, n.value, n.low, n.high, n.vague, n.needs_unit,
-                     spelled=n.spelled)
+        item = _Item(
+            n.start, n.end, n.value, n.low, n.high, n.vague, n.needs_unit, spelled=n.spelled
+        )
         if i + 1 < len(numbers) and n.value is not None and numbers[i + 1].value is not None:
             nxt = numbers[i + 1]
             gap = text[n.end : nxt.start]
@@ -276,6 +283,7 @@ def find_quantities(
 
         times = find_times(text)
     skip = [(t.span.start, t.span.end) for t in times if t.span is not None]
+    skip = read_since_event(skip, text, _qualifiers().since)
     numbers = [n for n in find_numbers(text) if _keep(n, text, skip, g)]
     out: list[Quantity] = []
     taken: list[tuple[int, int]] = []
@@ -286,6 +294,7 @@ def find_quantities(
             out.append(qualify(q, item, text, floor, out[-1] if out else None))
             taken.append((q.span.start, q.span.end))
         floor = max(floor, item.end)
+    out += _one_since_event(text, g, skip, taken, s)
     out.sort(key=lambda q: q.span.start if q.span else 0)
     whole = _qualifiers().whole_gap
     for part, total in zip(out, out[1:], strict=False):
@@ -294,6 +303,31 @@ def find_quantities(
             if whole.match(text[part.span.end : total.span.start]):
                 part.unit = total.unit
     return out
+
+
+def _one_since_event(
+    text: str,
+    g: _Grammar,
+    skip: Sequence[tuple[int, int]],
+    taken: list[tuple[int, int]],
+    s: QuantitySettings,
+) -> list[Quantity]:
+    """One of a length of time said by the noun, since a named event: "less than a minute
+    after take-off" is [0, 1) minutes. Elsewhere "a minute" is no amount."""
+    found: list[Quantity] = []
+    for m in g.one_unit.finditer(text):
+        start, end = m.start(), m.end()
+        if _overlaps(start, end, skip) or _overlaps(start, end, taken):
+            continue
+        item = _Item(start, end, 1.0, 1.0, 1.0, unit=g.units[_key(m.group("u"))])
+        q = _quantity(item, text, g, s)
+        if q is None or q.span is None:
+            continue
+        span = q.span
+        if since_event(qualify(q, item, text)):
+            found.append(q)
+            taken.append((span.start, span.end))
+    return found
 
 
 def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quantity | None:
@@ -383,6 +417,7 @@ class _Qualifiers:
     distance_stoppers: frozenset[str]
     distance_words: int
     whole_gap: re.Pattern[str]
+    since: re.Pattern[str]  # a cue naming the event an elapsed time counts from
 
 
 @lru_cache(maxsize=1)
@@ -390,9 +425,7 @@ def _qualifiers() -> _Qualifiers:
     lex = en_units_lexicon()
     before, after = aspects_by_cue(lex.aspects, "before"), aspects_by_cue(lex.aspects, "after")
     holders, distance = lex.holders, lex.distance
-    bearings = (
-        {_key(f): b.bearing for b in distance.bearings for f in b.forms} if distance else {}
-    )
+    bearings = {_key(f): b.bearing for b in distance.bearings for f in b.forms} if distance else {}
     place_nouns = sorted(distance.place_nouns if distance else [], key=len, reverse=True)
     return _Qualifiers(
         cues=AspectCues(
@@ -428,6 +461,7 @@ def _qualifiers() -> _Qualifiers:
         whole_gap=re.compile(
             rf"^\s*(?:{_ci([c for a in lex.aspects if a.of == TOTAL for c in a.before])})\s*$"
         ),
+        since=re.compile(rf"\s*,?\s*(?P<c>{_ci(since_event_cues(lex.aspects))}){_E}"),
     )
 
 

@@ -41,6 +41,7 @@ from typing import Any
 
 import yaml
 
+from claims.en.normalize import is_normalized as en_normalized
 from claims.entities import GAZETTEER_FILE, GazetteerFile, load_yaml
 from claims.normalize import normalize
 
@@ -186,9 +187,23 @@ def build_layer(
         for name in names:
             holders[name].append(city)
 
-    def keeps(name: str, city: City) -> bool:
-        others = sorted((c.population for c in holders[name] if c is not city), reverse=True)
+    def keeps(name: str, city: City, owners: Mapping[str, list[City]] = holders) -> bool:
+        others = sorted((c.population for c in owners[name] if c is not city), reverse=True)
         return not others or city.population >= SHARE_RATIO * others[0]
+
+    # English names: one entry each, as written in English copy (no curly quotes)
+    english_taken = {
+        n.casefold() for e in [*gazetteer.places, *gazetteer.actors] for n in e.names.get("en", [])
+    }
+    english_holders: dict[str, list[City]] = defaultdict(list)
+    for city, _, _ in candidates:
+        english_holders[city.name.casefold()].append(city)
+
+    def english(city: City) -> list[str]:
+        name = city.name
+        if not en_normalized(name) or name.casefold() in english_taken:
+            return []
+        return [name] if keeps(name.casefold(), city, english_holders) else []
 
     entries: list[dict[str, Any]] = []
     keys = {p.key for p in gazetteer.places} | {a.key for a in gazetteer.actors}
@@ -211,7 +226,7 @@ def build_layer(
                 "type": "city",
                 "parent": parent,
                 "aliases": kept,
-                "names": {"en": [city.name]},
+                "names": {"en": english(city)} if english(city) else {},
             }
         )
     return entries
