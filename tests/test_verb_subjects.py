@@ -101,3 +101,10 @@ def test_turnout_and_voting_are_election_claims(text: str, language: str, value:
         if c.event_word == "election" and c.quantity is not None and c.quantity.unit == "percent"
     ]
     assert shares == [value]
+
+
+def test_a_collapse_told_with_its_verb_is_an_event_with_its_day_and_place() -> None:
+    claims = claims_of("انهار مبنى سكني قديم في القاهرة يوم الجمعة.")
+    (collapse,) = [c for c in claims if c.event_word == "collapse"]
+    assert collapse.location is not None and collapse.location.key == "cairo"
+    assert collapse.time is not None and collapse.time.weekday == 4
