@@ -108,3 +108,28 @@ def test_a_collapse_told_with_its_verb_is_an_event_with_its_day_and_place() -> N
     (collapse,) = [c for c in claims if c.event_word == "collapse"]
     assert collapse.location is not None and collapse.location.key == "cairo"
     assert collapse.time is not None and collapse.time.weekday == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("غرق مركب يقل مهاجرين قبالة سواحل تونس فجر الأحد، ولقي 12 مهاجرا حتفهم.", "ar"),
+        ("A boat carrying migrants sank off the coast of Tunisia early on Sunday, killing 12.",
+         "en"),
+    ],
+    ids=["ar", "en"],
+)
+def test_a_sinking_is_an_event_with_its_day_and_place(text: str, language: str) -> None:
+    article = Article.from_text("s.txt", text, published=date(2023, 9, 12), language=language)
+    (sinking,) = [c for c in extract_claims(article) if c.event_word == "sinking"]
+    assert sinking.location is not None and sinking.location.key == "tunisia"
+    assert sinking.time is not None and sinking.time.weekday == 6
+
+
+def test_migrants_are_counted_people_and_the_drowned_are_dead() -> None:
+    claims = claims_of("ولقي 12 مهاجرا حتفهم، وبلغ عدد الغرقى 15 شخصا.")
+    counts = [(c.event_word, c.quantity.value, c.quantity.unit)
+              for c in claims if c.event == "casualties" and c.quantity is not None]
+    assert counts == [("killed", 12, "people"), ("killed", 15, "people")]
+    # the verb alone, with no count, is a person drowning: no sinking
+    assert [c for c in claims_of("وغرق رجل في البحر.") if c.event_word == "sinking"] == []
