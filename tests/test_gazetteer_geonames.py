@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from claims.entities import load_gazetteer
 from claims.lexicon.geonames_layer import City, arabic_names, build_layer, common_words
 from claims.model import Article
@@ -20,7 +22,7 @@ def city(name: str, country: str, population: int, *names: str, gid: int = 1) ->
 
 def layer(*cities: City, common: frozenset[str] = frozenset()) -> dict[str, list[str]]:
     entries = build_layer(cities, load_gazetteer(), COUNTRIES, common, min_population=50_000)
-    return {e["label"]: e["aliases"] for e in entries}
+    return {e["label"]: e.get("cue_aliases", e["aliases"]) for e in entries}
 
 
 def test_only_names_in_arabic_letters_normalised() -> None:
@@ -55,6 +57,31 @@ def test_short_common_small_and_unknown_country_cities_are_left_out() -> None:
         city("Elsewhere", "XX", 800_000, "الزوايتين"),  # a country the gazetteer lacks
         common=common,
     ) == {}
+
+
+def test_a_city_under_a_million_is_read_only_where_a_place_is_expected() -> None:
+    (small,) = build_layer(
+        [city("Newtown", "IN", 90_000, "نيوتاون")], load_gazetteer(), COUNTRIES
+    )
+    assert small["cue_aliases"] == ["نيوتاون"] and small["aliases"] == ["مدينه نيوتاون"]
+    (big,) = build_layer(
+        [city("Bigtown", "IN", 2_000_000, "بيغتاون")], load_gazetteer(), COUNTRIES
+    )
+    assert big["aliases"] == ["بيغتاون"] and "cue_aliases" not in big
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("ضرب إعصار ميلتون السواحل ليل الأربعاء.", None),  # a storm's name
+        ("انهار جسر في ميلتون ليل الأربعاء.", "milton_ca"),
+    ],
+    ids=["storm-name", "after-a-place-word"],
+)
+def test_a_guarded_city_needs_a_place_word(text: str, key: str | None) -> None:
+    article = Article.from_text("m.txt", text, published=date(2024, 10, 10), language="ar")
+    keys = [c.location.key for c in extract_claims(article) if c.location is not None]
+    assert keys == ([key] if key else [])
 
 
 def test_the_committed_layer_resolves_a_city_inside_its_country() -> None:

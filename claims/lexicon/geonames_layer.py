@@ -19,7 +19,10 @@ writes a layer of them, each inside its country, under these rules:
   out, and so is a multi-word name whose last words are (the gazetteer reads them alone
   after a place noun);
 - a name whose forms with clitics read as another place's is left out with its city;
-- a city with no Arabic name left is left out.
+- a city with no Arabic name left is left out;
+- a city of fewer than a million people is read only where a place is expected: after a
+  place word ("في ميلتون", "بميلتون") or as "مدينة <name>" (`cue_aliases`), since its name
+  may be a person's or a storm's ("إعصار ميلتون").
 
 Run it again when the sources change; the layer is data, reviewed like any lexicon:
 
@@ -47,6 +50,10 @@ from claims.normalize import normalize
 
 LAYER = Path(__file__).parent / "ar" / "gazetteer_geonames.yaml"
 MIN_POPULATION = 50_000
+# A city under this size is read only where a place is expected: after a place word ("في
+# ميلتون", "بميلتون", "مدينة ميلتون"), never alone ("إعصار ميلتون" is a storm's name).
+GUARD_POPULATION = 1_000_000
+CITY_NOUN = "مدينه"
 # Arabic letters only: hamza forms, the 28 letters, alif maqsura and ya, and spaces.
 ARABIC_NAME = re.compile(r"^[\u0621-\u063A\u0641-\u064A ]+$")
 SHARE_RATIO = 10  # a shared name goes to a city this many times larger than the next
@@ -131,10 +138,21 @@ def build_layer(
     countries: Mapping[str, str],
     common: frozenset[str] = frozenset(),
     min_population: int = MIN_POPULATION,
+    main: GazetteerFile | None = None,
 ) -> list[dict[str, Any]]:
-    """The layer's place entries (dicts in the gazetteer's schema), largest city first."""
+    """The layer's place entries (dicts in the gazetteer's schema), largest city first.
+    ``main`` is the main hand-written file, whose names' last words the gazetteer reads
+    alone after a place noun ("المنطقة الخضراء" -> "الخضراء"): no new name may end with
+    them (default: ``gazetteer``)."""
+    protected_tails = {
+        _tail(n)
+        for p in (main or gazetteer).places
+        for n in [*p.aliases, *p.cue_aliases]
+        if " " in n
+    }
     parents = country_keys(gazetteer, countries)
     taken: set[str] = set()
+    words_taken: set[str] = set()
     taken_in: dict[str, set[str]] = defaultdict(set)  # country key -> names of its places
     known_english: dict[str, set[str]] = defaultdict(set)
     places = {p.key: p for p in gazetteer.places}
@@ -147,9 +165,9 @@ def build_layer(
     for place in gazetteer.places:
         names = [*place.aliases, *place.cue_aliases]
         taken.update(names)
-        # "المنطقه الخضراء", "طرابلس الغرب": their words alone stay the hand-written
-        # entries' (read bare or deliberately unresolved)
-        taken.update(w for n in names if " " in n for w in n.split())
+        # "طرابلس الغرب": a word of a hand-written name is never a one-word name of a
+        # new city (bare "طرابلس" is left unresolved on purpose)
+        words_taken.update(w for n in names if " " in n for w in n.split())
         owner = country_of(place.key)
         if owner is not None:
             taken_in[owner].update(names)
@@ -174,9 +192,13 @@ def build_layer(
         names = [
             n for n in names
             if not any(f in taken or f in common for f in _forms(n))
+            and not (" " not in n and any(f in words_taken for f in _forms(n)))
             # the gazetteer also reads a multi-word name's last words after a place noun
-            # ("بلد الوليد" -> "الوليد"): they must be free too
-            and not any(f in taken or f in common for f in _forms(_tail(n)))
+            # ("بلد الوليد" -> "الوليد"): they must not be a common word or the main
+            # file's
+            and not any(
+                f in protected_tails or f in common or f in taken for f in _forms(_tail(n))
+            )
             and not (" " not in n and len(n) < 4)
         ]
         if names:
@@ -219,16 +241,15 @@ def build_layer(
         keys.add(key)
         label = city.name if city.name not in labels else f"{city.name}, {country_label[parent]}"
         labels.add(label)
-        entries.append(
-            {
-                "key": key,
-                "label": label,
-                "type": "city",
-                "parent": parent,
-                "aliases": kept,
-                "names": {"en": english(city)} if english(city) else {},
-            }
-        )
+        entry: dict[str, Any] = {"key": key, "label": label, "type": "city", "parent": parent}
+        if city.population >= GUARD_POPULATION:
+            entry["aliases"] = kept
+        else:
+            entry["aliases"] = [f"{CITY_NOUN} {n}" for n in kept]
+            entry["cue_aliases"] = kept
+        if english(city):
+            entry["names"] = {"en": english(city)}
+        entries.append(entry)
     return entries
 
 
@@ -308,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
 
     hand_written = [p for p in GAZETTEER_LAYERS if not p.endswith(args.out.name)]
     merged = merge_layers(gazetteer, [load_yaml(p, GazetteerLayer) for p in hand_written])
-    entries = build_layer(cities, merged, countries, common_words(lines), args.min_population)
+    entries = build_layer(
+        cities, merged, countries, common_words(lines), args.min_population, main=gazetteer
+    )
     entries = without_conflicts(merged, entries)
     write_layer(entries, args.out, args.min_population)
     print(f"{len(entries)} cities written to {args.out}")
