@@ -133,3 +133,18 @@ def test_migrants_are_counted_people_and_the_drowned_are_dead() -> None:
     assert counts == [("killed", 12, "people"), ("killed", 15, "people")]
     # the verb alone, with no count, is a person drowning: no sinking
     assert [c for c in claims_of("وغرق رجل في البحر.") if c.event_word == "sinking"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("واعتقلت الشرطة 150 متظاهرا في باريس مساء السبت.", "ar"),
+        ("Police arrested 150 protesters in Paris on Saturday evening.", "en"),
+    ],
+    ids=["ar", "en"],
+)
+def test_arrests_are_events_with_their_count(text: str, language: str) -> None:
+    article = Article.from_text("p.txt", text, published=date(2024, 11, 28), language=language)
+    (arrest,) = [c for c in extract_claims(article) if c.event_word == "arrest"]
+    assert arrest.quantity is not None and arrest.quantity.value == 150
+    assert arrest.location is not None and arrest.location.key == "paris"
