@@ -13,8 +13,11 @@ The lock is re-entrant inside one process (``run`` takes it and calls ``ingest_d
 which takes it too): ``flock`` locks belong to an open file, so a second ``open`` of the
 same file in the same process would otherwise block on itself.
 
-In-memory databases need no lock; server databases (any URL that is not SQLite) are not
-locked by claimcheck.
+On PostgreSQL the lock is a session advisory lock (``pg_try_advisory_lock``) held by a
+connection of its own for the whole run: the server drops it when that connection ends,
+however the run ended, so a killed run never leaves it behind either. Its holder is
+named in the connection's ``application_name``, for the message a second run prints.
+In-memory databases need no lock; other server databases are not locked by claimcheck.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ class StoreBusy(RuntimeError):
 
 _held: dict[str, tuple[int, int]] = {}  # lock path -> (file descriptor, depth)
 _guard = threading.Lock()
+# The advisory lock's key: one per database, the same for every claimcheck (a signed
+# 64-bit integer; the text is "claimcheck run lock").
+ADVISORY_KEY = 0x636C61696D636B72
+_APPLICATION = "claimcheck run"
+_held_server: dict[str, tuple[sa.Connection, sa.Engine, int]] = {}  # url -> holder, depth
 
 
 def lock_path(url: str) -> Path | None:
@@ -68,6 +76,10 @@ def store_lock(url: str, *, wait: bool | float = False) -> Iterator[Path | None]
     ``wait``: False fails at once when another process holds the lock; True waits as long
     as it takes; a number waits at most that many seconds. Raises :class:`StoreBusy`.
     """
+    if _is_postgres(url):
+        with _server_lock(url, wait):
+            yield None
+        return
     path = lock_path(url)
     if path is None:
         yield None
@@ -122,5 +134,79 @@ def _acquire(fd: int, path: Path, wait: bool | float) -> None:
                 "another claimcheck run is writing to this store"
                 + (f" ({holder})" if holder else "")
                 + f"; lock file {path}. Try again later or pass --wait."
+            )
+        time.sleep(_POLL_SECONDS)
+
+
+def _is_postgres(url: str) -> bool:
+    return sa.engine.make_url(url).get_backend_name() == "postgresql"
+
+
+@contextmanager
+def _server_lock(url: str, wait: bool | float) -> Iterator[None]:
+    """Hold the PostgreSQL advisory lock of the database at ``url`` (re-entrant)."""
+    with _guard:
+        if url in _held_server:
+            conn, engine, depth = _held_server[url]
+            _held_server[url] = (conn, engine, depth + 1)
+            reentered = True
+        else:
+            reentered = False
+    if reentered:
+        try:
+            yield
+        finally:
+            with _guard:
+                conn, engine, depth = _held_server[url]
+                _held_server[url] = (conn, engine, depth - 1)
+        return
+
+    name = f"{_APPLICATION} pid {os.getpid()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
+    engine = sa.create_engine(
+        url, poolclass=sa.pool.NullPool, connect_args={"application_name": name[:63]}
+    )
+    try:
+        conn = engine.connect()
+        try:
+            _acquire_server(conn, wait)
+            with _guard:
+                _held_server[url] = (conn, engine, 1)
+            try:
+                yield
+            finally:
+                with _guard:
+                    del _held_server[url]
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+                conn.commit()
+        finally:
+            conn.close()
+    finally:
+        engine.dispose()
+
+
+def _acquire_server(conn: sa.Connection, wait: bool | float) -> None:
+    deadline = None if wait is True else time.monotonic() + float(wait or 0)
+    while True:
+        got = conn.execute(
+            sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
+        ).scalar()
+        conn.commit()  # a session lock outlives transactions; end this one
+        if got:
+            return
+        if deadline is not None and time.monotonic() >= deadline:
+            holder = conn.execute(
+                sa.text(
+                    "SELECT a.application_name FROM pg_locks l"
+                    " JOIN pg_stat_activity a ON a.pid = l.pid"
+                    " WHERE l.locktype = 'advisory' AND l.granted"
+                    " AND l.objid = (:key & 4294967295)::oid LIMIT 1"
+                ),
+                {"key": ADVISORY_KEY},
+            ).scalar()
+            conn.commit()
+            raise StoreBusy(
+                "another claimcheck run is writing to this database"
+                + (f" ({holder})" if holder else "")
+                + "; try again later or pass --wait."
             )
         time.sleep(_POLL_SECONDS)

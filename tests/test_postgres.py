@@ -191,3 +191,34 @@ def test_revoked_tokens_and_passwords_end_access_from_every_server(db_url: str) 
         store.set_password("hoda", "hoda-pass-1")
         assert other.session_stamp("hoda") not in (None, stamp)
         assert store.user_for_token(fresh) is not None  # the password is not the tokens
+
+
+def test_one_run_at_a_time_on_a_postgresql_store(postgres_url: str) -> None:
+    """The run lock on PostgreSQL: a second writer is refused while the first holds it,
+    the holder may take it again, and a killed holder leaves nothing behind."""
+    import subprocess
+    import sys
+    import time
+
+    from checker.locking import StoreBusy, store_lock
+
+    with store_lock(postgres_url), store_lock(postgres_url):  # re-entrant in one process
+        pass
+    sleeper = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time; from checker.locking import store_lock\n"
+         f"with store_lock({postgres_url!r}):\n    print('locked', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert sleeper.stdout is not None and sleeper.stdout.readline().strip() == "locked"
+        with pytest.raises(StoreBusy, match=r"claimcheck run pid \d+"):
+            with store_lock(postgres_url):
+                pass
+    finally:
+        sleeper.kill()  # SIGKILL: the server drops the lock with the connection
+        sleeper.wait()
+    start = time.monotonic()
+    with store_lock(postgres_url, wait=30):
+        pass
+    assert time.monotonic() - start < 30
