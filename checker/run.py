@@ -223,18 +223,21 @@ def _hash_files(digest: Any, root: Path, paths: Sequence[Path]) -> None:
 
 @lru_cache(maxsize=1)
 def extractor_fingerprint() -> str:
-    """Identifies the extraction code and data, so a change to either re-extracts.
+    """Identifies the extraction code, data and settings, so a change to any re-extracts.
 
     ``claims.pipeline.PIPELINE_VERSION`` wins when defined; otherwise every file of the
-    ``claims`` package (code, lexicons, patterns, models) is hashed.
+    ``claims`` package (code, lexicons, patterns, models) is hashed. The extraction
+    settings (``claims.settings.PipelineSettings``: NER on or off, the time, quantity and
+    context settings) are always part of it.
     """
+    settings = pipeline.settings_fingerprint()  # CLAIMCHECK_PIPELINE_USE_NER=1 re-extracts
     declared = getattr(pipeline, "PIPELINE_VERSION", None)
     if declared:
-        return f"claims:{declared}"
+        return f"claims:{declared}:{settings}"
     digest = hashlib.sha256()
     root = Path(str(resources.files("claims")))
     _hash_files(digest, root, list(root.rglob("*")))
-    return "claims:" + digest.hexdigest()[:12]
+    return f"claims:{digest.hexdigest()[:12]}:{settings}"
 
 
 def linker_fingerprint() -> str:

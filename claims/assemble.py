@@ -37,15 +37,17 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from spacy.tokens import Doc
 
+from claims import layers
 from claims.attribution import ModalityCue, ReportCue
 from claims.context import SETTINGS as CONTEXT_SETTINGS
 from claims.context import ContextSettings
 from claims.entities import EntityMention
 from claims.events import EventsFile, PhaseCue, RoleWord, TriggerMention, load_events
+from claims.layers import Contract
 from claims.model import (
     Article,
     Attribution,
@@ -69,22 +71,6 @@ from claims.tokenizer import (
     starts_with_conjunction,
     token_table,
     without_conjunction,
-)
-
-PROVIDES: frozenset[str] = frozenset(
-    {"id", "article_id", "evidence", "quote", "extractor", "published", "inherited"}
-)
-REQUIRES: frozenset[str] = frozenset(
-    {
-        "sentences",
-        "clauses",
-        "triggers",
-        "entities",
-        "phase_cues",
-        "roles",
-        "reporting_cues",
-        "modality_cues",
-    }
 )
 
 _IDLE_LIMIT = 3  # tokens a role phrase survives without a place
@@ -176,34 +162,57 @@ class _Layers:
 
     @classmethod
     def read(cls, doc: Doc) -> _Layers:
-        ud = doc.user_data
         table = token_table(doc)
-        reports: list[ReportCue] = ud.get("cc_reporting_cues", [])
+        reports = layers.REPORTING_CUES.get(doc)
         return cls(
             doc=doc,
             text=doc_text(doc),
             table=table,
-            sentences=ud.get("cc_sentences", []),
-            clauses=ud.get("cc_clauses", []),
-            triggers=ud.get("cc_triggers", []),
-            entities=ud.get("cc_entities", []),
-            times=_token_ranges(table, ud.get("cc_times", []), len(doc)),
-            quantities=_token_ranges(table, ud.get("cc_quantities", []), len(doc)),
-            cues=ud.get("cc_phase_cues", []),
-            past=sorted(ud.get("cc_past_markers", [])),
-            role_at={r.tok_start: r for r in ud.get("cc_role_words", [])},
+            sentences=layers.SENTENCES.get(doc),
+            clauses=layers.CLAUSES.get(doc),
+            triggers=layers.TRIGGERS.get(doc),
+            entities=layers.ENTITIES.get(doc),
+            times=_token_ranges(table, layers.TIMES.get(doc), len(doc)),
+            quantities=_token_ranges(table, layers.QUANTITIES.get(doc), len(doc)),
+            cues=layers.PHASE_CUES.get(doc),
+            past=sorted(layers.PAST_MARKERS.get(doc)),
+            role_at={r.tok_start: r for r in layers.ROLE_WORDS.get(doc)},
             frames=[(r.tok_start, r.frame_end) for r in reports if r.frame_end is not None],
             reports=reports,
-            modal=ud.get("cc_modality_cues", []),
-            soft_breaks=ud.get("cc_soft_breaks", []),
-            quantity_links=ud.get("cc_quantity_links", {}),
-            dateline=ud.get("cc_dateline"),
-            support=frozenset(ud.get("cc_support_nouns", [])),
+            modal=layers.MODALITY_CUES.get(doc),
+            soft_breaks=layers.SOFT_BREAKS.get(doc),
+            quantity_links=layers.QUANTITY_LINKS.get(doc),
+            dateline=layers.DATELINE.get(doc),
+            support=frozenset(layers.SUPPORT_NOUNS.get(doc)),
         )
 
 
 class Assembler:
     """Builds claims from a processed doc (stateless between calls: thread-safe)."""
+
+    # The claim fields of the claim itself; the slots are the components'. Times and
+    # amounts come from optional taggers.
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset(
+            {"id", "article_id", "evidence", "quote", "extractor", "published", "inherited"}
+        ),
+        reads=(
+            layers.SENTENCES,
+            layers.CLAUSES,
+            layers.SOFT_BREAKS,
+            layers.ENTITIES,
+            layers.DATELINE,
+            layers.REPORTING_CUES,
+            layers.MODALITY_CUES,
+            layers.TRIGGERS,
+            layers.PHASE_CUES,
+            layers.PAST_MARKERS,
+            layers.SUPPORT_NOUNS,
+            layers.ROLE_WORDS,
+            layers.QUANTITY_LINKS,
+        ),
+        reads_if_present=(layers.TIMES, layers.QUANTITIES),
+    )
 
     def __init__(
         self,

@@ -19,20 +19,24 @@ A negation reaches further through "اي" to the event it quantifies ("لم تس
 يسفر القصف عن سقوط ضحايا", the shelling itself not negated). The assembler decides per
 claim.
 
-Results: ``doc.user_data["cc_reporting_cues"]`` and ``doc.user_data["cc_modality_cues"]``.
+Results: the layers :data:`claims.layers.REPORTING_CUES` and
+:data:`claims.layers.MODALITY_CUES`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from claims import layers
+from claims.clitics import clitics
 from claims.entities import EntityMention
+from claims.layers import Contract
 from claims.model import Modality
 from claims.resources import load_yaml
 from claims.sentences import AnchoredMatcher, load_patterns
@@ -50,12 +54,6 @@ from claims.tokenizer import (
 
 ATTRIBUTION_FILE = "lexicon/ar/attribution.yaml"
 MODALITY_PATTERNS_FILE = "patterns/modality.jsonl"
-REPORTING_KEY = "cc_reporting_cues"
-MODALITY_KEY = "cc_modality_cues"
-
-PROVIDES: frozenset[str] = frozenset({"attribution", "modality"})
-REQUIRES: frozenset[str] = frozenset({"sentences", "entities"})
-PRODUCES: frozenset[str] = frozenset({"reporting_cues", "modality_cues"})
 
 SourceKind = Literal["official", "anonymous", "media", "unknown"]
 T = TypeVar("T")
@@ -261,24 +259,32 @@ def _add_verbish(lex: VariantLexicon[T], word: str, payload: T, morph: Morpholog
 
 
 class AttributionComponent:
+    # The tokens of times and amounts are never sources or cues.
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset({"attribution", "modality"}),
+        reads=(layers.SENTENCES, layers.ENTITIES),
+        reads_if_present=(layers.TIME_SPANS, layers.QUANTITY_SPANS),
+        writes=(layers.REPORTING_CUES, layers.MODALITY_CUES),
+    )
+
     def __init__(self, lex: AttributionLexicon, vocab: Vocab) -> None:
         self.lex = lex
         self.patterns = AnchoredMatcher(vocab, load_patterns(MODALITY_PATTERNS_FILE))
 
     def __call__(self, doc: Doc) -> Doc:
         words = {m.start: m for m in self.lex.words(doc)}
-        doc.user_data[REPORTING_KEY] = self._reporting(doc, words)
-        doc.user_data[MODALITY_KEY] = self._modality(doc)
+        layers.REPORTING_CUES.set(doc, self._reporting(doc, words))
+        layers.MODALITY_CUES.set(doc, self._modality(doc))
         return doc
 
     def _reporting(self, doc: Doc, words: dict[int, LexMatch[str]]) -> list[ReportCue]:
-        entities: list[EntityMention] = doc.user_data.get("cc_entities", [])
+        entities = layers.ENTITIES.get(doc)
         anonymity = sorted(s for s, m in words.items() if m.payload == "anonymous")
         out: list[ReportCue] = []
         n = len(doc)
         table = token_table(doc)
         text = doc_text(doc)
-        time_starts = {span.start for span in doc.spans["times"]} if "times" in doc.spans else set()
+        time_starts = {span.start for span in layers.TIME_SPANS.spans(doc)}
         for m in self.lex.cues(doc):
             cue = m.payload
             end_limit = _sentence_end(doc, m.start)
@@ -426,9 +432,9 @@ class AttributionComponent:
         for m in matches:
             if m.payload.modality == "none":
                 blocked.update(range(m.start, m.end))
-        if "quantities" in doc.spans:  # "ما لا يقل عن 70" is a bound, not a negation
-            for span in doc.spans["quantities"]:
-                blocked.update(range(span.start, span.end))
+        # "ما لا يقل عن 70" is a bound, not a negation
+        for span in layers.QUANTITY_SPANS.spans(doc):
+            blocked.update(range(span.start, span.end))
         negations: list[ModalityCue] = []
         for m in matches:
             mod = m.payload.modality
@@ -454,10 +460,11 @@ def _without_preposition(text: str, start: int, end: int) -> tuple[int, str]:
     """(start, source) with the preposition "ل" written on the source left out: "للمركز"
     names "المركز", "لهيئه" names "هيئه"."""
     name = text[start:end]
-    if name.startswith("لل") and len(name) > 2:
-        return start + 2, "ال" + name[2:]
-    if name.startswith("ل") and len(name) > 1:
-        return start + 1, name[1:]
+    c = clitics()
+    if name.startswith(c.contracted) and len(name) > len(c.contracted):
+        return start + len(c.contracted), c.article + name[len(c.contracted) :]
+    if name.startswith(c.contracting) and len(name) > len(c.contracting):
+        return start + len(c.contracting), name[len(c.contracting) :]
     return start, name
 
 
@@ -470,7 +477,7 @@ def _phrase_end(table: TokenTable, start: int, limit: int) -> int:
 
 
 def _sentence_end(doc: Doc, i: int) -> int:
-    for sent in doc.user_data.get("cc_sentences", []):
+    for sent in layers.SENTENCES.get(doc):
         if sent.tok_start <= i < sent.tok_end:
             return int(sent.tok_end)
     return len(doc)

@@ -13,7 +13,8 @@ written, and ``cc_context`` reads that date from the text (data in
   separator on a line the date ends ("عمان - 3 مارس 2024"); a date alone at the start of
   a line must end the line or be followed by a separator ("12 يونيو 2025 -"), since "في 9
   سبتمبر 2023، ضرب زلزال" dates the first event, not the article. The dateline's date is
-  never the date of an event (``doc.user_data["cc_dateline"]``), with or without metadata;
+  never the date of an event (the layer :data:`claims.layers.DATELINE`), with or without
+  metadata;
 - a **relative day next to a full date**: "اليوم السبت 11 يناير 2025" (written on 11
   January), "امس الجمعه (10 يناير 2025)" (written on the 11th). A weekday that is not the
   date's own makes the text contradict itself, and nothing is read from it.
@@ -21,8 +22,8 @@ written, and ``cc_context`` reads that date from the text (data in
 Refuse rather than guess: two different dates from these cues give no reference date.
 With one, the times of the document are resolved again against it, exactly as against a
 publication date (``anchor="publication"``), and each value anchored to it says so in its
-``reason``. The reference is kept in ``doc.user_data["cc_reference_date"]``; it never
-replaces the article's publication date on the claims.
+``reason``. The reference is kept in the layer :data:`claims.layers.REFERENCE_DATE`; it
+never replaces the article's publication date on the claims.
 """
 
 from __future__ import annotations
@@ -31,54 +32,22 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from claims import layers
+from claims.layers import Contract
 from claims.lexicon.schemas import ContextLexicon, context_lexicon, time_lexicon
 from claims.model import TimeValue
+from claims.settings import ContextSettings, extraction_settings
 from claims.tokenizer import doc_text
-
-REFERENCE_KEY = "cc_reference_date"
-DATELINE_KEY = "cc_dateline"
-
-PROVIDES: frozenset[str] = frozenset()
-REQUIRES: frozenset[str] = frozenset({"sentences", "entities"})
-PRODUCES: frozenset[str] = frozenset({"reference_date"})
 
 ReferenceSource = Literal["publication", "dateline", "today"]
 
 
-class ContextSettings(BaseSettings):
-    """What the document context may take from the text; environment prefix
-    ``CLAIMCHECK_CONTEXT_``."""
-
-    model_config = SettingsConfigDict(env_prefix="CLAIMCHECK_CONTEXT_", frozen=True)
-
-    reference_from_text: bool = Field(
-        True, description="without a publication date, read the date of writing from the text"
-    )
-    dateline_lines: int = Field(
-        3, ge=1, description="how many non-empty lines from the top may hold the dateline"
-    )
-    dateline_name_words: int = Field(
-        3, ge=0, description="words of a place the gazetteer does not know before a dateline"
-    )
-    # Off by default: on the development stories, dating a later sentence by its lead
-    # lost on date, date relation and weekday accuracy and on finding precision, since a
-    # report's later sentences often tell another moment (an announcement, a toll).
-    carry_time: bool = Field(
-        False, description="a claim without a time takes the day of an earlier claim of its event"
-    )
-    carry_place: bool = Field(
-        True, description="a claim without a place takes the place of earlier claims of its event"
-    )
-
-
-SETTINGS = ContextSettings()
+SETTINGS: ContextSettings = extraction_settings().context
 
 
 @dataclass(frozen=True)
@@ -263,38 +232,42 @@ def reanchor(text: str, reference: ReferenceDate) -> list[TimeValue]:
 
 
 class ContextComponent:
-    """Finds the dateline (``doc.user_data["cc_dateline"]``, its normalised character span)
-    and the reference date (``doc.user_data["cc_reference_date"]``); when the date comes
-    from the text, re-resolves ``doc.user_data["cc_times"]`` against it."""
+    """Finds the dateline (its normalised character span) and the reference date; when the
+    date comes from the text, re-resolves the times against it."""
+
+    # The places of a dateline come from the entities; without times there is no date.
+    contract: ClassVar[Contract] = Contract(
+        reads=(layers.PUBLISHED, layers.ENTITIES),
+        reads_if_present=(layers.TIMES,),
+        writes=(layers.DATELINE, layers.REFERENCE_DATE, layers.TIMES),
+    )
 
     def __init__(self, name: str = "cc_context", settings: ContextSettings | None = None) -> None:
         self.name = name
         self.settings = settings or SETTINGS
 
     def __call__(self, doc: Doc) -> Doc:
-        times = doc.user_data.get("cc_times")
+        times = layers.TIMES.find(doc)
         if not isinstance(times, list):
             return doc
         text = doc_text(doc)
-        places = [
-            (e.start, e.end) for e in doc.user_data.get("cc_entities", []) if e.kind == "place"
-        ]
+        places = [(e.start, e.end) for e in layers.ENTITIES.get(doc) if e.kind == "place"]
         # The dateline dates the report, never an event, with or without metadata.
         line = _dateline(text, times, places, self.settings)
         if line is not None:
-            doc.user_data[DATELINE_KEY] = (line.start, line.end)
-        published = doc.user_data.get("published")
+            layers.DATELINE.set(doc, (line.start, line.end))
+        published = layers.PUBLISHED.find(doc)
         if isinstance(published, date):
-            doc.user_data[REFERENCE_KEY] = ReferenceDate(published, "publication")
+            layers.REFERENCE_DATE.set(doc, ReferenceDate(published, "publication"))
             return doc
         if not self.settings.reference_from_text:
             return doc
         found = reference_date(text, times, places, self.settings)
         if found is None:
             return doc
-        doc.user_data[REFERENCE_KEY] = found
-        # Same spans, new values: the spans in doc.spans["times"] stay right.
-        doc.user_data["cc_times"] = reanchor(text, found)
+        layers.REFERENCE_DATE.set(doc, found)
+        # Same spans, new values: the time spans stay right.
+        layers.TIMES.set(doc, reanchor(text, found))
         return doc
 
 

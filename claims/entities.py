@@ -19,8 +19,8 @@ The component ``cc_entities`` finds, on normalised text:
   patterns found nothing: either spans set before this component runs, or added after it
   by ``cc_ner`` (:func:`add_ner_mentions`); no key, no ancestors, ``source="ner"``.
 
-The mentions go to ``doc.user_data["cc_entities"]`` (offsets in the normalised text) and,
-as token spans, to ``doc.spans["entities"]``.
+The mentions go to the layer :data:`claims.layers.ENTITIES` (offsets in the normalised
+text) and, as token spans, to :data:`claims.layers.ENTITY_SPANS`.
 """
 
 from __future__ import annotations
@@ -29,12 +29,14 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from spacy.language import Language
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span
 
+from claims import layers
+from claims.layers import Contract
 from claims.model import Entity, EntityKind, EntitySource
 from claims.resources import load_yaml
 from claims.tokenizer import (
@@ -55,13 +57,6 @@ GAZETTEER_LAYERS: tuple[str, ...] = (
     "lexicon/ar/gazetteer_world.yaml",
     "lexicon/ar/gazetteer_geonames.yaml",
 )
-USER_DATA_KEY = "cc_entities"
-SPANS_KEY = "entities"
-
-# Claim fields this component provides (checked when the pipeline is built).
-PROVIDES: frozenset[str] = frozenset({"actors", "location", "destinations"})
-REQUIRES: frozenset[str] = frozenset({"sentences"})
-PRODUCES: frozenset[str] = frozenset({"entities"})
 
 PlaceType = Literal[
     "country",
@@ -476,6 +471,15 @@ def _add_word(
 
 
 class EntitiesComponent:
+    # The names a statistical NER left before this component ran are read too (the
+    # extraction pipeline runs cc_ner after it instead: add_ner_mentions).
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset({"actors", "location", "destinations"}),
+        reads=(layers.SENTENCES,),
+        reads_if_present=(layers.NER_SPANS,),
+        writes=(layers.ENTITIES, layers.ENTITY_SPANS),
+    )
+
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
 
@@ -485,19 +489,21 @@ class EntitiesComponent:
 
 
 def _store(doc: Doc, mentions: list[EntityMention]) -> None:
-    doc.user_data[USER_DATA_KEY] = mentions
+    layers.ENTITIES.set(doc, mentions)
     spans = []
     for m in mentions:
         label = f"{m.kind}:{m.key or m.source}"
         spans.append(Span(doc, m.tok_start, m.tok_end, label=label))
-    doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=spans)
+    layers.ENTITY_SPANS.set(doc, spans)
 
 
-def add_ner_mentions(doc: Doc, gaz: Gazetteer, spans_key: str = "ner") -> list[EntityMention]:
+def add_ner_mentions(
+    doc: Doc, gaz: Gazetteer, spans_key: str = layers.NER_SPANS.key
+) -> list[EntityMention]:
     """Add the NER names of ``doc.spans[spans_key]`` to the mentions ``cc_entities`` left
     on ``doc``, where no mention (its phrase included) covers a token of the span: the
     gazetteer, patterns and resolved references win. Returns the mentions added."""
-    mentions: list[EntityMention] = list(doc.user_data.get(USER_DATA_KEY, []))
+    mentions = list(layers.ENTITIES.get(doc))
     covered: set[int] = set()
     for m in mentions:
         start = m.phrase_start if 0 <= m.phrase_start < m.tok_start else m.tok_start
@@ -703,7 +709,7 @@ def _resolve_anaphors(
 
 
 def _ner_names(
-    doc: Doc, gaz: Gazetteer, covered: set[int], spans_key: str = "ner"
+    doc: Doc, gaz: Gazetteer, covered: set[int], spans_key: str = layers.NER_SPANS.key
 ) -> list[EntityMention]:
     """Names an NER component found where the gazetteer and patterns found nothing."""
     if spans_key not in doc.spans:
@@ -784,7 +790,7 @@ def _phrases(doc: Doc, words: dict[int, LexMatch[_Word]], mentions: list[EntityM
 
 
 def _sentence_index(doc: Doc) -> Callable[[int], int]:
-    starts = [s.tok_start for s in doc.user_data.get("cc_sentences", [])] or [0]
+    starts = [s.tok_start for s in layers.SENTENCES.get(doc)] or [0]
 
     def sentence_of(i: int) -> int:
         return bisect_right(starts, i) - 1

@@ -19,8 +19,9 @@
   date a verbal noun ("الهجوم الذي وقع"), and role words before places ("من", "إلى",
   "في", "خارج"...), for the claim assembler.
 
-Everything goes to ``doc.user_data`` (offsets in normalised text); triggers also to
-``doc.spans["triggers"]``.
+Everything goes to the layers of :mod:`claims.layers` (offsets in normalised text):
+triggers (also as token spans), phase cues, past-tense markers, force and base nouns,
+role words and the quantities linked to a trigger.
 """
 
 from __future__ import annotations
@@ -28,13 +29,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal, get_args
+from typing import ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from spacy.language import Language
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from claims import layers
+from claims.layers import Contract
 from claims.model import EventType, Phase
 from claims.resources import load_yaml
 from claims.sentences import AnchoredMatcher, load_patterns
@@ -52,17 +55,6 @@ from claims.tokenizer import (
 
 EVENTS_FILE = "lexicon/ar/events.yaml"
 PRESENCE_PATTERNS_FILE = "patterns/presence.jsonl"
-
-TRIGGERS_KEY = "cc_triggers"
-CUES_KEY = "cc_phase_cues"
-PAST_KEY = "cc_past_markers"
-ROLES_KEY = "cc_role_words"
-SUPPORT_KEY = "cc_support_nouns"  # first token of each force or base noun
-QUANTITY_LINKS_KEY = "cc_quantity_links"
-
-PROVIDES: frozenset[str] = frozenset({"event", "event_word", "phase"})
-REQUIRES: frozenset[str] = frozenset({"sentences", "entities"})
-PRODUCES: frozenset[str] = frozenset({"triggers", "phase_cues", "roles"})
 
 Tense = Literal["noun", "past", "present", "future", "participle"]
 Requirement = Literal["force", "base", "quantity"]
@@ -318,7 +310,7 @@ class EventLexicon:
                     self.support.add(tokens, kind, clitic)
                 if kind == "force":
                     # "سحبت روسيا قواتها": an owned force opens the object of a verb
-                    # (see SUPPORT_KEY), though it meets no requirement.
+                    # (see layers.SUPPORT_NOUNS), though it meets no requirement.
                     owned = noun_variants(first, morph, definite=True, suffixes=True)
                     for tokens, clitic in _phrase_variants(word, morph, owned):
                         if self.support.lookup(tokens) is None:
@@ -418,6 +410,23 @@ class EventLexicon:
 
 
 class EventsComponent:
+    # Entity names and multi-word reporting cues are never triggers; a count is linked to
+    # the trigger it counts.
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset({"event", "event_word", "phase"}),
+        reads=(layers.SENTENCES, layers.ENTITIES, layers.REPORTING_CUES),
+        reads_if_present=(layers.QUANTITY_SPANS,),
+        writes=(
+            layers.TRIGGERS,
+            layers.TRIGGER_SPANS,
+            layers.PHASE_CUES,
+            layers.PAST_MARKERS,
+            layers.SUPPORT_NOUNS,
+            layers.ROLE_WORDS,
+            layers.QUANTITY_LINKS,
+        ),
+    )
+
     def __init__(self, lex: EventLexicon, vocab: Vocab) -> None:
         self.lex = lex
         self.data = lex.data
@@ -428,8 +437,8 @@ class EventsComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         triggers = self._triggers(doc)
-        doc.user_data[TRIGGERS_KEY] = triggers
-        doc.user_data[CUES_KEY] = [
+        layers.TRIGGERS.set(doc, triggers)
+        cues = [
             PhaseCue(
                 m.start,
                 m.end,
@@ -440,16 +449,16 @@ class EventsComponent:
             )
             for m in self.lex.cues(doc)
         ]
-        doc.user_data[PAST_KEY] = [m.start for m in self.lex.past(doc)]
-        doc.user_data[SUPPORT_KEY] = sorted({m.start for m in self.lex.support(doc)})
-        doc.user_data[ROLES_KEY] = [
+        layers.PHASE_CUES.set(doc, cues)
+        layers.PAST_MARKERS.set(doc, [m.start for m in self.lex.past(doc)])
+        layers.SUPPORT_NOUNS.set(doc, sorted({m.start for m in self.lex.support(doc)}))
+        roles = [
             RoleWord(m.start, m.end, m.payload, m.clitic)  # type: ignore[arg-type]
             for m in self.lex.roles(doc)
         ]
-        doc.spans["triggers"] = SpanGroup(
-            doc,
-            name="triggers",
-            spans=[Span(doc, t.tok_start, t.tok_end, label=t.event) for t in triggers],
+        layers.ROLE_WORDS.set(doc, roles)
+        layers.TRIGGER_SPANS.set(
+            doc, [Span(doc, t.tok_start, t.tok_end, label=t.event) for t in triggers]
         )
         return doc
 
@@ -554,7 +563,7 @@ class EventsComponent:
                 heads.append((t.tok_end - 1, "convoy", t.tok_start))
         for m in self.lex.support(doc):
             heads.append((m.end - 1, "force" if m.payload == "force" else "place", m.start))
-        for e in doc.user_data.get("cc_entities", []):
+        for e in layers.ENTITIES.get(doc):
             if e.kind == "place":
                 heads.append((e.tok_end - 1, "place", e.tok_start))
             elif e.category == "military":
@@ -607,15 +616,15 @@ class EventsComponent:
     ) -> None:
         """Link the count right after each size word to the trigger that now holds its
         head (a convoy may have absorbed a verb since)."""
-        if not sized or "quantities" not in doc.spans:
+        if not sized or not layers.QUANTITY_SPANS.has(doc):
             return
-        links: dict[int, int] = doc.user_data.setdefault(QUANTITY_LINKS_KEY, {})
+        links = layers.QUANTITY_LINKS.setdefault(doc, {})
         gap = self.data.size_count_gap
         for head, word_end in sized:
             owner = next((t for t in triggers if t.tok_start <= head < t.tok_end), None)
             if owner is None:
                 continue
-            for span in doc.spans["quantities"]:
+            for span in layers.QUANTITY_SPANS.spans(doc):
                 if word_end <= span.start <= word_end + gap:
                     links[span.start] = owner.tok_start
                     break
@@ -627,10 +636,10 @@ class EventsComponent:
         in a list of counts ("290 وفاة بإقليم الحوز، و190 وفاة بإقليم تارودانت", "10 قتلى
         و20 جريحا"), a counted noun after a counted noun, or after the head's own count, is
         an event of its own, with the place said after it."""
-        if "quantities" not in doc.spans:
+        if not layers.QUANTITY_SPANS.has(doc):
             return triggers
         sentence_of = _sentence_of_tokens(doc)
-        spans = list(doc.spans["quantities"])
+        spans = layers.QUANTITY_SPANS.spans(doc)
         counted = {  # triggers that hold a count of their own ("حصيلة الضحايا إلى 50 قتيلا")
             ti
             for ti, t in enumerate(triggers)
@@ -663,7 +672,7 @@ class EventsComponent:
                     links[span.start] = triggers[earlier[-1]].tok_start
                     taken.add(earlier[-1])
                     dropped.add(ti)
-        doc.user_data[QUANTITY_LINKS_KEY] = links
+        layers.QUANTITY_LINKS.set(doc, links)
         return [t for i, t in enumerate(triggers) if i not in dropped]
 
     def _merge_same(self, doc: Doc, triggers: list[TriggerMention]) -> list[TriggerMention]:
@@ -717,7 +726,7 @@ class EventsComponent:
                 force_toks.append(m.start)
             elif m.payload == "base":
                 base_by_sentence.add(sentence_of(m.start))
-        for e in doc.user_data.get("cc_entities", []):
+        for e in layers.ENTITIES.get(doc):
             if e.kind == "actor" and e.category == "military":
                 force_toks.append(e.tok_start)
             if e.kind == "place" and e.type == "base":
@@ -780,9 +789,9 @@ def _blocked_tokens(doc: Doc) -> set[int]:
     """Tokens inside an entity name or a reporting cue cannot be triggers ("نقلت وكالة",
     "هيئة المسح")."""
     blocked: set[int] = set()
-    for e in doc.user_data.get("cc_entities", []):
+    for e in layers.ENTITIES.get(doc):
         blocked.update(range(e.tok_start, e.tok_end))
-    for r in doc.user_data.get("cc_reporting_cues", []):
+    for r in layers.REPORTING_CUES.get(doc):
         if r.tok_end - r.tok_start > 1:
             blocked.update(range(r.tok_start, r.tok_end))
     return blocked
@@ -793,8 +802,8 @@ def _fronted_sources(doc: Doc) -> set[int]:
     comma ("وفقا لمركز رصد الزلازل الاوروبي، ..."): a noun there is part of the name, not
     an event. (After the figure, "وفق حصيله غير نهائيه" may well be a toll.)"""
     named: set[int] = set()
-    heads = {s.tok_start for s in doc.user_data.get("cc_sentences", [])}
-    for r in doc.user_data.get("cc_reporting_cues", []):
+    heads = {s.tok_start for s in layers.SENTENCES.get(doc)}
+    for r in layers.REPORTING_CUES.get(doc):
         if r.kind_of_cue == "preposition" and r.source_closed and r.tok_start in heads:
             name = doc.char_span(r.source_start, r.source_end, alignment_mode="expand")
             if name is not None:
@@ -804,9 +813,8 @@ def _fronted_sources(doc: Doc) -> set[int]:
 
 def _quantity_tokens(doc: Doc) -> set[int]:
     out: set[int] = set()
-    if "quantities" in doc.spans:
-        for span in doc.spans["quantities"]:
-            out.update(range(span.start, span.end))
+    for span in layers.QUANTITY_SPANS.spans(doc):
+        out.update(range(span.start, span.end))
     return out
 
 
@@ -822,7 +830,7 @@ def _mergeable(
     if len(gap) > data.merge_gap:
         return False
     if b.tok_start in quantity_tokens and any(
-        a.tok_start <= s.start and s.end <= b.tok_start for s in doc.spans.get("quantities", [])
+        a.tok_start <= s.start and s.end <= b.tok_start for s in layers.QUANTITY_SPANS.spans(doc)
     ):
         return False  # "50 قتيلا و120 جريحا": a second count is a second mention
     return not any(doc[i].is_punct or doc[i].is_space for i in range(a.tok_end, b.tok_start))
@@ -855,7 +863,7 @@ def _crosses_sentence(doc: Doc, lo: int, hi: int) -> bool:
 
 
 def _sentence_of_tokens(doc: Doc) -> Callable[[int], int]:
-    starts = [s.tok_start for s in doc.user_data.get("cc_sentences", [])] or [0]
+    starts = [s.tok_start for s in layers.SENTENCES.get(doc)] or [0]
 
     def sentence_of(i: int) -> int:
         return bisect_left(starts, i + 1) - 1

@@ -35,13 +35,15 @@ from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import pycrfsuite
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from claims import layers
+from claims.layers import Contract
 from claims.sentences import SentenceInfo
 
 if TYPE_CHECKING:
@@ -54,7 +56,7 @@ MODEL_FILE = "model.crfsuite"
 AUXILIARY_FILE = "auxiliary.crfsuite"
 RESOURCES_FILE = "resources.json"
 LABELS = ("PER", "ORG", "LOC", "MISC")
-SPANS_KEY = "ner"
+SPANS_KEY = layers.NER_SPANS.key
 
 CONTEXT = 3  # neighbouring tokens described on each side
 SENTENCE_END = frozenset({".", "!", "?", "؟"})
@@ -405,6 +407,13 @@ class NamedEntityComponent:
     with ``gated=False``, the model runs on the whole doc and only ``doc.spans`` is set
     (``cc_entities``, if it runs later, consumes the spans itself)."""
 
+    # In the extraction pipeline (gated, after cc_entities); it writes the spans under
+    # its configured key, the NER_SPANS layer by default.
+    contract: ClassVar[Contract] = Contract(
+        reads=(layers.SENTENCES, layers.ENTITIES),
+        writes=(layers.NER_SPANS, layers.ENTITIES, layers.ENTITY_SPANS),
+    )
+
     def __init__(
         self, nlp: Language | None = None, spans_key: str = SPANS_KEY, gated: bool = True
     ) -> None:
@@ -416,8 +425,8 @@ class NamedEntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         entities = self._entities_component()
-        sentences = doc.user_data.get("cc_sentences")
-        mentions = doc.user_data.get("cc_entities")
+        sentences = layers.SENTENCES.find(doc)
+        mentions = layers.ENTITIES.find(doc)
         if entities is None or sentences is None or mentions is None:
             found = _doc_spans(doc)
         else:
@@ -435,7 +444,7 @@ class NamedEntityComponent:
 
     def selected_sentences(self, doc: Doc) -> list[SentenceInfo]:
         """The sentences the gated component runs the model on (see the class docstring)."""
-        sentences: list[SentenceInfo] = doc.user_data.get("cc_sentences", [])
+        sentences = layers.SENTENCES.get(doc)
         if not sentences:
             return []
         starts = [s.tok_start for s in sentences]
@@ -445,7 +454,7 @@ class NamedEntityComponent:
 
         resolved = {
             sentence_of(m.tok_start)
-            for m in doc.user_data.get("cc_entities", [])
+            for m in layers.ENTITIES.get(doc)
             if m.kind == "place" and m.key is not None
         }
         finder = self._trigger_finder()

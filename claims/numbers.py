@@ -17,6 +17,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any
 
+from claims.clitics import clitics, clusters, one_of
 from claims.lexicon.schemas import NumbersLexicon, numbers_lexicon
 
 
@@ -49,8 +50,6 @@ class NumberMatch:
     scale: float = 1.0  # the scale word after digits ("40 الف": 1000)
 
 
-# Clitic clusters that may be glued before a number or a word: conjunction + preposition.
-CLITICS: tuple[str, ...] = ("وب", "ول", "وك", "فب", "فل", "و", "ف", "ب", "ل", "ك")
 
 
 def _units(form: str) -> list[str]:
@@ -104,6 +103,7 @@ class _Vocab:
 @lru_cache(maxsize=1)
 def _vocab() -> _Vocab:
     lex: NumbersLexicon = numbers_lexicon()
+    c = clitics()
     words: dict[str, list[tuple[_Kind, float]]] = {}
 
     def add(form: str, kind: _Kind, value: float) -> None:
@@ -131,7 +131,7 @@ def _vocab() -> _Vocab:
         for form in scale.plural:
             add(form, _Kind.SCALE_PLURAL, scale.value)
             plural_scales[form] = scale.value
-            plural_scales["ال" + form] = scale.value
+            plural_scales[c.article + form] = scale.value
     for fraction in lex.fractions:
         for form in fraction.forms:
             add(form, _Kind.FRACTION, fraction.value)
@@ -143,7 +143,9 @@ def _vocab() -> _Vocab:
         for form in entry.forms:
             (vague_phrases if " " in form else vague_single)[form] = info
     phrase_re = re.compile(
-        r"(?<![^\W\d_])(?:[وفبل])?(?P<p>" + alternation(list(vague_phrases)) + r")(?![^\W\d_])"
+        rf"(?<![^\W\d_])(?:{one_of(c.conjunctions + c.temporal)})?(?P<p>"
+        + alternation(list(vague_phrases))
+        + r")(?![^\W\d_])"
         if vague_phrases
         else r"(?!x)x"
     )
@@ -215,7 +217,7 @@ def _tokens(text: str) -> list[_Token]:
 
 def _strip_clitic(word: str, vocab: _Vocab) -> tuple[int, str] | None:
     """(length of clitic prefix, bare word) when a clitic cluster precedes a number word."""
-    for clitic in CLITICS:
+    for clitic in clitics().proclitics:
         if word.startswith(clitic) and word[len(clitic) :] in vocab.words:
             return len(clitic), word[len(clitic) :]
     return None
@@ -384,6 +386,14 @@ def _scale_after(tokens: list[_Token], index: int, text: str, vocab: _Vocab) -> 
     return 1.0, 0
 
 
+@lru_cache(maxsize=1)
+def _article_clitics() -> frozenset[str]:
+    """The article with the clitics before it that the tokenizer splits from a digit
+    ("بال2025"): a conjunction and/or a temporal preposition."""
+    c = clitics()
+    return frozenset(c.definite(clusters(c.conjunctions, c.temporal)))
+
+
 def _clitic_ok(tokens: list[_Token], index: int, text: str) -> tuple[bool, int]:
     """Whether a digit token at ``index`` stands alone or after a clitic ("و50", "ب350").
 
@@ -395,7 +405,7 @@ def _clitic_ok(tokens: list[_Token], index: int, text: str) -> tuple[bool, int]:
     glued_to_word = prev.start > 0 and (
         text[prev.start - 1].isalnum() or text[prev.start - 1] == "_"
     )
-    if prev.text in CLITICS or prev.text in ("ال", "بال", "وال", "لل", "ولل", "وبال"):
+    if prev.text in clitics().proclitics or prev.text in _article_clitics():
         return not glued_to_word, prev.start
     return False, token.start
 
@@ -467,7 +477,7 @@ def _vague_word(tokens: list[_Token], index: int, text: str, vocab: _Vocab) -> N
     word = tok.text
     offset = 0
     if word not in vocab.vague_single:
-        for clitic in CLITICS:
+        for clitic in clitics().proclitics:
             if word.startswith(clitic) and word[len(clitic) :] in vocab.vague_single:
                 offset, word = len(clitic), word[len(clitic) :]
                 break

@@ -20,14 +20,18 @@ cc_clauses         claims.sentences            clauses
 (assembly)         claims.assemble             one Claim per event mention
 =================  ==========================  =============================================
 
-Each unit declares the claim fields it fills and the document layers it needs and
-gives; :func:`check_pipeline` verifies, when the pipeline is built, that every Claim
-field has a provider and every need is met by an earlier unit, and reports all problems
-at once. ``cc_ner`` (on with ``CLAIMCHECK_PIPELINE_USE_NER=1``) comes after
-``cc_entities`` so that it runs the model only on sentences with a trigger candidate and no
-place the gazetteer resolved, and before the attribution and event taggers, which read the
-entities. The time and quantity taggers are optional at build time: without them the
-pipeline still runs and leaves ``time``/``quantity`` empty (reported as warnings).
+Each component declares its contract (:class:`claims.layers.Contract`): the claim fields
+it fills and the document layers (:mod:`claims.layers`) it reads and writes;
+:func:`check_pipeline` verifies, when the pipeline is built, that every Claim field has a
+provider and every layer a unit reads is written by an earlier unit, and reports all
+problems at once. The extraction settings are one class (:mod:`claims.settings`);
+:func:`settings_fingerprint` digests them.
+
+``cc_ner`` (on with ``CLAIMCHECK_PIPELINE_USE_NER=1``) comes after ``cc_entities`` so that
+it runs the model only on sentences with a trigger candidate and no place the gazetteer
+resolved, and before the attribution and event taggers, which read the entities. The
+time and quantity taggers are optional at build time: without them the pipeline still
+runs and leaves ``time``/``quantity`` empty (reported as warnings).
 
 Each article is read by the pipeline of its language (``Article.language``): Arabic as
 above, English with ``spacy.blank("en")`` and the units of :mod:`claims.en`, which register
@@ -39,6 +43,7 @@ docs/languages.md). An article in a language without a pipeline raises
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import logging
 import os
@@ -50,44 +55,22 @@ from functools import cache
 from pathlib import Path
 
 import spacy
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claims import assemble as assemble_module
-from claims import resources
-from claims import attribution as attribution_module
-from claims import context as context_module
-from claims import entities as entities_module
-from claims import events as events_module
-from claims import sentences as sentences_module
+from claims import layers, resources
 from claims.assemble import Assembler
-from claims.context import REFERENCE_KEY, ReferenceDate
-from claims.en import attribution as en_attribution
-from claims.en import context as en_context
-from claims.en import entities as en_entities
+from claims.context import ReferenceDate
 from claims.en import events as en_events
 from claims.en import normalize as en_normalize
-from claims.en import quantity as en_quantity
-from claims.en import sentences as en_sentences
-from claims.en import time as en_time
 from claims.languages import supported_languages
+from claims.layers import Contract, DocLayer
 from claims.model import Article, Claim
 from claims.normalize import Normalized, normalize_with_map
+from claims.settings import PipelineSettings, extraction_settings
 from claims.tokenizer import customize_tokenizer, seed_text
 
 log = logging.getLogger(__name__)
-
-
-class PipelineSettings(BaseSettings):
-    """Pipeline choices; environment prefix ``CLAIMCHECK_PIPELINE_``."""
-
-    model_config = SettingsConfigDict(env_prefix="CLAIMCHECK_PIPELINE_", frozen=True)
-
-    use_ner: bool = Field(
-        False, description="run the statistical NER (claims.ner) for names no gazetteer lists"
-    )
 
 
 class UnsupportedLanguageError(ValueError):
@@ -111,169 +94,65 @@ class PipelineError(RuntimeError):
 
 @dataclass(frozen=True)
 class Unit:
-    """One step of the extraction: what it needs, what it adds to the document, and which
-    Claim fields it fills."""
+    """One step of the extraction: its name (the spaCy component's), the class that does it
+    (``"module:Class"``; the assembly is no spaCy component), and whether the pipeline can
+    do without it. The class declares the unit's contract (:class:`claims.layers.Contract`),
+    read when the pipeline is checked; a unit made up for a test may give its own."""
 
     name: str
-    module: str
-    provides: frozenset[str]
-    requires: frozenset[str]
-    produces: frozenset[str]
+    component: str
     optional: bool = False
     factory: bool = True  # a spaCy component (False: a plain function after the doc)
+    declared: Contract | None = None
 
+    @property
+    def module(self) -> str:
+        return self.component.partition(":")[0]
+
+    @property
+    def contract(self) -> Contract:
+        if self.declared is not None:
+            return self.declared
+        module, _, name = self.component.partition(":")
+        found = getattr(getattr(importlib.import_module(module), name), "contract", None)
+        if not isinstance(found, Contract):
+            raise TypeError(f"{self.component} declares no contract")
+        return found
+
+
+# What the pipeline itself puts on the doc before the first component (see _run).
+GIVEN: tuple[DocLayer, ...] = (layers.PUBLISHED, layers.TEXT)
 
 UNITS: tuple[Unit, ...] = (
-    Unit(
-        "cc_sentences",
-        "claims.sentences",
-        sentences_module.PROVIDES,
-        sentences_module.REQUIRES,
-        sentences_module.PRODUCES,
-    ),
-    Unit(
-        "cc_times",
-        "claims.time",
-        frozenset({"time"}),
-        frozenset(),
-        frozenset({"times"}),
-        optional=True,
-    ),
-    Unit(
-        "cc_quantities",
-        "claims.quantity",
-        frozenset({"quantity"}),
-        frozenset(),
-        frozenset({"quantities"}),
-        optional=True,
-    ),
-    Unit(
-        "cc_entities",
-        "claims.entities",
-        entities_module.PROVIDES,
-        entities_module.REQUIRES,
-        entities_module.PRODUCES,
-    ),
+    Unit("cc_sentences", "claims.sentences:SentencesComponent"),
+    Unit("cc_times", "claims.time:TimesComponent", optional=True),
+    Unit("cc_quantities", "claims.quantity:QuantitiesComponent", optional=True),
+    Unit("cc_entities", "claims.entities:EntitiesComponent"),
     # After cc_entities: it runs the model only where the gazetteer resolved no place, and
     # adds its names to the entities before attribution and events read them.
-    Unit(
-        "cc_ner",
-        "claims.ner",
-        frozenset(),
-        frozenset({"sentences", "entities"}),
-        frozenset({"ner"}),
-        optional=True,
-    ),
+    Unit("cc_ner", "claims.ner:NamedEntityComponent", optional=True),
     # After the entities (a dateline names the place of writing) and the times: without a
     # publication date it reads the date of writing from the text and re-anchors the times.
-    Unit(
-        "cc_context",
-        "claims.context",
-        context_module.PROVIDES,
-        context_module.REQUIRES,
-        context_module.PRODUCES,
-    ),
-    Unit(
-        "cc_attribution",
-        "claims.attribution",
-        attribution_module.PROVIDES,
-        attribution_module.REQUIRES,
-        attribution_module.PRODUCES,
-    ),
-    Unit(
-        "cc_events",
-        "claims.events",
-        events_module.PROVIDES,
-        events_module.REQUIRES,
-        events_module.PRODUCES,
-    ),
-    Unit(
-        "cc_clauses",
-        "claims.sentences",
-        frozenset(),
-        sentences_module.CLAUSES_REQUIRES,
-        sentences_module.CLAUSES_PRODUCES,
-    ),
-    Unit(
-        "assemble",
-        "claims.assemble",
-        assemble_module.PROVIDES,
-        assemble_module.REQUIRES,
-        frozenset({"claims"}),
-        factory=False,
-    ),
+    Unit("cc_context", "claims.context:ContextComponent"),
+    Unit("cc_attribution", "claims.attribution:AttributionComponent"),
+    Unit("cc_events", "claims.events:EventsComponent"),
+    Unit("cc_clauses", "claims.sentences:ClausesComponent"),
+    Unit("assemble", "claims.assemble:Assembler", factory=False),
 )
 
 
 # The English pipeline: the same units in the same order (no statistical NER), each from
 # its English module; the assembly is the Arabic one, fed the English event lexicon.
 EN_UNITS: tuple[Unit, ...] = (
-    Unit(
-        "cc_sentences",
-        "claims.en.sentences",
-        en_sentences.PROVIDES,
-        en_sentences.REQUIRES,
-        en_sentences.PRODUCES,
-    ),
-    Unit(
-        "cc_times",
-        "claims.en.time",
-        en_time.PROVIDES,
-        en_time.REQUIRES,
-        en_time.PRODUCES,
-        optional=True,
-    ),
-    Unit(
-        "cc_quantities",
-        "claims.en.quantity",
-        en_quantity.PROVIDES,
-        en_quantity.REQUIRES,
-        en_quantity.PRODUCES,
-        optional=True,
-    ),
-    Unit(
-        "cc_entities",
-        "claims.en.entities",
-        en_entities.PROVIDES,
-        en_entities.REQUIRES,
-        en_entities.PRODUCES,
-    ),
-    Unit(
-        "cc_context",
-        "claims.en.context",
-        en_context.PROVIDES,
-        en_context.REQUIRES,
-        en_context.PRODUCES,
-    ),
-    Unit(
-        "cc_attribution",
-        "claims.en.attribution",
-        en_attribution.PROVIDES,
-        en_attribution.REQUIRES,
-        en_attribution.PRODUCES,
-    ),
-    Unit(
-        "cc_events",
-        "claims.en.events",
-        en_events.PROVIDES,
-        en_events.REQUIRES,
-        en_events.PRODUCES,
-    ),
-    Unit(
-        "cc_clauses",
-        "claims.en.sentences",
-        frozenset(),
-        sentences_module.CLAUSES_REQUIRES,
-        sentences_module.CLAUSES_PRODUCES,
-    ),
-    Unit(
-        "assemble",
-        "claims.assemble",
-        assemble_module.PROVIDES,
-        assemble_module.REQUIRES,
-        frozenset({"claims"}),
-        factory=False,
-    ),
+    Unit("cc_sentences", "claims.en.sentences:EnglishSentences"),
+    Unit("cc_times", "claims.en.time:EnglishTimes", optional=True),
+    Unit("cc_quantities", "claims.en.quantity:EnglishQuantities", optional=True),
+    Unit("cc_entities", "claims.en.entities:EnglishEntities"),
+    Unit("cc_context", "claims.en.context:EnglishContext"),
+    Unit("cc_attribution", "claims.en.attribution:EnglishAttribution"),
+    Unit("cc_events", "claims.en.events:EnglishEvents"),
+    Unit("cc_clauses", "claims.en.sentences:EnglishClauses"),
+    Unit("assemble", "claims.assemble:Assembler", factory=False),
 )
 
 
@@ -318,7 +197,10 @@ def check_pipeline(units: list[Unit], available: dict[str, bool]) -> tuple[list[
     A unit whose module cannot be imported is skipped: an error if it is required, a
     warning if it is optional. Then every Claim field needs a provider among the units
     that run (a missing field is a warning when only an optional unit would provide it),
-    and every unit's needs must be produced by an earlier unit."""
+    and every layer a unit reads must be written by an earlier unit (or given by the
+    pipeline itself: the publication date). The layers a unit reads only when present
+    are not checked: it does without them (cc_entities reads the names of an NER that ran
+    before it; in this pipeline cc_ner runs after it and adds its names itself)."""
     errors: list[str] = []
     warnings: list[str] = []
     running = []
@@ -329,14 +211,15 @@ def check_pipeline(units: list[Unit], available: dict[str, bool]) -> tuple[list[
             warnings.append(f"{unit.name} ({unit.module}) not available, its fields stay empty")
         else:
             errors.append(f"{unit.name} ({unit.module}) not available")
-    produced: set[str] = set()
-    for unit in running:
-        missing = sorted(unit.requires - produced)
-        if missing:
-            errors.append(f"{unit.name}: needs {', '.join(missing)} from an earlier unit")
-        produced |= unit.produces
-    provided = set().union(*(u.provides for u in running)) if running else set()
-    optional_fields = set().union(*(u.provides for u in units if u.optional))
+    written: set[DocLayer] = set(GIVEN)
+    for k, unit in enumerate(running):
+        later = running[k + 1 :]
+        for layer in unit.contract.reads:
+            if layer not in written:
+                errors.append(f"{unit.name}: needs {_unwritten(unit, layer, later)}")
+        written.update(unit.contract.writes)
+    provided = set().union(*(u.contract.provides for u in running)) if running else set()
+    optional_fields = set().union(*(_provides(u) for u in units if u.optional))
     for name in Claim.model_fields:
         if name in provided:
             continue
@@ -347,6 +230,29 @@ def check_pipeline(units: list[Unit], available: dict[str, bool]) -> tuple[list[
         else:
             errors.append(f"claim field {name!r}: no unit provides it")
     return errors, warnings
+
+
+def _provides(unit: Unit) -> frozenset[str]:
+    """The claim fields a unit fills; none known when its module cannot be imported."""
+    try:
+        return unit.contract.provides
+    except ImportError:
+        return frozenset()
+
+
+def _unwritten(unit: Unit, layer: DocLayer, later: list[Unit]) -> str:
+    """A layer no unit before ``unit`` writes, and who writes it after."""
+    writers = [u.name for u in later if layer in u.contract.writes]
+    after = f" ({', '.join(writers)} writes it after {unit.name})" if writers else ""
+    return f"the layer {layer.describe()}, which no earlier unit writes{after}"
+
+
+def settings_fingerprint(settings: PipelineSettings | None = None) -> str:
+    """A stable digest of the extraction settings (by default this process's, read from
+    the environment): every one of them changes what extraction gives, so stored articles
+    extracted under other settings are extracted again (``checker.run``)."""
+    chosen = settings or extraction_settings()
+    return hashlib.sha256(chosen.model_dump_json().encode("utf-8")).hexdigest()[:12]
 
 
 def _importable(module: str) -> bool:
@@ -361,7 +267,7 @@ def _importable(module: str) -> bool:
 def build_pipeline(settings: PipelineSettings | None = None, language: str = "ar") -> Language:
     """A new extraction pipeline for ``language``. Raises :class:`PipelineError` listing
     every problem."""
-    settings = settings or PipelineSettings()
+    settings = settings or extraction_settings()
     spec = language_pipeline(language)
     units = [u for u in spec.units if u.name != "cc_ner" or settings.use_ner]
     available = {u.name: _importable(u.module) for u in units}
@@ -446,8 +352,8 @@ def extract_claims(article: Article) -> list[Claim]:
 
 def _run(nlp: Language, norm: Normalized, published: date | None) -> Doc:
     doc = nlp.make_doc(norm.text)
-    # The time tagger anchors relative dates to this (component contract).
-    doc.user_data["published"] = published
+    # The time tagger anchors relative dates to this (GIVEN to every unit).
+    layers.PUBLISHED.set(doc, published)
     # doc.text rebuilds the string from its tokens; the components share this copy.
     seed_text(doc, norm.text)
     for _, component in nlp.pipeline:
@@ -480,7 +386,7 @@ def claims_with(nlp: Language, assembler: Assembler, article: Article) -> list[C
     lead = None
     title = _outside_title(article, norm)
     if title is not None:
-        reference = doc.user_data.get(REFERENCE_KEY)
+        reference = layers.REFERENCE_DATE.find(doc)
         anchor = reference.day if isinstance(reference, ReferenceDate) else article.published
         lead = assembler.lead(_run(nlp, title, anchor), title)
     return assembler.claims(doc, article, norm, lead)

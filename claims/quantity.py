@@ -27,12 +27,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 from spacy.language import Language
-from spacy.tokens import Doc, SpanGroup
+from spacy.tokens import Doc
 
+from claims import layers
+from claims.clitics import clitics, one_of
+from claims.layers import Contract
 from claims.lexicon.schemas import (
     ANY_UNIT,
     NO_UNIT,
@@ -46,33 +48,47 @@ from claims.lexicon.schemas import (
 )
 from claims.model import Quantity, Span, TimeValue
 from claims.numbers import NumberMatch, alternation, find_numbers
+from claims.settings import QuantitySettings, extraction_settings
 from claims.time import find_times
 from claims.tokenizer import doc_text, load_morphology, noun_variants
 
-
-class QuantitySettings(BaseSettings):
-    """Choices of the quantity tagger; environment prefix ``CLAIMCHECK_QUANTITY_``."""
-
-    model_config = SettingsConfigDict(env_prefix="CLAIMCHECK_QUANTITY_", frozen=True)
-
-    approx_tolerance: float = Field(
-        0.1, ge=0, lt=1, description='"نحو 350": 350 minus/plus this fraction of it'
-    )
-    year_like_min: int = Field(
-        1900, description="a unitless whole number in this range may be a year"
-    )
-    year_like_max: int = 2100
-    unit_before_window: int = Field(
-        60, description="characters searched back for a counted noun (عدد القتلي ... 50)"
-    )
-
-
-SETTINGS = QuantitySettings()
+SETTINGS: QuantitySettings = extraction_settings().quantity
 
 _W = r"(?<![\w])"
 _E = r"(?![\w])"
-# Clitics before a unit noun: conjunction, preposition, article ("وبالجنود", "للجنود").
-_UNIT_PREFIX = r"(?:[وف]?(?:لل|[بك]ال|ال|[بلك]))?"
+
+
+@dataclass(frozen=True)
+class _CliticPatterns:
+    """The regex pieces of the proclitics (:mod:`claims.clitics`) the patterns use."""
+
+    unit_prefix: str  # a cluster before a unit noun, or none: "وبالجنود", "للجنود"
+    cue_prefix: str  # a cluster or a conjunction alone before a cue word: "وبحسب"
+    conj: str  # a conjunction or none: "وتجاوز"
+    glued: str  # a conjunction or a temporal preposition, or none: "وبين", "لعدد"
+    article: str  # the article or none
+    joined: re.Pattern[str]  # only "و" between two amounts
+    nisba: re.Pattern[str]  # a definite nisba adjective: "المغربيه"
+
+
+@lru_cache(maxsize=1)
+def _clitic_patterns() -> _CliticPatterns:
+    c = clitics()
+    # conjunction, then preposition and/or article ("ل" + "ال" is "لل")
+    cluster = (
+        rf"(?:{c.contracted}|{one_of(c.keeping_article)}{c.article}|{c.article}"
+        rf"|{one_of(c.prepositions)})"
+    )
+    conj = one_of(c.conjunctions)
+    return _CliticPatterns(
+        unit_prefix=rf"(?:{conj}?{cluster})?",
+        cue_prefix=rf"(?:{conj}?{cluster}?)?",
+        conj=f"(?:{conj})?",
+        glued=f"(?:{one_of(c.conjunctions + c.temporal)})?",
+        article=f"(?:{c.article})?",
+        joined=re.compile(rf"^\s*[,،]?\s*{c.coordinator}\s*$"),
+        nisba=re.compile(rf"^{c.article}\w+يه?$"),
+    )
 
 
 @dataclass(frozen=True)
@@ -109,10 +125,11 @@ def _counted_subject(count_nouns: list[str], lex: UnitsLexicon) -> str:
     its article or a pronoun ("عدد القتلي", "عددهم", "حصيلتها"), or a cue of what the amount
     is of ("نسبه المشاركه"), and at most three more words."""
     morph = load_morphology()
+    p = _clitic_patterns()
     nouns = [v.text for n in count_nouns for v in noun_variants(n, morph) if not v.clitic]
     cues = [c for a in lex.aspects if not a.adjacent for c in a.before]
     return (
-        rf"(?:{alternation(nouns)}|(?:ال)?{alternation(cues)})"
+        rf"(?:{alternation(nouns)}|{p.article}{alternation(cues)})"
         r"(?![^\W\d_])(?:\s+[^\W\d_]+){0,3}"
     )
 
@@ -157,6 +174,7 @@ def read_since_event(
 @lru_cache(maxsize=1)
 def _grammar() -> _Grammar:
     bounds = bounds_lexicon()
+    c, p = clitics(), _clitic_patterns()
     units: dict[str, str] = {}
     duals: dict[str, str] = {}
     for entry in units_lexicon().units:
@@ -184,44 +202,44 @@ def _grammar() -> _Grammar:
         ),
         persons=frozenset(u.unit for u in units_lexicon().units if u.person),
         # "242 من الركاب والطاقم": people of both kinds
-        also_after=re.compile(rf"\s+و{_UNIT_PREFIX}(?P<u>{unit_alt}){_E}"),
+        also_after=re.compile(rf"\s+{c.coordinator}{p.unit_prefix}(?P<u>{unit_alt}){_E}"),
         # "90 من اصل 120 جنديا": the part is counted in the whole's unit
         part_of_after=re.compile(
             rf"\s*(?:{alternation(_total_cues(units_lexicon()))})\s*[(]?\s*(?=\d)"
         ),
         unit_after=re.compile(
-            rf"\s*(?:%|(?:{alternation(bounds.unit_links)}\s+)?{_UNIT_PREFIX}(?P<u>{unit_alt}){_E})"
+            rf"\s*(?:%|(?:{alternation(bounds.unit_links)}\s+)?{p.unit_prefix}(?P<u>{unit_alt}){_E})"
         ),
         unit_one=re.compile(
-            rf"{_W}{_UNIT_PREFIX}(?P<u>{unit_alt})\s+(?P<n>{alternation(ones)}){_E}"
+            rf"{_W}{p.unit_prefix}(?P<u>{unit_alt})\s+(?P<n>{alternation(ones)}){_E}"
         ),
         dual_re=re.compile(
-            rf"{_W}{_UNIT_PREFIX}(?P<u>{alternation(list(duals))})(?:\s+(?P<n>{alternation(twos)}))?{_E}"
+            rf"{_W}{p.unit_prefix}(?P<u>{alternation(list(duals))})(?:\s+(?P<n>{alternation(twos)}))?{_E}"
         ),
         count_noun_before=re.compile(
-            rf"{_W}(?:[وفبل])?{alternation(bounds.count_nouns)}\s+{_UNIT_PREFIX}(?P<u>{unit_alt}){_E}"
+            rf"{_W}{p.glued}{alternation(bounds.count_nouns)}\s+{p.unit_prefix}(?P<u>{unit_alt}){_E}"
             r"(?P<rest>[^.،,؛;:!?؟\n\d]*)$"
         ),
         bound_before=re.compile(
-            rf"{_W}(?:[وفبل])?(?P<b>{alternation(list(before_kind))})\s*(?:ال)?$"
+            rf"{_W}{p.glued}(?P<b>{alternation(list(before_kind))})\s*{p.article}$"
         ),
         bound_before_kind=before_kind,
         # "لم تتجاوز نسبه المشاركه 41%": the bound verb, then what is counted
         bound_past_subject=re.compile(
-            rf"{_W}(?:[وف])?(?P<b>{alternation(list(before_kind))})\s+"
+            rf"{_W}{p.conj}(?P<b>{alternation(list(before_kind))})\s+"
             rf"{_counted_subject(bounds.count_nouns, units_lexicon())}\s*$"
         ),
         bound_after=re.compile(rf"\s*(?P<b>{alternation(list(after_kind))}){_E}"),
         bound_after_kind=after_kind,
-        between_before=re.compile(rf"{_W}(?:[وفبل])?{alternation(bounds.range_between)}\s+$"),
-        from_before=re.compile(rf"{_W}(?:[وف])?{alternation(bounds.range_from)}\s+$"),
-        between_gap=re.compile(rf"^\s*(?:{_UNIT_PREFIX}(?P<u>{unit_alt})\s*)?{joiners}\s*$"),
+        between_before=re.compile(rf"{_W}{p.glued}{alternation(bounds.range_between)}\s+$"),
+        from_before=re.compile(rf"{_W}{p.conj}{alternation(bounds.range_from)}\s+$"),
+        between_gap=re.compile(rf"^\s*(?:{p.unit_prefix}(?P<u>{unit_alt})\s*)?{joiners}\s*$"),
         to_gap=re.compile(
-            rf"^\s*(?:{_UNIT_PREFIX}(?P<u>{unit_alt})\s*)?(?:-|–|{alternation(bounds.range_to)}\s*)$"
+            rf"^\s*(?:{p.unit_prefix}(?P<u>{unit_alt})\s*)?(?:-|–|{alternation(bounds.range_to)}\s*)$"
         ),
-        change_before=re.compile(rf"{_W}(?:[وف])?{alternation(bounds.change_cues)}{_E}"),
+        change_before=re.compile(rf"{_W}{p.conj}{alternation(bounds.change_cues)}{_E}"),
         identifier_before=re.compile(
-            rf"(?:{_W}{_UNIT_PREFIX}{alternation(bounds.identifier_cues)}\s*[-:]?\s*|[^\W\d_]\s*-\s*|[A-Za-z])$"
+            rf"(?:{_W}{p.unit_prefix}{alternation(bounds.identifier_cues)}\s*[-:]?\s*|[^\W\d_]\s*-\s*|[A-Za-z])$"
         ),
     )
 
@@ -473,19 +491,15 @@ def _bound(q: Quantity, value: float, kind: BoundKind, s: QuantitySettings) -> N
 
 # --------------------------------------------------------------- what an amount is of
 
-# Clitic clusters before a cue word ("وبحسب", "للمشاركه" is not one: "ل" + "ال" is "لل").
-_CUE_PREFIX = r"(?:[وف]?(?:لل|[بك]ال|ال|[بلك])?)?"
 _LETTER_AFTER = r"(?![^\W\d_])"
 _LETTER_BEFORE = r"(?<![^\W\d_])"
 # Where a clause ends, looking back from an amount: a sentence end (a dot that is no
 # decimal point) or a line break.
 _CLAUSE_END = re.compile(r"[!?؟؛;\n]|\.(?!\d)")
 _WORD = re.compile(r"\S+")
-_JOINED = re.compile(r"^\s*[,،]?\s*و\s*$")
 # Where the words after an amount stop telling about it: a figure or a punctuation mark.
 _TAIL_END = re.compile(r"\d|[.,،؛;:!?؟()\n]")
 _COMMA = re.compile(r"[,،]")
-_NISBA = re.compile(r"^ال\w+يه?$")
 _TOPIC_WORDS = 6  # the longest fronted topic ("وبشان تصويت النازحين في المخيمات،")
 _QUOTES = str.maketrans("", "", "\"'«»“”„()[]")
 
@@ -572,6 +586,7 @@ def aspects_by_cue(entries: list[AspectEntry], attr: str) -> dict[str, list[Aspe
 @lru_cache(maxsize=1)
 def _qualifiers() -> Qualifiers:
     lex = units_lexicon()
+    c, p = clitics(), _clitic_patterns()
     before, after = aspects_by_cue(lex.aspects, "before"), aspects_by_cue(lex.aspects, "after")
     holders, distance = lex.holders, lex.distance
     nouns = list(holders.nouns) if holders else []
@@ -580,30 +595,35 @@ def _qualifiers() -> Qualifiers:
         cues=AspectCues(
             before=before,
             before_re=re.compile(
-                rf"{_LETTER_BEFORE}{_CUE_PREFIX}(?P<c>{alternation(list(before))}){_LETTER_AFTER}"
+                rf"{_LETTER_BEFORE}{p.cue_prefix}(?P<c>{alternation(list(before))}){_LETTER_AFTER}"
             ),
             after=after,
             after_re=re.compile(rf"\s*(?P<c>{alternation(list(after))}){_LETTER_AFTER}"),
-            adjacent_gap=re.compile(r"^[\s\"'«“(]*(?:[وفبلك]|لل)?[\s\"'«“(]*$"),
-            joined=_JOINED,
+            adjacent_gap=re.compile(
+                rf"^[\s\"'«“(]*(?:{one_of(c.conjunctions + c.prepositions)}"
+                rf"|{c.contracted})?[\s\"'«“(]*$"
+            ),
+            joined=p.joined,
         ),
         scope=scope_cues(
             lex,
             lambda forms: (
-                rf"{_LETTER_BEFORE}{_CUE_PREFIX}(?P<s>{alternation(forms)}){_LETTER_AFTER}"
+                rf"{_LETTER_BEFORE}{p.cue_prefix}(?P<s>{alternation(forms)}){_LETTER_AFTER}"
             ),
         ),
         holder_units=frozenset(holders.units) if holders else frozenset(),
-        holder_nouns=frozenset(nouns + ["ال" + n for n in nouns]),
+        holder_nouns=frozenset(nouns + [c.article + n for n in nouns]),
         head_nouns=frozenset(
-            [*holders.head_nouns, *("ال" + n for n in holders.head_nouns)] if holders else []
+            [*holders.head_nouns, *(c.article + n for n in holders.head_nouns)]
+            if holders
+            else []
         ),
         holder_verb_re=re.compile(
-            rf"{_LETTER_BEFORE}[وف]?(?P<v>{alternation(holders.verbs if holders else [])})"
+            rf"{_LETTER_BEFORE}{p.conj}(?P<v>{alternation(holders.verbs if holders else [])})"
             rf"{_LETTER_AFTER}"
         ),
         holder_noun_re=re.compile(
-            rf"{_LETTER_BEFORE}[وف]?(?:ال)?(?P<n>{alternation(nouns)}){_LETTER_AFTER}"
+            rf"{_LETTER_BEFORE}{p.conj}{p.article}(?P<n>{alternation(nouns)}){_LETTER_AFTER}"
         ),
         holder_stoppers=frozenset(holders.stoppers if holders else []),
         holder_words=holders.max_words if holders else 0,
@@ -627,7 +647,7 @@ def _qualifiers() -> Qualifiers:
         distance_words=distance.max_words if distance else 0,
         since=re.compile(rf"\s*(?P<c>{alternation(since_event_cues(lex.aspects))}){_LETTER_AFTER}"),
         elapsed_before=re.compile(
-            rf"{_LETTER_BEFORE}[وف]?"
+            rf"{_LETTER_BEFORE}{p.conj}"
             rf"{alternation([c for a in lex.aspects if a.of == ELAPSED for c in a.before])}"
             r"[\s\"'«“(]*$"
         ),
@@ -663,7 +683,7 @@ def clause_floor(text: str, start: int, floor: int) -> int:
 
 def _strip_clitic(word: str, table: frozenset[str]) -> str | None:
     """The word itself or without a leading conjunction, if it is in ``table``."""
-    for w in (word, word[1:] if word[:1] in "وف" else ""):
+    for w in (word, word[1:] if word[:1] in clitics().conjunctions else ""):
         if w and w in table:
             return w
     return None
@@ -754,7 +774,11 @@ def _reference(q: Quantity, text: str, g: Qualifiers) -> tuple[str | None, str |
     # "مراكش وعلي عمق": a conjunction after the name starts something else; "مراكش
     # المغربيه": a nisba adjective only says where the place is
     cut = next(
-        (i for i, w in enumerate(words) if i and (w.startswith("و") or _NISBA.match(w))),
+        (
+            i
+            for i, w in enumerate(words)
+            if i and (w.startswith(clitics().coordinator) or _clitic_patterns().nisba.match(w))
+        ),
         len(words),
     )
     words = words[: min(cut, g.distance_words)]
@@ -855,25 +879,24 @@ def qualify(
 
 
 class QuantitiesComponent:
-    """Runs :func:`find_quantities` on ``doc.text``: values in
-    ``doc.user_data["cc_quantities"]``, spans in ``doc.spans["quantities"]``. Reuses the
-    times in ``doc.user_data["cc_times"]`` when ``cc_times`` ran before it."""
+    """Runs :func:`find_quantities` on ``doc.text``: values in the layer
+    :data:`claims.layers.QUANTITIES`, spans in :data:`claims.layers.QUANTITY_SPANS`.
+    Reuses the times of :data:`claims.layers.TIMES` when ``cc_times`` ran before it."""
+
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset({"quantity"}),
+        reads_if_present=(layers.TIMES,),
+        writes=(layers.QUANTITIES, layers.QUANTITY_SPANS),
+    )
 
     def __init__(self, name: str = "cc_quantities") -> None:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        times = doc.user_data.get("cc_times")
+        times = layers.TIMES.find(doc)
         values = find_quantities(doc_text(doc), times=times if isinstance(times, list) else None)
-        doc.user_data["cc_quantities"] = values
-        spans = []
-        for value in values:
-            if value.span is None:
-                continue
-            span = doc.char_span(value.span.start, value.span.end, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["quantities"] = SpanGroup(doc, name="quantities", spans=spans)
+        layers.QUANTITIES.set(doc, values)
+        layers.QUANTITY_SPANS.set_values(doc, values)
         return doc
 
 

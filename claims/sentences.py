@@ -12,8 +12,8 @@ joined by a connector (patterns in ``patterns/clauses.jsonl``: "، و…", "، �
 "، بينما", "وأن"...) or by "و" glued to a verb trigger, and only when both sides have a
 trigger of their own.
 
-Results: ``doc.user_data["cc_sentences"]`` (list of :class:`SentenceInfo`) and
-``doc.user_data["cc_clauses"]`` (list of :class:`ClauseInfo`), offsets in normalised text.
+Results: the layers :data:`claims.layers.SENTENCES` (:class:`SentenceInfo`) and
+:data:`claims.layers.CLAUSES` (:class:`ClauseInfo`), offsets in normalised text.
 """
 
 from __future__ import annotations
@@ -21,16 +21,18 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy
 from pydantic import BaseModel, ConfigDict
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from claims import layers
+from claims.layers import Contract
 from claims.resources import load_jsonl
 from claims.tokenizer import (
     TokenTable,
@@ -40,16 +42,7 @@ from claims.tokenizer import (
     token_table,
 )
 
-SENTENCES_KEY = "cc_sentences"
-CLAUSES_KEY = "cc_clauses"
-SOFT_BREAKS_KEY = "cc_soft_breaks"
 CLAUSE_PATTERNS_FILE = "patterns/clauses.jsonl"
-
-PROVIDES: frozenset[str] = frozenset({"sentence"})
-REQUIRES: frozenset[str] = frozenset()
-PRODUCES: frozenset[str] = frozenset({"sentences"})
-CLAUSES_REQUIRES: frozenset[str] = frozenset({"sentences", "triggers"})
-CLAUSES_PRODUCES: frozenset[str] = frozenset({"clauses"})
 
 _HEADING_MAX_WORDS = 12
 _BULLET_RE = re.compile(r"^\s*[•\-*–·▪●◦]")
@@ -147,6 +140,10 @@ class ClauseInfo:
 
 
 class SentencesComponent:
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset({"sentence"}), writes=(layers.SENTENCES,)
+    )
+
     def __call__(self, doc: Doc) -> Doc:
         table = token_table(doc)
         starts = _sentence_starts(doc_text(doc), table)
@@ -154,7 +151,7 @@ class SentencesComponent:
             flags = numpy.full((len(doc), 1), -1, dtype="int64").astype("uint64")
             flags[sorted(starts), 0] = 1
             doc.from_array([SENT_START], flags)  # type: ignore[arg-type]
-        doc.user_data[SENTENCES_KEY] = _sentence_infos(doc, sorted(starts), table)
+        layers.SENTENCES.set(doc, _sentence_infos(doc, sorted(starts), table))
         return doc
 
 
@@ -281,6 +278,11 @@ def make_sentences(nlp: Language, name: str) -> SentencesComponent:
 class ClausesComponent:
     """Splits sentences into clauses at connectors, where each side has a trigger."""
 
+    contract: ClassVar[Contract] = Contract(
+        reads=(layers.SENTENCES, layers.TRIGGERS),
+        writes=(layers.SOFT_BREAKS, layers.CLAUSES, layers.CLAUSE_SPANS),
+    )
+
     def __init__(self, nlp: Language) -> None:
         patterns = load_patterns(CLAUSE_PATTERNS_FILE)
         self.morph = load_morphology()
@@ -292,9 +294,9 @@ class ClausesComponent:
                 self.after_comma.add(p.id)
 
     def __call__(self, doc: Doc) -> Doc:
-        sentences: list[SentenceInfo] = doc.user_data.get(SENTENCES_KEY, [])
+        sentences = layers.SENTENCES.get(doc)
         table = token_table(doc)
-        triggers = doc.user_data.get("cc_triggers", [])
+        triggers = layers.TRIGGERS.get(doc)
         trigger_starts = sorted(t.tok_start for t in triggers)
         splits: set[int] = set()
         for key, start, _ in self.matcher(doc):
@@ -307,7 +309,7 @@ class ClausesComponent:
         clauses: list[ClauseInfo] = []
         # Every connector, split or not: slots after one do not belong to a trigger before
         # it (the assembler reads these).
-        doc.user_data[SOFT_BREAKS_KEY] = sorted(splits)
+        layers.SOFT_BREAKS.set(doc, sorted(splits))
         for sent in sentences:
             cuts = [sent.tok_start]
             candidates = sorted(x for x in splits if sent.tok_start < x < sent.tok_end)
@@ -325,10 +327,8 @@ class ClausesComponent:
                 if extent is None:
                     continue
                 clauses.append(ClauseInfo(len(clauses), sent.index, a, b, *extent))
-        doc.user_data[CLAUSES_KEY] = clauses
-        doc.spans["clauses"] = SpanGroup(
-            doc, name="clauses", spans=[Span(doc, c.tok_start, c.tok_end) for c in clauses]
-        )
+        layers.CLAUSES.set(doc, clauses)
+        layers.CLAUSE_SPANS.set(doc, [Span(doc, c.tok_start, c.tok_end) for c in clauses])
         return doc
 
 

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
@@ -24,7 +23,8 @@ from spacy.tokens import Doc
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 from spacy.vocab import Vocab
 
-from claims.resources import load_yaml
+from claims import layers
+from claims.lexicon.schemas import MorphologyFile, morphology_lexicon
 
 # Arabic letters after normalisation (hamza .. ya).
 _ARABIC = "\u0621-\u064a"
@@ -68,33 +68,9 @@ def customize_tokenizer(nlp: Language, morph: MorphologyFile | None = None) -> N
 # it takes in text; matching then costs one hash lookup per token (no per-token Python).
 
 
-class MorphologyFile(BaseModel):
-    """Schema of ``lexicon/ar/morphology.yaml``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    version: int
-    proclitics: list[str]
-    verb_proclitics: list[str]
-    conjunctions: list[str]
-    prepositions: list[str]
-    article: str
-    contracting_preposition: str
-    nisba_endings: list[str]
-    pronoun_suffixes: list[str]
-    future_prefix: str
-    imperfect_prefixes: list[str]
-    ta_marbuta: str
-    ta_before_suffix: str
-    accusative_suffix: str
-    accusative_not_after: list[str]
-
-
-MORPHOLOGY_FILE = "lexicon/ar/morphology.yaml"
-
-
 def load_morphology() -> MorphologyFile:
-    return load_yaml(MORPHOLOGY_FILE, MorphologyFile)
+    """``lexicon/ar/morphology.yaml`` (its schema is in :mod:`claims.lexicon.schemas`)."""
+    return morphology_lexicon()
 
 
 def without_conjunction(clitic: str, morph: MorphologyFile) -> str:
@@ -261,15 +237,15 @@ class VariantLexicon(Generic[P]):
 
 def seed_text(doc: Doc, text: str) -> None:
     """Give :func:`doc_text` the string the doc was made from (it is ``doc.text``)."""
-    doc.user_data["cc_text"] = text
+    layers.TEXT.set(doc, text)
 
 
 def doc_text(doc: Doc) -> str:
     """``doc.text``, computed once: spaCy rebuilds the string from tokens on every access."""
-    cached = doc.user_data.get("cc_text")
+    cached = layers.TEXT.find(doc)
     if not isinstance(cached, str):
         cached = doc.text
-        doc.user_data["cc_text"] = cached
+        layers.TEXT.set(doc, cached)
     return cached
 
 
@@ -298,7 +274,7 @@ class TokenTable:
 
 
 def token_table(doc: Doc) -> TokenTable:
-    cached = doc.user_data.get("cc_tokens")
+    cached = layers.TOKENS.find(doc)
     if isinstance(cached, TokenTable):
         return cached
     if len(doc) == 0:
@@ -312,5 +288,5 @@ def token_table(doc: Doc) -> TokenTable:
             space=[bool(row[2]) for row in arr],
             punct=[bool(row[3]) for row in arr],
         )
-    doc.user_data["cc_tokens"] = table
+    layers.TOKENS.set(doc, table)
     return table

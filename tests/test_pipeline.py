@@ -3,6 +3,7 @@ original text; the pipeline checks at build time that each claim field has a pro
 
 from __future__ import annotations
 
+import dataclasses
 import string
 from datetime import date
 from pathlib import Path
@@ -11,10 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from claims import layers
 from claims import pipeline as pipeline_module
 from claims.assemble import Assembler
+from claims.layers import Contract
 from claims.model import Article, Claim, Span
 from claims.pipeline import (
+    EN_UNITS,
     UNITS,
     PipelineError,
     PipelineSettings,
@@ -178,26 +182,56 @@ def test_build_check_reports_every_problem_at_once() -> None:
     broken = [
         Unit(
             "cc_events",
-            "claims.events",
-            frozenset({"event", "phase"}),
-            frozenset({"entities"}),
-            frozenset({"triggers"}),
+            "claims.events:EventsComponent",
+            declared=Contract(
+                provides=frozenset({"event", "phase"}),
+                reads=(layers.ENTITIES,),
+                writes=(layers.TRIGGERS,),
+            ),
         ),
         Unit(
             "cc_entities",
-            "claims.entities",
-            frozenset({"location"}),
-            frozenset(),
-            frozenset({"entities"}),
+            "claims.entities:EntitiesComponent",
+            declared=Contract(provides=frozenset({"location"}), writes=(layers.ENTITIES,)),
         ),
     ]
     errors, _ = check_pipeline(broken, {})
     text = "\n".join(errors)
     # an order problem and every field nobody provides, in one report
-    assert "cc_events: needs entities" in text
+    assert "cc_events: needs the layer 'entities'" in text
+    assert "cc_entities writes it after cc_events" in text
     for missing in ("'time'", "'quantity'", "'modality'", "'evidence'", "'destinations'"):
         assert missing in text
     assert len(errors) > 5
+
+
+def test_a_pipeline_without_a_producer_is_refused_with_the_layer_it_misses(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without the attribution tagger the event tagger and the assembler read reporting
+    cues nobody writes: the build is refused, naming each reader, the layer (where it
+    lives on the doc) and the claim fields left without a provider."""
+    without = tuple(u for u in UNITS if u.name != "cc_attribution")
+    spec = pipeline_module.LANGUAGES["ar"]
+    monkeypatch.setitem(
+        pipeline_module.LANGUAGES, "ar", dataclasses.replace(spec, units=without)
+    )
+    with pytest.raises(PipelineError) as err:
+        build_pipeline(PipelineSettings())
+    problems = err.value.problems
+    cue = 'doc.user_data["cc_reporting_cues"]'
+    assert any(p.startswith("cc_events: needs the layer 'reporting_cues'") and cue in p
+               and p.endswith("which no earlier unit writes") for p in problems)
+    assert any(p.startswith("assemble: needs the layer 'modality_cues'") for p in problems)
+    assert "claim field 'attribution': no unit provides it" in problems
+
+
+def test_every_layer_a_unit_reads_comes_from_an_earlier_unit_in_both_pipelines() -> None:
+    for units in (UNITS, EN_UNITS):
+        written = set(pipeline_module.GIVEN)
+        for unit in units:
+            assert set(unit.contract.reads) <= written, unit.name
+            written |= set(unit.contract.writes)
 
 
 def test_missing_optional_tagger_is_a_warning_and_a_required_one_an_error() -> None:

@@ -25,19 +25,19 @@ forecasts, plans) work as in Arabic; the words of a bound ("no fewer than") or a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from spacy.lang.en import English
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from claims import layers
 from claims.attribution import (
     _CATEGORY_KIND,
     _MODALITIES,
     _SOURCE_KINDS,
-    PRODUCES,
-    PROVIDES,
-    REQUIRES,
+    AttributionComponent,
     AttributionFile,
     ModalityCue,
     ReportCue,
@@ -49,14 +49,13 @@ from claims.attribution import (
 )
 from claims.en.lexicon import PhraseLexicon, Tokenize
 from claims.entities import EntityMention
+from claims.layers import Contract
 from claims.resources import load_yaml
 from claims.tokenizer import LexMatch, TokenTable, doc_text, token_table
 
-__all__ = ["PRODUCES", "PROVIDES", "REQUIRES", "EnglishAttributionFile"]
+__all__ = ["EnglishAttributionFile"]
 
 ATTRIBUTION_FILE = "lexicon/en/attribution.yaml"
-REPORTING_KEY = "cc_reporting_cues"
-MODALITY_KEY = "cc_modality_cues"
 
 _SOURCE_MAX_TOKENS = 8
 _FRONTED_SOURCE_MAX_TOKENS = 10
@@ -121,6 +120,8 @@ def _lexicons(data: EnglishAttributionFile, tokenize: Tokenize) -> _Lexicons:
 
 
 class EnglishAttribution:
+    contract: ClassVar[Contract] = AttributionComponent.contract
+
     def __init__(self, data: EnglishAttributionFile, tokenize: Tokenize, vocab: Vocab) -> None:
         self.data = data
         self.lex = _lexicons(data, tokenize)
@@ -133,19 +134,19 @@ class EnglishAttribution:
 
     def __call__(self, doc: Doc) -> Doc:
         words = {m.start: m for m in self.lex.words(doc)}
-        doc.user_data[REPORTING_KEY] = self._reporting(doc, words)
-        doc.user_data[MODALITY_KEY] = self._modality(doc)
+        layers.REPORTING_CUES.set(doc, self._reporting(doc, words))
+        layers.MODALITY_CUES.set(doc, self._modality(doc))
         return doc
 
     # ------------------------------------------------------------------ reporting
 
     def _reporting(self, doc: Doc, words: dict[int, LexMatch[str]]) -> list[ReportCue]:
-        entities: list[EntityMention] = doc.user_data.get("cc_entities", [])
+        entities = layers.ENTITIES.get(doc)
         anonymity = sorted(s for s, m in words.items() if m.payload == "anonymous")
         table = token_table(doc)
         text = doc_text(doc)
         blocked = _value_tokens(doc)
-        sentence_starts = {s.tok_start for s in doc.user_data.get("cc_sentences", [])}
+        sentence_starts = {s.tok_start for s in layers.SENTENCES.get(doc)}
         out: list[ReportCue] = []
         for m in self.lex.cues(doc):
             cue = m.payload
@@ -363,10 +364,9 @@ def _value_tokens(doc: Doc) -> set[int]:
     """Tokens of times and quantities: "May 15" is no hedge, "no fewer than" no negation,
     "on Saturday" no source."""
     out: set[int] = set()
-    for key in ("times", "quantities"):
-        if key in doc.spans:
-            for span in doc.spans[key]:
-                out.update(range(span.start, span.end))
+    for layer in (layers.TIME_SPANS, layers.QUANTITY_SPANS):
+        for span in layer.spans(doc):
+            out.update(range(span.start, span.end))
     return out
 
 

@@ -15,18 +15,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import ClassVar
 
 from spacy.lang.en import English
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from claims import layers
 from claims.context import (
-    DATELINE_KEY,
-    PRODUCES,
-    PROVIDES,
-    REFERENCE_KEY,
-    REQUIRES,
     SETTINGS,
+    ContextComponent,
     ContextSettings,
     ReferenceDate,
     _blank,
@@ -34,11 +32,12 @@ from claims.context import (
     _lines,
 )
 from claims.en.time import find_times
+from claims.layers import Contract
 from claims.lexicon.schemas import en_context_lexicon, en_time_lexicon
 from claims.model import TimeValue
 from claims.tokenizer import doc_text
 
-__all__ = ["PRODUCES", "PROVIDES", "REQUIRES", "EnglishContext", "reference_date"]
+__all__ = ["EnglishContext", "reference_date"]
 
 
 @dataclass(frozen=True)
@@ -147,35 +146,35 @@ def reference_date(
 class EnglishContext:
     """``cc_context`` for English (see :class:`claims.context.ContextComponent`)."""
 
+    contract: ClassVar[Contract] = ContextComponent.contract
+
     def __init__(self, settings: ContextSettings | None = None) -> None:
         self.settings = settings or SETTINGS
 
     def __call__(self, doc: Doc) -> Doc:
-        times = doc.user_data.get("cc_times")
+        times = layers.TIMES.find(doc)
         if not isinstance(times, list):
             return doc
         text = doc_text(doc)
-        places = [
-            (e.start, e.end) for e in doc.user_data.get("cc_entities", []) if e.kind == "place"
-        ]
+        places = [(e.start, e.end) for e in layers.ENTITIES.get(doc) if e.kind == "place"]
         line = _dateline(text, times, places, self.settings)
         if line is not None:
-            doc.user_data[DATELINE_KEY] = (line.start, line.end)
-        published = doc.user_data.get("published")
+            layers.DATELINE.set(doc, (line.start, line.end))
+        published = layers.PUBLISHED.find(doc)
         if isinstance(published, date):
-            doc.user_data[REFERENCE_KEY] = ReferenceDate(published, "publication")
+            layers.REFERENCE_DATE.set(doc, ReferenceDate(published, "publication"))
             return doc
         if not self.settings.reference_from_text:
             return doc
         found = reference_date(text, times, places, self.settings)
         if found is None:
             return doc
-        doc.user_data[REFERENCE_KEY] = found
+        layers.REFERENCE_DATE.set(doc, found)
         reason = found.reason()
-        doc.user_data["cc_times"] = [
+        layers.TIMES.set(doc, [
             v.model_copy(update={"reason": reason}) if v.anchor == "publication" else v
             for v in find_times(text, found.day)
-        ]
+        ])
         return doc
 
 

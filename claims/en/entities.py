@@ -16,9 +16,9 @@ for English finds, on normalised text (words from ``lexicon/en/entities.yaml``):
 - "the base", "the country": the last place of that type named before, when the last
   sentence naming one named only one (refuse rather than guess).
 
-The mentions are :class:`claims.entities.EntityMention` records in
-``doc.user_data["cc_entities"]``, with ``doc.spans["entities"]``, as the Arabic component
-leaves them: the claim assembler and the rules read them the same way.
+The mentions are :class:`claims.entities.EntityMention` records in the layers ENTITIES
+and ENTITY_SPANS, as the Arabic component leaves them: the claim assembler and the rules
+read them the same way.
 """
 
 from __future__ import annotations
@@ -26,28 +26,26 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 from spacy.lang.en import English
 from spacy.language import Language
-from spacy.tokens import Doc, Span, SpanGroup
+from spacy.tokens import Doc, Span
 
+from claims import layers
 from claims.en.lexicon import PhraseLexicon, Tokenize
 from claims.entities import (
-    PRODUCES,
-    PROVIDES,
-    REQUIRES,
-    SPANS_KEY,
-    USER_DATA_KEY,
     EntityMention,
     Gazetteer,
     GazetteerFile,
     load_gazetteer,
 )
+from claims.layers import Contract
 from claims.lexicon.schemas import EnglishEntitiesLexicon, en_entities_lexicon
 from claims.model import EntityKind
 from claims.tokenizer import LexMatch, doc_text
 
-__all__ = ["PRODUCES", "PROVIDES", "REQUIRES", "EnglishGazetteer", "find_entities"]
+__all__ = ["EnglishGazetteer", "find_entities"]
 
 LANGUAGE = "en"
 _NAME_MAX_WORDS = 4
@@ -223,7 +221,7 @@ def _resolve_anaphors(
     mentions: list[EntityMention],
 ) -> None:
     """ "the base" -> the base named last, if the last sentence naming a base names one."""
-    starts = [s.tok_start for s in doc.user_data.get("cc_sentences", [])] or [0]
+    starts = [s.tok_start for s in layers.SENTENCES.get(doc)] or [0]
 
     def sentence_of(i: int) -> int:
         return bisect_right(starts, i) - 1
@@ -285,16 +283,21 @@ def _phrases(
 
 
 def _store(doc: Doc, mentions: list[EntityMention]) -> None:
-    doc.user_data[USER_DATA_KEY] = mentions
-    doc.spans[SPANS_KEY] = SpanGroup(
+    layers.ENTITIES.set(doc, mentions)
+    layers.ENTITY_SPANS.set(
         doc,
-        name=SPANS_KEY,
-        spans=[Span(doc, m.tok_start, m.tok_end, label=f"{m.kind}:{m.key or m.source}")
-               for m in mentions],
+        [Span(doc, m.tok_start, m.tok_end, label=f"{m.kind}:{m.key or m.source}")
+         for m in mentions],
     )
 
 
 class EnglishEntities:
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset({"actors", "location", "destinations"}),
+        reads=(layers.SENTENCES,),
+        writes=(layers.ENTITIES, layers.ENTITY_SPANS),
+    )
+
     def __init__(self, gazetteer: EnglishGazetteer) -> None:
         self.gaz = gazetteer
 

@@ -17,18 +17,18 @@ headline tells a past event ("US hands over Tower 22 base").
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict, Field
 from spacy.lang.en import English
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
+from claims import layers
 from claims.en.lexicon import PhraseLexicon, Tokenize
 from claims.events import (
-    PRODUCES,
-    PROVIDES,
-    QUANTITY_LINKS_KEY,
-    REQUIRES,
     EventLexicon,
     EventsComponent,
     EventsFile,
@@ -39,11 +39,12 @@ from claims.events import (
     _TriggerKey,
     _wider,
 )
+from claims.layers import Contract
 from claims.resources import load_yaml
-from claims.sentences import SENTENCES_KEY, AnchoredMatcher, SentenceInfo, load_patterns
+from claims.sentences import AnchoredMatcher, load_patterns
 from claims.tokenizer import LexMatch, doc_text, load_morphology
 
-__all__ = ["PRODUCES", "PROVIDES", "REQUIRES", "EnglishEventsFile", "load_english_events"]
+__all__ = ["EnglishEventsFile", "load_english_events"]
 
 EVENTS_FILE = "lexicon/en/events.yaml"
 PRESENCE_PATTERNS_FILE = "patterns/en/presence.jsonl"
@@ -114,7 +115,7 @@ def english_tense(doc: Doc, start: int, tense: Tense, tenses: EnglishTenses) -> 
 def _in_headline(doc: Doc, token: int) -> bool:
     """Whether the token is in a headline written as one: the first line, without a full
     stop at its end (a one-sentence text is not headlinese)."""
-    sentences: list[SentenceInfo] = doc.user_data.get(SENTENCES_KEY, [])
+    sentences = layers.SENTENCES.get(doc)
     text = doc_text(doc)
     return any(
         s.headline and s.tok_start <= token < s.tok_end and text[s.end - 1 : s.end] not in ".!?"
@@ -195,6 +196,11 @@ class EnglishEvents(EventsComponent):
     English step: a count of the dead said after another event's noun ("the death toll
     from the floods rose to 11,300") belongs to the casualties trigger before it."""
 
+    contract: ClassVar[Contract] = replace(
+        EventsComponent.contract,
+        reads_if_present=(*EventsComponent.contract.reads_if_present, layers.QUANTITIES),
+    )
+
     def __init__(self, lex: EnglishEventLexicon, vocab: Vocab) -> None:
         self.lex = lex
         self.data = lex.data
@@ -216,9 +222,9 @@ class EnglishEvents(EventsComponent):
         to another event: ``casualty_units``)."""
         words = {"killed": {"killed", "casualties"}, "injured": {"injured", "casualties"},
                  "missing": {"missing", "casualties"}}
-        sentences: list[SentenceInfo] = doc.user_data.get(SENTENCES_KEY, [])
-        links: dict[int, int] = doc.user_data.setdefault(QUANTITY_LINKS_KEY, {})
-        for quantity in doc.user_data.get("cc_quantities", []):
+        sentences = layers.SENTENCES.get(doc)
+        links = layers.QUANTITY_LINKS.setdefault(doc, {})
+        for quantity in layers.QUANTITIES.get(doc):
             if quantity.span is None or quantity.unit not in words:
                 continue
             span = doc.char_span(quantity.span.start, quantity.span.end, alignment_mode="expand")

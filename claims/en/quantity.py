@@ -30,12 +30,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 from spacy.lang.en import English
 from spacy.language import Language
-from spacy.tokens import Doc, SpanGroup
+from spacy.tokens import Doc
 
+from claims import layers
 from claims.en.numbers import find_numbers
+from claims.layers import Contract
 from claims.lexicon.schemas import (
     BoundKind,
     en_bounds_lexicon,
@@ -63,10 +66,6 @@ from claims.quantity import (
     since_event_cues,
 )
 from claims.tokenizer import doc_text
-
-PROVIDES: frozenset[str] = frozenset({"quantity"})
-REQUIRES: frozenset[str] = frozenset()
-PRODUCES: frozenset[str] = frozenset({"quantities"})
 
 _W = r"(?<![\w])"
 _E = r"(?![\w])"
@@ -564,18 +563,17 @@ def qualify(
 class EnglishQuantities:
     """``cc_quantities`` for English, stored as the Arabic component stores its values."""
 
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset({"quantity"}),
+        reads_if_present=(layers.TIMES,),
+        writes=(layers.QUANTITIES, layers.QUANTITY_SPANS),
+    )
+
     def __call__(self, doc: Doc) -> Doc:
-        times = doc.user_data.get("cc_times")
+        times = layers.TIMES.find(doc)
         values = find_quantities(doc_text(doc), times=times if isinstance(times, list) else None)
-        doc.user_data["cc_quantities"] = values
-        spans = []
-        for value in values:
-            if value.span is None:
-                continue
-            span = doc.char_span(value.span.start, value.span.end, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["quantities"] = SpanGroup(doc, name="quantities", spans=spans)
+        layers.QUANTITIES.set(doc, values)
+        layers.QUANTITY_SPANS.set_values(doc, values)
         return doc
 
 

@@ -16,6 +16,7 @@ where both sides carry a trigger.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import ClassVar
 
 import numpy
 from spacy.attrs import SENT_START
@@ -23,12 +24,10 @@ from spacy.lang.en import English
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from claims import layers
+from claims.layers import Contract
 from claims.lexicon.schemas import en_sentences_lexicon
 from claims.sentences import (
-    PRODUCES,
-    PROVIDES,
-    REQUIRES,
-    SENTENCES_KEY,
     AnchoredMatcher,
     ClausesComponent,
     _sentence_infos,
@@ -37,7 +36,7 @@ from claims.sentences import (
 )
 from claims.tokenizer import doc_text, load_morphology, token_table
 
-__all__ = ["PRODUCES", "PROVIDES", "REQUIRES", "EnglishClauses", "EnglishSentences"]
+__all__ = ["EnglishClauses", "EnglishSentences"]
 
 CLAUSE_PATTERNS_FILE = "patterns/en/clauses.jsonl"
 
@@ -74,6 +73,10 @@ def _kept_start(doc: Doc, start: int) -> bool:
 
 
 class EnglishSentences:
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset({"sentence"}), writes=(layers.SENTENCES,)
+    )
+
     def __call__(self, doc: Doc) -> Doc:
         table = token_table(doc)
         starts = {s for s in _sentence_starts(doc_text(doc), table) if _kept_start(doc, s)}
@@ -82,7 +85,7 @@ class EnglishSentences:
             flags = numpy.full((len(doc), 1), -1, dtype="int64").astype("uint64")
             flags[sorted(starts), 0] = 1
             doc.from_array([SENT_START], flags)  # type: ignore[arg-type]
-        doc.user_data[SENTENCES_KEY] = _sentence_infos(doc, sorted(starts), table)
+        layers.SENTENCES.set(doc, _sentence_infos(doc, sorted(starts), table))
         return doc
 
 

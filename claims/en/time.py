@@ -26,12 +26,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import ClassVar
 
 from spacy.lang.en import English
 from spacy.language import Language
-from spacy.tokens import Doc, SpanGroup
+from spacy.tokens import Doc
 
+from claims import layers
 from claims.en.numbers import word_value
+from claims.layers import Contract
 from claims.lexicon.schemas import (
     EnglishTimeLexicon,
     RelationEntry,
@@ -43,7 +46,8 @@ from claims.lexicon.schemas import (
 )
 from claims.model import Span, TimeModifier, TimeRelation, TimeValue
 from claims.numbers import alternation, parse_digits
-from claims.time import (
+from claims.time import SETTINGS, TimeSettings, pair_zones, zone_fields
+from claims.time.grammar import (
     _DAYLIKE,
     CALENDAR,
     CLOCK,
@@ -51,26 +55,17 @@ from claims.time import (
     NUMERIC,
     PERIOD,
     RELDAY,
-    SETTINGS,
     VAGUE,
     WEEKDAY,
     YEAR,
-    TimeSettings,
-    _combine,
     _days_in,
     _Expr,
-    _resolve,
-    _select,
     _time_of_day,
     _year_ok,
-    pair_zones,
-    zone_fields,
 )
+from claims.time.reading import _combine, _select
+from claims.time.resolve import _resolve
 from claims.tokenizer import doc_text
-
-PROVIDES: frozenset[str] = frozenset({"time"})
-REQUIRES: frozenset[str] = frozenset()
-PRODUCES: frozenset[str] = frozenset({"times"})
 
 _W = r"(?<![\w])"
 _E = r"(?![\w])"
@@ -644,20 +639,19 @@ def find_times(
 
 class EnglishTimes:
     """``cc_times`` for English: :func:`find_times` on the doc, stored as the Arabic
-    component stores its values (``doc.user_data["cc_times"]``, ``doc.spans["times"]``)."""
+    component stores its values (the layers TIMES and TIME_SPANS)."""
+
+    contract: ClassVar[Contract] = Contract(
+        provides=frozenset({"time"}),
+        reads=(layers.PUBLISHED,),
+        writes=(layers.TIMES, layers.TIME_SPANS),
+    )
 
     def __call__(self, doc: Doc) -> Doc:
-        published = doc.user_data.get("published")
+        published = layers.PUBLISHED.find(doc)
         values = find_times(doc_text(doc), published if isinstance(published, date) else None)
-        doc.user_data["cc_times"] = values
-        spans = []
-        for value in values:
-            if value.span is None:
-                continue
-            span = doc.char_span(value.span.start, value.span.end, alignment_mode="expand")
-            if span is not None:
-                spans.append(span)
-        doc.spans["times"] = SpanGroup(doc, name="times", spans=spans)
+        layers.TIMES.set(doc, values)
+        layers.TIME_SPANS.set_values(doc, values)
         return doc
 
 

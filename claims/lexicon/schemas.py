@@ -1,5 +1,10 @@
-"""Schemas of the time, number, unit, quantity-bound and document-context lexicons, and
-their cached loaders.
+"""Schemas of the morphology, time, number, unit, quantity-bound and document-context
+lexicons, and their cached loaders.
+
+``lexicon/ar/morphology.yaml`` is the one definition of the Arabic clitics: every list of
+proclitics, article forms and regex classes the taggers use is derived from it
+(:mod:`claims.clitics`). Each time lexicon's ``weekdays`` is the one table of weekday
+names of its language (:func:`weekday_names`).
 
 Each file under ``claims/lexicon/ar/`` is validated by one of these models when it is loaded
 (``extra="forbid"``: a misspelt key fails at start-up) and in
@@ -22,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from claims.resources import load_yaml
 
+MORPHOLOGY_FILE = "lexicon/ar/morphology.yaml"
 TIME_FILE = "lexicon/ar/time.yaml"
 NUMBERS_FILE = "lexicon/ar/numbers.yaml"
 UNITS_FILE = "lexicon/ar/units.yaml"
@@ -39,6 +45,53 @@ EN_ENTITIES_FILE = "lexicon/en/entities.yaml"
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --------------------------------------------------------------------- morphology.yaml
+
+
+class MorphologyFile(BaseModel):
+    """Schema of ``lexicon/ar/morphology.yaml``: the clitics, checked against each other
+    (every proclitic is a conjunction and/or a preposition of the file, and each named
+    letter is one of its list)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int
+    proclitics: list[str]
+    verb_proclitics: list[str]
+    conjunctions: list[str]
+    coordinating_conjunction: str
+    prepositions: list[str]
+    contracting_preposition: str
+    comparative_preposition: str
+    article: str
+    nisba_endings: list[str]
+    pronoun_suffixes: list[str]
+    future_prefix: str
+    imperfect_prefixes: list[str]
+    ta_marbuta: str
+    ta_before_suffix: str
+    accusative_suffix: str
+    accusative_not_after: list[str]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> MorphologyFile:
+        problems = []
+        clusters = {*self.conjunctions, *self.prepositions}
+        clusters |= {c + p for c in self.conjunctions for p in self.prepositions}
+        problems += [f"proclitic {p!r} is no conjunction and/or preposition"
+                     for p in self.proclitics if p not in clusters]
+        problems += [f"verb proclitic {p!r} is not among the proclitics"
+                     for p in self.verb_proclitics if p not in self.proclitics]
+        if self.coordinating_conjunction not in self.conjunctions:
+            problems.append("coordinating_conjunction is not among the conjunctions")
+        for name in ("contracting_preposition", "comparative_preposition"):
+            if getattr(self, name) not in self.prepositions:
+                problems.append(f"{name} is not among the prepositions")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 # --------------------------------------------------------------------------- time.yaml
@@ -635,8 +688,25 @@ class EnglishEntitiesLexicon(_Strict):
 # ------------------------------------------------------------------------------ loading
 
 
+def morphology_lexicon() -> MorphologyFile:
+    return load_yaml(MORPHOLOGY_FILE, MorphologyFile)
+
+
 def time_lexicon() -> TimeLexicon:
     return load_yaml(TIME_FILE, TimeLexicon)
+
+
+def weekday_names(language: str = "ar") -> tuple[str, ...]:
+    """The name of each weekday, Monday first (``datetime.date.weekday()`` numbering), as
+    the language's time lexicon writes it first (Arabic normalised). The time grammar reads
+    the same table; whatever names a weekday (a report, an evaluation) should name it so."""
+    if language == "ar":
+        weekdays = time_lexicon().weekdays
+    elif language == "en":
+        weekdays = en_time_lexicon().weekdays
+    else:
+        raise ValueError(f"no time lexicon for language {language!r}")
+    return tuple(w.names[0] for w in sorted(weekdays, key=lambda w: w.number))
 
 
 def numbers_lexicon() -> NumbersLexicon:
