@@ -87,3 +87,16 @@ def test_no_claims_from_background_sentences(text: str) -> None:
     """Commentary without an event trigger gives no claim."""
     claims = extract_claims(Article.from_text("background", text, language="en"))
     assert claims == [], [(c.event, c.quote) for c in claims]
+
+
+def test_a_nationality_before_a_place_noun_is_no_unknown_place() -> None:
+    """'the Italian port city of Genoa': 'Italian' is not a port's name."""
+    from datetime import date
+
+    from claims.model import Article
+    from claims.pipeline import extract_claims
+
+    text = "A motorway bridge collapsed in the Italian port city of Genoa on Tuesday."
+    article = Article.from_text("g.txt", text, published=date(2018, 8, 14), language="en")
+    (claim,) = [c for c in extract_claims(article) if c.event_word == "collapse"]
+    assert claim.location is not None and claim.location.key == "genoa_it"

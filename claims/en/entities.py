@@ -86,6 +86,11 @@ class EnglishGazetteer(Gazetteer):
         for key, forms in lex.demonyms.items():
             for form in forms:
                 self.en_adjectives.add_phrase(form, key, exact=True)
+        # "the Italian port city of Genoa": a nationality is never an unknown place's name
+        self.demonym_words = frozenset(
+            w.casefold()
+            for w in [*self.demonyms.values(), *(f for fs in lex.demonyms.values() for f in fs)]
+        )
         self.en_words: PhraseLexicon[_Word] = PhraseLexicon("en_entity_words", tokenize)
         for trigger in lex.name_triggers:
             detail = f"{trigger.kind}:{trigger.type or ''}"
@@ -163,6 +168,8 @@ def _name_word(doc: Doc, i: int, gaz: EnglishGazetteer, covered: set[int]) -> bo
     tok = doc[i]
     word = tok.text
     if i in covered or not word[:1].isupper() or word.lower() in gaz.stoppers:
+        return False
+    if word.casefold() in gaz.demonym_words:
         return False
     return word.replace("-", "").replace("'", "").isalpha()
 
