@@ -100,3 +100,18 @@ def test_a_nationality_before_a_place_noun_is_no_unknown_place() -> None:
     article = Article.from_text("g.txt", text, published=date(2018, 8, 14), language="en")
     (claim,) = [c for c in extract_claims(article) if c.event_word == "collapse"]
     assert claim.location is not None and claim.location.key == "genoa_it"
+
+
+def test_a_place_inside_an_airline_name_is_no_place_of_the_event() -> None:
+    from datetime import date
+
+    from claims.model import Article
+    from claims.pipeline import extract_claims
+
+    text = ("Twelve people were killed on Sunday when an Air France bus crashed. "
+            "Troops left France on Monday.")
+    article = Article.from_text("a.txt", text, published=date(2024, 5, 6), language="en")
+    keys = {c.event_word: c.location.key if c.location else None
+            for c in extract_claims(article)}
+    assert keys.get("killed") is None  # not France: the airline
+    assert keys["departure"] == "france"  # the country itself still is

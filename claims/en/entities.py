@@ -86,6 +86,8 @@ class EnglishGazetteer(Gazetteer):
         for key, forms in lex.demonyms.items():
             for form in forms:
                 self.en_adjectives.add_phrase(form, key, exact=True)
+        self.organisation_before = frozenset(lex.organisation_before)
+        self.organisation_after = frozenset(lex.organisation_after)
         # "the Italian port city of Genoa": a nationality is never an unknown place's name
         self.demonym_words = frozenset(
             w.casefold()
@@ -109,6 +111,14 @@ class EnglishGazetteer(Gazetteer):
         self.stoppers = frozenset(w.lower() for w in lex.name_stoppers)
         self.capitals = {p.key: p.capital for p in data.places if p.capital}
 
+    def in_organisation(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether the name at tokens start..end is part of an organisation's name: right
+        after a word of ``organisation_before`` or before one of ``organisation_after``
+        (capitalised as written)."""
+        before = doc[start - 1].text if start > 0 else ""
+        after = doc[end].text if end < len(doc) else ""
+        return before in self.organisation_before or after in self.organisation_after
+
     def build(self, vocab: object) -> None:
         from spacy.vocab import Vocab
 
@@ -131,6 +141,8 @@ def find_entities(doc: Doc, gaz: EnglishGazetteer) -> list[EntityMention]:
         return start, end, text[start:end]
 
     for m in gaz.en_names(doc):
+        if gaz.in_organisation(doc, m.start, m.end):
+            continue  # "Air India": an airline, not India
         s, e, surface = chars(m.start, m.end)
         mentions.append(gaz.mention(m.payload, s, e, m.start, m.end, surface))
         covered.update(range(m.start, m.end))

@@ -683,6 +683,10 @@ class EnglishEntitiesLexicon(_Strict):
     complement_words: list[str]
     anaphors: list[EnglishAnaphor]
     possessive_markers: list[str]
+    # Capitalised words that make a place name part of an organisation's name ("Air
+    # India", "Qatar Airways"): the place is then no place of the event.
+    organisation_before: list[str] = Field(default_factory=list)
+    organisation_after: list[str] = Field(default_factory=list)
 
 
 # ------------------------------------------------------------------------------ loading
