@@ -37,9 +37,12 @@ dev-check: $(STAMP)
 
 # Batch benchmark (docs/benchmarks.md, section "Batch benchmark"): one big story (the
 # seed reports copied BENCH_STORY times each) and synthetic drops of 1k, 10k and 100k
-# articles, in build/bench; the 100k size takes about half an hour. Smoke run:
+# articles, in build/bench (its own extraction cache in build/bench/cache); each size
+# also runs a drop of 100 more articles three times on copies of its store. The 100k
+# size takes about half an hour, and up to 15 minutes more for its lookups. Smoke run:
 # make bench BENCH_SIZES=1000 BENCH_STORY=20; stop a run after 35 minutes and report how
-# far it got: make bench BENCH_ARGS="--cap-minutes 35"
+# far it got: make bench BENCH_ARGS="--cap-minutes 35". A drop written by another version
+# of the generator (or with another gazetteer) is written again.
 BENCH_SIZES ?= 1000,10000,100000
 BENCH_STORY ?= 200
 BENCH_ARGS ?=

@@ -28,12 +28,16 @@ The new graph's components are the old ones joined through the new claims' same-
 edges. Each step therefore compares the new claims with their blocks, then re-clusters
 and re-checks exactly the new claims, the old events they join and the old events of
 claims that disappeared (those are compared again: they may split); every other event
-and finding is unchanged. ``tests/test_incremental.py`` checks this equality on
+and finding is unchanged. Re-checking judges only the facts the new claims changed: a
+fact of a joined event identical to one of an old event keeps its outcome
+(``checker.rules.engine``). ``tests/test_incremental.py`` checks this equality on
 generated claims, along both ways of re-clustering.
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import hashlib
 import os
 import re
@@ -41,6 +45,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from importlib import resources
@@ -64,9 +69,12 @@ from checker.locking import StoreBusy, store_lock
 from checker.parallel import Extraction, ExtractionResult, default_jobs, extract_with_dask
 from checker.progress import RunProgress
 from checker.report import Report, build_report, write_report_json, write_report_md
-from checker.settings import get_settings
+from checker.rules.base import RuleContext
+from checker.rules.engine import run_rules
+from checker.settings import get_settings, load_labels
 from checker.store import BlockQuery, FindingRow, LinkStep, RunRecord, Store
 from claims import pipeline
+from claims import resources as claims_resources
 from claims.entities import load_gazetteer
 from claims.model import Article, Claim, EventCluster, EventType, Finding, FindingSide
 
@@ -80,9 +88,14 @@ PARALLEL_MIN_ARTICLES = 16
 POOL_PROBE_SECONDS = 2.0
 POOL_START_SECONDS = 4.0
 POOL_WAIT_READY = False  # True: wait for the workers instead of extracting meanwhile
+# Extracted articles are written this many at a time (or after this many seconds), each
+# whole with its claims, in one transaction.
+WRITE_BATCH = 32
+WRITE_BATCH_SECONDS = 1.0
+INGEST_BATCH = 500
 # Above this many claims or findings, the report written by a run (--report auto) covers
-# only the events the run changed: a report of the whole store grows with it (about 20 MB
-# of JSON per thousand articles) and `claimcheck report` still writes it on demand. A
+# only what the run changed: a report of the whole store grows with it (about 17 MB of
+# JSON per thousand articles) and `claimcheck report` still writes it on demand. A
 # report of the changes holds at most REPORT_MAX_FINDINGS findings, the most severe first.
 REPORT_FULL_MAX_CLAIMS = 50_000
 REPORT_FULL_MAX_FINDINGS = 10_000
@@ -92,8 +105,14 @@ ReportScope = Literal["auto", "full", "changed", "none"]
 # Resolved findings whose content a run keeps for its delta (beyond, by ID only).
 REMEMBER_REMOVED = 5_000
 # An old event this large that a new claim joins is re-clustered as a whole, without
-# comparing its members again; smaller ones are simply linked again.
+# comparing its members again (2: every event; tests set it higher to link small events
+# again, the other way to the same result).
 CHAIN_MIN_EVENT = 2
+
+# While a run goes on, the garbage collector looks at new objects after this many
+# allocations (Python's default: 700), so that linking thousands of claims does not set
+# off a full collection every few milliseconds (see _long_lived).
+GC_YOUNG_THRESHOLD = 50_000
 
 # New claims linked per committed step, and stored claims held at once while linking
 # them: these bound memory (a parsed claim takes about 8 kB); the result does not depend
@@ -101,6 +120,12 @@ CHAIN_MIN_EVENT = 2
 # (and steps over few blocks, see _by_locality) read less.
 LINK_STEP_CLAIMS = 25_000
 LINK_MEMORY_CLAIMS = 25_000
+# Stored claims read while comparing that a step keeps for re-clustering and checking
+# (most of them are needed again there; beyond this many they are read again instead).
+KEEP_PARSED_CLAIMS = 10_000
+# After extracting this many articles, the run drops its own copy of the extraction
+# pipeline before linking: the memory goes to the claims linking reads.
+RELEASE_PIPELINE_AFTER = 1_000
 
 __all__ = [
     "DEFAULT_ARTICLE_TIMEOUT",
@@ -145,6 +170,10 @@ class RunSummary(BaseModel):
     pairs_judged: int = Field(
         0, description="claim pairs the rules judged (value classes against side "
         "representatives of each fact)"
+    )
+    facts_reused: int = Field(
+        0, description="facts of re-checked events that no new claim changed: their "
+        "finding (or none) was kept without judging them again"
     )
     relinked_all: bool = Field(False, description="the linker or rules changed: all re-linked")
 
@@ -201,6 +230,7 @@ class RunSummary(BaseModel):
             # Counts are integers: the figure per claim, in thousandths.
             "pairs_per_1000_claims": round(1000 * self.pairs_per_claim),
             "pairs_judged": self.pairs_judged,
+            "facts_reused": self.facts_reused,
             "articles_total": self.articles_total,
             "claims_total": self.claims_total,
             "events": self.events,
@@ -234,10 +264,8 @@ def extractor_fingerprint() -> str:
     declared = getattr(pipeline, "PIPELINE_VERSION", None)
     if declared:
         return f"claims:{declared}:{settings}"
-    digest = hashlib.sha256()
-    root = Path(str(resources.files("claims")))
-    _hash_files(digest, root, list(root.rglob("*")))
-    return f"claims:{digest.hexdigest()[:12]}:{settings}"
+    # The digest the extraction cache keys its entries by: computed once per process.
+    return f"claims:{claims_resources.package_digest()[:12]}:{settings}"
 
 
 def linker_fingerprint() -> str:
@@ -295,14 +323,19 @@ def ingest_drops(
             results.append(result)
             store.replace_rejected(result.drop, result.rejected)
             rejected.extend(result.rejected)
-            for article in result.articles:
-                outcome = store.add_article(article, drop=result.drop)
-                status[outcome] += 1
-                if outcome == "duplicate":
-                    first = store.get_article(article.id)
-                    rejected.append(
-                        duplicate_of(article.name, first.name if first else "?", result.drop)
-                    )
+            # A few hundred articles per transaction: one per article costs more than the
+            # article itself; each article is stored whole or not at all either way.
+            for start in range(0, len(result.articles), INGEST_BATCH):
+                chunk = result.articles[start : start + INGEST_BATCH]
+                for article, outcome in zip(
+                    chunk, store.add_articles(chunk, drop=result.drop), strict=True
+                ):
+                    status[outcome] += 1
+                    if outcome == "duplicate":
+                        first = store.get_article(article.id)
+                        rejected.append(
+                            duplicate_of(article.name, first.name if first else "?", result.drop)
+                        )
     return results, status, rejected
 
 
@@ -367,8 +400,7 @@ def _extract_pending(
     else:
         extract = extractor
         version = extractor_version or f"custom:{getattr(extractor, '__qualname__', 'extractor')}"
-    done = set() if reextract else store.extracted_article_ids(version)
-    pending = sorted(store.article_ids() - done)
+    pending = store.articles_to_extract(None if reextract else version)
     progress = progress or RunProgress(False)
     progress.stage("extract", len(pending))
     # A local pool is not worth starting for a few articles; a Dask cluster was asked for.
@@ -395,24 +427,7 @@ def _extract_pending(
         )
     else:
         results = extraction.map(articles)
-    for result in results:
-        progress.advance()
-        article = in_flight.pop(result.article_id)
-        if result.status == "ok":
-            try:
-                _check_claims(article, result.claims)
-                stored += store.save_article_with_claims(article, result.claims, extractor=version)
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
-                result = ExtractionResult(
-                    result.article_id, result.name, "error",
-                    detail=f"extraction failed: {type(exc).__name__}: {exc}",
-                )
-            else:
-                if result.name in failed_before:
-                    store.remove_rejected(result.name, "extraction_error")
-                    store.remove_rejected(result.name, "timeout")
-                extracted += 1
-                continue
+    def reject(result: ExtractionResult) -> None:
         rejection = RejectedInput(
             path=result.name,
             reason="timeout" if result.status == "timeout" else "extraction_error",
@@ -421,6 +436,63 @@ def _extract_pending(
         store.add_rejected(rejection)
         errors.append(rejection)
         progress.note(f"{result.name}: {rejection.reason}: {rejection.detail}")
+
+    def failed(result: ExtractionResult, exc: Exception) -> ExtractionResult:
+        return ExtractionResult(
+            result.article_id, result.name, "error",
+            detail=f"extraction failed: {type(exc).__name__}: {exc}",
+        )
+
+    # Results are written a few at a time, each article whole with its claims, in one
+    # transaction per batch: a transaction per article costs about as much as extracting
+    # it. A killed run loses at most the batch in flight (extracted again next time).
+    batch: list[tuple[Article, ExtractionResult]] = []
+    since = time.perf_counter()
+
+    def write(batch: list[tuple[Article, ExtractionResult]]) -> None:
+        nonlocal extracted, stored
+        try:
+            counts = store.save_articles_with_claims(
+                [(article, result.claims) for article, result in batch], extractor=version
+            )
+        except Exception:  # noqa: BLE001 - find the article at fault, one at a time
+            counts = []
+            for article, result in batch:
+                try:
+                    counts.append(
+                        store.save_article_with_claims(article, result.claims, extractor=version)
+                    )
+                except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
+                    counts.append(-1)
+                    reject(failed(result, exc))
+        for (_, result), count in zip(batch, counts, strict=True):
+            if count < 0:
+                continue
+            if result.name in failed_before:
+                store.remove_rejected(result.name, "extraction_error")
+                store.remove_rejected(result.name, "timeout")
+            extracted += 1
+            stored += count
+
+    for result in results:
+        progress.advance()
+        article = in_flight.pop(result.article_id)
+        if result.status == "ok":
+            try:
+                _check_claims(article, result.claims)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
+                reject(failed(result, exc))
+                continue
+            if not batch:
+                since = time.perf_counter()
+            batch.append((article, result))
+            if len(batch) >= WRITE_BATCH or time.perf_counter() - since > WRITE_BATCH_SECONDS:
+                write(batch)
+                batch = []
+            continue
+        reject(result)
+    if batch:
+        write(batch)
     processes = jobs if dask is not None else extraction.processes
     return extracted, stored, errors, processes
 
@@ -439,6 +511,7 @@ class LinkStats(BaseModel):
     pairs_compared: int = 0
     pairs_rechecked: int = 0
     pairs_judged: int = 0
+    facts_reused: int = 0
     relinked_all: bool = False
     timings: dict[str, float] = Field(
         default_factory=lambda: {"link": 0.0, "check": 0.0, "store": 0.0}
@@ -448,9 +521,12 @@ class LinkStats(BaseModel):
     # The sides of the previous run's findings before this run checked them again, for
     # the delta's "updated" list (a new report that joins a side).
     previous_sides: dict[str, list[FindingSide]] = Field(default_factory=dict)
-    # What this run (re)wrote, for a report of the changes only.
+    # What this run (re)wrote, for a report of the changes only: the events, the claims
+    # linked, and the findings judged (a finding of a fact no new claim changed is kept
+    # as it was, unjudged, and is not among them).
     events_written: set[str] = Field(default_factory=set)
     claims_written: set[str] = Field(default_factory=set)
+    findings_written: set[str] = Field(default_factory=set)
 
 
 def _keyed_place(claim: Claim) -> str:
@@ -524,11 +600,11 @@ def _compare_with_stored(
     stats: LinkStats,
     budget: int,
     keep: dict[str, Claim] | None = None,
-) -> set[tuple[str, str]]:
+) -> dict[tuple[str, str], float]:
     """Pass 1: compare the new claims with the stored claims of their blocks (and with
     each other), a few blocks at a time (at most about ``budget`` stored claims in
-    memory). Returns the same-event edges that can change a cluster; "related" edges
-    (one place inside the other) join no event and are left out.
+    memory). Returns the same-event edges that can change a cluster, with their scores;
+    "related" edges (one place inside the other) join no event and are left out.
 
     A new claim without a gazetteer place joins the cluster of its best placed
     neighbour only (see ``linking._cluster``): its edges to other placed claims join
@@ -558,7 +634,7 @@ def _compare_with_stored(
         for a, b, data in graph.graph.edges(data=True):
             if data["kind"] == linking.SAME_EVENT:
                 scores[(a, b) if a < b else (b, a)] = float(data["score"])
-        if keep is not None and len(keep) + len(parsed) <= budget:
+        if keep is not None and len(keep) + len(parsed) <= min(budget, KEEP_PARSED_CLAIMS):
             keep.update(parsed)
         bundle.clear()
         parsed.clear()
@@ -578,7 +654,7 @@ def _compare_with_stored(
                 if loose not in best or choice < best[loose]:
                     best[loose] = choice
     return {
-        (a, b) for a, b in scores
+        (a, b): score for (a, b), score in scores.items()
         if not any(
             loose in best and other in placed and best[loose][1] != other
             for loose, other in ((a, b), (b, a))
@@ -589,13 +665,15 @@ def _compare_with_stored(
 def _chained_graph(
     claims: Sequence[Claim],
     old_events: dict[str, list[str]],
-    edges: set[tuple[str, str]],
+    edges: dict[tuple[str, str], float],
 ) -> linking.ClaimGraph:
     """The claim graph of claims whose old events are intact, without comparing the old
     members again: each old event's members chained by same-event edges (an event is a
     connected component, and the edges among stored claims do not change), plus the new
-    same-event edges. Node attributes are the linker's own. Clustering it gives the
-    components and labels that linking everything would."""
+    same-event edges with their scores (a claim without a gazetteer place joins its
+    best-scoring neighbour). Node attributes are the linker's own. Clustering it gives
+    the components and labels that linking everything would; for new claims alone (no
+    old event), those of linking them again, without comparing them again."""
     graph = nx.Graph()
     settings = get_settings()
     for claim in claims:
@@ -607,7 +685,9 @@ def _chained_graph(
             zip(chain, chain[1:], strict=False), kind=linking.SAME_EVENT, chain=True
         )
     graph.add_edges_from(
-        ((a, b) for a, b in edges if a in present and b in present), kind=linking.SAME_EVENT
+        (a, b, {"kind": linking.SAME_EVENT, "score": score})
+        for (a, b), score in edges.items()
+        if a in present and b in present
     )
     return linking.link_incremental([], {}, previous=linking.ClaimGraph(graph=graph))
 
@@ -760,8 +840,15 @@ def _link_step(
             if f.id in previous_ids and f.id not in stats.previous_sides
         })
         engine = rules.EngineStats()
-        findings = rules.check(graph, claims, previous=previous, stats=engine)
+        # The intact old events this bundle was made of: a fact of theirs that no new
+        # claim changed keeps its finding (or its absence) without being judged again.
+        intact = {e: old_events[e] for e in sorted(events_removed - broken)}
+        findings = _check(graph, claims, previous, engine, intact)
         stats.pairs_judged += engine.judged
+        stats.facts_reused += engine.reused
+        stats.findings_written.update(
+            f.id for f in findings if f.id not in engine.reused_findings
+        )
         now = time.perf_counter()
         stats.timings["check"] += now - clock
         clock = now
@@ -778,20 +865,30 @@ def _link_step(
         stats.timings["store"] += time.perf_counter() - clock
         clock = time.perf_counter()
 
-    # An old claim with no gazetteer place joined its event through one chosen edge, and
-    # a new claim may offer it a better one: a component with such a claim is linked
-    # again whole. Decided per component (a bundle holds many), from the place column.
-    old_members = sorted(event_of)
+    # An old claim with no gazetteer place joined its event through one chosen edge (its
+    # best neighbour's): when a new claim is its neighbour now, it may choose another, so
+    # a component with such a claim is linked again whole. One that no new claim is a
+    # neighbour of chooses as before. Decided per component (a bundle holds many), from
+    # the place column.
+    near_new = {x for edge in edges for x in edge if x not in fresh_by_id}
     placed_old = {
-        claim_id for claim_id, key in store.claim_location_keys(old_members).items() if key
+        claim_id
+        for claim_id, key in store.claim_location_keys(sorted(near_new & set(event_of))).items()
+        if key
     }
     pending: dict[bool, list[str]] = {True: [], False: []}
     for group in groups.groups():
         events_in = {event_of[i] for i in group if i in event_of}
-        chained = (
+        # New claims alone are clustered from the edges just found (no comparison again),
+        # unless a linker was put in the place of linking.link.
+        chained = (not events_in and linking.link is _BUILTIN_LINK) or (
             not (events_in & broken)
             and any(len(old_events[e]) >= CHAIN_MIN_EVENT for e in events_in)
-            and all(i in placed_old for i in group if i in event_of and i not in fresh_by_id)
+            and all(
+                i in placed_old
+                for i in group
+                if i in event_of and i in near_new and i not in fresh_by_id
+            )
         )
         pending[chained].extend(group)
         if len(pending[chained]) >= budget // 4:
@@ -823,6 +920,28 @@ def _link_step(
     stats.steps += 1
 
 
+_BUILTIN_CHECK = rules.check
+_BUILTIN_LINK = linking.link
+
+
+def _check(
+    graph: linking.ClaimGraph,
+    claims: Sequence[Claim],
+    previous: Sequence[Finding],
+    stats: rules.EngineStats,
+    unchanged: dict[str, list[str]],
+) -> list[Finding]:
+    """``rules.check``, told which intact old events the graph's events were made of (the
+    facts they had unchanged keep their outcome unjudged: ``checker.rules.engine``)."""
+    if rules.check is not _BUILTIN_CHECK or not unchanged:  # a checker put in its place
+        return rules.check(graph, claims, previous=previous, stats=stats)
+    ctx = RuleContext(settings=get_settings(), labels=load_labels())
+    return run_rules(
+        graph, claims, rules.default_registry(), ctx,
+        previous=previous, stats=stats, unchanged=unchanged,
+    )
+
+
 def _remember_removed(
     store: Store, scope: set[str], kept: set[str], previous_ids: set[str], stats: LinkStats
 ) -> None:
@@ -836,17 +955,30 @@ def _remember_removed(
         stats.removed_findings[finding.id] = finding
 
 
+def _place_parents() -> dict[str, str | None]:
+    """The parent of each gazetteer place (kept in the extraction cache under the digest
+    of the ``claims`` package: merging the gazetteer's layers takes most of a second)."""
+
+    def build() -> dict[str, str | None]:
+        return {p.key: p.parent for p in load_gazetteer().places}
+
+    if claims_resources.cache_dir() is None:
+        return build()
+    key = claims_resources.cache_key("place-parents", claims_resources.package_digest())
+    return claims_resources.cached("place-parents", key, build)
+
+
 def _by_locality(
-    store: Store, pending: list[tuple[str, datetime, int]]
+    store: Store, pending: list[tuple[str, datetime, int]], step_claims: int = LINK_STEP_CLAIMS
 ) -> list[tuple[str, datetime, int]]:
     """Pending articles ordered by the block most of their claims fall in (event family
     and the country of their place), so that a link step holds reports on the same
     places. A step reads the stored claims of its blocks and re-checks the events it
     touches: in ID order every step of a large backlog would read nearly every block."""
-    if len(pending) < 2:
-        return pending
+    if len(pending) < 2 or sum(claims for _, _, claims in pending) < step_claims:
+        return pending  # one step: the order makes no difference
     settings = get_settings()
-    places = {p.key: p.parent for p in load_gazetteer().places}
+    places = _place_parents()
 
     def root(place: str) -> str:
         seen = {place}
@@ -891,7 +1023,7 @@ def link_pending(
                 stats.removed_findings[finding.id] = finding
         store.reset_links(version)
         stats.relinked_all = True
-    pending = _by_locality(store, store.articles_pending_link())
+    pending = _by_locality(store, store.articles_pending_link(), step_claims)
     progress = progress or RunProgress(False)
     progress.stage("link and check", len(pending))
     batch: list[tuple[str, datetime, int]] = []
@@ -919,10 +1051,11 @@ def link_pending(
 
 
 class ChangedView(Store):
-    """The store as a report of one run's changes sees it: the findings of the events
-    the run wrote and of the claims it linked (at most ``max_findings``, the most severe
-    first), the claims they are about, their events and articles. An event shows only
-    the claims its reported findings are about. Shares the store's engine.
+    """The store as a report of one run's changes sees it: the findings the run made or
+    changed (``finding_ids``: those it judged; without them, every finding of the events
+    it wrote) and those about the claims it linked (at most ``max_findings``, the most
+    severe first), the claims they are about, their events and articles. An event shows
+    only the claims its reported findings are about. Shares the store's engine.
     """
 
     def __init__(
@@ -933,6 +1066,7 @@ class ChangedView(Store):
         *,
         index: list[FindingRow] | None = None,
         max_findings: int | None = None,
+        finding_ids: set[str] | None = None,
     ) -> None:
         # A view, not a second connection pool: no Store.__init__.
         self.url, self.display_url, self.engine = store.url, store.display_url, store.engine
@@ -941,7 +1075,8 @@ class ChangedView(Store):
         about_new = store.finding_ids_of_claims(sorted(claim_ids))
         rows = [
             row for row in (index if index is not None else store.finding_index())
-            if row.event_id in event_ids or row.id in about_new
+            if row.id in about_new
+            or (row.id in finding_ids if finding_ids is not None else row.event_id in event_ids)
         ]
         rows.sort(key=FindingRow.rank)
         self.findings_left_out = max(0, len(rows) - limit)
@@ -1003,11 +1138,30 @@ def _write_reports(report: Report, out_dir: Path) -> tuple[Path, Path, Path | No
     json_path = _atomic(lambda p: write_report_json(report, p), out_dir / "report.json")
     md_path = _atomic(lambda p: write_report_md(report, p), out_dir / "report.md")
     try:
-        from checker.html_report import write_report_html
+        from checker.html_report import environment, write_report_html
     except ImportError:
         return json_path, md_path, None
+    _cache_templates(environment())
     html_path = _atomic(lambda p: write_report_html(report, p), out_dir / "report.html")
     return json_path, md_path, html_path
+
+
+def _cache_templates(env: Any) -> None:
+    """Keep the report templates compiled in the cache directory (``claims.resources``):
+    each process would otherwise compile them from their source again. Jinja checks
+    each entry against the checksum of its template's source, so a changed template is
+    compiled anew."""
+    directory = claims_resources.cache_dir()
+    if directory is None or getattr(env, "bytecode_cache", None) is not None:
+        return
+    from jinja2 import FileSystemBytecodeCache
+
+    target = directory / "templates"
+    try:
+        target.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return
+    env.bytecode_cache = FileSystemBytecodeCache(str(target))
 
 
 def run(
@@ -1045,13 +1199,43 @@ def run(
     """
     jobs = default_jobs() if jobs is None else max(1, jobs)
     rules.default_registry()  # a broken rule plugin stops the run before any article is read
-    with store_lock(store.url, wait=wait), RunProgress(progress) as bar:
+    with store_lock(store.url, wait=wait), RunProgress(progress) as bar, _long_lived():
         return _run_locked(
             drops, store, out_dir, bar,
             max_bytes=max_bytes, extractor=extractor, extractor_version=extractor_version,
             reextract=reextract, jobs=jobs, article_timeout=article_timeout,
             link_step_claims=link_step_claims or LINK_STEP_CLAIMS, report=report, dask=dask,
         )
+
+
+@lru_cache(maxsize=1)
+def _quick_exit() -> None:
+    """At interpreter exit, before the modules are torn down: out of the collector's way
+    with everything (``gc.freeze``). The final collections would otherwise walk every
+    object of the process (the pipeline's millions, half a second) only to free memory
+    the process is about to give back; objects are still freed as their last reference
+    goes, files and the store are closed by their owners before this."""
+    atexit.register(gc.freeze)
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """Keep the garbage collector off what lives as long as the run: the modules, and the
+    extraction pipeline once it is built (``gc.freeze``; undone at the end). A full
+    collection otherwise walks those millions of objects again and again while linking
+    allocates claims (seconds of a run of a hundred articles). A process that ran a
+    batch also leaves them alone when it exits (``_quick_exit``)."""
+    _quick_exit()
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    # Young objects are still collected, often enough for the cycles a run makes (few:
+    # claims, findings and graphs hold none), without walking the older ones each time.
+    gc.set_threshold(max(thresholds[0], GC_YOUNG_THRESHOLD), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def _run_locked(
@@ -1101,6 +1285,10 @@ def _run_locked(
         jobs=jobs, article_timeout=article_timeout, progress=bar, dask=dask,
     )
     rejected.extend(errors)
+    if extracted >= RELEASE_PIPELINE_AFTER and extractor is None:
+        pipeline.release()
+        gc.collect()
+    gc.freeze()  # what is left (the pipeline of a small drop) lives as long as the process
     lap("extract")
 
     linked = link_pending(
@@ -1144,6 +1332,7 @@ def _run_locked(
         pairs_compared=linked.pairs_compared,
         pairs_rechecked=linked.pairs_rechecked,
         pairs_judged=linked.pairs_judged,
+        facts_reused=linked.facts_reused,
         relinked_all=linked.relinked_all,
         articles_total=store.count("articles"),
         claims_total=store.count("claims"),
@@ -1185,7 +1374,7 @@ def _run_locked(
             view: Store = store
             if scope == "changed":
                 view = ChangedView(store, linked.events_written, linked.claims_written,
-                                   index=index)
+                                   index=index, finding_ids=linked.findings_written)
                 summary.report_findings_left_out = view.findings_left_out
             data = build_report(view, run=record, delta=delta)
             json_path, md_path, html_path = _write_reports(data, out_dir)

@@ -732,6 +732,14 @@ class Store:
         with self._write() as conn:
             return self._add_article(conn, article, drop=drop)
 
+    def add_articles(self, articles: Sequence[Article], *, drop: str = "") -> list[AddStatus]:
+        """:meth:`add_article` for each of ``articles``, in order, in one transaction (a
+        transaction per article costs more than storing it)."""
+        if not articles:
+            return []
+        with self._write() as conn:
+            return [self._add_article(conn, article, drop=drop) for article in articles]
+
     def _add_article(self, conn: Connection, article: Article, *, drop: str) -> AddStatus:
         row = conn.execute(
             sa.select(articles_table).where(articles_table.c.id == article.id)
@@ -856,39 +864,77 @@ class Store:
         the article, its claims and its extraction mark are all stored, or none of it.
         Claims with the same ID (the same evidence and slots) are stored once.
         """
-        foreign = [c.id for c in claims if c.article_id != article.id]
-        if foreign:
-            raise ValueError(
-                f"claims {foreign[:3]} do not belong to article {article.id} ({article.name})"
-            )
-        seen: set[str] = set()
-        unique: list[Claim] = []
-        for claim in claims:
-            if claim.id not in seen:
-                seen.add(claim.id)
-                unique.append(claim)
+        return self.save_articles_with_claims([(article, claims)], extractor=extractor)[0]
+
+    def save_articles_with_claims(
+        self, items: Sequence[tuple[Article, Sequence[Claim]]], *, extractor: str = ""
+    ) -> list[int]:
+        """:meth:`save_article_with_claims` for several articles in one transaction (each
+        article whole with its claims and its extraction mark, or none of them); returns
+        the claims stored for each."""
+        prepared: list[tuple[Article, list[Claim]]] = []
+        for article, claims in items:
+            foreign = [c.id for c in claims if c.article_id != article.id]
+            if foreign:
+                raise ValueError(
+                    f"claims {foreign[:3]} do not belong to article {article.id} ({article.name})"
+                )
+            seen: set[str] = set()
+            unique: list[Claim] = []
+            for claim in claims:
+                if claim.id not in seen:
+                    seen.add(claim.id)
+                    unique.append(claim)
+            prepared.append((article, unique))
+        if not prepared:
+            return []
+        # A few statements per batch, not five per article: each statement costs more to
+        # build and run than the rows it writes.
+        ids = list(dict.fromkeys(article.id for article, _ in prepared))
+        now = _now()
         with self._write() as conn:
-            exists = conn.execute(
-                sa.select(articles_table.c.id).where(articles_table.c.id == article.id)
-            ).first()
-            if exists is None:
-                conn.execute(articles_table.insert().values(**self._article_row(article)))
-            conn.execute(claims_table.delete().where(claims_table.c.article_id == article.id))
-            rows = [self._claim_row(claim) for claim in unique]
+            known: set[str] = set()
+            for chunk in _chunks(ids):
+                known.update(
+                    conn.execute(
+                        sa.select(articles_table.c.id).where(articles_table.c.id.in_(chunk))
+                    ).scalars()
+                )
+            fresh = {a.id: a for a, _ in prepared if a.id not in known}
+            if fresh:
+                conn.execute(
+                    articles_table.insert(), [self._article_row(a) for a in fresh.values()]
+                )
+            for chunk in _chunks(ids):
+                conn.execute(claims_table.delete().where(claims_table.c.article_id.in_(chunk)))
+                conn.execute(
+                    extractions_table.delete().where(extractions_table.c.article_id.in_(chunk))
+                )
+            latest = {article.id: unique for article, unique in prepared}  # the last wins
+            rows = [self._claim_row(claim) for unique in latest.values() for claim in unique]
             if rows:
                 conn.execute(claims_table.insert(), rows)
             conn.execute(
-                extractions_table.delete().where(extractions_table.c.article_id == article.id)
+                extractions_table.insert(),
+                [
+                    {"article_id": article_id, "extractor": extractor, "extracted_at": now,
+                     "claim_count": len(unique)}
+                    for article_id, unique in latest.items()
+                ],
             )
-            conn.execute(
-                extractions_table.insert().values(
-                    article_id=article.id,
-                    extractor=extractor,
-                    extracted_at=_now(),
-                    claim_count=len(unique),
-                )
+        return [len(unique) for _, unique in prepared]
+
+    def articles_to_extract(self, extractor: str | None) -> list[str]:
+        """IDs of the stored articles not extracted by ``extractor`` (None: every
+        article), in ID order, found by the database."""
+        query = sa.select(articles_table.c.id)
+        if extractor is not None:
+            done = sa.select(extractions_table.c.article_id).where(
+                extractions_table.c.extractor == extractor
             )
-        return len(unique)
+            query = query.where(articles_table.c.id.not_in(done))
+        with self._read() as conn:
+            return list(conn.execute(query.order_by(articles_table.c.id)).scalars())
 
     def has_claims(self, article_id: str) -> bool:
         """True when at least one claim of the article is stored."""

@@ -337,6 +337,13 @@ def _shared(language: str = "ar") -> tuple[Language, Assembler]:
         return built
 
 
+def release() -> None:
+    """Drop the process-wide pipelines (a process that extracted a large batch and goes
+    on with other work gets their memory back); the next use reads them from the cache
+    again, or builds them."""
+    _shared.cache_clear()
+
+
 def get_pipeline(language: str = "ar") -> Language:
     """The process-wide pipeline of ``language``, built on first use."""
     return _shared(language)[0]

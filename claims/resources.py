@@ -16,6 +16,7 @@ same way (``claims.pipeline``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -136,15 +137,21 @@ def cache_load(kind: str, key: str, directory: Path | None = None) -> Any | None
     if directory is None:
         return None
     path = _entry(directory, kind, key)
+    collecting = gc.isenabled()
     try:
         with path.open("rb") as handle:
             if handle.readline() != _FORMAT or handle.readline().strip() != key.encode():
                 return None
+            # Nothing read back is garbage: no collection while the objects are made.
+            gc.disable()
             return pickle.load(handle)
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - a damaged entry is rebuilt, never fatal
         return None
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def cache_store(kind: str, key: str, value: Any, directory: Path | None = None) -> None:
@@ -178,7 +185,7 @@ def cached(kind: str, key: str, build: Callable[[], R], directory: Path | None =
     """The object cached under ``kind`` and ``key``, else ``build()``, cached."""
     found = cache_load(kind, key, directory)
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     value = build()
     cache_store(kind, key, value, directory)
     return value

@@ -104,7 +104,8 @@ def test_incremental_runs_equal_linking_everything_at_once(
     original = run_module._chained_graph
 
     def spy(claims, old_events, edges):  # type: ignore[no-untyped-def]
-        chained.append(len(claims))
+        if old_events:  # new claims alone are always clustered from their edges
+            chained.append(len(claims))
         return original(claims, old_events, edges)
 
     monkeypatch.setattr(run_module, "_chained_graph", spy)
@@ -297,3 +298,49 @@ def test_a_report_of_many_changes_keeps_the_most_severe_findings(
     assert report["summary"]["findings"] == 2
     shown = {c["id"] for e in report["events"] for c in e["claims"]}
     assert shown == {c.id for c in view.claims()}
+
+
+def test_facts_no_new_claim_changed_keep_their_outcome_unjudged(
+    tmp_path: Path, store: Store
+) -> None:
+    """A report that joins an event with a date but no count: the date fact is judged
+    again (it now holds a conflict), the count fact keeps its finding without a judge
+    call; the stored findings are those of checking everything again."""
+    base = tmp_path / "base"
+    write_article(base, "r1", ["@ relocation homs 2025-03-02 40"])
+    write_article(base, "r2", ["@ relocation homs 2025-03-02 12"])
+    out = tmp_path / "out"
+    run([base], store, out, extractor=spec_extract, extractor_version=VERSION)
+    before = {f.kind: f for f in store.findings()}
+    assert set(before) == {"count"}
+
+    later = tmp_path / "later"
+    write_article(later, "r3", ["@ relocation homs 2025-03-06 -"])
+    run_module.ingest_drops([later], store)
+    run_module.extract_pending(store, extractor=spec_extract, extractor_version=VERSION)
+    stats = run_module.link_pending(store, previous_ids={f.id for f in before.values()})
+    assert stats.facts_reused >= 1
+    after = {f.kind: f for f in store.findings()}
+    assert after["count"].id == before["count"].id
+    assert after["count"].claim_ids == before["count"].claim_ids
+    assert after["count"].event_id == after["date"].event_id != before["count"].event_id
+    assert stored_result(store) == full_result(store)
+    assert after["date"].id in stats.findings_written
+    assert after["count"].id not in stats.findings_written
+
+
+def test_a_report_of_the_changes_shows_the_findings_the_run_judged(
+    tmp_path: Path, store: Store
+) -> None:
+    base = tmp_path / "base"
+    write_article(base, "r1", ["@ relocation homs 2025-03-02 40"])
+    write_article(base, "r2", ["@ relocation homs 2025-03-02 12"])
+    out = tmp_path / "out"
+    run([base], store, out, extractor=spec_extract, extractor_version=VERSION)
+    later = tmp_path / "later"
+    write_article(later, "r3", ["@ relocation homs 2025-03-06 -"])
+    run([later], store, out, extractor=spec_extract, extractor_version=VERSION, report="changed")
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    kinds = sorted(f["kind"] for e in report["events"] for f in e["findings"])
+    assert kinds == ["date"]  # the count finding did not change
+    assert {f.kind for f in store.findings()} >= {"date", "count"}

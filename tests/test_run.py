@@ -264,3 +264,164 @@ def test_default_pipeline_runs_on_the_seeds(repo_root: Path, store: Store, tmp_p
     assert names == {p.name for p in (repo_root / "seeds").glob("*.txt")}
     again = run([repo_root / "seeds"], store, None)
     assert again.articles_extracted == 0
+
+
+# -- what a run keeps between processes: the extraction build, cached ---------------------
+
+
+def _package_copy(tmp_path: Path) -> Path:
+    """A copy of a few files of the claims package: a code file and a lexicon."""
+    from importlib import resources
+
+    root = Path(str(resources.files("claims")))
+    copy = tmp_path / "claims"
+    for relative in ("resources.py", "lexicon/ar/morphology.yaml"):
+        (copy / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(root / relative, copy / relative)
+    return copy
+
+
+def test_a_changed_lexicon_file_is_never_served_from_the_cache(tmp_path: Path) -> None:
+    """The cache key covers every file of the package: change a lexicon file and the
+    entry cached for the old content is not found; the new content is built and cached
+    under its own key; changing the file back finds the first entry again."""
+    from claims import resources
+    from claims.pipeline import pipeline_cache_key
+
+    copy = _package_copy(tmp_path)
+    cache = tmp_path / "cache"
+    lexicon = copy / "lexicon/ar/morphology.yaml"
+    original = lexicon.read_text(encoding="utf-8")
+    builds: list[str] = []
+
+    def load() -> str:
+        key = resources.cache_key("test", resources.package_digest(copy))
+        return resources.cached("test", key, lambda: builds.append("built") or
+                                lexicon.read_text(encoding="utf-8"), cache)
+
+    assert load() == original and builds == ["built"]
+    assert load() == original and builds == ["built"]  # served from the cache
+    old_key = pipeline_cache_key("ar", copy)
+    lexicon.write_text(original + "\n# one more line\n", encoding="utf-8")
+    assert pipeline_cache_key("ar", copy) != old_key
+    assert load() == original + "\n# one more line\n" and builds == ["built", "built"]
+    lexicon.write_text(original, encoding="utf-8")
+    assert pipeline_cache_key("ar", copy) == old_key
+    assert load() == original and builds == ["built", "built"]
+
+
+def test_the_pipeline_key_covers_code_and_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claims.pipeline import pipeline_cache_key
+
+    copy = _package_copy(tmp_path)
+    key = pipeline_cache_key("ar", copy)
+    assert pipeline_cache_key("en", copy) != key
+    monkeypatch.setenv("CLAIMCHECK_TIME_SOMETHING", "1")  # taggers read their settings
+    assert pipeline_cache_key("ar", copy) != key
+    monkeypatch.delenv("CLAIMCHECK_TIME_SOMETHING")
+    code = copy / "resources.py"
+    code.write_text(code.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert pipeline_cache_key("ar", copy) != key
+
+
+def test_a_damaged_cache_entry_is_built_again(tmp_path: Path) -> None:
+    from claims import resources
+
+    resources.cache_store("thing", "k1", {"a": 1}, tmp_path)
+    (entry,) = tmp_path.glob("thing-*.pickle")
+    assert resources.cache_load("thing", "k1", tmp_path) == {"a": 1}
+    assert resources.cache_load("thing", "k2", tmp_path) is None  # another key
+    entry.write_bytes(entry.read_bytes()[:-5])
+    assert resources.cache_load("thing", "k1", tmp_path) is None
+    assert resources.cached("thing", "k1", lambda: {"a": 2}, tmp_path) == {"a": 2}
+
+
+def test_the_cache_lives_outside_the_package_and_can_be_turned_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib import resources as importlib_resources
+
+    from claims import resources
+
+    package = Path(str(importlib_resources.files("claims"))).resolve()
+    monkeypatch.delenv("CLAIMCHECK_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    found = resources.cache_dir()
+    assert found is not None and not found.resolve().is_relative_to(package)
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path / "mine"))
+    assert resources.cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", "off")
+    assert resources.cache_dir() is None
+    resources.cache_store("thing", "k", 1)  # nothing is written anywhere
+    assert resources.cached("thing", "k", lambda: 2) == 2
+
+
+def test_a_cached_pipeline_extracts_what_a_new_one_does(repo_root: Path, tmp_path: Path) -> None:
+    """The pipeline read back from the cache gives the same claims, field for field, as
+    one built now (the seed reports and an English wire report)."""
+    from checker.ingest import read_drop
+    from claims import resources
+    from claims.pipeline import build_pipeline, claims_with, language_pipeline
+
+    articles = read_drop(repo_root / "seeds").articles
+    articles.append(Article.from_text(
+        "wire.txt",
+        "BAGHDAD, March 3 (Reuters) - Three soldiers were killed in an attack on a base near "
+        "Mosul on Sunday, officials said.",
+        language="en",
+    ))
+    for language in sorted({a.language for a in articles}):
+        built = build_pipeline(language=language), language_pipeline(language).assembler()
+        resources.cache_store("pipeline-test", "k", built, tmp_path)
+        cached = resources.cache_load("pipeline-test", "k", tmp_path)
+        assert cached is not None and cached[0] is not built[0]
+        for article in (a for a in articles if a.language == language):
+            assert [c.model_dump_json() for c in claims_with(*cached, article)] == [
+                c.model_dump_json() for c in claims_with(*built, article)
+            ]
+
+
+# -- writing extracted articles in batches ---------------------------------------------------
+
+
+def test_articles_are_written_in_batches_and_a_bad_one_is_found_alone(
+    drop: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch the store refuses is written again one article at a time: only the
+    article at fault is rejected."""
+    save_many = Store.save_articles_with_claims
+    batches: list[int] = []
+
+    def refusing(self: Store, items, *, extractor: str = ""):  # type: ignore[no-untyped-def]
+        batches.append(len(items))
+        if any(article.name == "quake.txt" for article, _ in items):
+            raise ValueError("refused")
+        return save_many(self, items, extractor=extractor)
+
+    monkeypatch.setattr(Store, "save_articles_with_claims", refusing)
+    summary = run([drop], store, None, extractor=CountingExtractor(), extractor_version="v1")
+    assert batches[0] > 1  # the articles went in one batch first
+    assert [r.path for r in summary.rejected if r.reason == "extraction_error"] == [
+        "quake.txt"
+    ]
+    extracted = {a.name for a in store.articles() if a.id in store.extracted_article_ids()}
+    assert "quake.txt" not in extracted
+    assert summary.articles_extracted == len(extracted) == len(store.articles()) - 1
+
+
+# -- the report written as it is made ------------------------------------------------------------
+
+
+def test_the_report_json_is_written_piece_by_piece_as_one_dump_would_be(
+    drop: Path, store: Store, tmp_path: Path
+) -> None:
+    from checker.report import dumps_json, write_report_json
+
+    run([drop], store, tmp_path / "out", extractor=CountingExtractor(), extractor_version="v1")
+    report = build_report(store)
+    write_report_json(report, tmp_path / "r.json")
+    assert (tmp_path / "r.json").read_text(encoding="utf-8") == dumps_json(
+        report.model_dump(mode="json")
+    )

@@ -21,7 +21,14 @@ more, by chance:
 - a background sentence ("an attack hit X in March 2021, killing 12") tells a fact of the
   world's past, years before the drop's events: its month, year and count come from the
   place, not from the report, so every report that mentions it agrees, and it cannot
-  fall on the days of a generated event.
+  fall on the days of a generated event;
+- two events of one kind at one place a few days apart would be told by reports that
+  nothing tells apart (two attacks on Mosul on the 3rd and the 4th, with different
+  tolls): :class:`World` moves an event off the days of an earlier event of its family
+  at its place, or at its destination for a troop movement (``SAME_PLACE_DAYS``), and
+  the manifest counts the events it moved. Reports that name only the country of an
+  unknown town ("a village in Iraq") can still meet: the drop writes different towns,
+  and only an extractor that drops the town's name makes them one place.
 
 The Arabic building blocks are data: ``checker/bench/synthetic_ar.yaml``.
 
@@ -36,6 +43,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import random
 from collections.abc import Iterator
@@ -57,6 +65,14 @@ KIND_WEIGHTS = (30, 15, 15, 25, 15)
 # The years of background sentences: before any generated event (those fall in 2024 and
 # 2025), more than a year before every publication day.
 PAST_YEARS = (2019, 2020, 2021, 2022)
+# Two events of one family at one place are at least this many days apart (see World).
+SAME_PLACE_DAYS = 7
+FIRST_DAY = date(2024, 1, 1)
+DAYS = 700
+FAMILIES: dict[str, str] = {
+    "attack": "toll", "earthquake": "toll", "flood": "toll",
+    "troop_movement": "movement", "base_closure": "closure",
+}
 REPORT_WEIGHTS = {1: 30, 2: 35, 3: 25, 4: 10}
 ARTICLES_PER_FILE = 1000
 INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
@@ -261,7 +277,7 @@ def make_event(index: int, seed: int, contradictions: float) -> Event:
         index=index,
         kind=kind,
         place=place,
-        day=date(2024, 1, 1) + timedelta(days=rng.randrange(700)),
+        day=FIRST_DAY + timedelta(days=rng.randrange(DAYS)),
         reports=reports,
         killed=rng.randint(3, 90),
         injured=rng.randint(3, 150),
@@ -295,11 +311,63 @@ def _close_once(event: Event, seed: int) -> None:
     assert event.base.key is not None
     world = _rng(seed, "base", event.base.key)
     event.place = base_sites()[event.base.key]
-    event.day = date(2024, 1, 1) + timedelta(days=world.randrange(700))
+    event.day = FIRST_DAY + timedelta(days=world.randrange(DAYS))
     national = data.national_forces.get(event.place.country_key, [])
     event.actor = world.choice(national + data.actors if national else data.actors)
     event.soldiers = world.randint(20, 600)
     event.vehicles = world.randint(20, 120)
+
+
+class World:
+    """The drop's events in the order of their numbers, each kept off the days of the
+    earlier events of its family at its place (and, for a troop movement, at its
+    destination): an event within ``SAME_PLACE_DAYS`` days of one is moved by whole
+    weeks, to the nearest days that are free. Event ``n`` is the same in every drop of a
+    seed (an update replays the events before it). The closure of a base is a fact of
+    the world (one day per base) and is not moved."""
+
+    def __init__(self, seed: int, contradictions: float) -> None:
+        self.seed = seed
+        self.contradictions = contradictions
+        self.events: dict[int, Event] = {}
+        self.taken: dict[tuple[str, str], list[int]] = {}
+        self.moved = 0
+
+    def event(self, index: int) -> Event:
+        while len(self.events) <= index:
+            self._add(make_event(len(self.events), self.seed, self.contradictions))
+        return self.events[index]
+
+    @staticmethod
+    def _keys(event: Event) -> list[tuple[str, str]]:
+        if event.kind == "base_closure":
+            return []
+        family = FAMILIES[event.kind]
+        keys = [(family, event.place.key or f"~{event.place.name}")]
+        if event.kind == "troop_movement" and event.dest.key:
+            keys.append((family, f">{event.dest.key}"))
+        return keys
+
+    def _add(self, event: Event) -> None:
+        keys = self._keys(event)
+        day = (event.day - FIRST_DAY).days
+
+        def free(candidate: int) -> bool:
+            return 0 <= candidate < DAYS and all(
+                abs(candidate - other) >= SAME_PLACE_DAYS
+                for key in keys for other in self.taken.get(key, ())
+            )
+
+        if not free(day):
+            shifts = (sign * weeks * 7 for weeks in range(1, DAYS // 7) for sign in (1, -1))
+            found = next((day + shift for shift in shifts if free(day + shift)), None)
+            if found is not None:
+                event.day = FIRST_DAY + timedelta(days=found)
+                day = found
+                self.moved += 1
+        for key in keys:
+            self.taken.setdefault(key, []).append(day)
+        self.events[event.index] = event
 
 
 def world_event(event: Event) -> str | None:
@@ -492,6 +560,10 @@ class Manifest:
     # Generated events that report one event of the world (the closure of one base), by
     # that event ("base:<key>"): their reports are reports of one event.
     world_events: dict[str, list[int]] = field(default_factory=dict)
+    # Events moved off the days of an earlier event of their family at their place.
+    moved_events: int = 0
+    # What made the drop (generator_fingerprint): another generator makes other drops.
+    generator: str = ""
 
 
 def _write_articles(reports: Iterator[Report], out: Path, fmt: str) -> int:
@@ -540,11 +612,12 @@ def generate(
     """Write a drop of ``articles`` articles into folder ``out``; returns its manifest
     (also written next to the folder as ``<out>.manifest.json``, outside the drop)."""
     manifest = Manifest(seed, 0, 0, contradictions, first_event)
+    world = World(seed, contradictions)
 
     def reports() -> Iterator[Report]:
         index = first_event
         while manifest.articles < articles:
-            event = make_event(index, seed, contradictions)
+            event = world.event(index)
             index += 1
             wanted = min(event.reports, articles - manifest.articles)
             names = []
@@ -554,8 +627,8 @@ def generate(
                 yield report
             manifest.events += 1
             manifest.event_articles[event.index] = names
-            if (world := world_event(event)) is not None:
-                manifest.world_events.setdefault(world, []).append(event.index)
+            if (same := world_event(event)) is not None:
+                manifest.world_events.setdefault(same, []).append(event.index)
             if event.planted and wanted == event.reports:
                 manifest.planted.append(
                     {"event": event.index, "kind": event.kind, "type": event.planted,
@@ -563,6 +636,7 @@ def generate(
                 )
 
     _write_articles(reports(), out, fmt)
+    manifest.moved_events = world.moved
     _write_manifest(manifest, out)
     return manifest
 
@@ -582,21 +656,22 @@ def generate_update(
     events numbered after them."""
     manifest = Manifest(seed, 0, 0, contradictions, base_events)
     rng = _rng(seed, "update", base_events, articles)
+    world = World(seed, contradictions)
 
     def reports() -> Iterator[Report]:
         index = base_events
         while manifest.articles < articles:
             if rng.random() < share_existing and base_events:
-                event = make_event(rng.randrange(base_events), seed, contradictions)
+                event = copy.copy(world.event(rng.randrange(base_events)))
                 event.planted = None
                 report = write_report(event, 100 + manifest.articles, seed, planted=False)
                 manifest.articles += 1
                 manifest.event_articles.setdefault(event.index, []).append(report.name)
-                if (world := world_event(event)) is not None:
-                    manifest.world_events.setdefault(world, []).append(event.index)
+                if (same := world_event(event)) is not None:
+                    manifest.world_events.setdefault(same, []).append(event.index)
                 yield report
                 continue
-            event = make_event(index, seed, contradictions)
+            event = world.event(index)
             index += 1
             wanted = min(event.reports, articles - manifest.articles)
             names = []
@@ -606,8 +681,8 @@ def generate_update(
                 yield report
             manifest.events += 1
             manifest.event_articles[event.index] = names
-            if (world := world_event(event)) is not None:
-                manifest.world_events.setdefault(world, []).append(event.index)
+            if (same := world_event(event)) is not None:
+                manifest.world_events.setdefault(same, []).append(event.index)
             if event.planted and wanted == event.reports:
                 manifest.planted.append(
                     {"event": event.index, "kind": event.kind, "type": event.planted,
@@ -619,11 +694,26 @@ def generate_update(
     return manifest
 
 
+def generator_fingerprint() -> str:
+    """The generator's code and data and the gazetteer it draws places from: a drop
+    written under another fingerprint is not the drop this generator writes."""
+    import hashlib
+
+    from claims.resources import package_digest
+
+    digest = hashlib.sha256()
+    for path in (Path(__file__), DATA_FILE):
+        digest.update(path.read_bytes())
+    digest.update(package_digest().encode("ascii"))
+    return "syn:" + digest.hexdigest()[:12]
+
+
 def manifest_path(out: Path) -> Path:
     return out.with_name(out.name + ".manifest.json")
 
 
 def _write_manifest(manifest: Manifest, out: Path) -> None:
+    manifest.generator = generator_fingerprint()
     data = asdict(manifest)
     data["event_articles"] = {str(k): v for k, v in manifest.event_articles.items()}
     manifest_path(out).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

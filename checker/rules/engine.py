@@ -31,14 +31,24 @@ decision on it); otherwise the ID is the fact's with its smallest claim ID.
 
 Findings are reduced by the rules' declared ``suppresses``: a weekday conflict replaces
 the date conflict it implies, when every claim of the date finding is in it.
+
+Checking an event again after new reports joined it (incremental runs) judges only the
+facts that changed: given the old events the new one was made of (``unchanged``: their
+claims as they were when they were last checked) and every finding that check made
+(``previous``), a fact whose claims, as the rule reads them, are exactly those of the same
+fact of one old event has the old outcome, found again without a judge call: its stored
+finding (now under the new event), or none. A fact whose finding may have been suppressed
+then (a suppressing finding shares claims with it) is judged again, as is every fact of a
+rule whose facts span events. The findings are the same as checking everything again.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from checker.rules import semantics as sem
@@ -134,25 +144,29 @@ def background(members: Sequence[Claim], settings: CheckerSettings) -> set[str]:
 
 def _read(value: object, parts: Sequence[str]) -> object:
     """The value at a dotted path of a claim (a tuple for list fields)."""
-    if not parts:
-        return value
-    if isinstance(value, list):
-        return tuple(_read(item, parts) for item in value)
-    if value is None:
-        return None
-    return _read(getattr(value, parts[0], None), parts[1:])
+    for index, part in enumerate(parts):
+        if isinstance(value, list):
+            rest = parts[index:]
+            return tuple(_read(item, rest) for item in value)
+        if value is None:
+            return None
+        value = getattr(value, part, None)
+    return value
+
+
+@lru_cache(maxsize=256)
+def _read_paths(reads: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """A rule's read paths, split, without the words' positions (``span``)."""
+    split = (tuple(path.split(".")) for path in reads)
+    return tuple(parts for parts in split if parts[-1] != "span")
 
 
 def value_signature(rule: BaseRule, claim: Claim) -> tuple[object, ...]:
     """What the rule reads of a claim, without the words' positions: two claims with the
     same signature get the same verdict from the rule against any other claim."""
-    values: list[object] = []
-    for path in rule.spec.reads:
-        parts = path.split(".")
-        if parts[-1] == "span":
-            continue
-        found = _read(claim, parts)
-        values.append(repr(found))
+    values: list[object] = [
+        repr(_read(claim, parts)) for parts in _read_paths(tuple(rule.spec.reads))
+    ]
     # The engine's own vetoes read these too (recurring events far apart in time).
     values.append((claim.published, claim.event_word))
     return tuple(values)
@@ -568,10 +582,99 @@ def carried_slots(claim: Claim) -> set[str]:
 
 @dataclass
 class EngineStats:
-    """What one check did: facts built and judge calls made (pairs compared)."""
+    """What one check did: facts built and judge calls made (pairs compared), and the
+    facts whose outcome was known from the previous check of their event (``reused``)."""
 
     facts: int = 0
     judged: int = 0
+    reused: int = 0
+    reused_findings: set[str] = field(default_factory=set)  # their IDs
+
+
+def _prepare(
+    member_ids: Iterable[str], by_id: Mapping[str, Claim], ctx: RuleContext
+) -> tuple[list[Claim], list[Claim]]:
+    """An event's claims as facts read them (background left out) and their views (slots
+    inferred)."""
+    members = [
+        by_id[i] for i in member_ids if i in by_id and not sem.is_ignored(by_id[i], ctx.settings)
+    ]
+    told_before = background(members, ctx.settings)
+    members = [c for c in members if c.id not in told_before]
+    if not members:
+        return [], []
+    views, _ = infer_slots(members, ctx.settings)
+    return members, views
+
+
+FactSignature = tuple[tuple[object, ...], ...]
+
+
+def _fact_signature(
+    entries: Sequence[Claim], by_id: Mapping[str, Claim], inferred: set[str]
+) -> FactSignature:
+    """A fact's claims as the rules see them: each claim, whether it is the claim as
+    stated or a view with inferred slots (and which), and whether it counts as inferred.
+    Claims are immutable under their ID; a view differs only in the inferred slots."""
+    out: list[tuple[object, ...]] = []
+    for entry in entries:
+        place = entry.location
+        where = None if place is None else (
+            place.key, tuple(place.ancestors), place.complement, place.surface, place.label,
+            place.kind, place.source, place.span is None,
+        )
+        out.append((
+            entry.id, entry is by_id.get(entry.id), entry.phase, entry.event_word, where,
+            entry.id in inferred,
+        ))
+    return tuple(out)
+
+
+@dataclass
+class _OldFacts:
+    """The facts of the old events a check may take outcomes from: for each rule, fact and
+    signature, the old event that had it; the old findings by rule, fact and event."""
+
+    events: dict[str, tuple[list[Claim], list[Claim]]]
+    findings: dict[tuple[str, str, str | None], Finding]
+    by_code: dict[str, list[Finding]]
+    # rule code -> (fact, signature) -> the old event
+    signatures: dict[str, dict[tuple[str, FactSignature], str]] = field(default_factory=dict)
+
+    def outcome(
+        self,
+        rule: BaseRule,
+        key: str,
+        signature: FactSignature,
+        fact_ids: set[str],
+        suppressors: Mapping[str, set[str]],
+        ctx: RuleContext,
+        by_id: Mapping[str, Claim],
+    ) -> tuple[bool, Finding | None]:
+        """(known, finding): whether the fact's outcome is that of an old event's same
+        fact, and that outcome (its stored finding, or None)."""
+        code = rule.spec.code
+        table = self.signatures.get(code)
+        if table is None:
+            table = self.signatures[code] = {}
+            for event_id, (members, views) in self.events.items():
+                if len(members) < 2:
+                    continue
+                facts, inferred = _facts(rule, members, views, ctx)
+                for fact, entries in facts.items():
+                    table[(fact, _fact_signature(entries, by_id, inferred))] = event_id
+        old_event = table.get((key, signature))
+        if old_event is None:
+            return False, None
+        stored = self.findings.get((code, key, old_event))
+        if stored is not None:
+            return True, stored
+        # No finding then: none, unless a suppressing finding hid it (judge it again).
+        for other_code in suppressors.get(code, ()):
+            for finding in self.by_code.get(other_code, ()):
+                if fact_ids & set(finding.claim_ids):
+                    return False, None
+        return True, None
 
 
 def run_rules(
@@ -582,8 +685,15 @@ def run_rules(
     *,
     previous: Iterable[Finding] = (),
     stats: EngineStats | None = None,
+    unchanged: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Finding]:
+    """The findings of ``graph``'s events over ``claims`` (see the module docstring).
+
+    ``unchanged``: old events (ID -> claim IDs) that the events of ``graph`` were made of,
+    whose claims are those of their last check, with ``previous`` holding every finding
+    of that check: a fact identical to one of theirs keeps its outcome unjudged."""
     by_id = {claim.id: claim for claim in claims}
+    previous = list(previous)
     rules = _enabled(registry, ctx)
     claim_rules = [r for r in rules if "claim" in r.spec.scopes]
     pair_rules = [r for r in rules if "pair" in r.spec.scopes]
@@ -603,16 +713,23 @@ def run_rules(
     # Per event: its claims as facts read them (background left out, slots inferred).
     prepared: list[tuple[str, list[Claim], list[Claim]]] = []
     for event in sorted(graph.events, key=lambda e: e.id):
-        members = [
-            by_id[i]
-            for i in event.claim_ids
-            if i in by_id and not sem.is_ignored(by_id[i], ctx.settings)
-        ]
-        told_before = background(members, ctx.settings)
-        members = [c for c in members if c.id not in told_before]
+        members, views = _prepare(event.claim_ids, by_id, ctx)
         if members:
-            views, _ = infer_slots(members, ctx.settings)
             prepared.append((event.id, members, views))
+
+    old: _OldFacts | None = None
+    if unchanged:
+        old = _OldFacts(
+            events={e: _prepare(ids, by_id, ctx) for e, ids in sorted(unchanged.items())},
+            findings={(f.code, f.fact, f.event_id): f for f in previous},
+            by_code={},
+        )
+        for stored in previous:
+            old.by_code.setdefault(stored.code, []).append(stored)
+    suppressors: dict[str, set[str]] = defaultdict(set)
+    for rule in rules:
+        for code in rule.spec.suppresses:
+            suppressors[code].add(rule.spec.code)
 
     for rule in pair_rules:
         judge = _Judge(rule, ctx)
@@ -639,8 +756,23 @@ def run_rules(
                 ):
                     continue
                 stats.facts += 1
-                groups = group_fact(fact_claims, judge, representatives)
                 first_event = graph.event_of.get(min(c.id for c in fact_claims))
+                if old is not None and not rule.across_events:
+                    known, before = old.outcome(
+                        rule, key, _fact_signature(fact_claims, by_id, inferred),
+                        {c.id for c in fact_claims}, suppressors, ctx, by_id,
+                    )
+                    if known:
+                        stats.reused += 1
+                        if before is not None:
+                            stats.reused_findings.add(before.id)
+                            # As the rule made it: the review lives in the reviews table.
+                            found.append(before.model_copy(update={
+                                "event_id": first_event, "review_status": "open",
+                                "review_note": None, "reviewed_by": None, "reviewed_at": None,
+                            }))
+                        continue
+                groups = group_fact(fact_claims, judge, representatives)
                 finding = _fact_finding(
                     rule, key, groups, judge, inferred, by_id, first_event, ctx
                 )
