@@ -12,6 +12,7 @@ reached fails them instead.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -81,10 +82,24 @@ def fresh_postgres_database(server_url: str) -> Iterator[str]:
                 hide_password=False
             )
         finally:
-            with admin.connect() as conn:
-                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            _drop_database(admin, name)
     finally:
         admin.dispose()
+
+
+def _drop_database(admin: sa.Engine, name: str, attempts: int = 40) -> None:
+    """Drop a test database with its connections. An autovacuum worker on it belongs to
+    the server, not to the test role, and cannot be terminated by it: wait for it to end
+    (a few seconds at most on a database this small)."""
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except sa.exc.ProgrammingError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.25)
 
 
 @pytest.fixture
