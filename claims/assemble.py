@@ -297,7 +297,7 @@ class Assembler:
         breaks = [x for x in layers.soft_breaks if a < x < b]
         asides = self._part_asides(layers, a, b)
 
-        def owner(tok: int, tok_end: int, far_ok: bool = False) -> int:
+        def plain_owner(tok: int, tok_end: int, far_ok: bool = False) -> int:
             for k, t in enumerate(ctrig):
                 inside = t.tok_start <= tok < t.tok_end
                 if inside or (tok <= t.tok_start and t.tok_end <= tok_end):
@@ -320,9 +320,9 @@ class Assembler:
             return -1 if any(lo < x <= hi for x in breaks) else k
 
         modifiers = _modifiers(ctrig)
-        plain_owner = owner
 
-        def owner(tok: int, tok_end: int, far_ok: bool = False) -> int:  # noqa: F811
+        def owner(tok: int, tok_end: int, far_ok: bool = False) -> int:
+            """The trigger a mention belongs to; a modifier's mentions go to its head."""
             k = plain_owner(tok, tok_end, far_ok)
             while k in modifiers:
                 k -= 1

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from spacy.tokens import SpanGroup
 
@@ -157,6 +157,13 @@ TEXT: Layer[str | None] = Layer("cc_text", "the doc's text, computed once", _non
 TOKENS: Layer[TokenTable | None] = Layer(
     "cc_tokens", "per-token columns read once from the doc's arrays", _none
 )
+WORDS: Layer[list[str] | None] = Layer(
+    "cc_words", "the text of every token, read once", _none
+)
+LOWER_WORDS: Layer[list[str] | None] = Layer(
+    "cc_lower_words", "the lower-case text of every token, read once", _none
+)
+CACHE_LAYERS: tuple[Layer[Any], ...] = (TEXT, TOKENS, WORDS, LOWER_WORDS)
 
 # -- cc_sentences, cc_clauses (claims.sentences) ------------------------------------------
 

@@ -13,11 +13,11 @@ pipeline runs on.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from spacy.util import compile_prefix_regex, compile_suffix_regex
@@ -63,9 +63,9 @@ def customize_tokenizer(nlp: Language, morph: MorphologyFile | None = None) -> N
 
 # --------------------------------------------------------------------------- clitics
 #
-# Matching is done on whole tokens with spaCy's PhraseMatcher. Arabic glues clitics to
-# words, so each lexicon entry is expanded once, at build time, into the surface forms
-# it takes in text; matching then costs one hash lookup per token (no per-token Python).
+# Matching is done on whole tokens. Arabic glues clitics to words, so each lexicon entry
+# is expanded once, at build time, into the surface forms it takes in text; matching then
+# costs one hash lookup per token (:class:`VariantLexicon`).
 
 
 def load_morphology() -> MorphologyFile:
@@ -159,7 +159,13 @@ class LexMatch(Generic[P]):
 
 
 class VariantLexicon(Generic[P]):
-    """Token sequences -> payloads, matched with one PhraseMatcher.
+    """Token sequences -> payloads, matched leftmost-longest on whole tokens.
+
+    The surface forms are the keys of one dict, and an index gives, for each first
+    token, the lengths of the forms it starts: matching costs one dict lookup per token,
+    and a few more where a form may start. (spaCy's PhraseMatcher finds the same spans,
+    but a matcher of 200,000 forms is rebuilt pattern by pattern whenever the pipeline is
+    read back from the cache: about a second in every new process.)
 
     When two entries expand to the same surface form the one with the shorter proclitic
     wins (a word as written beats a clitic reading of another word); equal claims keep
@@ -173,7 +179,7 @@ class VariantLexicon(Generic[P]):
         # object each keeps the garbage collector from walking them all on every pass.
         self._values: dict[tuple[P, str], tuple[P, str]] = {}
         self.conflicts: list[tuple[tuple[str, ...], str]] = []
-        self._matcher: PhraseMatcher | None = None
+        self._lengths: dict[str, tuple[int, ...]] | None = None
 
     def __len__(self) -> int:
         return len(self._table)
@@ -200,39 +206,53 @@ class VariantLexicon(Generic[P]):
         """Overwrite an entry (for callers that combine two readings of one word)."""
         self._table[tokens] = self._intern(payload, clitic)
 
-    def build(self, vocab: Vocab) -> None:
-        matcher = PhraseMatcher(vocab, attr="ORTH")
-        docs = [Doc(vocab, words=list(t), spaces=[True] * len(t)) for t in self._table]
-        if docs:
-            matcher.add(self.name, docs)
-        self._matcher = matcher
+    def build(self, vocab: Vocab | None = None) -> None:
+        """Index the forms by their first token (after the last ``add``). ``vocab`` is
+        not needed; it is accepted for callers that build every component alike."""
+        self._lengths = length_index(self._table)
 
     def lookup(self, tokens: tuple[str, ...]) -> tuple[P, str] | None:
         return self._table.get(tokens)
 
     def __call__(self, doc: Doc) -> list[LexMatch[P]]:
-        """All hits, longest first where they overlap (leftmost-longest, no overlaps)."""
-        if self._matcher is None:
+        """All hits, leftmost-longest, none overlapping."""
+        if self._lengths is None:
             raise RuntimeError(f"lexicon {self.name} used before build()")
-        spans = sorted(
-            ((s, e) for _, s, e in self._matcher(doc)), key=lambda se: (se[0], -(se[1] - se[0]))
-        )
-        if not spans:
-            return []
-        text = doc_text(doc)
-        table = token_table(doc)
-        out: list[LexMatch[P]] = []
-        taken_until = -1
-        for start, end in spans:
-            if start < taken_until:
+        return [
+            LexMatch(start, end, found[0], found[1])
+            for start, end, found in longest_matches(token_words(doc), self._table, self._lengths)
+        ]
+
+
+K = TypeVar("K")
+
+
+def length_index(table: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
+    """First token -> the lengths of the keys it starts, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for key in table:
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+
+
+def longest_matches(
+    words: Sequence[str], table: Mapping[tuple[str, ...], K], lengths: Mapping[str, tuple[int, ...]]
+) -> Iterator[tuple[int, int, K]]:
+    """(start, end, value) of the keys of ``table`` found in ``words``, leftmost-longest:
+    at each position the longest key that starts there, then on after it."""
+    count = len(words)
+    i = 0
+    while i < count:
+        step = 1
+        for length in lengths.get(words[i], ()):
+            if i + length > count:
                 continue
-            key = tuple(text[table.idx[i] : table.end[i]] for i in range(start, end))
-            found = self._table.get(key)
-            if found is None:
-                continue
-            out.append(LexMatch(start, end, found[0], found[1]))
-            taken_until = end
-        return out
+            found = table.get(tuple(words[i : i + length]))
+            if found is not None:
+                yield i, i + length, found
+                step = length
+                break
+        i += step
 
 
 def seed_text(doc: Doc, text: str) -> None:
@@ -247,6 +267,18 @@ def doc_text(doc: Doc) -> str:
         cached = doc.text
         layers.TEXT.set(doc, cached)
     return cached
+
+
+def token_words(doc: Doc) -> list[str]:
+    """The text of every token (whitespace tokens included), read once per doc."""
+    cached = layers.WORDS.find(doc)
+    if isinstance(cached, list):
+        return cached
+    text = doc_text(doc)
+    table = token_table(doc)
+    words = [text[a:b] for a, b in zip(table.idx, table.end, strict=True)]
+    layers.WORDS.set(doc, words)
+    return words
 
 
 @dataclass(frozen=True)

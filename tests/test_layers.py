@@ -27,7 +27,7 @@ TEXTS = {
     ),
 }
 # Filled on first use by whoever needs them, never part of a contract.
-CACHES = {layers.TEXT.key, layers.TOKENS.key}
+CACHES = {layer.key for layer in layers.CACHE_LAYERS}
 
 
 class _Recording(dict[str, Any]):

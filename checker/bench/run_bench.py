@@ -33,6 +33,7 @@ smoke run)::
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -1017,6 +1018,9 @@ def main(argv: list[str] | None = None) -> int:
         for package in ("claims", "checker", "seeds"):
             shutil.copytree(ROOT / package, code / package,
                             ignore=shutil.ignore_patterns("__pycache__"))
+        # Byte-compiled as an installed package is (pip compiles what it installs), so
+        # every run reads bytecode even where PYTHONDONTWRITEBYTECODE is set.
+        compileall.compile_dir(code, quiet=1)
         given = list(argv if argv is not None else sys.argv[1:])
         env = dict(
             os.environ,

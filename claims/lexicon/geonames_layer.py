@@ -45,7 +45,13 @@ from typing import Any
 import yaml
 
 from claims.en.normalize import is_normalized as en_normalized
-from claims.entities import GAZETTEER_FILE, GazetteerFile, load_yaml
+from claims.entities import (
+    GAZETTEER_FILE,
+    ActorEntry,
+    GazetteerFile,
+    PlaceEntry,
+    load_yaml,
+)
 from claims.normalize import normalize
 
 LAYER = Path(__file__).parent / "ar" / "gazetteer_geonames.yaml"
@@ -214,9 +220,8 @@ def build_layer(
         return not others or city.population >= SHARE_RATIO * others[0]
 
     # English names: one entry each, as written in English copy (no curly quotes)
-    english_taken = {
-        n.casefold() for e in [*gazetteer.places, *gazetteer.actors] for n in e.names.get("en", [])
-    }
+    known: list[PlaceEntry | ActorEntry] = [*gazetteer.places, *gazetteer.actors]
+    english_taken = {n.casefold() for e in known for n in e.names.get("en", [])}
     english_holders: dict[str, list[City]] = defaultdict(list)
     for city, _, _ in candidates:
         english_holders[city.name.casefold()].append(city)
