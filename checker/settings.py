@@ -181,6 +181,20 @@ class CheckerSettings(BaseSettings):
     year_modifier_windows: dict[str, ModifierWindow] = Field(default_factory=_year_windows)
     # "Thursday night" may be said of the evening before: such weekdays may differ by one.
     night_time_of_day: list[str] = Field(default_factory=lambda: ["night"])
+    # The clock hours (minutes from midnight, first and last) each part of the day may
+    # mean; "night" runs past midnight. Two figures of a growing count given for hours of
+    # one day that do not meet are two bulletins, not a disagreement.
+    day_part_minutes: dict[str, tuple[int, int]] = Field(
+        default_factory=lambda: {
+            "dawn": (4 * 60, 7 * 60),
+            "morning": (5 * 60, 12 * 60),
+            "forenoon": (8 * 60, 12 * 60),
+            "noon": (11 * 60, 15 * 60),
+            "afternoon": (12 * 60, 18 * 60),
+            "evening": (16 * 60, 23 * 60 + 59),
+            "night": (19 * 60, 29 * 60),
+        }
+    )
 
     # --- quantities ----------------------------------------------------------------------
     approx_relative_tolerance: float = Field(default=0.1, ge=0, lt=1)

@@ -74,9 +74,12 @@ from claims.tokenizer import (
 )
 
 _IDLE_LIMIT = 3  # tokens a role phrase survives without a place
+# Places inherited from outside the sentence: a cause named in the sentence comes first.
+_LOOSE_PLACE = frozenset({"previous_sentence", "headline", "section"})
 _BEFORE_LIMIT = 8  # tokens before the first trigger a place or quantity may stand
 _SINCE_REACH = 4  # tokens from an elapsed time to the event it counts from
 _OBJECT_GAP = 3  # words (outside names) between a trigger and its bare object
+_AUXILIARIES = 2  # words between a subject and its verb trigger ("others were wounded")
 _EVIDENCE_REACH = 12  # tokens from the trigger a slot may be to widen the evidence
 _CHAIN_SENTENCES = 5  # how far back "the withdrawal" may refer
 _CONTINUATION_MAX_TOKENS = 16
@@ -134,6 +137,7 @@ class _Draft:
     clause_place: EntityMention | None = None  # the clause's only fitting place
     inherited: dict[str, str] = field(default_factory=dict)
     external: bool = False  # a headline outside the text, read only as context
+    cause_frame: bool = False  # "في هجوم": the event a count of the sentence comes from
 
 
 @dataclass
@@ -231,6 +235,9 @@ class Assembler:
         self.plan_joiners = frozenset(self.data.plan_complement_joiners)
         self.plan_clitics = frozenset(self.data.plan_complement_clitics)
         self.no_inheritance = frozenset(self.data.no_location_inheritance)
+        self.cause_words = [tuple(w.split()) for w in self.data.cause_words]
+        self.caused_events = frozenset(self.data.caused_events)
+        self.coordinators = frozenset(self.data.coordinators)
 
     # ------------------------------------------------------------------ entry points
 
@@ -277,6 +284,8 @@ class Assembler:
                     self._inherit(d, sent_drafts, by_sentence, layers.sentences, drafts)
                     sent_drafts.append(d)
             self._share_coordinated_counts(sent_drafts)
+            self._share_cause_place(sent_drafts)
+            self._share_toll_time(sent_drafts)
             if not sent_drafts:
                 cont = self._continuation(layers, sent, by_sentence)
                 if cont is not None:
@@ -303,6 +312,8 @@ class Assembler:
                 if inside or (tok <= t.tok_start and t.tok_end <= tok_end):
                     return k
             k = bisect_right(starts, tok) - 1
+            if 0 <= k and self._subject_of_next(layers, tok, tok_end, ctrig, k + 1):
+                return k + 1
             if k < 0:
                 # "38 people, including 12 of the 15 crew members, were killed": the
                 # aside of a part does not part the subject from its verb.
@@ -465,9 +476,26 @@ class Assembler:
                     evidence=_evidence(trig, own, location, dests),
                     nearby_place=nearby[-1] if nearby else None,
                     clause_place=fitting[0] if len(fitting) == 1 else None,
+                    cause_frame=self._is_cause(layers, trig),
                 )
             )
         return out
+
+    def _is_cause(self, layers: _Layers, trig: TriggerMention) -> bool:
+        """Whether a cause word stands right before the trigger ("في هجوم", "بهجوم",
+        "in an attack")."""
+        if (without_conjunction(trig.clitic, self.morph),) in self.cause_words:
+            return True
+        longest = max((len(w) for w in self.cause_words), default=0)
+        words: list[str] = []
+        i = trig.tok_start - 1
+        while i >= 0 and len(words) < longest and not layers.table.punct[i]:
+            if not layers.table.space[i]:
+                words.insert(0, _token_word(layers, i))
+            i -= 1
+        return any(
+            len(words) >= len(w) and tuple(words[-len(w) :]) == w for w in self.cause_words
+        )
 
     def _time(
         self,
@@ -592,6 +620,9 @@ class Assembler:
         table = layers.table
         out: dict[int, str | None] = {}
         current: str | None = None
+        # Words since a preposition opened the phrase, with no place yet ("في الجزء
+        # الشمالي" before "من العراق").
+        unfilled = False
         idle = 0
         i = a
         while i < b:
@@ -608,8 +639,14 @@ class Assembler:
                     rw.role == "at" and current in ("destination", "origin") and idle <= _IDLE_LIMIT
                 ):
                     pass  # "إلى قواعد بديلة في أربيل": still the destination
+                elif (
+                    rw.role == "origin" and current == "at" and unfilled
+                    and 0 < idle <= _IDLE_LIMIT
+                ):
+                    pass  # "في الشطر الهندي من كشمير", "في كل من": a part of X is in X
                 else:
                     current = rw.role
+                unfilled = rw.role != "breaker"
                 idle = 0
                 i = rw.tok_end
                 continue
@@ -626,6 +663,7 @@ class Assembler:
                 if ent.complement:
                     role = "outside"
                 out[id(ent)] = role
+                unfilled = False
                 if role in ("agent", "other"):
                     current = None  # "بقيادة الولايات المتحدة" governs one name only
                 elif role != "outside":
@@ -854,6 +892,67 @@ class Assembler:
                 a.location, a.inherited["location"] = b.location, "coordinated"
             if a.time is None and b.time is not None:
                 a.time, a.inherited["time"] = b.time, "coordinated"
+
+    def _subject_of_next(
+        self, layers: _Layers, tok: int, tok_end: int, ctrig: list[TriggerMention], k: int
+    ) -> bool:
+        """ "28 soldiers were killed and 42 others were wounded", "قتل 3 جنود و11 آخرون
+        أصيبوا": a mention that a coordinator opens, right before a trigger (an auxiliary
+        or two between), is that trigger's subject."""
+        if k >= len(ctrig):
+            return False
+        table = layers.table
+        before = tok - 1
+        while before >= 0 and table.space[before]:
+            before -= 1
+        if before < 0 or _token_word(layers, before) not in self.coordinators:
+            return False
+        between = [i for i in range(tok_end, ctrig[k].tok_start) if not table.space[i]]
+        return len(between) <= _AUXILIARIES and not any(table.punct[i] for i in between)
+
+    def _share_toll_time(self, drafts: list[_Draft]) -> None:
+        """ "اعلنت الوزارة وفاة 296 شخصا ... في حصيلة الى غاية الثانية صباحا من يوم
+        السبت": a count of `caused_events` with no time of its own is given as of the time
+        of the toll the sentence names (a count-less claim of its type whose word is no
+        count's: ``unmerged_words``), when that time is one."""
+        counted = set(self.data.unmerged_words)
+        for d in drafts:
+            if (
+                d.event not in self.caused_events
+                or d.quantity is None
+                or d.time is not None
+                or d.modality == "negated"
+            ):
+                continue
+            times = {
+                x.time.model_dump_json(exclude={"span"}): x.time
+                for x in drafts
+                if x is not d and x.event == d.event and x.quantity is None
+                and x.time is not None and x.trigger.word not in counted
+                and x.modality != "negated"
+            }
+            if len(times) == 1:
+                d.time, d.inherited["time"] = next(iter(times.values())), "toll"
+
+    def _share_cause_place(self, drafts: list[_Draft]) -> None:
+        """ "لقي 24 شخصا مصرعهم، امس، في هجوم مسلح في كشمير": a count with no place of
+        its own (or only one from an earlier sentence or the headline) takes the place of
+        the event the sentence names as its cause, when that place is one."""
+        causes = [
+            x for x in drafts
+            if x.cause_frame and x.event not in self.caused_events and x.location is not None
+            and (x.own_location or x.inherited.get("location") in _STATED_PLACE)
+        ]
+        place = _unique([x.location for x in causes if x.location is not None])
+        if place is None or place.key is None:
+            return  # a place the gazetteer does not know is no better than the one held
+        for d in drafts:
+            if (
+                d.event in self.caused_events
+                and not d.location_ambiguous
+                and (d.location is None or d.inherited.get("location") in _LOOSE_PLACE)
+            ):
+                d.location, d.inherited["location"] = place, "cause"
 
     @staticmethod
     def _inherit_location(

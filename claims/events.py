@@ -139,6 +139,15 @@ class EventsFile(_Strict):
     # people, including 241 of the 242 on board"): a count right after one is not the
     # event's own count when the event has another.
     part_markers: list[str] = Field(default_factory=list)
+    # Words right before a trigger that make its event the cause of a count said in the
+    # same sentence ("قتل 5 اشخاص، امس، في هجوم على سوق في كركوك", "killed in a crash
+    # near X"): a claim of `caused_events` with no place of its own takes its cause's.
+    cause_words: list[str] = Field(default_factory=list)
+    caused_events: list[EventType] = Field(default_factory=list)
+    # Words that open a coordinated clause ("و", "and", a comma): a count or name right
+    # after one and right before a verb trigger is that verb's subject ("and 42 others
+    # were wounded").
+    coordinators: list[str] = Field(default_factory=list)
     convoy_absorbs: list[EventType]
     convoy_window: int = Field(ge=1)
     size_words: list[str]

@@ -270,6 +270,36 @@ def test_weekday_that_misses_its_date_is_a_one_claim_finding() -> None:
     assert "Monday" in finding.explanation_en and "الاثنين" in finding.explanation_ar
 
 
+def test_figures_dated_by_one_wrong_weekday_are_one_finding() -> None:
+    """Two tolls of one article dated by the same words ("يوم الأحد 6 فبراير 2023", a
+    Monday) are one finding listing both claims, on the first claim's ID; the same words
+    in another article are a finding of their own."""
+    when = "يوم الأحد 6 فبراير 2023"
+
+    def toll(article: str, word: str, count: int, start: int) -> Claim:
+        return claim(
+            article,
+            f"{when} {word} {count}",
+            "casualties",
+            event_word=word,
+            phase="completed",
+            location=KAHRAMANMARAS,
+            time=day("2023-02-06", weekday=6, text=when),
+            quantity=qty(count, unit="people"),
+            start=start,
+        )
+
+    dead, hurt = toll("A", "killed", 45, 0), toll("A", "injured", 300, 60)
+    other = toll("B", "killed", 45, 0)
+    findings = [f for f in run(dead, hurt, other) if f.fact.startswith("claim|")]
+    assert len(findings) == 2
+    first = min(dead.id, hurt.id)
+    shared = next(f for f in findings if len(f.claim_ids) == 2)
+    assert shared.fact == f"claim|{first}"
+    assert sorted(shared.claim_ids) == sorted([dead.id, hurt.id])
+    assert next(f for f in findings if f is not shared).claim_ids == [other.id]
+
+
 def test_weekday_matching_its_date_or_night_before_does_not_fire() -> None:
     right = attack("A", day("2024-11-14", weekday=3))
     # "ليلة الخميس" said of Wednesday evening 13 November

@@ -101,7 +101,7 @@ def _source(claim: Claim) -> str:
 
 def _as_of(claim: Claim, ctx: RuleContext) -> sem.DayRange | None:
     """The days a growing count is given for: its stated days, else its report's day."""
-    days = sem.allowed_days(claim.time, ctx.settings)
+    days = sem.as_of_days(claim.time, ctx.settings)
     if days is not None:
         return days
     if claim.published is not None:
@@ -149,6 +149,7 @@ SPEC = RuleSpec(
         "time.value",
         "time.modifier",
         "time.relation",
+        "time.time_of_day",
     ),
     messages=MessageTemplates(
         en="The reports give different amounts for the {event} at {place}: "
@@ -250,11 +251,13 @@ class CountConflict(BaseRule):
     @staticmethod
     def _growth(a: Claim, b: Claim, ctx: RuleContext) -> bool:
         """Two figures of a growing count that may both be right: given for different
-        days, or for a day one of them does not tell (refused: two bulletins of unknown
-        days cannot be said to disagree), or a later lower figure from the same source (a
-        correction)."""
+        days or different hours of one day, or for a day one of them does not tell
+        (refused: two bulletins of unknown days cannot be said to disagree), or a later
+        lower figure from the same source (a correction)."""
         as_of_a, as_of_b = _as_of(a, ctx), _as_of(b, ctx)
         if as_of_a is None or as_of_b is None or not as_of_a.intersects(as_of_b):
+            return True
+        if sem.different_hours(a.time, b.time, ctx.settings):
             return True
         source = _source(a)
         if source and source == _source(b) and a.published and b.published:

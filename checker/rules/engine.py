@@ -338,13 +338,21 @@ def _reason(hit: Hit, inferred: bool) -> tuple[str, str]:
 
 
 def _one_claim_finding(
-    rule: BaseRule, hit: Hit, claim: Claim, ctx: RuleContext, event_id: str | None
+    rule: BaseRule,
+    hit: Hit,
+    claim: Claim,
+    ctx: RuleContext,
+    event_id: str | None,
+    also: Sequence[str] = (),
 ) -> Finding:
+    """The finding of a claim at odds with itself; ``also``: claims of the same article
+    whose same words are at fault (listed on the finding, which keeps ``claim``'s ID)."""
     en, ar = _texts(rule, hit, {claim.id: claim}, ctx)
     reason, reason_ar = _reason(hit, False)
+    claim_ids = [claim.id, *also]
     sides = [
         FindingSide(
-            value=value.value, claim_ids=[claim.id], article_ids=[claim.article_id], quotes=[value]
+            value=value.value, claim_ids=claim_ids, article_ids=[claim.article_id], quotes=[value]
         )
         for value in hit.values
     ]
@@ -356,7 +364,7 @@ def _one_claim_finding(
         severity=ctx.settings.severity_overrides.get(rule.spec.code, rule.spec.severity),
         certainty=hit.certainty,
         fact=f"claim|{claim.id}",
-        claim_ids=[claim.id],
+        claim_ids=claim_ids,
         event_id=event_id,
         sides=sides,
         certainty_reason=reason,
@@ -701,14 +709,31 @@ def run_rules(
     found: list[Finding] = []
     representatives = ctx.settings.fact_side_representatives
 
+    # A claim at odds with itself (a weekday its own date does not fall on). Claims of one
+    # article and one event that share the words at fault ("يوم السبت 9 نوفمبر" dating
+    # three figures) are one finding, on the first of them.
+    selfs: dict[tuple[str, str, str, tuple[object, ...]], list[tuple[Claim, Hit]]] = {}
     for claim_id in sorted(by_id):
         claim = by_id[claim_id]
         for rule in claim_rules:
             hit = rule.check_claim(claim, ctx)
             if hit is not None:
-                found.append(
-                    _one_claim_finding(rule, hit, claim, ctx, graph.event_of.get(claim_id))
+                words = tuple(
+                    (v.field, v.value, v.span.start if v.span else v.quote) for v in hit.values
                 )
+                where = graph.event_of.get(claim.id) or claim.id
+                selfs.setdefault((rule.spec.name, claim.article_id, where, words), []).append(
+                    (claim, hit)
+                )
+    names = {rule.spec.name: rule for rule in claim_rules}
+    for (name, _, _, _), hits in selfs.items():
+        claim, hit = hits[0]
+        found.append(
+            _one_claim_finding(
+                names[name], hit, claim, ctx, graph.event_of.get(claim.id),
+                also=[other.id for other, _ in hits[1:]],
+            )
+        )
 
     # Per event: its claims as facts read them (background left out, slots inferred).
     prepared: list[tuple[str, list[Claim], list[Claim]]] = []

@@ -63,6 +63,7 @@ SPEC = RuleSpec(
         "time.value",
         "time.modifier",
         "time.relation",
+        "time.time_of_day",
     ),
     messages=MessageTemplates(
         en="The count for {part} ({value_a}) is larger than the count for {whole} "
@@ -76,7 +77,7 @@ SPEC = RuleSpec(
 
 def _as_of(claim: Claim, ctx: RuleContext) -> tuple[sem.DayRange | None, bool]:
     """The days a count is given for, and whether the report itself states them."""
-    days = sem.allowed_days(claim.time, ctx.settings)
+    days = sem.as_of_days(claim.time, ctx.settings)
     if days is not None:
         return days, True
     if claim.published is not None:
@@ -121,6 +122,8 @@ class PartWholeConflict(BaseRule):
         days_whole, stated_whole = _as_of(whole, ctx)
         if days_part is None or days_whole is None or not days_part.intersects(days_whole):
             return None  # another day's count may simply be older
+        if sem.different_hours(part.time, whole.time, settings):
+            return None  # or another hour's: two bulletins of one day
         interval_part = sem.quantity_interval(part.quantity, settings)
         interval_whole = sem.quantity_interval(whole.quantity, settings)
         if interval_part is None or interval_whole is None:

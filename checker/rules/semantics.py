@@ -127,6 +127,41 @@ def allowed_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | N
     return _with_relation(ref, t.relation)
 
 
+def as_of_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | None:
+    """The days a figure is given for: a toll "as of" a time ("حصيلة الى غاية الثانية
+    صباحا", "by Saturday evening") is the figure at that time, so "by" and "until" name
+    the day itself; any other relation as in :func:`allowed_days`."""
+    if t is not None and t.relation in ("by", "until"):
+        return reference_days(t, settings)
+    return allowed_days(t, settings)
+
+
+def _hours(t: TimeValue | None, settings: CheckerSettings) -> tuple[int, int] | None:
+    """The minutes from midnight a time of day may mean (a clock time: one minute)."""
+    if t is None or not t.time_of_day:
+        return None
+    clock = _CLOCK.match(t.time_of_day)
+    if clock is not None:
+        minute = int(clock.group(1)) * 60 + int(clock.group(2))
+        return minute, minute
+    return settings.day_part_minutes.get(t.time_of_day.lower())
+
+
+def different_hours(a: TimeValue | None, b: TimeValue | None, settings: CheckerSettings) -> bool:
+    """Whether two times both state a time of day and the hours they may mean do not
+    meet ("02:00" against "morning"; a night's hours past midnight count for both)."""
+    hours_a, hours_b = _hours(a, settings), _hours(b, settings)
+    if hours_a is None or hours_b is None:
+        return False
+    day = 24 * 60
+    return not any(
+        a0 + shift_a <= b1 + shift_b and b0 + shift_b <= a1 + shift_a
+        for (a0, a1), (b0, b1) in [(hours_a, hours_b)]
+        for shift_a in (0, day)
+        for shift_b in (0, day)
+    )
+
+
 def _with_relation(ref: DayRange, relation: str | None) -> DayRange | None:
     one = timedelta(days=1)
     relation = relation or "on"

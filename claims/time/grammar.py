@@ -309,7 +309,10 @@ def _grammar() -> _Grammar:
         rf"|(?P<cw2>{clock_word_alt})\s+(?:(?P<h2>\d{{1,2}})(?:[.:](?P<mi2>\d{{2}}))?(?!\d)|(?P<hw>{hour_alt}){_E})"
         rf"(?:\s+(?:(?P<cmin>{minute_alt})|{c.coordinator}\s*(?P<cmn>\d{{1,2}}|{num_words})"
         rf"\s+{minute_word_alt}){_E})?"
-        rf"(?:\s+(?P<cadv2>{adverb_alt}){_E})?)"
+        rf"(?:\s+(?P<cadv2>{adverb_alt}){_E})?"
+        # "الثانيه صباحا", "الحاديه عشره والنصف ليلا": a spelled hour needs no clock word
+        # when a part of the day follows it.
+        rf"|(?P<hw3>{hour_alt})(?:\s+(?P<cmin3>{minute_alt}))?\s+(?P<cadv3>{adverb_alt}){_E})"
     )
     patterns = [
         (CALENDAR, re.compile(calendar_re)),
@@ -337,7 +340,7 @@ def _grammar() -> _Grammar:
         VAGUE: list(plurals),
         DURATION: [f for f, r in relations.items() if r.duration != "none"],
         DAY_OF_MONTH: ordinal_words,
-        CLOCK: list(lex.clock_words),
+        CLOCK: [*lex.clock_words, *hours],
     }
     digit_kinds = {CALENDAR, NUMERIC, YEAR, DAY_OF_MONTH, CLOCK}
     index = {kind: i for i, (kind, _) in enumerate(patterns)}

@@ -228,6 +228,9 @@ def _day_of_month_core(m: re.Match[str], text: str, g: _Grammar, s: TimeSettings
 def _clock_core(m: re.Match[str], text: str, g: _Grammar, s: TimeSettings) -> _Expr | None:
     if m.group("h") is not None:
         hour, minute, adverb = int(m.group("h")), int(m.group("mi")), m.group("cadv")
+    elif m.group("hw3") is not None:
+        hour, adverb = g.hours[_key(m.group("hw3"))], m.group("cadv3")
+        minute = g.clock_minutes[m.group("cmin3")] if m.group("cmin3") else 0
     else:
         if m.group("h2") is not None:
             hour = int(m.group("h2"))
