@@ -198,6 +198,9 @@ class CheckerSettings(BaseSettings):
 
     # --- quantities ----------------------------------------------------------------------
     approx_relative_tolerance: float = Field(default=0.1, ge=0, lt=1)
+    # ...for a round figure; one hedged to its last digits reaches less, never below this
+    # ("تقريبا 12,003,143" is not "about twelve million": claims.quantity.approx_fraction).
+    approx_relative_floor: float = Field(default=0.005, ge=0, lt=1)
     exact_relative_tolerance: float = Field(default=0.0, ge=0, lt=1)
     # A vague amount with only an order of magnitude ("hundreds": value 100) spans
     # [value * low_factor, value * high_factor).

@@ -472,6 +472,22 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
     return q
 
 
+def approx_fraction(value: float | None, ceiling: float, floor: float) -> float:
+    """How far "about VALUE" reaches, as a fraction of it: ``ceiling`` for a figure of up
+    to three significant digits ("نحو 30 الفا", "about 350", "حوالي 1100"), less for
+    one counted to four or more: who hedges "12,003,143" means its last digits, not a
+    tenth of it. Then five units of its last non-zero digit, never below ``floor``."""
+    if value is None or value <= 0 or value != int(value):
+        return ceiling
+    whole, step = int(value), 1
+    while whole % 10 == 0:
+        whole //= 10
+        step *= 10
+    if whole < 1000:
+        return ceiling
+    return max(floor, min(ceiling, 5 * step / value))
+
+
 def _bound(q: Quantity, value: float, kind: BoundKind, s: QuantitySettings) -> None:
     """The interval of ``value`` under a bound ("اكثر من", "نحو")."""
     if kind == "more_than":
@@ -484,9 +500,10 @@ def _bound(q: Quantity, value: float, kind: BoundKind, s: QuantitySettings) -> N
         q.low, q.high = 0.0, value
     else:
         q.approximate = True
+        reach = approx_fraction(value, s.approx_tolerance, s.approx_floor)
         # rounded so that 350 +/- 10% reads 315..385, not 385.00000000000006
-        q.low = round(value * (1 - s.approx_tolerance), 6)
-        q.high = round(value * (1 + s.approx_tolerance), 6)
+        q.low = round(value * (1 - reach), 6)
+        q.high = round(value * (1 + reach), 6)
 
 
 # --------------------------------------------------------------- what an amount is of

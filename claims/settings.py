@@ -59,6 +59,10 @@ class QuantitySettings(_Group):
     approx_tolerance: float = Field(
         0.1, ge=0, lt=1, description='"نحو 350": 350 minus/plus this fraction of it'
     )
+    approx_floor: float = Field(
+        0.005, ge=0, lt=1,
+        description='"تقريبا 12,003,143": a figure given to its last digits reaches this far',
+    )
     year_like_min: int = Field(
         1900, description="a unitless whole number in this range may be a year"
     )

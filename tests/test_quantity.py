@@ -86,6 +86,17 @@ def test_tolerance_comes_from_settings() -> None:
     assert (wide.low, wide.high) == (pytest.approx(280), pytest.approx(420))
 
 
+def test_a_figure_hedged_to_its_last_digits_reaches_less_than_a_round_one() -> None:
+    """ "نحو 1100" is about a tenth either way; "تقريبا 1,254,317" is about its last
+    digits (never less than the floor), so a count of 1,300,000 is outside it."""
+    (counted,) = find_quantities(normalize("بلغ عدد المقترعين تقريبا 1,254,317 ناخبا"))
+    assert counted.approximate and counted.value == 1254317
+    low, high = pytest.approx(1254317 * 0.995), pytest.approx(1254317 * 1.005)
+    assert (counted.low, counted.high) == (low, high)
+    (round_,) = find_quantities(normalize("انتشر نحو 1100 جندي"))
+    assert (round_.low, round_.high) == (pytest.approx(990), pytest.approx(1210))
+
+
 def test_times_are_not_counts_and_can_be_passed_in() -> None:
     """Numbers inside dates and clock times are skipped; the caller may pass the times."""
     text = normalize("في 15 سبتمبر 2025 عند الساعة 19:17 عبرت 40 شاحنة و3 صهاريج")

@@ -25,6 +25,7 @@ from typing import Literal
 from checker.settings import CheckerSettings
 from claims.model import Claim, Entity, Quantity, TimeValue
 from claims.normalize import normalize
+from claims.quantity import approx_fraction
 from claims.time import utc_days
 
 # --- days ----------------------------------------------------------------------------------
@@ -402,7 +403,7 @@ def quantity_interval(
             low = 0.0  # counts are never negative: "fewer than 500" is [0, 500)
         interval = Interval(low, high, q.low_inclusive, q.high_inclusive)
         if q.approximate and tolerant:
-            interval = _widen(interval, settings.approx_relative_tolerance)
+            interval = _widen(interval, _approx(q, settings))
         return interval
     if q.value is None:
         return None
@@ -413,12 +414,16 @@ def quantity_interval(
             True,
             False,
         )
-    tolerance = (
-        settings.approx_relative_tolerance if q.approximate else settings.exact_relative_tolerance
-    )
+    tolerance = _approx(q, settings) if q.approximate else settings.exact_relative_tolerance
     if not tolerant:
         tolerance = 0.0
     return _widen(Interval(q.value, q.value), tolerance)
+
+
+def _approx(q: Quantity, settings: CheckerSettings) -> float:
+    return approx_fraction(
+        q.value, settings.approx_relative_tolerance, settings.approx_relative_floor
+    )
 
 
 def _widen(interval: Interval, tolerance: float) -> Interval:

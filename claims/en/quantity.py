@@ -56,6 +56,7 @@ from claims.quantity import (
     QuantitySettings,
     ScopeCues,
     apply_aspect,
+    approx_fraction,
     aspects_by_cue,
     clause_floor,
     find_aspect,
@@ -386,8 +387,9 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
         q.low, q.high = 0.0, value
     else:
         q.approximate = True
-        q.low = round(value * (1 - s.approx_tolerance), 6)
-        q.high = round(value * (1 + s.approx_tolerance), 6)
+        reach = approx_fraction(value, s.approx_tolerance, s.approx_floor)
+        q.low = round(value * (1 - reach), 6)
+        q.high = round(value * (1 + reach), 6)
     return q
 
 
