@@ -80,6 +80,7 @@ _BEFORE_LIMIT = 8  # tokens before the first trigger a place or quantity may sta
 _SINCE_REACH = 4  # tokens from an elapsed time to the event it counts from
 _OBJECT_GAP = 3  # words (outside names) between a trigger and its bare object
 _AUXILIARIES = 2  # words between a subject and its verb trigger ("others were wounded")
+_OTHER_COUNTS = 3  # figures of other kinds a trigger may give beside its own
 _EVIDENCE_REACH = 12  # tokens from the trigger a slot may be to widen the evidence
 _CHAIN_SENTENCES = 5  # how far back "the withdrawal" may refer
 _CONTINUATION_MAX_TOKENS = 16
@@ -479,6 +480,20 @@ class Assembler:
                     cause_frame=self._is_cause(layers, trig),
                 )
             )
+            main = out[-1]
+            for slot in self._other_counts(layers, own, trig, quantity):
+                chars = slot.chars()
+                assert chars is not None
+                out.append(
+                    replace(
+                        main,
+                        quantity=slot.quantity,
+                        evidence=(min(main.evidence[0], chars[0]), max(main.evidence[1], chars[1])),
+                        inherited=dict(main.inherited),
+                        destinations=list(main.destinations),
+                        actors=list(main.actors),
+                    )
+                )
         return out
 
     def _is_cause(self, layers: _Layers, trig: TriggerMention) -> bool:
@@ -536,7 +551,18 @@ class Assembler:
                 high=0,
                 unit="soldiers",
             )
-        counts = [
+        counts = self._counts(own, trig)
+        # "45 من اصل 60 جنديا غادروا": the part is the claim's count, not the whole it
+        # is out of; a count in a part's aside is no count of the whole event.
+        parts_of_total = [s for s in counts if s.quantity is not None and s.quantity.of != TOTAL]
+        counts = parts_of_total or counts
+        wholes = [s for s in counts if not self._is_part(layers, s.tok_start)]
+        mine = _nearest(wholes or counts, trig)
+        return mine.quantity if mine else None
+
+    def _counts(self, own: list[_Slot], trig: TriggerMention) -> list[_Slot]:
+        """The amounts a trigger owns that may be its event's."""
+        return [
             s
             for s in own
             if s.quantity is not None
@@ -545,13 +571,29 @@ class Assembler:
             # "بعد ساعتين من الزلزال": the time since an event is not that event's amount
             and not (since_event(s.quantity) and 0 <= trig.tok_start - s.tok_end <= _SINCE_REACH)
         ]
-        # "45 من اصل 60 جنديا غادروا": the part is the claim's count, not the whole it
-        # is out of; a count in a part's aside is no count of the whole event.
-        parts_of_total = [s for s in counts if s.quantity is not None and s.quantity.of != TOTAL]
-        counts = parts_of_total or counts
-        wholes = [s for s in counts if not self._is_part(layers, s.tok_start)]
-        mine = _nearest(wholes or counts, trig)
-        return mine.quantity if mine else None
+
+    def _other_counts(
+        self, layers: _Layers, own: list[_Slot], trig: TriggerMention, chosen: Quantity | None
+    ) -> list[_Slot]:
+        """The trigger's other figures that count something else: "بلغ عدد المقترعين
+        12,003,143 ناخبا من اصل 21,404,291 ناخبا" (voters, and voters in all), "232
+        راكبا ... وطاقم من 12 شخصا" (passengers, and crew). Each is a claim of its own,
+        the clause's other slots shared; figures of the chosen one's unit and kind (a
+        list of parts, one figure said twice), parts ("بينهم") and unitless numbers are
+        left out."""
+        if chosen is None:
+            return []
+        seen = {(chosen.unit, chosen.of)}
+        out = []
+        for slot in self._counts(own, trig):
+            q = slot.quantity
+            if q is None or q.unit is None or (q.unit, q.of) in seen:
+                continue
+            if self._is_part(layers, slot.tok_start):
+                continue
+            seen.add((q.unit, q.of))
+            out.append(slot)
+        return out[:_OTHER_COUNTS]
 
     def _is_part(self, layers: _Layers, tok: int) -> bool:
         """A count that follows a part marker ("بينهم أجنبيان", "including 241 of the 242"),
