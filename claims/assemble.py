@@ -417,6 +417,7 @@ class Assembler:
                 actors = _dedupe(actors + subjects)
             time = self._time(slots, own, ctrig, k, trig)
             quantity = self._quantity(layers, own, trig)
+            others = self._other_counts(layers, own, trig, quantity)
             event: EventType = trig.event
             for ref in self.data.refinements:
                 if (
@@ -474,21 +475,21 @@ class Assembler:
                     time=time,
                     quantity=quantity,
                     attribution=attribution,
-                    evidence=_evidence(trig, own, location, dests),
+                    evidence=_evidence(trig, [x for x in own if x not in others], location, dests),
                     nearby_place=nearby[-1] if nearby else None,
                     clause_place=fitting[0] if len(fitting) == 1 else None,
                     cause_frame=self._is_cause(layers, trig),
                 )
             )
             main = out[-1]
-            for slot in self._other_counts(layers, own, trig, quantity):
-                chars = slot.chars()
-                assert chars is not None
+            for slot in others:
+                # its own words: the trigger, its figure and the other slots, no other figure
+                mine = [x for x in own if x is slot or x.quantity is None]
                 out.append(
                     replace(
                         main,
                         quantity=slot.quantity,
-                        evidence=(min(main.evidence[0], chars[0]), max(main.evidence[1], chars[1])),
+                        evidence=_evidence(trig, mine, location, dests),
                         inherited=dict(main.inherited),
                         destinations=list(main.destinations),
                         actors=list(main.actors),
@@ -557,7 +558,9 @@ class Assembler:
         parts_of_total = [s for s in counts if s.quantity is not None and s.quantity.of != TOTAL]
         counts = parts_of_total or counts
         wholes = [s for s in counts if not self._is_part(layers, s.tok_start)]
-        mine = _nearest(wholes or counts, trig)
+        # A part ("بينهم سبعة اطفال") is a part of a toll: a toll's own when it has no other,
+        # never another event's amount.
+        mine = _nearest(wholes or (counts if trig.event in self.caused_events else []), trig)
         return mine.quantity if mine else None
 
     def _counts(self, own: list[_Slot], trig: TriggerMention) -> list[_Slot]:
@@ -580,8 +583,9 @@ class Assembler:
         راكبا ... وطاقم من 12 شخصا" (passengers, and crew). Each is a claim of its own,
         the clause's other slots shared; figures of the chosen one's unit and kind (a
         list of parts, one figure said twice), parts ("بينهم") and unitless numbers are
-        left out."""
-        if chosen is None:
+        left out, and so is every other figure of a toll: "26 قتيلا ... واثنان من السكان"
+        breaks the toll down."""
+        if chosen is None or trig.event in self.caused_events:
             return []
         seen = {(chosen.unit, chosen.of)}
         out = []

@@ -47,7 +47,7 @@ from claims.lexicon.schemas import (
     units_lexicon,
 )
 from claims.model import Quantity, Span, TimeValue
-from claims.numbers import NumberMatch, alternation, find_numbers
+from claims.numbers import NumberMatch, alternation, find_numbers, number_words_pattern
 from claims.settings import QuantitySettings, extraction_settings
 from claims.time import find_times
 from claims.tokenizer import doc_text, load_morphology, noun_variants
@@ -202,7 +202,10 @@ def _grammar() -> _Grammar:
         ),
         persons=frozenset(u.unit for u in units_lexicon().units if u.person),
         # "242 من الركاب والطاقم": people of both kinds
-        also_after=re.compile(rf"\s+{c.coordinator}{p.unit_prefix}(?P<u>{unit_alt}){_E}"),
+        also_after=re.compile(
+            rf"\s+{c.coordinator}{p.unit_prefix}(?P<u>{unit_alt}){_E}"
+            rf"(?!\s+(?:{alternation(bounds.size_links)})\s+(?:\d|{number_words_pattern()}))"
+        ),
         # "90 من اصل 120 جنديا": the part is counted in the whole's unit
         part_of_after=re.compile(
             rf"\s*(?:{alternation(_total_cues(units_lexicon()))})\s*[(]?\s*(?=\d)"

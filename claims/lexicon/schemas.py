@@ -479,6 +479,9 @@ class QuantityBoundsLexicon(_Strict):
     range_from: list[str]
     range_to: list[str]
     unit_links: list[str]
+    # Between a counted noun and a count of its own ("طاقم من 6 اشخاص"): such a noun is
+    # not the second kind of a head count before it ("64 راكبا وطاقم من 6 اشخاص").
+    size_links: list[str] = Field(default_factory=list)
     change_cues: list[str]
     count_nouns: list[str]
     identifier_cues: list[str]
