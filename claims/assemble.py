@@ -139,6 +139,7 @@ class _Draft:
     inherited: dict[str, str] = field(default_factory=dict)
     external: bool = False  # a headline outside the text, read only as context
     cause_frame: bool = False  # "في هجوم": the event a count of the sentence comes from
+    result_frame: bool = False  # "ما اسفر عن مقتل": a count the event before it caused
 
 
 @dataclass
@@ -237,6 +238,7 @@ class Assembler:
         self.plan_clitics = frozenset(self.data.plan_complement_clitics)
         self.no_inheritance = frozenset(self.data.no_location_inheritance)
         self.cause_words = [tuple(w.split()) for w in self.data.cause_words]
+        self.result_words = [tuple(w.split()) for w in self.data.result_words]
         self.caused_events = frozenset(self.data.caused_events)
         self.coordinators = frozenset(self.data.coordinators)
 
@@ -287,6 +289,7 @@ class Assembler:
             self._share_coordinated_counts(sent_drafts)
             self._share_cause_place(sent_drafts)
             self._share_toll_time(sent_drafts)
+            self._share_result_time(sent_drafts)
             if not sent_drafts:
                 cont = self._continuation(layers, sent, by_sentence)
                 if cont is not None:
@@ -478,7 +481,8 @@ class Assembler:
                     evidence=_evidence(trig, [x for x in own if x not in others], location, dests),
                     nearby_place=nearby[-1] if nearby else None,
                     clause_place=fitting[0] if len(fitting) == 1 else None,
-                    cause_frame=self._is_cause(layers, trig),
+                    cause_frame=self._after(layers, trig, self.cause_words, clitic=True),
+                    result_frame=self._after(layers, trig, self.result_words),
                 )
             )
             main = out[-1]
@@ -497,21 +501,26 @@ class Assembler:
                 )
         return out
 
-    def _is_cause(self, layers: _Layers, trig: TriggerMention) -> bool:
-        """Whether a cause word stands right before the trigger ("في هجوم", "بهجوم",
-        "in an attack")."""
-        if (without_conjunction(trig.clitic, self.morph),) in self.cause_words:
+    def _after(
+        self,
+        layers: _Layers,
+        trig: TriggerMention,
+        phrases: list[tuple[str, ...]],
+        *,
+        clitic: bool = False,
+    ) -> bool:
+        """Whether one of ``phrases`` stands right before the trigger ("في هجوم", "ما
+        اسفر عن مقتل", "in an attack"); ``clitic``: or is its proclitic ("بهجوم")."""
+        if clitic and (without_conjunction(trig.clitic, self.morph),) in phrases:
             return True
-        longest = max((len(w) for w in self.cause_words), default=0)
+        longest = max((len(w) for w in phrases), default=0)
         words: list[str] = []
         i = trig.tok_start - 1
         while i >= 0 and len(words) < longest and not layers.table.punct[i]:
             if not layers.table.space[i]:
                 words.insert(0, _token_word(layers, i))
             i -= 1
-        return any(
-            len(words) >= len(w) and tuple(words[-len(w) :]) == w for w in self.cause_words
-        )
+        return any(len(words) >= len(w) and tuple(words[-len(w) :]) == w for w in phrases)
 
     def _time(
         self,
@@ -979,6 +988,23 @@ class Assembler:
             }
             if len(times) == 1:
                 d.time, d.inherited["time"] = next(iter(times.values())), "toll"
+
+    def _share_result_time(self, drafts: list[_Draft]) -> None:
+        """ "انفجرت سيارة مفخخة صباح الاحد، ما اسفر عن مقتل 12 شخصا واصابة 30 اخرين": a
+        count the event before it caused (and one joined to it by "و"), with no time of
+        its own, takes the time that event states."""
+        framed = False
+        for i, d in enumerate(drafts):
+            framed = d.event in self.caused_events and (
+                d.result_frame or (framed and starts_with_conjunction(d.trigger.clitic, self.morph))
+            )
+            if not framed or d.time is not None:
+                continue
+            cause = next(
+                (x for x in reversed(drafts[:i]) if x.event not in self.caused_events), None
+            )
+            if cause is not None and cause.time is not None and "time" not in cause.inherited:
+                d.time, d.inherited["time"] = cause.time, "cause"
 
     def _share_cause_place(self, drafts: list[_Draft]) -> None:
         """ "لقي 24 شخصا مصرعهم، امس، في هجوم مسلح في كشمير": a count with no place of

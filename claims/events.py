@@ -144,6 +144,10 @@ class EventsFile(_Strict):
     # near X"): a claim of `caused_events` with no place of its own takes its cause's.
     cause_words: list[str] = Field(default_factory=list)
     caused_events: list[EventType] = Field(default_factory=list)
+    # Words right before a trigger of `caused_events` that make it the result of the event
+    # before it in the sentence ("انفجرت سيارة مفخخة صباح الاحد، ما اسفر عن مقتل 12"):
+    # such a count with no time of its own takes its cause's.
+    result_words: list[str] = Field(default_factory=list)
     # Words that open a coordinated clause ("و", "and", a comma): a count or name right
     # after one and right before a verb trigger is that verb's subject ("and 42 others
     # were wounded").
