@@ -1092,6 +1092,38 @@ class Assembler:
                 place = _carried_place(same)
                 if place is not None:
                     d.location, d.inherited["location"] = place, "article"
+        if self.settings.carry_place:
+            self._carry_place_back(drafts)
+
+    def _carry_place_back(self, drafts: list[_Draft]) -> None:
+        """A claim before the first place its event is given ("تحطمت طائرة ... اليوم
+        الخميس" in the lead, "تحطمت في احمد اباد" in the body) takes that place, when
+        every claim of its event that states one states the same and none before it
+        does."""
+        for i, d in enumerate(drafts):
+            if (
+                d.modality == "negated"
+                or d.location is not None
+                or d.location_ambiguous
+                or d.destinations  # a move said by where it goes: where from is not said
+                or d.event in self.no_inheritance
+            ):
+                continue
+            same = [
+                (j, x) for j, x in enumerate(drafts)
+                if j != i and _same_event(x, d) and x.modality != "negated"
+            ]
+            if any(
+                j < i and (x.location is not None or x.location_ambiguous)
+                and "location" not in x.inherited
+                for j, x in same
+            ):
+                continue  # a place was stated before it, and it did not take it
+            if _other_count(d, [x for _, x in same]):
+                continue  # another figure of its count: an earlier toll, not the event's
+            place = _carried_place([x for _, x in same])
+            if place is not None:
+                d.location, d.inherited["location"] = place, "article"
 
     def _continuation(
         self, layers: _Layers, sent: SentenceInfo, by_sentence: dict[int, list[_Draft]]
