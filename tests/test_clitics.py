@@ -76,3 +76,4 @@ def test_a_year_word_takes_every_clitic_cluster_of_the_file(text: str) -> None:
 
 def test_digits_after_the_article_and_its_clitics_are_numbers() -> None:
     assert [n.value for n in find_numbers(normalize("بال2020 وبال2021"))] == [2020, 2021]
+
