@@ -964,13 +964,12 @@ def _parts(finding: Finding, index: _Index) -> list[list[_Part]]:
     """
     for claim_id in finding.claim_ids:
         _claim_of(finding, claim_id, index)
-    ids = {cid for side in finding.sides for cid in side.claim_ids}
     groups = [
         [(cid, [q for q in side.quotes if q.claim_id == cid]) for cid in side.claim_ids]
         for side in finding.sides
     ]
-    if len(ids) == 1:
-        only = next(iter(ids))
+    if finding.self_contradictory:
+        only = finding.claim_ids[0]  # the claim whose words are at fault
         groups = [
             [(only, [q for side in finding.sides for q in side.quotes if q.claim_id == only])]
         ]

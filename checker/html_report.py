@@ -61,7 +61,15 @@ from checker.report import (
     side_label,
 )
 from checker.settings import DisplayLabel, load_labels
-from claims.model import Certainty, Finding, FindingKind, ReviewStatus, Severity, Span
+from claims.model import (
+    SELF_FACT_PREFIX,
+    Certainty,
+    Finding,
+    FindingKind,
+    ReviewStatus,
+    Severity,
+    Span,
+)
 
 # What a review button does, by the status it records (the badge shows the status).
 REVIEW_ACTIONS: dict[str, str] = {
@@ -563,7 +571,8 @@ def finding_view(
         "event_label": event_label,
         "claim_ids": list(finding.claim_ids),
         "sides": sides,
-        "one_claim": len(finding.claim_ids) == 1,
+        # a report at odds with itself: one claim, or several dated by the same words
+        "one_claim": finding.fact.startswith(SELF_FACT_PREFIX) or len(finding.claim_ids) == 1,
         "explanation_ar": finding.explanation_ar,
         "explanation_en": finding.explanation_en,
         "review": review,

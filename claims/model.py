@@ -304,6 +304,10 @@ class FindingSide(_Model):
         return len(self.article_ids) or len(self.claim_ids)
 
 
+# The fact of a finding about one report's own words: "claim|<the claim's ID>".
+SELF_FACT_PREFIX = "claim|"
+
+
 class Finding(_Model):
     """One disagreement: a fact of one event with two or more incompatible value groups
     (``sides``), or one claim that contradicts itself (a weekday that is not its date's).
@@ -339,6 +343,13 @@ class Finding(_Model):
         if not self.id:
             self.id = self.compute_id(self.rule, self.fact or ",".join(sorted(self.claim_ids)))
         return self
+
+    @property
+    def self_contradictory(self) -> bool:
+        """A report at odds with itself (a weekday its own date does not fall on): one
+        claim, or several of one report dated by the same faulty words, the first of
+        which is the one whose words they are."""
+        return self.fact.startswith(SELF_FACT_PREFIX) or len(self.claim_ids) == 1
 
     @property
     def values(self) -> list[ComparedValue]:

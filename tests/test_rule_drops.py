@@ -69,7 +69,7 @@ def _matches(
     claim of ``b``; a claim that contradicts itself matches a pair with a = b."""
     claims = {c.id: c for c in analysis.claims}
     single = pair["a"] == pair["b"]
-    if single != (len(finding.claim_ids) == 1):
+    if single != finding.self_contradictory:
         return False
     if single:
         return _overlaps(claims[finding.claim_ids[0]], pair["a"], articles)

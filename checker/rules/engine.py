@@ -55,7 +55,14 @@ from checker.rules import semantics as sem
 from checker.rules.base import BaseRule, Hit, RuleContext, default_fact, place_ref
 from checker.rules.registry import RuleRegistry
 from checker.settings import CheckerSettings, LabelData
-from claims.model import Certainty, Claim, ComparedValue, Finding, FindingSide
+from claims.model import (
+    SELF_FACT_PREFIX,
+    Certainty,
+    Claim,
+    ComparedValue,
+    Finding,
+    FindingSide,
+)
 
 if TYPE_CHECKING:  # the linker imports this package's semantics; avoid an import cycle
     from checker.linking import ClaimGraph
@@ -337,6 +344,14 @@ def _reason(hit: Hit, inferred: bool) -> tuple[str, str]:
     )
 
 
+def _states(claim: Claim, hit: Hit) -> bool:
+    """Whether the claim's evidence holds the words the hit is about."""
+    spans = [v.span for v in hit.values if v.span is not None]
+    return bool(spans) and all(
+        claim.evidence.start <= span.start and span.end <= claim.evidence.end for span in spans
+    )
+
+
 def _one_claim_finding(
     rule: BaseRule,
     hit: Hit,
@@ -363,7 +378,7 @@ def _one_claim_finding(
         kind=rule.spec.kind,
         severity=ctx.settings.severity_overrides.get(rule.spec.code, rule.spec.severity),
         certainty=hit.certainty,
-        fact=f"claim|{claim.id}",
+        fact=f"{SELF_FACT_PREFIX}{claim.id}",
         claim_ids=claim_ids,
         event_id=event_id,
         sides=sides,
@@ -727,6 +742,8 @@ def run_rules(
                 )
     names = {rule.spec.name: rule for rule in claim_rules}
     for (name, _, _, _), hits in selfs.items():
+        # On the claim whose own words are at fault (not one that took them from it).
+        hits.sort(key=lambda h: (not _states(h[0], h[1]), h[0].id))
         claim, hit = hits[0]
         found.append(
             _one_claim_finding(
