@@ -81,6 +81,7 @@ _SINCE_REACH = 4  # tokens from an elapsed time to the event it counts from
 _OBJECT_GAP = 3  # words (outside names) between a trigger and its bare object
 _AUXILIARIES = 2  # words between a subject and its verb trigger ("others were wounded")
 _OTHER_COUNTS = 3  # figures of other kinds a trigger may give beside its own
+_RESULT_REACH = 2  # words between "ما اسفر عن" and its count's trigger ("سقوط 260")
 _EVIDENCE_REACH = 12  # tokens from the trigger a slot may be to widen the evidence
 _CHAIN_SENTENCES = 5  # how far back "the withdrawal" may refer
 _CONTINUATION_MAX_TOKENS = 16
@@ -478,11 +479,15 @@ class Assembler:
                     time=time,
                     quantity=quantity,
                     attribution=attribution,
-                    evidence=_evidence(trig, [x for x in own if x not in others], location, dests),
+                    evidence=_evidence(
+                        trig, [x for x in own if x not in others], location, dests, quantity
+                    ),
                     nearby_place=nearby[-1] if nearby else None,
                     clause_place=fitting[0] if len(fitting) == 1 else None,
                     cause_frame=self._after(layers, trig, self.cause_words, clitic=True),
-                    result_frame=self._after(layers, trig, self.result_words),
+                    result_frame=self._after(
+                        layers, trig, self.result_words, reach=_RESULT_REACH
+                    ),
                 )
             )
             main = out[-1]
@@ -493,7 +498,7 @@ class Assembler:
                     replace(
                         main,
                         quantity=slot.quantity,
-                        evidence=_evidence(trig, mine, location, dests),
+                        evidence=_evidence(trig, mine, location, dests, slot.quantity),
                         inherited=dict(main.inherited),
                         destinations=list(main.destinations),
                         actors=list(main.actors),
@@ -508,19 +513,25 @@ class Assembler:
         phrases: list[tuple[str, ...]],
         *,
         clitic: bool = False,
+        reach: int = 0,
     ) -> bool:
         """Whether one of ``phrases`` stands right before the trigger ("في هجوم", "ما
-        اسفر عن مقتل", "in an attack"); ``clitic``: or is its proclitic ("بهجوم")."""
+        اسفر عن مقتل", "in an attack"), or at most ``reach`` words before it ("ما اسفر
+        عن سقوط 260 قتيلا"); ``clitic``: or is its proclitic ("بهجوم")."""
         if clitic and (without_conjunction(trig.clitic, self.morph),) in phrases:
             return True
         longest = max((len(w) for w in phrases), default=0)
         words: list[str] = []
         i = trig.tok_start - 1
-        while i >= 0 and len(words) < longest and not layers.table.punct[i]:
+        while i >= 0 and len(words) < longest + reach and not layers.table.punct[i]:
             if not layers.table.space[i]:
                 words.insert(0, _token_word(layers, i))
             i -= 1
-        return any(len(words) >= len(w) and tuple(words[-len(w) :]) == w for w in phrases)
+        return any(
+            end >= len(w) and tuple(words[end - len(w) : end]) == w
+            for w in phrases
+            for end in range(len(words), len(words) - reach - 1, -1)
+        )
 
     def _time(
         self,
@@ -1400,8 +1411,11 @@ def _evidence(
     own: list[_Slot],
     location: EntityMention | None,
     dests: list[EntityMention],
+    quantity: Quantity | None = None,
 ) -> TokRange:
-    """The trigger widened over the slots it owns nearby (not over places it did not use)."""
+    """The trigger widened over the slots it owns nearby (not over places it did not use),
+    and over the claim's own figure wherever it stands in the clause: a quote shows the
+    amount it is cited for."""
     parts = [(trig.start, trig.end)]
     for s in own:
         chars = s.chars()
@@ -1410,7 +1424,7 @@ def _evidence(
         if (
             s.tok_start - trig.tok_end > _EVIDENCE_REACH
             or trig.tok_start - s.tok_end > _EVIDENCE_REACH
-        ):
+        ) and not (quantity is not None and s.quantity is quantity):
             continue
         e = s.entity
         if e is not None and e.kind == "place" and e is not location and e not in dests:

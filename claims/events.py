@@ -126,6 +126,12 @@ class EventsFile(_Strict):
     role_breakers: list[str]
     location_roles: dict[EventType, list[SlotRole]]
     motion_events: list[EventType]
+    # Units that count a force (soldiers, vehicles, aircraft...). A trigger of
+    # `force_count_events` that ``requires`` a quantity needs a count of one of these:
+    # "متجهة الى لندن وعلى متنها 242 راكبا" is a flight, "leaving 40 people dead" no
+    # departure.
+    force_units: list[str] = Field(default_factory=list)
+    force_count_events: list[EventType] = Field(default_factory=list)
     refinements: list[Refinement]
     default_phase: dict[EventType, Phase]
     merge_gap: int = Field(ge=0)
@@ -428,7 +434,7 @@ class EventsComponent:
     contract: ClassVar[Contract] = Contract(
         provides=frozenset({"event", "event_word", "phase"}),
         reads=(layers.SENTENCES, layers.ENTITIES, layers.REPORTING_CUES),
-        reads_if_present=(layers.QUANTITY_SPANS,),
+        reads_if_present=(layers.QUANTITY_SPANS, layers.QUANTITIES),
         writes=(
             layers.TRIGGERS,
             layers.TRIGGER_SPANS,
@@ -746,6 +752,15 @@ class EventsComponent:
                 base_by_sentence.add(sentence_of(e.tok_start))
         force_toks.sort()
         quantity_tokens = sorted(_quantity_tokens(doc))
+        force_units = set(data.force_units)
+        force_counts = sorted(
+            i
+            for q in layers.QUANTITIES.get(doc)
+            if q.unit in force_units and q.span is not None
+            and (span := doc.char_span(q.span.start, q.span.end, alignment_mode="expand"))
+            for i in range(span.start, span.end)
+        )
+        force_count_events = set(data.force_count_events)
 
         table = token_table(doc)
 
@@ -773,6 +788,8 @@ class EventsComponent:
                     ok = near(force_toks, t)
                 elif need == "base":
                     ok = sentence_of(t.tok_start) in base_by_sentence
+                elif t.event in force_count_events:
+                    ok = near(force_counts, t)
                 else:
                     ok = near(quantity_tokens, t)
                 if ok:

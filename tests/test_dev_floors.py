@@ -10,6 +10,11 @@ at them with two variables (``make dev-check DEV_GOLD=... DEV_ARTICLES=...`` set
 Without them the test is skipped and says so. When a change raises a measure, raise its
 floor in the same change (``python -m tests.test_dev_floors --print`` prints the measures
 in the floors' form); a floor is never lowered to let a change in.
+
+Fields are held as counts of matched gold claims with the field right, not as accuracies:
+a change that matches more gold claims adds claims to the accuracy's denominator, and a
+new match with a field wrong would lower the accuracy though no claim got worse; losing a
+right field lowers the count.
 """
 
 from __future__ import annotations
@@ -34,7 +39,10 @@ def measures(scores: dict[str, Any]) -> dict[str, float]:
     is better when higher (false alarms enter as their negative)."""
     claims, found = scores["claims"], scores["contradictions"]
     out = {"claims_recall": claims["recall"]}
-    out |= {f"field_{name}": value for name, value in claims["fields"].items()}
+    out |= {
+        f"field_{name}_right": round(value * claims["matched"])
+        for name, value in claims["fields"].items()
+    }
     out |= {
         "disagreements_matched": found["disagreements_matched"],
         "disagreements_hard_matched": found["disagreements_hard_matched"],

@@ -135,3 +135,25 @@ def test_what_was_agreed_on_is_planned() -> None:
 def test_event_word_names_the_kind_of_other_event() -> None:
     (claim,) = [c for c in _claims("ضربت فيضانات عارمة إقليم الحوز") if c.event == "other"]
     assert claim.event_word == "flood"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("تحطمت طائرة ركاب كانت متجهة إلى القاهرة وعلى متنها 150 راكبا.", "ar"),
+        ("انتقل 300 شخص من المخيم إلى مدرسة قريبة بعد الفيضانات.", "ar"),
+        ("Gunmen stormed a village on Saturday evening, leaving at least 40 people dead.", "en"),
+    ],
+)
+def test_a_count_of_people_makes_no_troop_movement(text: str, language: str) -> None:
+    """A movement verb that needs a count to be a troop movement needs a count of a force:
+    passengers on board, people moving house or people left dead are not troops."""
+    article = Article.from_text("t", text, published=date(2025, 4, 22), language=language)
+    events = {c.event for c in extract_claims(article)}
+    assert not events & {"withdrawal", "relocation", "convoy_departure", "troop_presence"}
+
+
+def test_a_count_of_soldiers_still_makes_a_movement() -> None:
+    assert {c.event for c in _claims("انتقل 300 جندي من القاعدة إلى مطار أربيل.")} & {
+        "relocation"
+    }

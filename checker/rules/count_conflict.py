@@ -252,13 +252,16 @@ class CountConflict(BaseRule):
     def _growth(a: Claim, b: Claim, ctx: RuleContext) -> bool:
         """Two figures of a growing count that may both be right: given for different
         days or different hours of one day, or for a day one of them does not tell
-        (refused: two bulletins of unknown days cannot be said to disagree), or a later
-        lower figure from the same source (a correction)."""
+        (refused: two bulletins of unknown days cannot be said to disagree), or one "as
+        of" an hour ("حصيلة حتى الثانية صباحا") and the other at an unknown hour of that
+        day, or a later lower figure from the same source (a correction)."""
         as_of_a, as_of_b = _as_of(a, ctx), _as_of(b, ctx)
         if as_of_a is None or as_of_b is None or not as_of_a.intersects(as_of_b):
             return True
         if sem.different_hours(a.time, b.time, ctx.settings):
             return True
+        if sem.as_of_hour(a.time) != sem.as_of_hour(b.time):
+            return True  # one is a bulletin as of an hour, the other of any hour that day
         source = _source(a)
         if source and source == _source(b) and a.published and b.published:
             return a.published != b.published  # the later figure replaces the earlier

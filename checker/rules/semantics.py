@@ -137,6 +137,12 @@ def as_of_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | Non
     return allowed_days(t, settings)
 
 
+def as_of_hour(t: TimeValue | None) -> bool:
+    """Whether a figure is given as of an hour ("حصيلة الى غاية الثانية صباحا", "by 6
+    p.m."): a time of day with "by" or "until"."""
+    return t is not None and bool(t.time_of_day) and t.relation in ("by", "until")
+
+
 def _hours(t: TimeValue | None, settings: CheckerSettings) -> tuple[int, int] | None:
     """The minutes from midnight a time of day may mean (a clock time: one minute)."""
     if t is None or not t.time_of_day:

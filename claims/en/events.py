@@ -17,7 +17,6 @@ headline tells a past event ("US hands over Tower 22 base").
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -196,10 +195,7 @@ class EnglishEvents(EventsComponent):
     English step: a count of the dead said after another event's noun ("the death toll
     from the floods rose to 11,300") belongs to the casualties trigger before it."""
 
-    contract: ClassVar[Contract] = replace(
-        EventsComponent.contract,
-        reads_if_present=(*EventsComponent.contract.reads_if_present, layers.QUANTITIES),
-    )
+    contract: ClassVar[Contract] = EventsComponent.contract
 
     def __init__(self, lex: EnglishEventLexicon, vocab: Vocab) -> None:
         self.lex = lex
