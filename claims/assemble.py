@@ -317,7 +317,10 @@ class Assembler:
                 if inside or (tok <= t.tok_start and t.tok_end <= tok_end):
                     return k
             k = bisect_right(starts, tok) - 1
-            if 0 <= k and self._subject_of_next(layers, tok, tok_end, ctrig, k + 1):
+            if 0 <= k and (
+                self._subject_of_next(layers, tok, tok_end, ctrig, k + 1)
+                or self._counted_by_next(layers, tok, tok_end, ctrig, k + 1)
+            ):
                 return k + 1
             if k < 0:
                 # "38 people, including 12 of the 15 crew members, were killed": the
@@ -999,6 +1002,19 @@ class Assembler:
             }
             if len(times) == 1:
                 d.time, d.inherited["time"] = next(iter(times.values())), "toll"
+
+    def _counted_by_next(
+        self, layers: _Layers, tok: int, tok_end: int, ctrig: list[TriggerMention], k: int
+    ) -> bool:
+        """ "leaving at least 40 people dead": a mention right before a trigger of
+        `caused_events` (nothing but spaces between) is what that trigger counts, unless
+        it stands right after the trigger before it ("مقتل 40 شخصا واصابة 25": that one's
+        count)."""
+        if k >= len(ctrig) or ctrig[k].event not in self.caused_events:
+            return False
+        space = layers.table.space
+        after_previous = all(space[i] for i in range(ctrig[k - 1].tok_end, tok))
+        return not after_previous and all(space[i] for i in range(tok_end, ctrig[k].tok_start))
 
     def _share_result_time(self, drafts: list[_Draft]) -> None:
         """ "انفجرت سيارة مفخخة صباح الاحد، ما اسفر عن مقتل 12 شخصا واصابة 30 اخرين": a
