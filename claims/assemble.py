@@ -347,7 +347,14 @@ class Assembler:
                 k -= 1
             return k
 
-        ents = [e for e in layers.entities if a <= e.tok_start < b]
+        # A place that is a report's source speaks ("وقالت باريس", "أعلنت موسكو"): it is
+        # no event's place.
+        sources = [(r.source_start, r.source_end) for r in layers.reports if r.source]
+        ents = [
+            e for e in layers.entities
+            if a <= e.tok_start < b
+            and not (e.kind == "place" and any(s <= e.start and e.end <= t for s, t in sources))
+        ]
         roles = self._roles(layers, a, b, ents, ctrig)
         slots = [
             _Slot(e.tok_start, e.tok_end, owner(e.tok_start, e.tok_end), roles.get(id(e)), entity=e)
