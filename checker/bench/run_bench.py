@@ -289,13 +289,8 @@ def startup_seconds(work: Path) -> tuple[float, float, float]:
     return float(runs[1][0]), float(runs[0][1]), float(runs[1][1])
 
 
-def planted_recall(db: Path, manifest: dict[str, Any]) -> tuple[int, int, int, set[str]]:
-    """(planted contradictions caught, findings in all, findings that are planted ones,
-    their IDs).
-
-    A planted contradiction is caught by a finding of its kind between a claim of the
-    planted report and a claim of another report of the same event (a weekday mistake:
-    a weekday finding on a claim of the planted report)."""
+def _finding_articles(db: Path) -> list[tuple[str, str, str]]:
+    """(finding ID, kind, article name) for every article a finding has a claim in."""
     import sqlalchemy as sa
 
     from checker.store import Store
@@ -306,6 +301,19 @@ def planted_recall(db: Path, manifest: dict[str, Any]) -> tuple[int, int, int, s
             " JOIN finding_claims fc ON fc.finding_id = f.id"
             " JOIN claims c ON c.id = fc.claim_id JOIN articles a ON a.id = c.article_id"
         )).all()
+    return [(str(i), str(k), str(n)) for i, k, n in rows]
+
+
+def planted_recall(db: Path, manifest: dict[str, Any]) -> tuple[int, int, int, set[str]]:
+    """(planted contradictions caught, findings in all, findings that are planted ones,
+    their IDs).
+
+    A planted contradiction is caught by a finding of its kind between a claim of the
+    planted report and a claim of another report of the same event (a weekday mistake:
+    a weekday finding on a claim of the planted report)."""
+
+
+    rows = _finding_articles(db)
     names_of: dict[str, set[str]] = {}
     kind_of: dict[str, str] = {}
     for finding_id, kind, name in rows:
@@ -351,9 +359,7 @@ def other_findings(db: Path, manifest: dict[str, Any], planted: set[str]) -> dic
     whether their reports come from one generated event of the world ("within": the
     checker's or the extractor's own false alarm) or from several ("across": two events
     of the drop linked as one, at one place and time)."""
-    import sqlalchemy as sa
 
-    from checker.store import Store
 
     event_of: dict[str, str] = {}
     for index, names in manifest["event_articles"].items():
@@ -363,12 +369,7 @@ def other_findings(db: Path, manifest: dict[str, Any], planted: set[str]) -> dic
         for index in members:
             for name in manifest["event_articles"].get(str(index), []):
                 event_of[name] = world
-    with Store(db) as store, store.engine.connect() as conn:
-        rows = conn.execute(sa.text(
-            "SELECT f.id, f.kind, a.name FROM findings f"
-            " JOIN finding_claims fc ON fc.finding_id = f.id"
-            " JOIN claims c ON c.id = fc.claim_id JOIN articles a ON a.id = c.article_id"
-        )).all()
+    rows = _finding_articles(db)
     events: dict[str, set[str]] = {}
     indexes: dict[str, set[int]] = {}
     kinds: dict[str, str] = {}
