@@ -50,6 +50,7 @@ from claims.model import (
     Span,
     TimeValue,
 )
+from claims.quantity import PEOPLE
 
 # A lookup lists this many agreeing claims, so that it stays fast in an event of hundreds
 # of reports; ``agrees_total`` gives the count.
@@ -397,6 +398,18 @@ def describe_attribution(attribution: Attribution) -> str:
     return f"{source} [{attribution.kind}]{cue}"
 
 
+def shown_quantity(claim: Claim, labels: LabelData | None = None) -> Quantity | None:
+    """A claim's amount as an editor reads it: a count of people whose event word says
+    what befell them ("مقتل 26 شخصا", "26 قتيلا": people, killed) in that word's unit,
+    "26 قتيلاً" rather than "26 شخصاً" beside the event "الضحايا"."""
+    q = claim.quantity
+    labels = labels or load_labels()
+    word = claim.event_word
+    if q is not None and q.unit == PEOPLE and word in labels.units_ar and word != PEOPLE:
+        return q.model_copy(update={"unit": word})
+    return q
+
+
 def slots_text(claim: Claim) -> dict[str, str]:
     """The filled slots of a claim, each as a short readable string."""
     out: dict[str, str] = {"event": claim.event}
@@ -406,7 +419,7 @@ def slots_text(claim: Claim) -> dict[str, str]:
     if claim.time:
         out["time"] = time_text(claim.time)
     if claim.quantity:
-        out["quantity"] = quantity_text(claim.quantity)
+        out["quantity"] = quantity_text(shown_quantity(claim))
     if claim.location:
         out["location"] = sem.describe_entity(claim.location)
     if claim.destinations:
@@ -687,7 +700,7 @@ def slots_ar(
     if claim.time:
         out["time"] = time_ar(claim.time, labels)
     if claim.quantity:
-        out["quantity"] = quantity_ar(claim.quantity, labels)
+        out["quantity"] = quantity_ar(shown_quantity(claim, labels), labels)
     if claim.location:
         out["location"] = names.name(claim.location)
     if claim.destinations:
@@ -722,7 +735,7 @@ def compared_ar(
         if head == "quantity" and claim.quantity is not None and value == (
             sem.describe_quantity(claim.quantity, settings)
         ):
-            return quantity_ar(claim.quantity, labels)
+            return quantity_ar(shown_quantity(claim, labels), labels)
         if head in ("destinations", "location"):
             entities = [*claim.destinations] + ([claim.location] if claim.location else [])
             known = {sem.describe_entity(e): names.name(e) for e in entities}

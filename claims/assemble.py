@@ -242,6 +242,13 @@ class Assembler:
         self.result_words = [tuple(w.split()) for w in self.data.result_words]
         self.caused_events = frozenset(self.data.caused_events)
         self.coordinators = frozenset(self.data.coordinators)
+        self.kind_units = self.data.kind_units
+        groups = {(g.event, g.word): i for i, g in enumerate(self.data.triggers)}
+        self.unit_events = {
+            unit: (u.event, u.word, groups[(u.event, u.word)])
+            for u in self.data.unit_events
+            for unit in u.units
+        }
 
     # ------------------------------------------------------------------ entry points
 
@@ -274,6 +281,7 @@ class Assembler:
     def drafts(self, doc: Doc, lead: list[_Draft] | None = None) -> list[_Draft]:
         """All claim drafts of the doc, in text order, slots inherited where allowed."""
         layers = _Layers.read(doc)
+        evoked = self._evoked(layers, lead or [])
         drafts: list[_Draft] = []
         by_sentence: dict[int, list[_Draft]] = {}
         for sent in layers.sentences:
@@ -282,9 +290,15 @@ class Assembler:
                 ctrig = [
                     t for t in layers.triggers if clause.tok_start <= t.tok_start < clause.tok_end
                 ]
+                items: dict[TriggerMention, int] = {}
+                if not ctrig:
+                    ctrig = [t for t in evoked if clause.tok_start <= t.tok_start < clause.tok_end]
+                    items = _list_items(layers.text, clause.start, ctrig)
                 if not ctrig:
                     continue
                 for d in self._clause_drafts(layers, sent, clause, ctrig, sent_drafts):
+                    if d.trigger in items:  # the quote names whose count it is
+                        d.evidence = (min(items[d.trigger], d.evidence[0]), d.evidence[1])
                     self._inherit(d, sent_drafts, by_sentence, layers.sentences, drafts)
                     sent_drafts.append(d)
             self._share_coordinated_counts(sent_drafts)
@@ -299,6 +313,34 @@ class Assembler:
             drafts.extend(sent_drafts)
         self._carry(drafts, lead or [])
         return drafts
+
+    def _evoked(self, layers: _Layers, lead: list[_Draft]) -> list[TriggerMention]:
+        """A trigger made of each count of a ``unit_events`` unit, for a clause that has no
+        trigger of its own: the seats of a results table are facts of the election the
+        article reports. Only when the article (or its headline) has a trigger of that
+        event: a count of seats alone says nothing of which vote it is."""
+        reported = {(t.event, t.word) for t in layers.triggers}
+        reported |= {(d.trigger.event, d.trigger.word) for d in lead}
+        out = []
+        for (s, e), q in layers.quantities:
+            found = self.unit_events.get(q.unit or "")
+            if found is None or q.span is None or found[:2] not in reported:
+                continue
+            event, word, group = found
+            out.append(
+                TriggerMention(
+                    tok_start=s,
+                    tok_end=e,
+                    start=q.span.start,
+                    end=q.span.end,
+                    event=event,
+                    word=word,
+                    tense="noun",
+                    clitic="",
+                    group=group,
+                )
+            )
+        return out
 
     # ------------------------------------------------------------------ one clause
 
@@ -1257,19 +1299,31 @@ class Assembler:
                 cue=r.cue,
                 kind=r.kind,
             )
+        word = self.data.triggers[d.trigger.group].word
+        quantity = remap(d.quantity)
+        kinds = self.kind_units
+        if (
+            kinds is not None
+            and quantity is not None
+            and d.event in kinds.events
+            and quantity.unit in kinds.units
+        ):
+            # "260 قتيلا": 260 people, killed
+            word = quantity.unit
+            quantity = quantity.model_copy(update={"unit": kinds.counts})
         return Claim(
             article_id=article.id,
             sentence=span(d.sentence.start, d.sentence.end),
             evidence=evidence,
             quote=evidence.text,
             event=d.event,
-            event_word=self.data.triggers[d.trigger.group].word,
+            event_word=word,
             phase=d.phase,
             actors=[entity(a) for a in d.actors],
             location=entity(d.location) if d.location is not None else None,
             destinations=[entity(x) for x in d.destinations],
             time=remap(d.time),
-            quantity=remap(d.quantity),
+            quantity=quantity,
             attribution=attribution,
             modality=d.modality,
             extractor="rules",
@@ -1454,6 +1508,19 @@ def _evidence(
             continue
         parts.append(chars)
     return min(p[0] for p in parts), max(p[1] for p in parts)
+
+
+def _list_items(text: str, start: int, triggers: list[TriggerMention]) -> dict[TriggerMention, int]:
+    """Where the words of each count of a list begin ("حزب X بـ36 مقعدا، وائتلاف Y ثالثا
+    بـ29 مقعدا"): after the count before it, or at the clause's start, past spaces and
+    punctuation."""
+    out = {}
+    for t in triggers:
+        while start < t.start and not text[start].isalnum():
+            start += 1
+        out[t] = start
+        start = t.end
+    return out
 
 
 def _gap_words(trig: TriggerMention, entity: EntityMention, own: list[_Slot]) -> int:

@@ -109,6 +109,24 @@ class Refinement(_Strict):
     becomes: EventType
 
 
+class UnitEvent(_Strict):
+    """Units whose count is a fact of one event: "حصلت القوائم الشيعية على 187 مقعدا" is
+    a result of the election the article reports, with no election word of its own."""
+
+    units: list[str] = Field(min_length=1)
+    event: EventType
+    word: str
+
+
+class KindUnits(_Strict):
+    """Units that name what happened to the people counted ("260 قتيلا" is 260 people
+    killed): a claim of ``events`` counts them in ``counts``, and its word is the unit."""
+
+    events: list[EventType] = Field(min_length=1)
+    units: list[str] = Field(min_length=1)
+    counts: str
+
+
 class EventsFile(_Strict):
     """Schema of ``lexicon/ar/events.yaml``."""
 
@@ -133,6 +151,9 @@ class EventsFile(_Strict):
     force_units: list[str] = Field(default_factory=list)
     force_count_events: list[EventType] = Field(default_factory=list)
     refinements: list[Refinement]
+    # A count of these units in a clause with no trigger is a claim of the event (a trigger
+    # of `event` and `word`) when the article reports that event elsewhere.
+    unit_events: list[UnitEvent] = Field(default_factory=list)
     default_phase: dict[EventType, Phase]
     merge_gap: int = Field(ge=0)
     # Trigger words that are never merged with a different word of their type: a count
@@ -141,6 +162,7 @@ class EventsFile(_Strict):
     ignored_quantity_units: list[str]
     # Units that count casualties: only a casualties claim takes such a quantity.
     casualty_units: list[str] = Field(default_factory=list)
+    kind_units: KindUnits | None = None
     # Words that open a part of the count before them ("26 قتيلا، بينهم أجنبيان", "265
     # people, including 241 of the 242 on board"): a count right after one is not the
     # event's own count when the event has another.
@@ -181,6 +203,10 @@ class EventsFile(_Strict):
         for event in get_args(EventType):
             if event not in self.location_roles:
                 problems.append(f"location_roles: no entry for {event}")
+        words = {(g.event, g.word) for g in self.triggers}
+        for u in self.unit_events:
+            if (u.event, u.word) not in words:
+                problems.append(f"unit_events: no trigger group {u.event}/{u.word}")
         if problems:
             raise ValueError("; ".join(problems))
         return self

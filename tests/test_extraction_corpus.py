@@ -170,6 +170,8 @@ def check_claim(claim: Claim, want: dict[str, Any]) -> list[str]:
         expected = normalize(want["source"]) if want["source"] is not None else None
         if got_source != expected:
             problems.append(f"source: expected {expected!r}, got {got_source!r}")
+    if "quote_has" in want and want["quote_has"] not in claim.quote:
+        problems.append(f"quote: expected it to hold {want['quote_has']!r}, got {claim.quote!r}")
     if "time" in want:
         problems += _check_time(claim.time, want["time"])
     if "quantity" in want:

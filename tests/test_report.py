@@ -18,6 +18,7 @@ from checker.report import (
     build_report,
     quantity_text,
     render_markdown,
+    slots_ar,
     slots_text,
     time_text,
 )
@@ -179,6 +180,19 @@ def test_a_value_is_described_once() -> None:
     vague = TimeValue(span=Span(start=0, end=2, text="قريباً"), resolved=False, reason="vague")
     assert time_text(vague).startswith(sem.describe_time(vague, settings))
     assert '"قريباً"' in time_text(vague) and "vague" in time_text(vague)
+
+
+def test_a_count_of_people_is_shown_with_what_befell_them() -> None:
+    """A casualties claim counts people and says in its word what befell them ("مقتل 26
+    شخصا" and "26 قتيلا" alike): its slots show the kind, not a bare head count."""
+    dead = Quantity(value=26, low=26, high=26, unit="people")
+    killed = _claim(quantity=dead).model_copy(update={"event": "casualties", "event_word": "killed"})
+    hurt = killed.model_copy(update={"event_word": "injured"})
+    assert slots_ar(killed)["quantity"] == "26 قتيلاً"
+    assert slots_ar(hurt)["quantity"] == "26 جريحاً"
+    assert slots_text(killed)["quantity"] == "26 killed"
+    victims = killed.model_copy(update={"event_word": "casualties"})  # no kind: people
+    assert slots_ar(victims)["quantity"] == "26 شخصاً"
 
 
 def test_a_report_has_one_shape_from_the_store_to_the_file(tmp_path: Path) -> None:

@@ -450,9 +450,12 @@ def test_compatible_bounds_do_not_fire(other: Any) -> None:
     assert run(a, convoy("B", other)) == []
 
 
-def test_exactly_the_excluded_bound_fires() -> None:
+def test_the_figure_of_a_bound_is_the_same_figure_hedged() -> None:
+    """"More than 50" and "50" cite one figure: not a disagreement. A figure past the
+    bound is."""
     a = convoy("A", qty(50, low=50, low_inclusive=False, unit="vehicles"))
-    assert codes(run(a, convoy("B", qty(50, unit="vehicles")))) == ["C003"]
+    assert run(a, convoy("B", qty(50, unit="vehicles"))) == []
+    assert codes(run(a, convoy("B", qty(49, unit="vehicles")))) == ["C003"]
 
 
 @pytest.mark.parametrize(

@@ -19,11 +19,14 @@ def claims_of(text: str, published: date = date(2023, 2, 8)) -> list[Claim]:
 
 
 def counts(claims: list[Claim]) -> list[tuple[float | None, str | None, str | None]]:
-    return [
-        (c.quantity.value, c.quantity.unit, c.location.key if c.location else None)
-        for c in claims
-        if c.event == "casualties" and c.quantity is not None
-    ]
+    """Each count of people: its value, what befell them (the claim's word: "260 قتيلا"
+    and "مقتل 260 شخصا" alike are people, killed) and its place."""
+    out = []
+    for c in claims:
+        if c.event == "casualties" and c.quantity is not None:
+            assert c.quantity.unit == "people", c.quantity.unit
+            out.append((c.quantity.value, c.event_word, c.location.key if c.location else None))
+    return out
 
 
 def test_each_count_of_a_list_takes_the_place_said_after_it() -> None:
@@ -44,7 +47,7 @@ def test_the_injured_after_the_dead_are_a_count_of_their_own() -> None:
     found = claims_of(
         "وأعلنت السلطات ارتفاع أعداد قتلى الإعصار في بنغلادش إلى 40 شخصا، و230 مصابا."
     )
-    assert [(v, u) for v, u, _ in counts(found)] == [(40, "people"), (230, "injured")]
+    assert [(v, u) for v, u, _ in counts(found)] == [(40, "killed"), (230, "injured")]
 
 
 @pytest.mark.parametrize(
@@ -65,7 +68,7 @@ def test_the_event_a_toll_counts_takes_neither_its_count_nor_its_day(text: str) 
 
 def test_a_count_after_a_part_marker_is_not_the_event_count() -> None:
     found = claims_of("أسفر الانفجار عن مقتل 14 شخصا، بينهم ثلاثة أطفال، في سوق ببغداد.")
-    assert [(v, u) for v, u, _ in counts(found)] == [(14, "people")]
+    assert [(v, u) for v, u, _ in counts(found)] == [(14, "killed")]
     article = Article.from_text(
         "wire.txt",
         "Five people, including two children, died in the blaze in Valparaiso.",

@@ -374,12 +374,10 @@ class Interval:
         return self._below(other) or other._below(self)
 
     def _below(self, other: Interval) -> bool:
-        """Every value of self is smaller than every value of other."""
-        if self.high < other.low:
-            return True
-        if self.high == other.low:
-            return not (self.high_inclusive and other.low_inclusive)
-        return False
+        """Every value of self is smaller than every value of other, with a gap: two
+        amounts that meet at one figure are not apart, even when one of them excludes it
+        ("وفاة أكثر من 820 شخصا" and "820 قتيلا" cite one figure, one of them hedged)."""
+        return self.high < other.low
 
     def describe(self) -> str:
         if self.low == self.high:
