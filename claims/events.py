@@ -49,6 +49,7 @@ from claims.tokenizer import (
     load_morphology,
     noun_variants,
     token_table,
+    token_words,
     verb_variants,
     without_conjunction,
 )
@@ -194,6 +195,9 @@ class EventsFile(_Strict):
     light_verbs: LightVerbs = Field(default_factory=lambda: LightVerbs())
     light_verb_clitic: str = ""
     light_verb_window: int = Field(0, ge=0)
+    # A verb and its fixed object ("فتح النار") with the subject between them ("فتح
+    # ارهابيون النار"): at most this many words between, no punctuation among them.
+    split_verb_gap: int = Field(0, ge=0)
 
     @model_validator(mode="after")
     def _complete(self) -> EventsFile:
@@ -278,6 +282,15 @@ class _TriggerKey:
 
 
 @dataclass(frozen=True)
+class _SplitKey:
+    """A verb phrase whose object may come after the subject: the trigger it makes and
+    the forms of its verb (with their proclitic)."""
+
+    key: _TriggerKey
+    heads: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class _CueKey:
     phase: Phase
     events: tuple[EventType, ...] | None
@@ -336,8 +349,13 @@ class EventLexicon:
         self.roles: VariantLexicon[str] = VariantLexicon("role_words")
         self.size: VariantLexicon[str] = VariantLexicon("size_words")
         self.light: VariantLexicon[Tense] = VariantLexicon("light_verbs")
+        # the object of a verb phrase -> the phrases it ends (see ``split_verb_gap``)
+        self.split: VariantLexicon[tuple[_SplitKey, ...]] = VariantLexicon("split_verbs")
+        self._split: dict[tuple[str, ...], list[_SplitKey]] = {}
         for gi, group in enumerate(data.triggers):
             self._add_group(gi, group)
+        for tail, keys in self._split.items():
+            self.split.add(tail, tuple(keys))
         for phase, groups in data.phase_cues.items():
             for cg in groups:
                 for word in cg.words:
@@ -401,6 +419,11 @@ class EventLexicon:
                 firsts = verb_variants(first, morph, object_suffixes=group.transitive)
                 for tokens, clitic in _phrase_variants(text, morph, firsts):
                     self.triggers.add(tokens, _TriggerKey(gi, tense), clitic)  # type: ignore[arg-type]
+                if len(text.split()) > 1 and self.data.split_verb_gap:
+                    heads = frozenset((v.text, v.clitic) for v in firsts)
+                    split = _SplitKey(_TriggerKey(gi, tense), heads)  # type: ignore[arg-type]
+                    for tokens, _ in _phrase_variants(text, morph, firsts[:1]):
+                        self._split.setdefault(tokens[1:], []).append(split)
                 if tense == "present":
                     for future in future_forms(first, morph):
                         rest = text.split()[1:]
@@ -447,6 +470,7 @@ class EventLexicon:
             self.roles,
             self.size,
             self.light,
+            self.split,
         ):
             lex.build(vocab)
 
@@ -555,6 +579,7 @@ class EventsComponent:
                     phase=group.phase,
                 )
             )
+        found = self._split_verbs(doc, found, blocked)
         found.sort(key=lambda t: t.tok_start)
         found, sized = self._size_words(doc, found)
         found = self._merge_same(doc, found)
@@ -563,6 +588,57 @@ class EventsComponent:
         found = self._lend_tense(doc, found)
         found = self._link_unit_triggers(doc, found)
         self._link_sizes(doc, found, sized)
+        return found
+
+    def _split_verbs(
+        self, doc: Doc, found: list[TriggerMention], blocked: set[int]
+    ) -> list[TriggerMention]:
+        """A verb phrase with its subject between the verb and its object ("فتح ارهابيون
+        النار بعد ظهر الثلاثاء"): one trigger over the three, replacing the triggers
+        inside it (at most ``split_verb_gap`` words between, none a punctuation mark, a
+        preposition or a trigger: "فتح تحقيقا في اطلاق النار" is no shooting's verb)."""
+        gap = self.data.split_verb_gap
+        if not gap:
+            return found
+        words = token_words(doc)
+        stops: set[int] | None = None
+        for m in self.lex.split(doc):
+            if stops is None:  # a preposition or a trigger parts a verb from its object
+                stops = {i for r in self.lex.roles(doc) for i in range(r.start, r.end)}
+                stops |= {i for t in found for i in range(t.tok_start, t.tok_end)}
+            heads = {head: (key, clitic) for key in m.payload for head, clitic in key.heads}
+            hit: tuple[_SplitKey, str] | None = None
+            between = 0
+            k = m.start - 1
+            while k >= 0:
+                word = words[k]
+                if word.strip():
+                    hit = heads.get(word)
+                    if hit is not None or between == gap or k in stops:
+                        break
+                    if not any(c.isalnum() for c in word):
+                        break
+                    between += 1
+                k -= 1
+            if hit is None or between == 0 or k in blocked:
+                continue
+            key, clitic = hit
+            group = self.data.triggers[key.key.group]
+            found = [t for t in found if not (k <= t.tok_start and t.tok_end <= m.end)]
+            found.append(
+                TriggerMention(
+                    k,
+                    m.end,
+                    doc[k].idx + len(clitic),
+                    _end_char(doc, m.end),
+                    group.event,
+                    group.word,
+                    key.key.tense,
+                    clitic,
+                    key.key.group,
+                    phase=group.phase,
+                )
+            )
         return found
 
     def _lend_tense(self, doc: Doc, triggers: list[TriggerMention]) -> list[TriggerMention]:

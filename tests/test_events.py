@@ -46,6 +46,29 @@ def test_trigger_types_and_forms(text: str, event: str, tense: str) -> None:
     assert (event, tense) in found
 
 
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        # the subject between a verb and its object: one past-tense trigger over the three
+        ("وأطلق مسلحون مجهولون النار على حافلة ركاب في ولاية بلاتو", "اطلق مسلحون مجهولون النار"),
+        ("فتح الجيش النار على المتسللين قرب الحدود", "فتح الجيش النار"),
+    ],
+)
+def test_a_subject_between_a_verb_and_its_object(text: str, words: str) -> None:
+    doc = get_pipeline()(normalize(text))
+    found = [
+        (doc.text[t.start : t.end], t.event, t.tense) for t in doc.user_data["cc_triggers"]
+    ]
+    assert (words, "attack", "past") in found
+
+
+def test_a_preposition_parts_a_verb_from_an_object_word() -> None:
+    """"فتحت الشرطة تحقيقا في اطلاق النار": the police opened an inquiry, not fire."""
+    doc = get_pipeline()(normalize("فتحت الشرطة تحقيقا في إطلاق النار على المتظاهرين"))
+    found = [(doc.text[t.start : t.end], t.tense) for t in doc.user_data["cc_triggers"]]
+    assert found == [("اطلاق النار", "noun")]
+
+
 def test_convoy_noun_absorbs_its_movement_verb() -> None:
     (trigger,) = _triggers("غادر رتل عسكري القاعدة")
     assert trigger.event == "convoy_departure" and trigger.tense == "past"

@@ -35,6 +35,7 @@ from claims.events import (
     TriggerMention,
     _cue_key,
     _CueKey,
+    _SplitKey,
     _TriggerKey,
     _wider,
 )
@@ -152,6 +153,8 @@ class EnglishEventLexicon(EventLexicon):
         self.roles: PhraseLexicon[str] = PhraseLexicon("role_words", tokenize)
         self.size: PhraseLexicon[str] = PhraseLexicon("size_words", tokenize)
         self.light: PhraseLexicon[Tense] = PhraseLexicon("light_verbs", tokenize)
+        # English keeps a verb next to its object ("gunmen opened fire"): none split.
+        self.split: PhraseLexicon[tuple[_SplitKey, ...]] = PhraseLexicon("split_verbs", tokenize)
         forms: list[tuple[Tense, str]]
         for gi, group in enumerate(data.triggers):
             forms = [("noun", w) for w in group.nouns]
