@@ -418,8 +418,9 @@ def slots_text(claim: Claim) -> dict[str, str]:
     out["modality"] = claim.modality
     if claim.time:
         out["time"] = time_text(claim.time)
-    if claim.quantity:
-        out["quantity"] = quantity_text(shown_quantity(claim))
+    shown = shown_quantity(claim)
+    if shown:
+        out["quantity"] = quantity_text(shown)
     if claim.location:
         out["location"] = sem.describe_entity(claim.location)
     if claim.destinations:

@@ -165,6 +165,7 @@ class _Layers:
     soft_breaks: list[int]
     quantity_links: dict[int, int]
     dateline: tuple[int, int] | None
+    filed_from: frozenset[tuple[int, int]]  # the places of the dateline
     support: frozenset[int]  # tokens that open a force or base noun
 
     @classmethod
@@ -190,6 +191,7 @@ class _Layers:
             soft_breaks=layers.SOFT_BREAKS.get(doc),
             quantity_links=layers.QUANTITY_LINKS.get(doc),
             dateline=layers.DATELINE.get(doc),
+            filed_from=frozenset(layers.DATELINE_PLACES.get(doc)),
             support=frozenset(layers.SUPPORT_NOUNS.get(doc)),
         )
 
@@ -209,6 +211,7 @@ class Assembler:
             layers.SOFT_BREAKS,
             layers.ENTITIES,
             layers.DATELINE,
+            layers.DATELINE_PLACES,
             layers.REPORTING_CUES,
             layers.MODALITY_CUES,
             layers.TRIGGERS,
@@ -389,13 +392,19 @@ class Assembler:
                 k -= 1
             return k
 
-        # A place that is a report's source speaks ("وقالت باريس", "أعلنت موسكو"): it is
-        # no event's place.
+        # A place that is a report's source speaks ("وقالت باريس", "أعلنت موسكو"), and the
+        # place it was filed from heads it ("اربيل (كوردستان 24)-"): neither is an event's.
         sources = [(r.source_start, r.source_end) for r in layers.reports if r.source]
         ents = [
             e for e in layers.entities
             if a <= e.tok_start < b
-            and not (e.kind == "place" and any(s <= e.start and e.end <= t for s, t in sources))
+            and not (
+                e.kind == "place"
+                and (
+                    (e.start, e.end) in layers.filed_from
+                    or any(s <= e.start and e.end <= t for s, t in sources)
+                )
+            )
         ]
         roles = self._roles(layers, a, b, ents, ctrig)
         slots = [

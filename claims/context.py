@@ -70,6 +70,7 @@ class _Cues:
     punctuation: frozenset[str]
     dateline_punctuation: re.Pattern[str]
     closers: frozenset[str]
+    place_lines: tuple[re.Pattern[str], ...]
     today_joiners: frozenset[str]
     today_punctuation: re.Pattern[str]
     relative_day: re.Pattern[str]
@@ -86,6 +87,7 @@ def _cues() -> _Cues:
         punctuation=frozenset(lex.dateline_punctuation),
         dateline_punctuation=re.compile("[" + re.escape("".join(lex.dateline_punctuation)) + "]"),
         closers=frozenset(lex.dateline_closers),
+        place_lines=_place_lines(lex.place_dashes),
         today_joiners=frozenset(lex.today_joiners),
         today_punctuation=re.compile("[" + re.escape("".join(lex.today_punctuation)) + "]"),
         relative_day=re.compile(
@@ -93,6 +95,52 @@ def _cues() -> _Cues:
         ),
         offsets=offsets,
     )
+
+
+_PLACE = "\x00"  # a place's stand-in in a line (see :func:`dateline_places`)
+
+
+def _place_lines(dashes: list[str]) -> tuple[re.Pattern[str], ...]:
+    """The shapes of a line that opens with the place a report was filed from, each place
+    written as ``_PLACE``."""
+    if not dashes:
+        return ()
+    dash = "[" + re.escape("".join(dashes)) + "]"
+    name = r"[^\x00\n()]{1,40}?"
+    return (
+        re.compile(rf"^\s*{_PLACE}(?:\s*[،,/]?\s*\({name}\))?\s*{dash}"),  # "اربيل (كوردستان 24)-"
+        re.compile(rf"^\s*\(\s*{_PLACE}\s*\)"),  # "(مولاي ابراهيم) لقي"
+    )
+
+
+def dateline_places(
+    text: str, places: list[tuple[int, int]], settings: ContextSettings
+) -> list[tuple[int, int]]:
+    """The spans of the places a report says it was filed from, in its first lines: no
+    event happened there for saying so."""
+    cues = _cues()
+    out: list[tuple[int, int]] = []
+    for line_start, line_end in _lines(text, settings.dateline_lines):
+        inside = sorted((s, e) for s, e in places if line_start <= s and e <= line_end)
+        if not inside:
+            continue
+        marked, pos = [], line_start
+        for s, e in inside:
+            marked += [text[pos:s], _PLACE]
+            pos = e
+        marked.append(text[pos:line_end])
+        line = "".join(marked)
+        for shape in cues.place_lines:
+            m = shape.search(line)
+            if m is None:
+                continue
+            words = [w for w in line[: m.end()].replace(_PLACE, " ").split() if w.isalnum()]
+            if len(words) > settings.dateline_name_words:
+                continue
+            count = line[: m.end()].count(_PLACE)
+            out += inside[:count]
+            break
+    return out
 
 
 def _exact_day(value: TimeValue) -> date | None:
@@ -239,7 +287,7 @@ class ContextComponent:
     contract: ClassVar[Contract] = Contract(
         reads=(layers.PUBLISHED, layers.ENTITIES),
         reads_if_present=(layers.TIMES,),
-        writes=(layers.DATELINE, layers.REFERENCE_DATE, layers.TIMES),
+        writes=(layers.DATELINE, layers.DATELINE_PLACES, layers.REFERENCE_DATE, layers.TIMES),
     )
 
     def __init__(self, name: str = "cc_context", settings: ContextSettings | None = None) -> None:
@@ -247,11 +295,12 @@ class ContextComponent:
         self.settings = settings or SETTINGS
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        places = [(e.start, e.end) for e in layers.ENTITIES.get(doc) if e.kind == "place"]
+        layers.DATELINE_PLACES.set(doc, dateline_places(text, places, self.settings))
         times = layers.TIMES.find(doc)
         if not isinstance(times, list):
             return doc
-        text = doc_text(doc)
-        places = [(e.start, e.end) for e in layers.ENTITIES.get(doc) if e.kind == "place"]
         # The dateline dates the report, never an event, with or without metadata.
         line = _dateline(text, times, places, self.settings)
         if line is not None:

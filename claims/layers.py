@@ -194,6 +194,11 @@ NER_SPANS = SpanLayer("ner", "names the statistical NER tags")
 DATELINE: Layer[tuple[int, int] | None] = Layer(
     "cc_dateline", "the character span of the dateline, which dates the report", _none
 )
+DATELINE_PLACES: Layer[list[tuple[int, int]]] = Layer(
+    "cc_dateline_places",
+    "the character spans of the places a report was filed from (its dateline)",
+    list,
+)
 REFERENCE_DATE: Layer[ReferenceDate | None] = Layer(
     "cc_reference_date", "the day the article was written and how it is known", _none
 )

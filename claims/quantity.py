@@ -592,6 +592,7 @@ class Qualifiers:
     distance_words: int
     since: re.Pattern[str]  # a cue naming the event an elapsed time counts from
     elapsed_before: re.Pattern[str]  # "بعد" right before an amount, at the end of a text
+    wholes: dict[str, str]  # units.yaml `wholes`
 
 
 def aspects_by_cue(entries: list[AspectEntry], attr: str) -> dict[str, list[AspectEntry]]:
@@ -671,6 +672,7 @@ def _qualifiers() -> Qualifiers:
             rf"{alternation([c for a in lex.aspects if a.of == ELAPSED for c in a.before])}"
             r"[\s\"'«“(]*$"
         ),
+        wholes=dict(lex.wholes),
     )
 
 
@@ -892,7 +894,22 @@ def qualify(
     if q.unit in g.holder_units and q.of != TOTAL:
         q.holder = _holder(q, text, floor, g)
     q.scope = find_scope(q, text, g.scope, floor)
+    whole_of(q, previous, g.wholes)
     return q
+
+
+def whole_of(q: Quantity, part: Quantity | None, wholes: dict[str, str]) -> None:
+    """A whole right after its part ("12,003,143 صوتا من اصل 21,404,291 ناخبا") is of what
+    the part's aspect makes it (``wholes``: those who voted are out of the registered
+    voters), and about the part's scope when it names none; a whole with no unit of its
+    own ("12,304,143 من اصل 21,041,391") counts what its part counts. Changes ``q``."""
+    if q.of != TOTAL or part is None or part.unit is None or q.unit not in (None, part.unit):
+        return
+    q.unit = part.unit
+    whole = wholes.get(part.of or "")
+    if whole is not None:
+        q.of = whole
+        q.scope = q.scope or part.scope
 
 
 # ------------------------------------------------------------------ spaCy component

@@ -186,7 +186,9 @@ def test_a_count_of_people_is_shown_with_what_befell_them() -> None:
     """A casualties claim counts people and says in its word what befell them ("مقتل 26
     شخصا" and "26 قتيلا" alike): its slots show the kind, not a bare head count."""
     dead = Quantity(value=26, low=26, high=26, unit="people")
-    killed = _claim(quantity=dead).model_copy(update={"event": "casualties", "event_word": "killed"})
+    killed = _claim(quantity=dead).model_copy(
+        update={"event": "casualties", "event_word": "killed"}
+    )
     hurt = killed.model_copy(update={"event_word": "injured"})
     assert slots_ar(killed)["quantity"] == "26 قتيلاً"
     assert slots_ar(hurt)["quantity"] == "26 جريحاً"

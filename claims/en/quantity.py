@@ -65,6 +65,7 @@ from claims.quantity import (
     scope_cues,
     since_event,
     since_event_cues,
+    whole_of,
 )
 from claims.tokenizer import doc_text
 
@@ -419,6 +420,7 @@ class _Qualifiers:
     distance_words: int
     whole_gap: re.Pattern[str]
     since: re.Pattern[str]  # a cue naming the event an elapsed time counts from
+    wholes: dict[str, str]  # units.yaml `wholes`
 
 
 @lru_cache(maxsize=1)
@@ -463,6 +465,7 @@ def _qualifiers() -> _Qualifiers:
             rf"^\s*(?:{_ci([c for a in lex.aspects if a.of == TOTAL for c in a.before])})\s*$"
         ),
         since=re.compile(rf"\s*,?\s*(?P<c>{_ci(since_event_cues(lex.aspects))}){_E}"),
+        wholes=dict(lex.wholes),
     )
 
 
@@ -559,6 +562,7 @@ def qualify(
     if q.unit in g.holder_units and q.of != TOTAL:
         q.holder = _holder(q, text, floor, g)
     q.scope = find_scope(q, text, g.scope, floor)
+    whole_of(q, previous, g.wholes)
     return q
 
 

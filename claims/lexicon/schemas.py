@@ -439,6 +439,11 @@ class UnitsLexicon(_Strict):
         default_factory=list,
         description="parts of a whole that a shared-out (`qualified`) amount may be about",
     )
+    wholes: dict[str, str] = Field(
+        default_factory=dict,
+        description="what a whole is of, by what its part is of: those who voted are out of "
+        'the registered voters ("12,003,143 صوتا من اصل 21,404,291 ناخبا": cast -> registered)',
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> UnitsLexicon:
@@ -498,6 +503,11 @@ class ContextLexicon(_Strict):
     dateline_words: list[str] = Field(min_length=1)
     dateline_punctuation: list[str] = Field(min_length=1)
     dateline_closers: list[str] = Field(min_length=1)
+    place_dashes: list[str] = Field(
+        default_factory=list,
+        description='the marks after the place of filing at the top of a report ("اربيل '
+        '(كوردستان 24)- اعلنت")',
+    )
     today_joiners: list[str]
     today_punctuation: list[str]
 
@@ -506,7 +516,12 @@ class ContextLexicon(_Strict):
         problems = [w for w in [*self.dateline_words, *self.today_joiners] if " " in w.strip()]
         problems += [
             p
-            for p in [*self.dateline_punctuation, *self.dateline_closers, *self.today_punctuation]
+            for p in [
+                *self.dateline_punctuation,
+                *self.dateline_closers,
+                *self.place_dashes,
+                *self.today_punctuation,
+            ]
             if len(p) != 1 or p.isalnum()
         ]
         if problems:
