@@ -48,6 +48,7 @@ from claims.context import ContextSettings
 from claims.entities import EntityMention
 from claims.events import EventsFile, PhaseCue, RoleWord, TriggerMention, load_events
 from claims.layers import Contract
+from claims.lexicon.schemas import en_units_lexicon, units_lexicon
 from claims.model import (
     Article,
     Attribution,
@@ -246,6 +247,12 @@ class Assembler:
         self.caused_events = frozenset(self.data.caused_events)
         self.coordinators = frozenset(self.data.coordinators)
         self.kind_units = self.data.kind_units
+        # Amounts shared out among holders (a list's seats): the place said with one is
+        # where that share was won, not the event's (units are language-neutral).
+        self.shared_units = frozenset(
+            u.unit for lex in (units_lexicon(), en_units_lexicon()) for u in lex.units
+            if u.qualified
+        )
         groups = {(g.event, g.word): i for i, g in enumerate(self.data.triggers)}
         self.unit_events = {
             unit: (u.event, u.word, groups[(u.event, u.word)])
@@ -979,10 +986,10 @@ class Assembler:
             d.own_location = False
             self._inherit_location(
                 d,
-                earlier_clauses,
-                [x for x in same_prev if x.own_location],
-                [x for x in headline if x.own_location],
-                all_drafts,
+                [x for x in earlier_clauses if not self._shared(x)],
+                [x for x in same_prev if x.own_location and not self._shared(x)],
+                [x for x in headline if x.own_location and not self._shared(x)],
+                [x for x in all_drafts if not self._shared(x)],
             )
         if d.phase is None:
             for name, pool in (
@@ -1164,6 +1171,7 @@ class Assembler:
             ]
             if not same or _other_count(d, same):
                 continue
+            placed = [x for x in same if not self._shared(x)]
             if self.settings.carry_time and d.time is None:
                 carried = _carried_time(d, same)
                 if carried is not None:
@@ -1174,7 +1182,7 @@ class Assembler:
                 and not d.location_ambiguous
                 and d.event not in self.no_inheritance
             ):
-                place = _carried_place(same)
+                place = _carried_place(placed)
                 if place is not None:
                     d.location, d.inherited["location"] = place, "article"
         if self.settings.carry_place:
@@ -1206,9 +1214,14 @@ class Assembler:
                 continue  # a place was stated before it, and it did not take it
             if _other_count(d, [x for _, x in same]):
                 continue  # another figure of its count: an earlier toll, not the event's
-            place = _carried_place([x for _, x in same])
+            place = _carried_place([x for _, x in same if not self._shared(x)])
             if place is not None:
                 d.location, d.inherited["location"] = place, "article"
+
+    def _shared(self, d: _Draft) -> bool:
+        """A claim whose count is a share of a whole among holders ("حصل فيها على 15
+        مقعدا"): its place is where that share was won, never the event's to carry."""
+        return d.quantity is not None and d.quantity.unit in self.shared_units
 
     def _continuation(
         self, layers: _Layers, sent: SentenceInfo, by_sentence: dict[int, list[_Draft]]
@@ -1416,11 +1429,17 @@ def _other_count(d: _Draft, same: list[_Draft]) -> bool:
         return False
     lo, hi = _bounds(q)
     for x in same:
-        if x.quantity is not None and x.quantity.unit == q.unit:
+        # one list's seats and another's, the voters who voted and those registered: two
+        # counts, not two figures of one
+        if x.quantity is not None and _what_counted(x.quantity) == _what_counted(q):
             other_lo, other_hi = _bounds(x.quantity)
             if max(lo, other_lo) > min(hi, other_hi):
                 return True
     return False
+
+
+def _what_counted(q: Quantity) -> tuple[str | None, ...]:
+    return q.unit, q.of, q.holder, q.scope
 
 
 def _bounds(q: Quantity) -> tuple[float, float]:

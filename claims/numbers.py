@@ -327,10 +327,11 @@ class _Accumulator:
 
 def _parse_words(
     tokens: list[_Token], index: int, text: str, vocab: _Vocab
-) -> tuple[int, int, float, int] | None:
+) -> tuple[int, int, float, int, float] | None:
     """Parse a spelled number starting at ``tokens[index]``.
 
-    Returns (start offset, end offset, value, number of words) or None."""
+    Returns (start offset, end offset, value, number of words, its last scale word's
+    value or 1) or None."""
     acc = _Accumulator()
     first = tokens[index]
     stripped = (0, first.text) if first.text in vocab.words else _strip_clitic(first.text, vocab)
@@ -373,7 +374,7 @@ def _parse_words(
     end, value, count, last_kind = last_good
     if value <= 0 or (count == 1 and last_kind is _Kind.FRACTION):
         return None
-    return start, end, value, count
+    return start, end, value, count, acc.last_scale or 1.0
 
 
 def _scale_after(tokens: list[_Token], index: int, text: str, vocab: _Vocab) -> tuple[float, int]:
@@ -454,10 +455,14 @@ def find_numbers(text: str) -> list[NumberMatch]:
         if parsed is None:
             i += 1
             continue
-        start, end, value, count = parsed
+        start, end, value, count, scale = parsed
         # a lone "ست"/"واحد" is as often a plain word ("lady", "one of") as a count
         single = count == 1 and (text[start:end] in vocab.ambiguous or value < 3)
-        found.append(NumberMatch(start, end, value, value, value, spelled=True, needs_unit=single))
+        found.append(
+            NumberMatch(
+                start, end, value, value, value, spelled=True, needs_unit=single, scale=scale
+            )
+        )
         taken_until = end
         while i < len(tokens) and tokens[i].start < end:
             i += 1
@@ -466,8 +471,22 @@ def find_numbers(text: str) -> list[NumberMatch]:
     for n in found:
         if result and n.start < result[-1].end:
             continue
+        if result and _continues(result[-1], n, text, vocab):
+            head = result.pop()
+            total = (head.value or 0) + (n.value or 0)
+            n = NumberMatch(head.start, n.end, total, total, total, scale=n.scale)
         result.append(n)
     return result
+
+
+def _continues(head: NumberMatch, nxt: NumberMatch, text: str, vocab: _Vocab) -> bool:
+    """Whether ``nxt`` is the rest of the number ``head`` after "و": a scaled number and a
+    smaller part ("10 ملايين و898 الف", "مليون و500 الف", "الف و200")."""
+    if head.vague or nxt.vague or head.value is None or nxt.value is None:
+        return False
+    if head.scale < 1000 or nxt.value >= head.scale:
+        return False
+    return text[head.end : nxt.start].strip() == vocab.conjunction
 
 
 def _vague_word(tokens: list[_Token], index: int, text: str, vocab: _Vocab) -> NumberMatch | None:

@@ -97,6 +97,34 @@ def test_find_numbers_with_clitics_and_scales() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a scaled number and its smaller rest after "و" are one number
+        ("نزح مليون و500 الف شخص", 1_500_000),
+        ("بلغ عدد الناخبين 10 ملايين و898 الف ناخب", 10_898_000),
+        ("قتل الف و200 شخص", 1_200),
+        ("وصل 3 الاف و400 لاجئ", 3_400),
+        ("بلغ عدد المقترعين ثلاثة ملايين وخمسمئة الف", 3_500_000),
+    ],
+)
+def test_a_scaled_number_and_its_rest_are_one(text: str, value: float) -> None:
+    numbers = find_numbers(normalize(text))
+    assert [n.value for n in numbers] == [value]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قتل 1000 و200 جريح",  # no scale word: two numbers
+        "وصل 5 الاف جندي و300 اليه",  # a noun between: two counts
+        "بين 30 و40 الف نازح",  # a range, not a sum
+    ],
+)
+def test_two_numbers_joined_by_and_stay_two(text: str) -> None:
+    assert len(find_numbers(normalize(text))) == 2
+
+
 def test_find_vague_amounts() -> None:
     assert _found("عشرات الآلاف ومئات وبضعة وعدد قليل من") == [
         ("عشرات الالاف", None, 20000, 99999),
