@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import ClassVar, TypeVar
 
 from spacy.tokens import Doc
@@ -44,7 +45,7 @@ from spacy.tokens import Doc
 from claims import layers
 from claims.attribution import ModalityCue, ReportCue
 from claims.context import SETTINGS as CONTEXT_SETTINGS
-from claims.context import ContextSettings
+from claims.context import ContextSettings, ReferenceDate
 from claims.entities import EntityMention
 from claims.events import EventsFile, PhaseCue, RoleWord, TriggerMention, load_events
 from claims.layers import Contract
@@ -167,6 +168,7 @@ class _Layers:
     quantity_links: dict[int, int]
     dateline: tuple[int, int] | None
     filed_from: frozenset[tuple[int, int]]  # the places of the dateline
+    written: date | None  # the day the article was written (publication or its text)
     support: frozenset[int]  # tokens that open a force or base noun
 
     @classmethod
@@ -193,6 +195,7 @@ class _Layers:
             quantity_links=layers.QUANTITY_LINKS.get(doc),
             dateline=layers.DATELINE.get(doc),
             filed_from=frozenset(layers.DATELINE_PLACES.get(doc)),
+            written=_written(doc),
             support=frozenset(layers.SUPPORT_NOUNS.get(doc)),
         )
 
@@ -222,7 +225,9 @@ class Assembler:
             layers.ROLE_WORDS,
             layers.QUANTITY_LINKS,
         ),
-        reads_if_present=(layers.TIMES, layers.QUANTITIES),
+        reads_if_present=(
+            layers.TIMES, layers.QUANTITIES, layers.REFERENCE_DATE, layers.PUBLISHED
+        ),
     )
 
     def __init__(
@@ -322,6 +327,13 @@ class Assembler:
             by_sentence[sent.index] = sent_drafts
             drafts.extend(sent_drafts)
         self._carry(drafts, lead or [])
+        for d in drafts:
+            ahead = _ahead(d.time, layers.written)
+            if ahead and d.phase == "completed" and d.trigger.tense != "past":
+                # "اكد الوزير ان 31 يناير هو الموعد النهائي لرحيل اخر جندي": a day still
+                # ahead when the report was written is a deadline, not what happened (a
+                # past-tense verb of the event itself says otherwise, and is kept)
+                d.phase = "planned"
         return drafts
 
     def _evoked(self, layers: _Layers, lead: list[_Draft]) -> list[TriggerMention]:
@@ -469,7 +481,18 @@ class Assembler:
         for k, trig in enumerate(ctrig):
             own = [s for s in slots if s.owner == k]
             seg_end = ctrig[k + 1].tok_start if k + 1 < len(ctrig) else b
-            location, ambiguous, dests = self._places(trig, own, layers.support)
+            # "1100 جندي في النيجر، معظمهم متمركزون قرب اغاديز": a place said of a part
+            # is not the whole's, when the whole has one of its own
+            parts = self._part_starts(layers, trig.tok_end, seg_end)
+            whole = [
+                x for x in own
+                if not (parts and x.tok_start > parts[0] and x.entity is not None)
+                or not any(
+                    y.entity is not None and y.entity.kind == "place" and y.tok_start < parts[0]
+                    for y in own
+                )
+            ]
+            location, ambiguous, dests = self._places(trig, whole, layers.support)
             speakers = _speakers(layers.reports, trig)
             actors = _dedupe(
                 [
@@ -550,7 +573,7 @@ class Assembler:
                     evidence=_evidence(
                         trig, [x for x in own if x not in others], location, dests, quantity
                     ),
-                    nearby_place=nearby[-1] if nearby else None,
+                    nearby_place=nearby[-1] if nearby and not _listed(nearby) else None,
                     clause_place=fitting[0] if len(fitting) == 1 else None,
                     cause_frame=self._after(layers, trig, self.cause_words, clitic=True),
                     result_frame=self._after(
@@ -627,7 +650,16 @@ class Assembler:
             if shared:
                 return shared[0].time
         clause_times = [s for s in slots if s.time is not None and s.owner >= 0]
-        return clause_times[0].time if len(clause_times) == 1 else None
+        if len(clause_times) != 1:
+            return None
+        # "مقتل 26 شخصا في الهجوم الاكثر دموية منذ هجوم بولواما عام 2019": two attacks, the
+        # time said of one of them is no other claim's
+        owner = ctrig[clause_times[0].owner]
+        if owner is not trig and any(
+            _same_kind(owner, t) for t in ctrig if t is not owner
+        ):
+            return None
+        return clause_times[0].time
 
     def _quantity(self, layers: _Layers, own: list[_Slot], trig: TriggerMention) -> Quantity | None:
         if trig.zero_presence:
@@ -707,6 +739,16 @@ class Assembler:
             s <= tok < e for s, e in self._part_asides(layers, sent.tok_start, sent.tok_end)
         )
 
+    def _part_starts(self, layers: _Layers, a: int, b: int) -> list[int]:
+        """Where a part marker opens a part in a..b ("، معظمهم", "، بينهم")."""
+        table = layers.table
+        words = [(i, _token_word(layers, i)) for i in range(a, b) if not table.space[i]]
+        return [
+            words[k][0]
+            for k in range(len(words))
+            if any(tuple(w for _, w in words[k : k + len(m)]) == m for m in self.part_markers)
+        ]
+
     def _part_asides(self, layers: _Layers, a: int, b: int) -> list[TokRange]:
         """Token ranges in a..b that a part marker opens and a comma closes, the comma
         included ("، بينهم اجنبيان،", ", including 12 of the 15 crew members,")."""
@@ -758,6 +800,7 @@ class Assembler:
         # الشمالي" before "من العراق").
         unfilled = False
         idle = 0
+        pause = False  # a punctuation mark since the last role word or name
         i = a
         while i < b:
             rw = layers.role_at.get(i)
@@ -771,8 +814,10 @@ class Assembler:
                     current = None
                 elif (
                     rw.role == "at" and current in ("destination", "origin") and idle <= _IDLE_LIMIT
+                    and not (pause and not unfilled)
                 ):
-                    pass  # "إلى قواعد بديلة في أربيل": still the destination
+                    pass  # "إلى قواعد بديلة في أربيل": still the destination (not after
+                    # a comma that closed it: "متجهة الى دبي، فوق مدينة X")
                 elif (
                     rw.role == "origin" and current == "at" and unfilled
                     and 0 < idle <= _IDLE_LIMIT
@@ -781,7 +826,7 @@ class Assembler:
                 else:
                     current = rw.role
                 unfilled = rw.role != "breaker"
-                idle = 0
+                idle, pause = 0, False
                 i = rw.tok_end
                 continue
             ent = by_phrase.get(i)
@@ -802,13 +847,14 @@ class Assembler:
                     current = None  # "بقيادة الولايات المتحدة" governs one name only
                 elif role != "outside":
                     current = role
-                idle = 0
+                idle, pause = 0, False
                 i = max(ent.tok_end, i + 1)
                 continue
             if i in trigger_toks or i in time_toks:
                 current, idle = None, 0
             elif table.punct[i]:
                 idle += 2
+                pause = True
             elif not table.space[i]:
                 idle += 1
             if idle > _IDLE_LIMIT:
@@ -1395,6 +1441,11 @@ def _modifiers(ctrig: list[TriggerMention]) -> set[int]:
     }
 
 
+def _same_kind(a: TriggerMention, b: TriggerMention) -> bool:
+    """Two triggers of one kind of event: same type, and for "other" the same word."""
+    return a.event == b.event and (a.event != "other" or a.word == b.word)
+
+
 def _same_event(a: _Draft, b: _Draft) -> bool:
     """Two claims of one kind of event: same type, and for "other" the same word."""
     if a.event != b.event:
@@ -1436,6 +1487,35 @@ def _other_count(d: _Draft, same: list[_Draft]) -> bool:
             if max(lo, other_lo) > min(hi, other_hi):
                 return True
     return False
+
+
+def _listed(places: list[EntityMention]) -> bool:
+    """Whether the last place is the last of a list ("بأقاليم الحوز ومراكش وورزازات"):
+    one of several, not the event's one place."""
+    if len(places) < 2:
+        return False
+    last, before = places[-1], places[-2]
+    return last.lead_clitic[:1] == "و" and 0 <= last.tok_start - before.tok_end <= 1
+
+
+def _written(doc: Doc) -> date | None:
+    reference = layers.REFERENCE_DATE.find(doc)
+    if isinstance(reference, ReferenceDate):
+        return reference.day
+    published = layers.PUBLISHED.find(doc)
+    return published if isinstance(published, date) else None
+
+
+def _ahead(t: TimeValue | None, written: date | None) -> bool:
+    """Whether a time lies wholly after the day the article was written."""
+    return (
+        t is not None
+        and written is not None
+        and t.resolved
+        and t.earliest is not None
+        and t.relation in (None, "on", "by", "after", "within")
+        and t.earliest > written
+    )
 
 
 def _what_counted(q: Quantity) -> tuple[str | None, ...]:
