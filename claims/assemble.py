@@ -251,6 +251,7 @@ class Assembler:
         self.result_words = [tuple(w.split()) for w in self.data.result_words]
         self.caused_events = frozenset(self.data.caused_events)
         self.coordinators = frozenset(self.data.coordinators)
+        self.agent_verbs = frozenset(self.data.agent_verbs)
         self.kind_units = self.data.kind_units
         # Amounts shared out among holders (a list's seats): the place said with one is
         # where that share was won, not the event's (units are language-neutral).
@@ -413,6 +414,7 @@ class Assembler:
 
         # A place that is a report's source speaks ("وقالت باريس", "أعلنت موسكو"), and the
         # place it was filed from heads it ("اربيل (كوردستان 24)-"): neither is an event's.
+        # So does a place that decides or agrees ("وافقت واشنطن على سحبهم").
         sources = [(r.source_start, r.source_end) for r in layers.reports if r.source]
         ents = [
             e for e in layers.entities
@@ -422,6 +424,7 @@ class Assembler:
                 and (
                     (e.start, e.end) in layers.filed_from
                     or any(s <= e.start and e.end <= t for s, t in sources)
+                    or self._agent(layers, e)
                 )
             )
         ]
@@ -738,6 +741,19 @@ class Assembler:
         return sent is not None and any(
             s <= tok < e for s, e in self._part_asides(layers, sent.tok_start, sent.tok_end)
         )
+
+    def _agent(self, layers: _Layers, e: EntityMention) -> bool:
+        """Whether a bare place is the subject of the verb of deciding right before it."""
+        if not self.agent_verbs or e.lead_clitic:
+            return False
+        i = e.tok_start - 1
+        while i >= 0 and layers.table.space[i]:
+            i -= 1
+        if i < 0:
+            return False
+        word = _token_word(layers, i)
+        bare = word[1:] if word[:1] in self.morph.conjunctions else word
+        return word in self.agent_verbs or bare in self.agent_verbs
 
     def _part_starts(self, layers: _Layers, a: int, b: int) -> list[int]:
         """Where a part marker opens a part in a..b ("، معظمهم", "، بينهم")."""

@@ -198,6 +198,9 @@ class EventsFile(_Strict):
     # A verb and its fixed object ("فتح النار") with the subject between them ("فتح
     # ارهابيون النار"): at most this many words between, no punctuation among them.
     split_verb_gap: int = Field(0, ge=0)
+    # Verbs of deciding, agreeing or demanding: the place right after one is its subject,
+    # a government ("وافقت واشنطن على سحبهم"), never an event's place.
+    agent_verbs: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _complete(self) -> EventsFile:
