@@ -158,6 +158,11 @@ class Quantity(_Model):
     unit: str | None = None
     approximate: bool = False
     vague: bool = False
+    precision: float | None = Field(
+        default=None,
+        description='the step of the last written digit of a figure given with a scale word '
+        '("21.4 مليون": 100000): it stands for any value that rounds to it',
+    )
     resolved: bool = True
     reason: str | None = None
     of: str | None = Field(

@@ -479,6 +479,24 @@ def find_numbers(text: str) -> list[NumberMatch]:
     return result
 
 
+_FIGURE = re.compile(r"\d+(?:[.,٫](\d+))?")
+
+
+def rounding_step(n: NumberMatch, text: str) -> float | None:
+    """The step of the last written digit of a figure given with a scale word ("21.4
+    مليون", "2.5 million": 100,000): the figure stands for any value that rounds to it.
+    None for a figure written in full, or in words."""
+    if n.scale < 1000 or n.spelled or n.vague:
+        return None
+    m = _FIGURE.match(text, n.start)
+    if m is None:
+        return None
+    decimals = len(m.group(1) or "")
+    if decimals > 3:  # "1,500 الف": a thousands group, not decimals
+        return None
+    return float(n.scale) / 10**decimals
+
+
 def _continues(head: NumberMatch, nxt: NumberMatch, text: str, vocab: _Vocab) -> bool:
     """Whether ``nxt`` is the rest of the number ``head`` after "و": a scaled number and a
     smaller part ("10 ملايين و898 الف", "مليون و500 الف", "الف و200")."""

@@ -47,7 +47,13 @@ from claims.lexicon.schemas import (
     units_lexicon,
 )
 from claims.model import Quantity, Span, TimeValue
-from claims.numbers import NumberMatch, alternation, find_numbers, number_words_pattern
+from claims.numbers import (
+    NumberMatch,
+    alternation,
+    find_numbers,
+    number_words_pattern,
+    rounding_step,
+)
 from claims.settings import QuantitySettings, extraction_settings
 from claims.time import find_times
 from claims.tokenizer import doc_text, load_morphology, noun_variants
@@ -259,6 +265,7 @@ class _Item:
     range_: bool = False
     spelled: bool = False
     unit: str | None = None
+    step: float | None = None  # see claims.numbers.rounding_step
     dot_thousands: bool = False
 
 
@@ -308,7 +315,8 @@ def _items(numbers: list[NumberMatch], text: str, g: _Grammar) -> list[_Item]:
     while i < len(numbers):
         n = numbers[i]
         item = _Item(
-            n.start, n.end, n.value, n.low, n.high, n.vague, n.needs_unit, spelled=n.spelled
+            n.start, n.end, n.value, n.low, n.high, n.vague, n.needs_unit, spelled=n.spelled,
+            step=rounding_step(n, text),
         )
         item.dot_thousands = bool(_DOT_GROUP.fullmatch(text[n.start : n.end]))
         if i + 1 < len(numbers) and n.value is not None and numbers[i + 1].value is not None:
@@ -462,6 +470,7 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
     q.value = value
     if kind is None:
         q.low = q.high = value
+        q.precision = item.step
         if (
             unit is None
             and not item.spelled

@@ -7,7 +7,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from claims.normalize import normalize
-from claims.numbers import find_numbers, hour_forms, ordinal_forms, parse_digits, parse_number_words
+from claims.numbers import (
+    find_numbers,
+    hour_forms,
+    ordinal_forms,
+    parse_digits,
+    parse_number_words,
+    rounding_step,
+)
 
 
 @pytest.mark.parametrize(
@@ -123,6 +130,22 @@ def test_a_scaled_number_and_its_rest_are_one(text: str, value: float) -> None:
 )
 def test_two_numbers_joined_by_and_stay_two(text: str) -> None:
     assert len(find_numbers(normalize(text))) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("من اصل 21.4 مليونا", 100_000),  # any figure that rounds to 21.4 million
+        ("نزح 2 مليون شخص", 1_000_000),
+        ("بلغ 3.25 مليار دولار", 10_000_000),
+        ("قتل 1,500 شخص", None),  # written in full
+        ("قتل الف شخص", None),  # in words
+    ],
+)
+def test_a_scaled_figure_is_as_precise_as_its_last_digit(text: str, step: float | None) -> None:
+    norm = normalize(text)
+    numbers = find_numbers(norm)
+    assert [rounding_step(n, norm) for n in numbers] == [step]
 
 
 def test_find_vague_amounts() -> None:

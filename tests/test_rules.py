@@ -450,6 +450,16 @@ def test_compatible_bounds_do_not_fire(other: Any) -> None:
     assert run(a, convoy("B", other)) == []
 
 
+def test_a_rounded_figure_agrees_with_what_rounds_to_it() -> None:
+    """"21.4 مليون" stands for any figure that rounds to it (its precision, the step of
+    its last digit): 21,404,291 agrees, 21,041,391 does not."""
+    rounded = qty(21_400_000, low=21_400_000, high=21_400_000, unit="vehicles")
+    rounded = rounded.model_copy(update={"precision": 100_000})
+    a = convoy("A", rounded)
+    assert run(a, convoy("B", qty(21_404_291, unit="vehicles"))) == []
+    assert codes(run(a, convoy("B", qty(21_041_391, unit="vehicles")))) == ["C003"]
+
+
 def test_the_figure_of_a_bound_is_the_same_figure_hedged() -> None:
     """"More than 50" and "50" cite one figure: not a disagreement. A figure past the
     bound is."""
@@ -581,7 +591,10 @@ def test_empty_against_some_remain_fires_soft() -> None:
     assert codes(findings) == ["C005"]  # and not C003 or C008 on the same pair
     finding = findings[0]
     assert finding.kind == "presence" and finding.certainty == "soft"
-    assert finding.values[0].quote == "خالية تماماً من أي وجود روسي"
+    # the message names the empty side first, as its template reads, whatever the order
+    # of the sides (most reports first, then by claim)
+    text = finding.explanation_ar
+    assert text.index("خالية تماماً من أي وجود روسي") < text.index("عدد من الجنود الروس")
 
 
 def test_presence_at_another_place_or_an_earlier_time_does_not_fire() -> None:

@@ -136,6 +136,7 @@ SPEC = RuleSpec(
         "quantity.high_inclusive",
         "quantity.unit",
         "quantity.approximate",
+        "quantity.precision",
         "quantity.vague",
         "quantity.span",
         "quantity.of",

@@ -400,6 +400,16 @@ def quantity_interval(
     ``tolerant=False`` gives the stated interval, without the "about" tolerance."""
     if q is None or not q.resolved:
         return None
+    if (
+        q.precision
+        and tolerant
+        and not q.approximate
+        and q.value is not None
+        and q.low == q.high == q.value
+    ):
+        # "21.4 مليون" is any figure that rounds to it: 21,404,291 agrees, 21,041,391 not
+        half = q.precision / 2
+        return Interval(q.value - half, q.value + half, True, False)
     if q.low is not None or q.high is not None:
         low = q.low if q.low is not None else -math.inf
         high = q.high if q.high is not None else math.inf

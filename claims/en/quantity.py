@@ -46,7 +46,7 @@ from claims.lexicon.schemas import (
     en_units_lexicon,
 )
 from claims.model import Quantity, Span, TimeValue
-from claims.numbers import NumberMatch, alternation
+from claims.numbers import NumberMatch, alternation, rounding_step
 from claims.quantity import (
     DISTANCE,
     PEOPLE,
@@ -182,6 +182,7 @@ class _Item:
     range_: bool = False
     spelled: bool = False
     unit: str | None = None
+    step: float | None = None  # see claims.numbers.rounding_step
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -209,7 +210,8 @@ def _items(numbers: list[NumberMatch], text: str, g: _Grammar) -> list[_Item]:
     while i < len(numbers):
         n = numbers[i]
         item = _Item(
-            n.start, n.end, n.value, n.low, n.high, n.vague, n.needs_unit, spelled=n.spelled
+            n.start, n.end, n.value, n.low, n.high, n.vague, n.needs_unit, spelled=n.spelled,
+            step=rounding_step(n, text),
         )
         if i + 1 < len(numbers) and n.value is not None and numbers[i + 1].value is not None:
             nxt = numbers[i + 1]
@@ -370,6 +372,7 @@ def _quantity(item: _Item, text: str, g: _Grammar, s: QuantitySettings) -> Quant
     q.value = value
     if kind is None:
         q.low = q.high = value
+        q.precision = item.step
         if (
             unit is None
             and not item.spelled
