@@ -925,6 +925,9 @@ class Assembler:
             cands = _prune_containers([e for e in by_role.get(role, []) if e not in dests])
             if not cands:
                 continue
+            known = _known_container(cands)
+            if known is not None:
+                cands = [known]
             if len(cands) > 1 and role not in ("origin", "object"):
                 return None, True, dests
             chosen = cands[0]
@@ -1431,6 +1434,8 @@ def _token_ranges(table: TokenTable, values: list[V], n: int) -> list[tuple[TokR
     return out
 
 
+# Words between a name and the place it lies in: "في", "of", "in the"...
+_CONTAINER_GAP = 3
 _CARRIED_TIME_REASON = "carried from an earlier claim of the article about the same event"
 _STATED_PLACE = ("clause", "coordinated")
 
@@ -1690,6 +1695,18 @@ def _prune_containers(places: list[EntityMention]) -> list[EntityMention]:
             seen.add(ident)
             out.append(e)
     return out
+
+
+def _known_container(places: list[EntityMention]) -> EntityMention | None:
+    """A name the gazetteer does not know, then the known place it is said to lie in ("قرب
+    بلدة بهلغام في كشمير", "near the Meghaninagar area of Ahmedabad"): the known one, which
+    the event is surely in; None for any other pair."""
+    if len(places) != 2:
+        return None
+    inner, outer = places
+    if inner.key is not None or outer.key is None or outer.complement:
+        return None
+    return outer if 0 <= outer.tok_start - inner.tok_end <= _CONTAINER_GAP else None
 
 
 def _unique(places: list[EntityMention]) -> EntityMention | None:
