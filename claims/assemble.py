@@ -252,6 +252,7 @@ class Assembler:
         self.caused_events = frozenset(self.data.caused_events)
         self.coordinators = frozenset(self.data.coordinators)
         self.agent_verbs = frozenset(self.data.agent_verbs)
+        self.links = frozenset(w.casefold() for w in self.data.containment_links)
         self.kind_units = self.data.kind_units
         # Amounts shared out among holders (a list's seats): the place said with one is
         # where that share was won, not the event's (units are language-neutral).
@@ -495,7 +496,7 @@ class Assembler:
                     for y in own
                 )
             ]
-            location, ambiguous, dests = self._places(trig, whole, layers.support)
+            location, ambiguous, dests = self._places(trig, whole, layers.support, layers.text)
             speakers = _speakers(layers.reports, trig)
             actors = _dedupe(
                 [
@@ -742,6 +743,21 @@ class Assembler:
             s <= tok < e for s, e in self._part_asides(layers, sent.tok_start, sent.tok_end)
         )
 
+    def _known_container(self, places: list[EntityMention], text: str) -> EntityMention | None:
+        """A name the gazetteer does not know, then the known place it is said to lie in
+        ("قرب بلدة بهلغام في كشمير", "near the Meghaninagar area of Ahmedabad"): the known
+        one, which the event is surely in. Only link words (``containment_links``) may
+        stand between: "قاعدة القيارة جنوب الموصل" lies outside Mosul. None otherwise."""
+        if len(places) != 2:
+            return None
+        inner, outer = places
+        if inner.key is not None or outer.key is None or outer.complement:
+            return None
+        between = text[inner.end : outer.start].casefold().split()
+        if len(between) > _CONTAINER_GAP or any(w not in self.links for w in between):
+            return None
+        return outer
+
     def _agent(self, layers: _Layers, e: EntityMention) -> bool:
         """Whether a bare place is the subject of the verb of deciding right before it."""
         if not self.agent_verbs or e.lead_clitic:
@@ -879,7 +895,11 @@ class Assembler:
         return out
 
     def _places(
-        self, trig: TriggerMention, own: list[_Slot], support: frozenset[int] = frozenset()
+        self,
+        trig: TriggerMention,
+        own: list[_Slot],
+        support: frozenset[int] = frozenset(),
+        text: str = "",
     ) -> tuple[EntityMention | None, bool, list[EntityMention]]:
         """(location, ambiguous, destinations) from the places the trigger owns.
 
@@ -925,7 +945,7 @@ class Assembler:
             cands = _prune_containers([e for e in by_role.get(role, []) if e not in dests])
             if not cands:
                 continue
-            known = _known_container(cands)
+            known = self._known_container(cands, text)
             if known is not None:
                 cands = [known]
             if len(cands) > 1 and role not in ("origin", "object"):
@@ -1695,18 +1715,6 @@ def _prune_containers(places: list[EntityMention]) -> list[EntityMention]:
             seen.add(ident)
             out.append(e)
     return out
-
-
-def _known_container(places: list[EntityMention]) -> EntityMention | None:
-    """A name the gazetteer does not know, then the known place it is said to lie in ("قرب
-    بلدة بهلغام في كشمير", "near the Meghaninagar area of Ahmedabad"): the known one, which
-    the event is surely in; None for any other pair."""
-    if len(places) != 2:
-        return None
-    inner, outer = places
-    if inner.key is not None or outer.key is None or outer.complement:
-        return None
-    return outer if 0 <= outer.tok_start - inner.tok_end <= _CONTAINER_GAP else None
 
 
 def _unique(places: list[EntityMention]) -> EntityMention | None:

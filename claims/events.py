@@ -201,6 +201,10 @@ class EventsFile(_Strict):
     # Verbs of deciding, agreeing or demanding: the place right after one is its subject,
     # a government ("وافقت واشنطن على سحبهم"), never an event's place.
     agent_verbs: list[str] = Field(default_factory=list)
+    # Words between a name the gazetteer does not know and a known place that say the first
+    # lies in the second ("قريه الخربه في محافظه ادلب", "the X area of Lahore"); a bearing
+    # ("جنوب الموصل") says it lies outside.
+    containment_links: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _complete(self) -> EventsFile:
