@@ -329,6 +329,7 @@ class Assembler:
             by_sentence[sent.index] = sent_drafts
             drafts.extend(sent_drafts)
         self._carry(drafts, lead or [])
+        self._phase_of_counts(drafts, evoked)
         for d in drafts:
             ahead = _ahead(d.time, layers.written)
             if ahead and d.phase == "completed" and d.trigger.tense != "past":
@@ -337,6 +338,24 @@ class Assembler:
                 # past-tense verb of the event itself says otherwise, and is kept)
                 d.phase = "planned"
         return drafts
+
+    def _phase_of_counts(self, drafts: list[_Draft], evoked: list[TriggerMention]) -> None:
+        """A count that is a claim only through its unit (a row of a results table) takes
+        the phase its event's other claims in the article state, when they state one."""
+        made = {id(t) for t in evoked}
+        for d in drafts:
+            if id(d.trigger) not in made or d.phase is not None:
+                continue
+            phases = {
+                x.phase
+                for x in drafts
+                if id(x.trigger) not in made
+                and _same_event(x, d)
+                and x.phase is not None
+                and x.modality != "negated"
+            }
+            if len(phases) == 1:
+                d.phase, d.inherited["phase"] = phases.pop(), "article"
 
     def _evoked(self, layers: _Layers, lead: list[_Draft]) -> list[TriggerMention]:
         """A trigger made of each count of a ``unit_events`` unit, for a clause that has no
