@@ -277,6 +277,8 @@ class UnitNames(_Strict):
 
 class LabelData(_Strict):
     events: dict[EventType, EventLabels]
+    # The noun of an "other" event by its event word ("election": الانتخابات).
+    other_words: dict[str, DisplayLabel] = Field(default_factory=dict)
     phases_en: dict[Phase, str]
     phases_ar: dict[Phase, str]
     weekdays_en: list[str] = Field(min_length=7, max_length=7)

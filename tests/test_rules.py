@@ -26,7 +26,7 @@ from checker.rules.registry import (
     register_builtin_rules,
 )
 from checker.settings import CheckerSettings, load_labels
-from claims.model import Attribution, Claim, Finding, Span, TimeValue
+from claims.model import Attribution, Claim, Finding, Quantity, Span, TimeValue
 from tests.claim_builders import actor, claim, day, place, qty, weekday_only
 
 # --- a small gazetteer -------------------------------------------------------------------
@@ -458,6 +458,19 @@ def test_a_rounded_figure_agrees_with_what_rounds_to_it() -> None:
     a = convoy("A", rounded)
     assert run(a, convoy("B", qty(21_404_291, unit="vehicles"))) == []
     assert codes(run(a, convoy("B", qty(21_041_391, unit="vehicles")))) == ["C003"]
+
+
+def test_a_finding_names_what_an_other_event_is() -> None:
+    """Two lists' seats in one election: the message says "the election", not "the
+    event" (labels.yaml `other_words`)."""
+    seats = [
+        claim(name, f"حزب النهضة {n} مقعدا", "other", event_word="election", phase="completed",
+              location=CHAD, quantity=Quantity(value=n, low=n, high=n, unit="seats",
+                                               holder="النهضه"))
+        for name, n in (("A", 42), ("B", 37))
+    ]
+    (finding,) = run(*seats)
+    assert "election" in finding.explanation_en and "الانتخابات" in finding.explanation_ar
 
 
 def test_the_figure_of_a_bound_is_the_same_figure_hedged() -> None:

@@ -280,22 +280,26 @@ def _params(
     labels: LabelData,
 ) -> dict[str, str]:
     event = labels.events[first.event]
+    noun_en, noun_ar = event.noun_en, event.noun_ar
+    word = labels.other_words.get(first.event_word or "") if first.event == "other" else None
+    if word is not None:  # "the election", not "the event"
+        noun_en, noun_ar = word.en, word.ar
     place = first.location
     params = {
-        "event": event.noun_en,
-        "event_ar": event.noun_ar,
+        "event": noun_en,
+        "event_ar": noun_ar,
         "place": (place.label or place.key or place.surface) if place else labels.unknown_place_en,
         "place_ar": (place.surface or place.label or place.key or labels.unknown_place_ar)
         if place
         else labels.unknown_place_ar,
         "phase": labels.phases_en[first.phase] if first.phase else "",
         "phase_ar": labels.phases_ar[first.phase] if first.phase else "",
-        "phase_event": f"{labels.phases_en[first.phase]} of the {event.noun_en}"
+        "phase_event": f"{labels.phases_en[first.phase]} of the {noun_en}"
         if first.phase
-        else event.noun_en,
-        "phase_event_ar": f"{labels.phases_ar[first.phase]} {event.noun_ar}"
+        else noun_en,
+        "phase_event_ar": f"{labels.phases_ar[first.phase]} {noun_ar}"
         if first.phase
-        else event.noun_ar,
+        else noun_ar,
         "value_a": "; ".join(v.value for v in first_values),
         "value_b": "; ".join(v.value for v in second_values),
         "quote_a": " … ".join(v.quote for v in first_values),
