@@ -516,6 +516,8 @@ class Assembler:
                 )
             ]
             location, ambiguous, dests = self._places(trig, whole, layers.support, layers.text)
+            if trig.event in self.caused_events:
+                dests = []  # the dead go nowhere: "إلى لندن" is the plane's, not the toll's
             speakers = _speakers(layers.reports, trig)
             actors = _dedupe(
                 [
