@@ -253,6 +253,7 @@ class Assembler:
         self.coordinators = frozenset(self.data.coordinators)
         self.agent_verbs = frozenset(self.data.agent_verbs)
         self.links = frozenset(w.casefold() for w in self.data.containment_links)
+        self.force_quantifiers = frozenset(self.data.force_quantifiers)
         self.kind_units = self.data.kind_units
         # Amounts shared out among holders (a list's seats): the place said with one is
         # where that share was won, not the event's (units are language-neutral).
@@ -298,6 +299,13 @@ class Assembler:
     def drafts(self, doc: Doc, lead: list[_Draft] | None = None) -> list[_Draft]:
         """All claim drafts of the doc, in text order, slots inherited where allowed."""
         layers = _Layers.read(doc)
+        if self.force_quantifiers:
+            # "سحبت فرنسا معظم قواتها": a quantifier opens the force it counts
+            layers.support = layers.support | {
+                i for i in range(len(doc) - 1)
+                if i + 1 in layers.support
+                and _token_word(layers, i) in self.force_quantifiers
+            }
         evoked = self._evoked(layers, lead or [])
         drafts: list[_Draft] = []
         by_sentence: dict[int, list[_Draft]] = {}
@@ -497,6 +505,12 @@ class Assembler:
         for x in slots:
             if x.entity is None or x.entity.kind != "place" or x.owner < 0:
                 continue
+            if (
+                x.role is None
+                and self.data.subject_after_verb
+                and _verb_subject(ctrig[x.owner], x, layers.support)
+            ):
+                continue  # "سحبت فرنسا معظم قواتها": who acted, no place of the clause
             role = x.role or ("object" if x.tok_start > ctrig[x.owner].tok_start else "subject")
             clause_places.append((x.entity, role))
 
@@ -936,12 +950,7 @@ class Assembler:
             if e is None or e.kind != "place":
                 continue
             role = s.role
-            if (
-                role is None
-                and trig.is_verb
-                and s.tok_start == trig.tok_end
-                and s.tok_end in support
-            ):
+            if role is None and self.data.subject_after_verb and _verb_subject(trig, s, support):
                 continue  # the verb's subject
             if role is None:
                 if s.tok_start < trig.tok_start:
@@ -1549,6 +1558,12 @@ def _other_count(d: _Draft, same: list[_Draft]) -> bool:
             if max(lo, other_lo) > min(hi, other_hi):
                 return True
     return False
+
+
+def _verb_subject(trig: TriggerMention, slot: _Slot, support: frozenset[int]) -> bool:
+    """Arabic puts the subject after the verb: a bare place right after a verb trigger and
+    right before the force or base it acts on ("سلمت فرنسا قاعدة", "سحبت روسيا قواتها")."""
+    return trig.is_verb and slot.tok_start == trig.tok_end and slot.tok_end in support
 
 
 def _listed(places: list[EntityMention]) -> bool:

@@ -205,6 +205,12 @@ class EventsFile(_Strict):
     # lies in the second ("قريه الخربه في محافظه ادلب", "the X area of Lahore"); a bearing
     # ("جنوب الموصل") says it lies outside.
     containment_links: list[str] = Field(default_factory=list)
+    # Words that may stand between a verb's subject and the force it acts on: "سحبت
+    # فرنسا معظم قواتها" (France is who withdrew, not where).
+    force_quantifiers: list[str] = Field(default_factory=list)
+    # Verb-subject-object order (Arabic): a bare place right after a verb trigger and
+    # before the force or base it acts on is the verb's subject, not a place.
+    subject_after_verb: bool = False
 
     @model_validator(mode="after")
     def _complete(self) -> EventsFile:
