@@ -301,10 +301,9 @@ class Assembler:
         layers = _Layers.read(doc)
         if self.force_quantifiers:
             # "سحبت فرنسا معظم قواتها": a quantifier opens the force it counts
+            before = {_word_before(layers, i) for i in layers.support}
             layers.support = layers.support | {
-                i for i in range(len(doc) - 1)
-                if i + 1 in layers.support
-                and _token_word(layers, i) in self.force_quantifiers
+                i for i in before if i >= 0 and _token_word(layers, i) in self.force_quantifiers
             }
         evoked = self._evoked(layers, lead or [])
         drafts: list[_Draft] = []
@@ -351,19 +350,17 @@ class Assembler:
         """A count that is a claim only through its unit (a row of a results table) takes
         the phase its event's other claims in the article state, when they state one."""
         made = {id(t) for t in evoked}
+        if not made:
+            return
+        phases: dict[tuple[str, str], set[Phase]] = {}
+        for x in drafts:
+            if id(x.trigger) not in made and x.phase is not None and x.modality != "negated":
+                phases.setdefault(_event_key(x), set()).add(x.phase)
         for d in drafts:
-            if id(d.trigger) not in made or d.phase is not None:
-                continue
-            phases = {
-                x.phase
-                for x in drafts
-                if id(x.trigger) not in made
-                and _same_event(x, d)
-                and x.phase is not None
-                and x.modality != "negated"
-            }
-            if len(phases) == 1:
-                d.phase, d.inherited["phase"] = phases.pop(), "article"
+            if id(d.trigger) in made and d.phase is None:
+                found = phases.get(_event_key(d), set())
+                if len(found) == 1:
+                    d.phase, d.inherited["phase"] = next(iter(found)), "article"
 
     def _evoked(self, layers: _Layers, lead: list[_Draft]) -> list[TriggerMention]:
         """A trigger made of each count of a ``unit_events`` unit, for a clause that has no
@@ -514,21 +511,21 @@ class Assembler:
             role = x.role or ("object" if x.tok_start > ctrig[x.owner].tok_start else "subject")
             clause_places.append((x.entity, role))
 
+        words, marks = self._part_marks(layers, a, b)
+        part_starts = [words[k][0] for k, _ in marks]
         out: list[_Draft] = []
         for k, trig in enumerate(ctrig):
             own = [s for s in slots if s.owner == k]
             seg_end = ctrig[k + 1].tok_start if k + 1 < len(ctrig) else b
             # "1100 جندي في النيجر، معظمهم متمركزون قرب اغاديز": a place said of a part
             # is not the whole's, when the whole has one of its own
-            parts = self._part_starts(layers, trig.tok_end, seg_end)
-            whole = [
-                x for x in own
-                if not (parts and x.tok_start > parts[0] and x.entity is not None)
-                or not any(
-                    y.entity is not None and y.entity.kind == "place" and y.tok_start < parts[0]
-                    for y in own
-                )
-            ]
+            part = next((p for p in part_starts if trig.tok_end <= p < seg_end), None)
+            whole = own
+            if part is not None and any(
+                x.entity is not None and x.entity.kind == "place" and x.tok_start < part
+                for x in own
+            ):
+                whole = [x for x in own if x.entity is None or x.tok_start < part]
             location, ambiguous, dests = self._places(trig, whole, layers.support, layers.text)
             if trig.event in self.caused_events:
                 dests = []  # the dead go nowhere: "إلى لندن" is the plane's, not the toll's
@@ -797,51 +794,50 @@ class Assembler:
         """Whether a bare place is the subject of the verb of deciding right before it."""
         if not self.agent_verbs or e.lead_clitic:
             return False
-        i = e.tok_start - 1
-        while i >= 0 and layers.table.space[i]:
-            i -= 1
+        i = _word_before(layers, e.tok_start)
         if i < 0:
             return False
         word = _token_word(layers, i)
         bare = word[1:] if word[:1] in self.morph.conjunctions else word
         return word in self.agent_verbs or bare in self.agent_verbs
 
-    def _part_starts(self, layers: _Layers, a: int, b: int) -> list[int]:
-        """Where a part marker opens a part in a..b ("، معظمهم", "، بينهم")."""
+    def _part_marks(
+        self, layers: _Layers, a: int, b: int
+    ) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
+        """The words of a..b (token, text; spaces left out), and where a part marker opens
+        a part among them ("، بينهم", "، معظمهم"): its index in the words and its length."""
         table = layers.table
         words = [(i, _token_word(layers, i)) for i in range(a, b) if not table.space[i]]
-        return [
-            words[k][0]
-            for k in range(len(words))
-            if any(tuple(w for _, w in words[k : k + len(m)]) == m for m in self.part_markers)
-        ]
+        marks = []
+        for k in range(len(words)):
+            marker = next(
+                (m for m in self.part_markers if tuple(w for _, w in words[k : k + len(m)]) == m),
+                None,
+            )
+            if marker is not None:
+                marks.append((k, len(marker)))
+        return words, marks
 
     def _part_asides(self, layers: _Layers, a: int, b: int) -> list[TokRange]:
         """Token ranges in a..b that a part marker opens and a comma closes, the comma
         included ("، بينهم اجنبيان،", ", including 12 of the 15 crew members,")."""
         table = layers.table
-        words = [(i, _token_word(layers, i)) for i in range(a, b) if not table.space[i]]
+        words, marks = self._part_marks(layers, a, b)
         out: list[TokRange] = []
-        k = 0
-        while k < len(words):
-            start = words[k][0]
-            marker = next(
-                (m for m in self.part_markers if tuple(w for _, w in words[k : k + len(m)]) == m),
-                None,
-            )
-            if marker is None:
-                k += 1
+        resume = 0
+        for k, length in marks:
+            if k < resume:
                 continue
             # the aside ends at the first punctuation after the marker, if it is a comma
             close = next(
-                (j for j in range(k + len(marker), len(words)) if table.punct[words[j][0]]),
+                (j for j in range(k + length, len(words)) if table.punct[words[j][0]]),
                 None,
             )
             if close is None or words[close][1] not in _COMMAS:
-                k += len(marker)
+                resume = k + length
                 continue
-            out.append((start, words[close][0] + 1))
-            k = close + 1
+            out.append((words[k][0], words[close][0] + 1))
+            resume = close + 1
         return out
 
     def _roles(
@@ -1151,9 +1147,7 @@ class Assembler:
         if k >= len(ctrig):
             return False
         table = layers.table
-        before = tok - 1
-        while before >= 0 and table.space[before]:
-            before -= 1
+        before = _word_before(layers, tok)
         if before < 0 or _token_word(layers, before) not in self.coordinators:
             return False
         between = [i for i in range(tok_end, ctrig[k].tok_start) if not table.space[i]]
@@ -1517,11 +1511,14 @@ def _same_kind(a: TriggerMention, b: TriggerMention) -> bool:
     return a.event == b.event and (a.event != "other" or a.word == b.word)
 
 
+def _event_key(d: _Draft) -> tuple[str, str]:
+    """The kind of event a claim is of: its type, and for "other" its word."""
+    return d.event, d.trigger.word if d.event == "other" else ""
+
+
 def _same_event(a: _Draft, b: _Draft) -> bool:
     """Two claims of one kind of event: same type, and for "other" the same word."""
-    if a.event != b.event:
-        return False
-    return a.event != "other" or a.trigger.word == b.trigger.word
+    return _event_key(a) == _event_key(b)
 
 
 def _stated_time(d: _Draft) -> TimeValue | None:
@@ -1558,6 +1555,14 @@ def _other_count(d: _Draft, same: list[_Draft]) -> bool:
             if max(lo, other_lo) > min(hi, other_hi):
                 return True
     return False
+
+
+def _word_before(layers: _Layers, tok: int) -> int:
+    """The token of the word before ``tok`` (spaces skipped), or -1."""
+    i = tok - 1
+    while i >= 0 and layers.table.space[i]:
+        i -= 1
+    return i
 
 
 def _verb_subject(trig: TriggerMention, slot: _Slot, support: frozenset[int]) -> bool:
