@@ -306,7 +306,24 @@ class AttributionComponent:
             s_start, s_end = doc[m.start].idx, _end_char(doc, m.end)
             kind: SourceKind = "unknown"
             closed = False
-            if not passive:
+            speaker = (
+                next(
+                    (
+                        r for r in reversed(out)
+                        if r.source is not None and _sentence_end(doc, r.tok_start) == end_limit
+                    ),
+                    None,
+                )
+                if cue.kind == "participle"
+                else None
+            )
+            if cue.kind == "participle":
+                # "أكد ضابط ...، مشيرًا إلى وجود عدد قليل من الجنود": the participle's
+                # subject is the sentence's speaker; what follows it is what is said
+                if speaker is not None:
+                    source, kind = speaker.source, speaker.kind
+                    s_start, s_end = speaker.source_start, speaker.source_end
+            elif not passive:
                 reach = (
                     _FRONTED_SOURCE_MAX_TOKENS if cue.kind == "preposition" else _SOURCE_MAX_TOKENS
                 )

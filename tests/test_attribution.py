@@ -49,6 +49,18 @@ def test_source_text_is_what_follows_the_cue() -> None:
     assert claim.attribution is not None and claim.attribution.source == normalize("وكالة رويترز")
 
 
+def test_a_participle_speaks_for_the_sentence_s_speaker() -> None:
+    """"قال المتحدث ...، مضيفا ان": the participle's subject is the speaker before it;
+    the words after it are what is said, never a source."""
+    claim = _claim(
+        "قال المتحدث باسم البعثة إن الانسحاب بدأ، مضيفا أن 400 جندي سيبقون في قاعدة غاو",
+        event="troop_presence",
+    )
+    assert claim.attribution is not None
+    assert claim.attribution.source == normalize("المتحدث باسم البعثة")
+    assert claim.attribution.kind == "official"
+
+
 def test_passive_report_has_no_source_and_is_reported() -> None:
     claim = _claim("وذُكر في وقت سابق أن القوات انسحبت من المدينة")
     assert claim.attribution is not None and claim.attribution.source is None
