@@ -387,7 +387,7 @@ def _show_finding(args: argparse.Namespace, finding_id: str) -> int:
             published = quote.published.isoformat() if quote.published else "-"
             where = f"chars {quote.start}-{quote.end}" if quote.start is not None else "no offsets"
             compared = f"; {quote.field} = {quote.value}" if quote.field else ""
-            inferred = "; phase or place inferred from its event" if quote.inferred else ""
+            inferred = "; phase, place or list inferred from its event" if quote.inferred else ""
             _out(
                 f"    {quote.claim_id} {quote.article_name or '?'} ({quote.outlet or '-'}, "
                 f"{published}), {where}{compared}{inferred}"

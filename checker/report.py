@@ -132,7 +132,7 @@ class ReportQuote(_Model):
     )
     inferred: bool = Field(
         default=False,
-        description="the claim does not state the fact's phase or place itself: its "
+        description="the claim does not state the fact's phase, place or list itself: its "
         "event's other reports give it",
     )
     value_ar: str = Field(default="", description="the compared value in Arabic words")
@@ -1444,7 +1444,7 @@ def _fact_lines(facts: Sequence[ReportFact]) -> list[str]:
 def _quote_lines(quote: ReportQuote) -> list[str]:
     where = f"chars {quote.start}–{quote.end}" if quote.start is not None else "no offsets"
     compared = f"{md_escape(quote.field)} = {md_escape(quote.value)}" if quote.field else ""
-    inferred = "; phase or place inferred from its event" if quote.inferred else ""
+    inferred = "; phase, place or list inferred from its event" if quote.inferred else ""
     return [
         f"- {_article_line(quote.article_name, quote.outlet, quote.published)}, "
         f"claim {_code(quote.claim_id)}, {where}"

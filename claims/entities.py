@@ -126,6 +126,7 @@ class GazetteerFile(_Strict):
     places: list[PlaceEntry]
     actors: list[ActorEntry]
     territory_nouns: list[str]
+    scope_nouns: list[str] = Field(default_factory=list)
     direction_words: list[str]
     capital_nouns: list[str]
     name_triggers: list[NameTrigger]
@@ -327,6 +328,7 @@ class Gazetteer:
         closed: list[tuple[str, list[str]]] = [
             ("outside", data.complement_words),
             ("territory", data.territory_nouns),
+            ("scope", data.scope_nouns),
             ("direction", data.direction_words),
             ("capital", data.capital_nouns),
             ("force", data.force_heads),
@@ -543,9 +545,15 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
         if adj.start in covered:
             continue
         prev = words.get(adj.start - 1)
-        # An adjective names a place only after a territory/capital noun ("الأراضي السورية");
-        # after a force noun it makes an actor; elsewhere it describes ("أربيل العراقية").
-        if prev is not None and prev.payload.what == "territory":
+        scope = _scope_noun(doc, words, adj.start, gaz.article)
+        # An adjective names a place only after a territory/capital noun ("الأراضي السورية")
+        # or a country's vote or institution, maybe with adjectives between ("الانتخابات
+        # البرلمانية العراقية"); after a force noun it makes an actor; elsewhere it
+        # describes ("أربيل العراقية").
+        if scope is not None:
+            s, e, text = surface(adj.start, adj.end, adj.clitic)
+            mention = gaz.mention(adj.payload.country, s, e, adj.start, adj.end, text)
+        elif prev is not None and prev.payload.what == "territory":
             s, e, text = surface(prev.start, adj.end, prev.clitic)
             mention = gaz.mention(adj.payload.country, s, e, prev.start, adj.end, text)
             mention.lead_clitic = prev.clitic
@@ -590,6 +598,24 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
     mentions.sort(key=lambda x: x.tok_start)
     _phrases(doc, words, mentions)
     return mentions
+
+
+def _scope_noun(
+    doc: Doc, words: dict[int, LexMatch[_Word]], adj_start: int, article: str
+) -> LexMatch[_Word] | None:
+    """The vote or institution noun a nationality adjective at ``adj_start`` belongs to,
+    right before it or with up to two definite adjectives between ("الانتخابات البرلمانية
+    العراقية"), or None."""
+    for gap in range(3):
+        start = adj_start - 1 - gap
+        if start < 0:
+            return None
+        word = words.get(start)
+        if word is not None:
+            return word if word.payload.what == "scope" else None
+        if not doc[start].text.startswith(article):
+            return None
+    return None
 
 
 def _cued(

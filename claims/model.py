@@ -177,6 +177,12 @@ class Quantity(_Model):
         description="who the amount belongs to, normalised: the list, party or candidate "
         'that won the seats or votes ("حصل تحالف X علي 45 مقعدا" is X\'s 45 seats)',
     )
+    leader: str | None = Field(
+        default=None,
+        description="the last name of the holder's leader, normalised, when the text names "
+        'one ("بزعامه نوري المالكي", "(محمد شياع السوداني)", "تحالف X للسوداني"): a list '
+        "named only by its leader is the list another report names with that leader",
+    )
     scope: str | None = Field(
         default=None,
         description="the part of the whole the amount is about, when the text names one: "
@@ -219,7 +225,7 @@ class Attribution(_Model):
 # Optional fields of the value types added after claim IDs were first stored.
 _LATER_FIELDS: dict[str, tuple[str, ...]] = {
     "time": ("time_zone", "utc_offset", "utc_time", "utc_day_offset"),
-    "quantity": ("of", "holder", "scope", "reference", "bearing"),
+    "quantity": ("of", "holder", "leader", "scope", "reference", "bearing"),
 }
 
 

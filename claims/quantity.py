@@ -410,7 +410,15 @@ def find_quantities(
             taken.append((q.span.start, q.span.end))
         floor = max(floor, item.end)
     said_by_noun = _unit_words(text, g, skip, taken, s)
-    quantities += [qualify(q, q.span.start, text) for q in said_by_noun if q.span]
+    by_figure = list(quantities)
+    for q in said_by_noun:
+        if q.span is None:
+            continue
+        start = q.span.start
+        before = [p for p in by_figure if p.span is not None and p.span.end <= start]
+        previous = before[-1] if before else None
+        floor = previous.span.end if previous is not None and previous.span else 0
+        quantities.append(qualify(q, start, text, floor, previous))
     quantities.sort(key=lambda q: q.span.start if q.span else 0)
     return quantities
 
@@ -530,6 +538,8 @@ _WORD = re.compile(r"\S+")
 _TAIL_END = re.compile(r"\d|[.,،؛;:!?؟()\n]")
 _COMMA = re.compile(r"[,،]")
 _TOPIC_WORDS = 6  # the longest fronted topic ("وبشان تصويت النازحين في المخيمات،")
+# The opening of a clause that repeats no verb: a comma, then the conjunction.
+_GAPPED = re.compile(r"[\s]*[،,][\s]*(\S)")
 _QUOTES = str.maketrans("", "", "\"'«»“”„()[]")
 
 
@@ -591,6 +601,10 @@ class Qualifiers:
     holder_stoppers: frozenset[str]
     holder_words: int
     holder_window: int
+    leader_re: re.Pattern[str]  # a cue opening the name of a holder's leader
+    leader_prefixes: tuple[str, ...]  # "لل": a preposition with the article
+    article: str
+    conjunctions: frozenset[str]
     row_label: re.Pattern[str]
     distance_units: frozenset[str]
     bearings: dict[str, str]
@@ -658,6 +672,15 @@ def _qualifiers() -> Qualifiers:
         holder_stoppers=frozenset(holders.stoppers if holders else []),
         holder_words=holders.max_words if holders else 0,
         holder_window=holders.window if holders else 0,
+        leader_re=re.compile(
+            rf"{_LETTER_BEFORE}{p.conj}(?P<l>{alternation(holders.leader_cues if holders else [])})"
+            rf"{_LETTER_AFTER}"
+        ),
+        leader_prefixes=tuple(
+            prep + c.article[1:] for prep in (holders.leader_prepositions if holders else [])
+        ),
+        article=c.article,
+        conjunctions=frozenset(c.conjunctions),
         # "حزب X (زعيمه): 28 مقعدا" at the start of a line or after a bullet
         row_label=re.compile(
             r"^[ \t]*(?:[-•*·▪]|\d{1,2}[.)-])?[ \t]*(?P<label>[^\n:؛.]{2,80}?)"
@@ -722,8 +745,10 @@ def _strip_clitic(word: str, table: frozenset[str]) -> str | None:
 
 def holder_key(words: Sequence[str], q: Qualifiers) -> str | None:
     """The key of a holder's name: without quotes and brackets and without the head noun
-    that says what kind of holder it is ("تحالف X" and "ائتلاف X" are both "X"). Anything
-    else stays: two spellings of one name are two holders, never compared (safe)."""
+    that says what kind of holder it is ("تحالف X" and "ائتلاف X" are both "X"). A
+    one-word name of a group is keyed by its stem, so that the adjective and the noun
+    meet ("القوائم الشيعيه" and "الشيعه" are both "شيعي"). Anything else stays: two
+    spellings of one name are two holders, never compared (safe)."""
     kept: list[str] = []
     for raw in words:
         word = raw.translate(_QUOTES)
@@ -732,7 +757,59 @@ def holder_key(words: Sequence[str], q: Qualifiers) -> str | None:
         if _strip_clitic(word, q.head_nouns) is not None and not kept:
             continue
         kept.append(word)
+    if len(kept) == 1:
+        return _group_stem(kept[0], q.article)
     return " ".join(kept) or None
+
+
+def _group_stem(word: str, article: str) -> str:
+    """A definite group word without its article and its nisba or collective ending,
+    with the nisba's "ي": "الشيعيه" (Shiite) and "الشيعه" (the Shia) are "شيعي"."""
+    if not word.startswith(article) or len(word) < len(article) + 3:
+        return word
+    stem = word[len(article) :]
+    for ending in ("يه", "ه"):
+        if stem.endswith(ending) and len(stem) > len(ending) + 1:
+            return stem[: -len(ending)] + "ي"
+    return word
+
+
+def _leader_word(words: Sequence[str], stoppers: frozenset[str]) -> str | None:
+    """The leader's key: the last word of a name ("نوري المالكي" is "المالكي")."""
+    names = [w.translate(_QUOTES).strip("،,:.") for w in words]
+    names = [w for w in names if w and not any(ch.isdigit() for ch in w)]
+    if not names or _strip_clitic(names[-1], stoppers):
+        return None
+    return names[-1]
+
+
+def _split_leader(words: list[str], g: Qualifiers) -> tuple[list[str], str | None]:
+    """A name's words without a last word that is its leader ("تحالف X للسوداني": the
+    preposition joined to the article, on a family name of the nisba form), and that
+    leader. A last word of another form is the name's own ("التجمع الوطني للاحرار")."""
+    if len(words) >= 2:
+        last = words[-1].translate(_QUOTES).strip("،,")
+        for prefix in g.leader_prefixes:
+            if last.startswith(prefix) and len(last) > len(prefix) + 2 and last.endswith("ي"):
+                return words[:-1], g.article + last[len(prefix) :]
+    return words, None
+
+
+def _leader_after(text: str, lo: int, start: int, g: Qualifiers) -> str | None:
+    """The leader named by the last cue between ``lo`` and the amount ("بزعامه X")."""
+    cues = list(g.leader_re.finditer(text, lo, start))
+    if not cues:
+        return None
+    words = _name_words(text, cues[-1].end(), start, g.holder_stoppers, g.holder_words)
+    return _leader_word(words, g.holder_stoppers)
+
+
+def _named(
+    words: list[str], text: str, lo: int, start: int, g: Qualifiers
+) -> tuple[str | None, str | None]:
+    """(holder key, leader) of a holder's name words and the words up to the amount."""
+    words, leader = _split_leader(words, g)
+    return holder_key(words, g), leader or _leader_after(text, lo, start, g)
 
 
 def _name_words(text: str, start: int, end: int, stoppers: frozenset[str], limit: int) -> list[str]:
@@ -752,35 +829,57 @@ def _name_words(text: str, start: int, end: int, stoppers: frozenset[str], limit
     return words
 
 
-def _holder(q: Quantity, text: str, floor: int, g: Qualifiers) -> str | None:
-    """Who holds an amount of seats or votes: a table row's label, the subject of a verb of
-    winning, or a name opened by a holder noun before the amount."""
+def _holder(
+    q: Quantity, text: str, floor: int, g: Qualifiers, previous: Quantity | None = None
+) -> tuple[str | None, str | None]:
+    """(holder, leader) of an amount of seats or votes: a table row's label (its leader in
+    brackets), the subject of a verb of winning, a name opened by a holder noun before the
+    amount, or, in a list whose verb is said once, the words after "و" ("حصلت القوائم X
+    علي 187 مقعدا، والسنيه علي 77 مقعدا")."""
     assert q.span is not None
     start = q.span.start
     line_start = text.rfind("\n", 0, start) + 1
     row = g.row_label.search(text, line_start, start)
     if row:
+        bracket = re.search(r"\(([^)]*)\)", row.group(0))
         label = re.sub(r"\([^)]*\)", " ", row.group("label")).split()
         if 0 < len(label) <= g.holder_words:
-            return holder_key(label, g)
+            leader = _leader_word(bracket.group(1).split(), g.holder_stoppers) if bracket else None
+            return holder_key(label, g), leader
     lo = max(clause_floor(text, start, floor), start - g.holder_window)
+    if previous is not None and previous.span is not None and previous.span.end <= start:
+        lo = max(lo, previous.span.end)  # the verb of the amount before is not this one's
     verbs = list(g.holder_verb_re.finditer(text, lo, start))
     if verbs:
         verb = verbs[-1]
         after = _name_words(text, verb.end(), start, g.holder_stoppers, g.holder_words)
         if after:
-            return holder_key(after, g)
+            return _named(after, text, verb.end(), start, g)
         before = text[lo : verb.start()].split()
         before = [w.strip("،,") for w in before[-g.holder_words :]]
         if any(_strip_clitic(w, g.holder_nouns) for w in before):
             first = next(i for i, w in enumerate(before) if _strip_clitic(w, g.holder_nouns))
-            return holder_key(before[first:], g)
+            return _named(before[first:], text, verb.end(), start, g)
     nouns = list(g.holder_noun_re.finditer(text, lo, start))
     if nouns:
         words = _name_words(text, nouns[-1].start(), start, g.holder_stoppers, g.holder_words)
         if words:
-            return holder_key(words, g)
-    return None
+            return _named(words, text, nouns[-1].start(), start, g)
+    if previous is not None and previous.unit == q.unit and (previous.holder or previous.leader):
+        return _gapped(text, lo, start, g)
+    return None, None
+
+
+def _gapped(text: str, lo: int, start: int, g: Qualifiers) -> tuple[str | None, str | None]:
+    """(holder, leader) of an amount whose clause repeats no verb: the words after the "و"
+    that opens it, up to a stopper ("، و"صادقون" بزعامه X 28 مقعدا")."""
+    m = _GAPPED.match(text, lo, start)
+    if m is None or m.group(1) not in g.conjunctions:
+        return None, None
+    words = _name_words(text, m.end(), start, g.holder_stoppers, g.holder_words)
+    if not words:
+        return None, None
+    return _named(words, text, m.end(), start, g)
 
 
 def _reference(q: Quantity, text: str, g: Qualifiers) -> tuple[str | None, str | None, int]:
@@ -901,7 +1000,7 @@ def qualify(
         if bearing is not None or (reference is not None and q.of == DISTANCE):
             q.of, q.bearing, q.reference = DISTANCE, bearing, reference
     if q.unit in g.holder_units and q.of != TOTAL:
-        q.holder = _holder(q, text, floor, g)
+        q.holder, q.leader = _holder(q, text, floor, g, previous)
     q.scope = find_scope(q, text, g.scope, floor)
     whole_of(q, previous, g.wholes)
     return q

@@ -44,6 +44,17 @@ def test_nationality_adjective_names_a_country_only_after_a_territory_noun() -> 
     assert _keys("العاصمة السورية") == ["damascus"]
 
 
+def test_a_countrys_vote_or_institution_names_the_country() -> None:
+    """ "الانتخابات البرلمانية اللبنانية": the vote's country is its place, also with
+    adjectives between; a force or a government with the adjective is no place."""
+    assert _keys("أعلنت نتائج الانتخابات البرلمانية اللبنانية") == ["lebanon"]
+    assert _keys("صوت البرلمان الأردني على القانون") == ["jordan"]
+    assert _keys("جرى الاستفتاء الدستوري المصري") == ["egypt"]
+    assert _keys("أعلنت الحكومة الأردنية الخطة") == []
+    # the adjective belongs to another noun: no vote named by it
+    assert _keys("الانتخابات في الدوائر الشمالية الكبرى السورية") == []
+
+
 def test_outside_x_is_the_complement_of_x() -> None:
     (iraq,) = _entities("نقل المعدات خارج العراق")
     assert iraq.key == "iraq" and iraq.complement

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "resolved": True,
     "of": None,
     "holder": None,
+    "leader": None,
     "scope": None,
     "reference": None,
     "bearing": None,
@@ -54,7 +55,7 @@ def test_case(case: dict[str, Any]) -> None:
         for key, want in {**DEFAULTS, **expected}.items():
             if key == "span":
                 continue
-            if key in ("holder", "reference") and want is not None:
+            if key in ("holder", "leader", "reference") and want is not None:
                 want = normalize(want)  # names are written as a reader writes them
             if isinstance(want, float):
                 assert got[key] == pytest.approx(want), f"{key} of {expected['span']!r}"
@@ -296,7 +297,7 @@ def test_a_magnitude_needs_a_plausible_value() -> None:
 
 
 def test_claim_ids_stay_stable_when_the_later_fields_are_empty() -> None:
-    """`of`, `holder`, `reference` and `bearing` came after IDs were first stored: a claim
+    """`of`, `holder`, `leader`, `reference` and `bearing` came after IDs were first stored: a claim
     that leaves them empty keeps the ID it had (an editor's saved ID stays valid); one that
     sets them is another claim."""
     from claims.model import Claim, Span, stable_hash
@@ -312,7 +313,7 @@ def test_claim_ids_stay_stable_when_the_later_fields_are_empty() -> None:
     slots = base.model_dump(
         mode="json", include={"event", "phase", "time", "quantity", "location", "modality"}
     )
-    for name in ("of", "holder", "scope", "reference", "bearing"):
+    for name in ("of", "holder", "leader", "scope", "reference", "bearing"):
         del slots["quantity"][name]
     assert base.id == "c_" + stable_hash("a_1", 0, 10, slots)
     held = base.model_copy(update={"id": ""})

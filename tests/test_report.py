@@ -151,7 +151,7 @@ def test_markdown_shows_each_side_with_its_tally_quotes_and_why(seed_run: Path) 
     inferred = [q for e in report.events for f in e.findings for s in f.sides for q in s.quotes
                 if q.inferred]
     if inferred:
-        assert "phase or place inferred from its event" in markdown
+        assert "phase, place or list inferred from its event" in markdown
 
 
 def _claim(**slots: Any) -> Claim:

@@ -1158,6 +1158,28 @@ def test_a_lists_seats_never_meet_the_parliaments_total() -> None:
     assert codes(findings) == ["C003"] and findings[0].certainty == "hard"
 
 
+def test_a_list_named_only_by_its_leader_is_the_list_others_name_with_him() -> None:
+    """ "وجاءت قائمة بزعامة عزيز أخنوش ثانيا بـ97 مقعدا": a report that names the list only
+    by its leader meets the reports that name the list and its leader; the finding is
+    soft, since one side's list is inferred. A leader-only count is compared with another
+    leader-only count of that leader, and never with another leader's."""
+    named = vote("A", 102, "seats", holder="التجمع الوطني للاحرار", leader="اخنوش")
+    by_leader = vote("B", 97, "seats", leader="اخنوش")
+    findings = run(named, by_leader)
+    assert codes(findings) == ["C003"] and findings[0].certainty == "soft"
+    assert run(named, vote("C", 97, "seats", leader="بركه")) == []
+    assert codes(run(by_leader, vote("D", 90, "seats", leader="اخنوش"))) == ["C003"]
+
+
+def test_a_leader_of_two_lists_names_neither() -> None:
+    """When the event's reports give one leader two lists, a count named only by that
+    leader is not taken for either of them."""
+    first = vote("A", 102, "seats", holder="التجمع الوطني للاحرار", leader="اخنوش")
+    second = vote("B", 12, "seats", holder="الاحرار الجدد", leader="اخنوش")
+    by_leader = vote("C", 97, "seats", leader="اخنوش")
+    assert [f for f in run(first, second, by_leader) if f.rule.startswith("count")] == []
+
+
 def test_a_total_is_compared_only_at_a_stated_place() -> None:
     """A province's 71 seats and the country's 329 are both "out of" totals: without a
     place on the claims, which whole each is cannot be told."""

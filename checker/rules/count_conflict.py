@@ -90,7 +90,8 @@ def _per_source_measure(q: Quantity) -> bool:
 def _what(q: Quantity) -> tuple[str | None, str | None, str | None, str | None]:
     """What an amount counts beyond its unit: what it is of, its holder, the part of the
     whole it is about, the place a distance is measured from."""
-    return q.of, q.holder, q.scope, q.reference
+    holder = q.holder or (f"~{q.leader}" if q.leader else None)  # a list named by its leader
+    return q.of, holder, q.scope, q.reference
 
 
 def _source(claim: Claim) -> str:
@@ -141,6 +142,7 @@ SPEC = RuleSpec(
         "quantity.span",
         "quantity.of",
         "quantity.holder",
+        "quantity.leader",
         "quantity.scope",
         "quantity.reference",
         "attribution.source",
@@ -174,7 +176,7 @@ class CountConflict(BaseRule):
         q = claim.quantity
         if q is None or q.unit is None:
             return None
-        if q.unit in _qualified() and q.of is None and q.holder is None:
+        if q.unit in _qualified() and q.of is None and q.holder is None and q.leader is None:
             return None  # a list's seats or the parliament's: refused, not guessed
         if q.of == TOTAL and place_ref(claim) == "-":
             return None  # the whole of which place?

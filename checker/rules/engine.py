@@ -70,12 +70,12 @@ if TYPE_CHECKING:  # the linker imports this package's semantics; avoid an impor
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 INFERRED_REASON = (
-    "Soft: a report on one side does not state this phase or place itself; it is "
+    "Soft: a report on one side does not state this phase, place or list itself; it is "
     "inferred from the other reports of its event."
 )
 INFERRED_REASON_AR = (
-    "غير قاطع: أحد التقارير لا يذكر هذه المرحلة أو هذا المكان صراحة، بل استُنتج من "
-    "التقارير الأخرى عن الحدث نفسه."
+    "غير قاطع: أحد التقارير لا يذكر هذه المرحلة أو هذا المكان أو هذه القائمة صراحة، بل "
+    "استُنتج من التقارير الأخرى عن الحدث نفسه."
 )
 
 
@@ -87,14 +87,19 @@ def infer_slots(
 ) -> tuple[list[Claim], set[str]]:
     """The claims of one event as facts read them: a claim with no phase takes the one
     phase the event's other reports of the same event type state (if they state exactly
-    one), a claim with no place the one gazetteer place they state, and a count of
-    "victims" the one kind of count (the dead, the injured) they give. Returns the claims
-    (copies where something was inferred) and the IDs of the inferred ones."""
+    one), a claim with no place the one gazetteer place they state, a count of "victims"
+    the one kind of count (the dead, the injured) they give, and seats of a list named
+    only by its leader the one list other reports name with that leader. Returns the
+    claims (copies where something was inferred) and the IDs of the inferred ones."""
     phases: dict[str, set[str]] = defaultdict(set)
     places: dict[str, dict[str, Claim]] = defaultdict(dict)
     words: dict[str, set[str]] = defaultdict(set)
+    lists: dict[str, set[str]] = defaultdict(set)  # a leader's lists, where both are named
     distinct = set(settings.distinct_count_words)
     for claim in members:
+        q = claim.quantity
+        if q is not None and q.holder is not None and q.leader is not None:
+            lists[q.leader].add(q.holder)
         if claim.event_word in distinct and claim.quantity is not None:
             words[claim.event].add(claim.event_word)
         if claim.phase is not None and claim.modality != "negated":
@@ -118,6 +123,11 @@ def infer_slots(
             and len(words[claim.event]) == 1
         ):
             update["event_word"] = next(iter(words[claim.event]))
+        q = claim.quantity
+        if q is not None and q.holder is None and q.leader is not None:
+            named = lists.get(q.leader, set())
+            if len(named) == 1:
+                update["quantity"] = q.model_copy(update={"holder": next(iter(named))})
         if update:
             views.append(claim.model_copy(update=update))
             inferred.add(claim.id)

@@ -398,6 +398,17 @@ class HolderWords(_Strict):
         description="verbs of winning; the words between them and the amount name the holder",
     )
     stoppers: list[str] = Field(default_factory=list, description="words that end a holder's name")
+    leader_cues: list[str] = Field(
+        default_factory=list,
+        description='words after a holder\'s name that open the name of its leader '
+        '("بزعامه", "الذي يتزعمه"); the leader\'s last name identifies the holder when the '
+        "list itself is not named",
+    )
+    leader_prepositions: list[str] = Field(
+        default_factory=list,
+        description='a preposition that, joined to the article on the last word of a '
+        'holder\'s name, makes that word its leader ("تحالف X للسوداني")',
+    )
     max_words: int = Field(default=6, ge=1, le=12)
     window: int = Field(default=90, ge=10, description="characters searched back")
 
