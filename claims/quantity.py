@@ -616,6 +616,21 @@ class Qualifiers:
     since: re.Pattern[str]  # a cue naming the event an elapsed time counts from
     elapsed_before: re.Pattern[str]  # "بعد" right before an amount, at the end of a text
     wholes: dict[str, str]  # units.yaml `wholes`
+    joins: Joins  # units.yaml `shares`, `share_cues`, `part_links`
+
+
+@dataclass(frozen=True)
+class Joins:
+    """How an amount right after another one is joined to it: the count behind a share
+    ("82.6% بواقع 1,084,289") or the whole a part is out of ("1,084,289 من 1,313,943")."""
+
+    shares: dict[str, str]  # what the count behind a share is of, by the share's aspect
+    share_gap: re.Pattern[str]  # all that stands between a share and its count
+    part_gap: re.Pattern[str]  # all that stands between a part and its whole
+
+    @classmethod
+    def of(cls, lex: UnitsLexicon, flags: int = 0) -> Joins:
+        return cls(dict(lex.shares), _gap(lex.share_cues, flags), _gap(lex.part_links, flags))
 
 
 def aspects_by_cue(entries: list[AspectEntry], attr: str) -> dict[str, list[AspectEntry]]:
@@ -705,6 +720,17 @@ def _qualifiers() -> Qualifiers:
             r"[\s\"'«“(]*$"
         ),
         wholes=dict(lex.wholes),
+        joins=Joins.of(lex),
+    )
+
+
+def _gap(words: Sequence[str], flags: int = 0) -> re.Pattern[str]:
+    """Text made only of one of ``words`` with spaces, commas, quotes and brackets; a
+    pattern that matches nothing when there are no words."""
+    if not words:
+        return re.compile(r"(?!)")
+    return re.compile(
+        rf"[\s،,()\"'«»]*(?:{alternation(list(words))})[\s()\"'«»]*", flags
     )
 
 
@@ -993,6 +1019,7 @@ def qualify(
     ):
         # "قبل 10 دقائق من هبوطها", "خلال 30 ثانيه من اقلاعها": no time since the event
         chosen = None
+    chosen, joined = join_previous(q, chosen, previous, text, number_start, g.cues, g.joins)
     if chosen is not None:
         apply_aspect(q, chosen)
     if q.unit in g.distance_units and q.of in (None, DISTANCE):
@@ -1002,8 +1029,43 @@ def qualify(
     if q.unit in g.holder_units and q.of != TOTAL:
         q.holder, q.leader = _holder(q, text, floor, g, previous)
     q.scope = find_scope(q, text, g.scope, floor)
+    if joined is not None and joined.scope is not None:
+        q.scope = joined.scope  # one share, its count and their whole are of one part
     whole_of(q, previous, g.wholes)
     return q
+
+
+def join_previous(
+    q: Quantity,
+    chosen: AspectEntry | None,
+    previous: Quantity | None,
+    text: str,
+    number_start: int,
+    cues: AspectCues,
+    joins: Joins,
+) -> tuple[AspectEntry | None, Quantity | None]:
+    """(aspect, joined amount) of an amount with no cue of its own (``chosen`` None) right
+    after another: the count behind a share takes the aspect ``joins.shares`` gives
+    ("82.6% بواقع 1,084,289": those who voted); a link word alone before an amount not
+    smaller than the one before makes it that one's whole (``q.of`` becomes total). The
+    joined amount is returned for its scope, else None."""
+    if chosen is not None or previous is None or previous.span is None:
+        return chosen, None
+    of = joins.shares.get(previous.of or "")
+    if of is not None and joins.share_gap.fullmatch(text, previous.span.end, number_start):
+        for entries in (*cues.before.values(), *cues.after.values()):
+            for entry in entries:
+                if entry.of == of and aspect_fits_unit(entry, q.unit):
+                    return entry, previous
+    if (
+        previous.value is not None
+        and q.value is not None
+        and q.value >= previous.value
+        and joins.part_gap.fullmatch(text, previous.span.end, number_start)
+    ):
+        q.of = TOTAL
+        return None, previous
+    return None, None
 
 
 def whole_of(q: Quantity, part: Quantity | None, wholes: dict[str, str]) -> None:

@@ -53,6 +53,7 @@ from claims.quantity import (
     SETTINGS,
     TOTAL,
     AspectCues,
+    Joins,
     QuantitySettings,
     ScopeCues,
     apply_aspect,
@@ -61,6 +62,7 @@ from claims.quantity import (
     clause_floor,
     find_aspect,
     find_scope,
+    join_previous,
     read_since_event,
     scope_cues,
     since_event,
@@ -424,6 +426,7 @@ class _Qualifiers:
     whole_gap: re.Pattern[str]
     since: re.Pattern[str]  # a cue naming the event an elapsed time counts from
     wholes: dict[str, str]  # units.yaml `wholes`
+    joins: Joins  # units.yaml `shares`, `share_cues`, `part_links`
 
 
 @lru_cache(maxsize=1)
@@ -469,6 +472,7 @@ def _qualifiers() -> _Qualifiers:
         ),
         since=re.compile(rf"\s*,?\s*(?P<c>{_ci(since_event_cues(lex.aspects))}){_E}"),
         wholes=dict(lex.wholes),
+        joins=Joins.of(lex, re.IGNORECASE),
     )
 
 
@@ -556,6 +560,7 @@ def qualify(
     :func:`claims.quantity.qualify`). Changes and returns ``q``."""
     g = _qualifiers()
     chosen = find_aspect(q, item.start, text, g.cues, floor, previous, item.end)
+    chosen, joined = join_previous(q, chosen, previous, text, item.start, g.cues, g.joins)
     if chosen is not None:
         apply_aspect(q, chosen)
     if q.unit in g.distance_units and q.of in (None, DISTANCE):
@@ -565,6 +570,8 @@ def qualify(
     if q.unit in g.holder_units and q.of != TOTAL:
         q.holder = _holder(q, text, floor, g)
     q.scope = find_scope(q, text, g.scope, floor)
+    if joined is not None and joined.scope is not None:
+        q.scope = joined.scope  # one share, its count and their whole are of one part
     whole_of(q, previous, g.wholes)
     return q
 

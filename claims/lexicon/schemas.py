@@ -455,6 +455,20 @@ class UnitsLexicon(_Strict):
         description="what a whole is of, by what its part is of: those who voted are out of "
         'the registered voters ("12,003,143 صوتا من اصل 21,404,291 ناخبا": cast -> registered)',
     )
+    shares: dict[str, str] = Field(
+        default_factory=dict,
+        description="what the count behind a share is of, by what the share is of: the "
+        'turnout\'s count is of those who voted ("82.6% بواقع 1,084,289": turnout -> cast)',
+    )
+    share_cues: list[str] = Field(
+        default_factory=list,
+        description='words alone between a share and the count behind it ("بواقع", "or")',
+    )
+    part_links: list[str] = Field(
+        default_factory=list,
+        description='a word alone between two amounts that makes the second, when not '
+        'smaller, the whole the first is out of ("1,084,289 من 1,313,943")',
+    )
 
     @model_validator(mode="after")
     def _unique(self) -> UnitsLexicon:
