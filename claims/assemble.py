@@ -695,6 +695,15 @@ class Assembler:
             _same_kind(owner, t) for t in ctrig if t is not owner
         ):
             return None
+        # "تسليم قاعده ...، وذلك في اطار الانسحاب ...، المقرر ان يكتمل في 31 يناير": the
+        # time told after another event, beyond it, is that event's; the dead and injured
+        # of an event named after them share its time ("قتل 5 اشخاص في انفجار يوم الخميس")
+        if (
+            trig.event not in self.caused_events
+            and owner.tense != "participle"  # "its remaining soldiers": no event of its own
+            and trig.tok_start < owner.tok_start < clause_times[0].tok_start
+        ):
+            return None
         return clause_times[0].time
 
     def _quantity(self, layers: _Layers, own: list[_Slot], trig: TriggerMention) -> Quantity | None:
@@ -1714,10 +1723,12 @@ def _list_items(text: str, start: int, triggers: list[TriggerMention]) -> dict[T
 
 
 def _gap_words(trig: TriggerMention, entity: EntityMention, own: list[_Slot]) -> int:
-    """Tokens between the trigger and a name, not counting other names."""
+    """Tokens between the trigger and a name, not counting other names or times ("اخلت
+    في 26 ديسمبر، قاعده فايا": the time stands between the verb and its object)."""
     named = {
         i for o in own if o.entity is not None for i in range(o.entity.phrase_start, o.tok_end)
     }
+    named |= {i for o in own if o.time is not None for i in range(o.tok_start, o.tok_end)}
     return sum(1 for i in range(trig.tok_end, entity.phrase_start) if i not in named)
 
 

@@ -82,6 +82,19 @@ def weekday_only(weekday: int, *, text: str = "", relation: str = "on") -> TimeV
     )
 
 
+def yearless(value: str, *, text: str = "", relation: str = "on") -> TimeValue:
+    """A day or month said without its year in a report with no date of its own
+    ("XXXX-07", "XXXX-01-31"): not resolved to days."""
+    return TimeValue(
+        span=Span(start=0, end=len(text), text=text) if text else None,
+        value=value,
+        granularity="day" if value.count("-") == 2 else "month",
+        relation=relation,
+        resolved=False,
+        reason="no year and no publication date",
+    )
+
+
 def qty(
     value: float | None = None,
     *,

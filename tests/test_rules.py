@@ -27,7 +27,7 @@ from checker.rules.registry import (
 )
 from checker.settings import CheckerSettings, load_labels
 from claims.model import Attribution, Claim, Finding, Quantity, Span, TimeValue
-from tests.claim_builders import actor, claim, day, place, qty, weekday_only
+from tests.claim_builders import actor, claim, day, place, qty, weekday_only, yearless
 
 # --- a small gazetteer -------------------------------------------------------------------
 
@@ -129,6 +129,23 @@ def test_different_precision_is_soft() -> None:
     b = closure("B", day("2025-03"))
     findings = run(a, b)
     assert codes(findings) == ["C001"] and findings[0].certainty == "soft"
+
+
+def test_a_date_without_its_year_conflicts_softly_only_when_no_year_fits() -> None:
+    """ "في يوليو" in a report with no date of its own can be no day of August 2024, nor
+    of "5 August" said without a year; "July" against 2024 (the whole year), against a
+    July day, or against a day given only "by" August is no conflict."""
+    july = closure("A", yearless("XXXX-07", text="في يوليو"))
+    august = closure("B", day("2024-08", text="في أغسطس 2024"))
+    findings = run(july, august)
+    assert codes(findings) == ["C001"] and findings[0].certainty == "soft"
+    assert "year" in findings[0].certainty_reason
+    fifth, seventh = closure("C", yearless("XXXX-08-05")), closure("D", yearless("XXXX-08-07"))
+    assert codes(run(fifth, seventh)) == ["C001"]
+    assert run(july, closure("E", day("2024"))) == []
+    assert run(july, closure("F", day("2024-07-19"))) == []
+    assert run(july, closure("G", day("2024-08", relation="by"))) == []
+    assert run(closure("H", yearless("XXXX-07", relation="by")), august) == []
 
 
 def test_month_modifier_is_honoured_when_only_the_value_is_given() -> None:

@@ -204,6 +204,10 @@ SOFT_PRECISION = (
     "Soft: the two are said at different precision (a day against a month or a year).",
     "غير قاطع: القيمتان بدقة مختلفة (يوم مقابل شهر أو سنة).",
 )
+SOFT_YEARLESS = (
+    "Soft: one side does not give the year; the two dates differ whatever the year.",
+    "غير قاطع: أحد الطرفين لا يذكر السنة؛ والتاريخان مختلفان أياً كانت السنة.",
+)
 SOFT_UNDATED = (
     "Soft: one side gives no date, so the two may be about different moments.",
     "غير قاطع: أحد الطرفين بلا تاريخ، فقد يتحدثان عن لحظتين مختلفتين.",

@@ -7,7 +7,9 @@ different zones, or a zoned clock time near midnight against a day with no zone 
 local time" on Friday, "Saturday" in a report on another clock), are compared on the UTC
 calendar (``semantics.compared_days``). A base and its country are different scopes and
 are not compared; a plan against an outcome is a change of plan (C008), not this rule; an
-unresolved time never fires.
+unresolved time never fires, but for a date said without its year ("في يوليو" in a report
+with no date of its own): it conflicts, softly, with a date it can meet in no year ("July"
+against "August 2024", "5 August" against "7 August").
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from checker.rules.base import (
     SOFT_HEDGED,
     SOFT_PLAN,
     SOFT_PRECISION,
+    SOFT_YEARLESS,
     BaseRule,
     Hit,
     MessageTemplates,
@@ -81,7 +84,17 @@ class DateConflict(BaseRule):
         if a.phase != b.phase or sem.plan_vs_outcome(a, b, settings):
             return None
         days_a, days_b = sem.compared_days(a.time, b.time, settings)
-        if days_a is None or days_b is None or days_a.intersects(days_b):
+        if days_a is None or days_b is None:
+            if sem.never_same_day(a.time, b.time, settings):
+                return Hit(
+                    claim_ids=(a.id, b.id),
+                    values=(time_value(a, ctx), time_value(b, ctx)),
+                    certainty="soft",
+                    reason=SOFT_YEARLESS[0],
+                    reason_ar=SOFT_YEARLESS[1],
+                )
+            return None
+        if days_a.intersects(days_b):
             return None
         hard = (
             sem.is_factual(a, settings)

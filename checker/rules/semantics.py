@@ -128,6 +128,56 @@ def allowed_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | N
     return _with_relation(ref, t.relation)
 
 
+_YEARLESS = re.compile(r"^XXXX-(\d{2})(?:-(\d{2}))?$")
+
+
+def yearless(t: TimeValue | None) -> tuple[int, int | None] | None:
+    """(month, day or None) of a date said without its year and not resolved ("في
+    يوليو", "يوم 5 اغسطس" in a report with no date of its own), on the day or month
+    itself with no modifier; else None."""
+    if t is None or t.resolved or t.value is None or t.modifier is not None:
+        return None
+    if t.relation not in (None, "on"):
+        return None
+    m = _YEARLESS.match(t.value)
+    if m is None:
+        return None
+    return int(m.group(1)), int(m.group(2)) if m.group(2) else None
+
+
+def _in_year(month_day: tuple[int, int | None], year: int) -> DayRange | None:
+    month, day = month_day
+    try:
+        if day is not None:
+            return DayRange(date(year, month, day), date(year, month, day))
+        last = calendar.monthrange(year, month)[1]
+        return DayRange(date(year, month, 1), date(year, month, last))
+    except ValueError:
+        return None  # 30 February: no such day
+
+
+def never_same_day(a: TimeValue | None, b: TimeValue | None, settings: CheckerSettings) -> bool:
+    """Whether two dates, at least one of them said without its year, name no common day
+    in any year: "July" and "August 2024" never meet, "July" and "2024" may. A date with
+    no year against one without a day, month or bounds is not compared."""
+    md_a, md_b = yearless(a), yearless(b)
+    if md_a is None and md_b is None:
+        return False
+    if md_a is not None and md_b is not None:
+        (month_a, day_a), (month_b, day_b) = md_a, md_b
+        return month_a != month_b or (day_a is not None and day_b is not None and day_a != day_b)
+    partial, other = (md_a, b) if md_a is not None else (md_b, a)
+    assert partial is not None
+    days = allowed_days(other, settings)
+    if days is None or days.lo is None or days.hi is None:
+        return False
+    for year in range(days.lo.year - 1, days.hi.year + 2):
+        in_year = _in_year(partial, year)
+        if in_year is None or in_year.intersects(days):
+            return False
+    return True
+
+
 def as_of_days(t: TimeValue | None, settings: CheckerSettings) -> DayRange | None:
     """The days a figure is given for: a toll "as of" a time ("حصيلة الى غاية الثانية
     صباحا", "by Saturday evening") is the figure at that time, so "by" and "until" name
