@@ -122,6 +122,11 @@ class PartOfDay(_Strict):
     before: list[str] = Field(default_factory=list)
     after: list[str] = Field(default_factory=list)
     clock_shift: int = Field(default=0, ge=0, le=12)
+    sure_hours: tuple[int, int] | None = Field(
+        default=None,
+        description="the hours of a 12-hour dial for which the shift is sure; another hour "
+        'said with this part of the day may be either half ("الثانيه ليلا")',
+    )
     after_clock: list[str] = Field(
         default_factory=list,
         description='the words after a clock time ("2:30 in the afternoon") where they '

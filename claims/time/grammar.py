@@ -87,6 +87,8 @@ class _Expr:
     approx: bool = False  # "حوالي الساعه الثالثه": a clock time said approximately
     # An hour 1-12 with nothing saying which half of the day ("الساعه الثالثه", "at 2:30")
     open_half: bool = False
+    # Said with a part of the day whose shift is not sure for this hour ("الثانيه ليلا")
+    half_unsure: bool = False
     extras: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -132,6 +134,7 @@ class _Grammar:
     modifiers: dict[str, TimeModifier]
     pod_before: dict[str, tuple[str, int]]
     pod_after: dict[str, tuple[str, int]]
+    pod_sure_hours: dict[str, tuple[int, int]]  # part of day -> hours its shift is sure for
     relative_days: dict[str, tuple[int, str | None]]
     guarded_days: frozenset[str]
     periods: dict[str, str]
@@ -385,6 +388,7 @@ def _grammar() -> _Grammar:
         modifiers=modifiers,
         pod_before=pod_before,
         pod_after=pod_after,
+        pod_sure_hours={p.name: p.sure_hours for p in lex.parts_of_day if p.sure_hours},
         relative_days=relative_days,
         guarded_days=guarded_days,
         periods=periods,

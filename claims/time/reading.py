@@ -256,6 +256,9 @@ def _clock_core(m: re.Match[str], text: str, g: _Grammar, s: TimeSettings) -> _E
         e.time_of_day = name
         e.shift = shift
     e.open_half = half_day_open(hour, m.group("h") or m.group("h2"), e.time_of_day)
+    sure = g.pod_sure_hours.get(e.time_of_day or "")
+    if sure is not None and not sure[0] <= hour <= sure[1]:
+        e.half_unsure = True  # "الثانيه ليلا": 02:00 rather than 14:00
     return e
 
 
@@ -362,6 +365,7 @@ def _combine(main: _Expr, other: _Expr, start: int, end: int) -> _Expr:
         merged.clock = other.clock
         merged.zone, merged.utc_offset = other.zone, other.utc_offset
         merged.approx, merged.open_half = other.approx, other.open_half
+        merged.half_unsure = other.half_unsure
         if other.time_of_day is not None:
             merged.time_of_day = other.time_of_day
             merged.shift = other.shift

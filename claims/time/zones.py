@@ -116,7 +116,7 @@ def clock_fields(e: _Expr) -> ClockFields:
         return fields
     if e.approx:
         fields["clock_approx"] = True
-    if e.open_half and e.time_of_day is None:
+    if (e.open_half and e.time_of_day is None) or e.half_unsure:
         fields["twelve_hour"] = True
     return fields
 
