@@ -48,7 +48,6 @@ SPEC = RuleSpec(
         "event_word",
         "phase",
         "modality",
-        "article_id",
         "inherited",
         "location.key",
         "location.ancestors",

@@ -362,7 +362,7 @@ def weekdays_agree(said: int, actual: int, t: TimeValue, settings: CheckerSettin
 
 # --- clock times ---------------------------------------------------------------------------
 
-ClockFrame = Literal["utc", "zone", "unzoned"]
+ClockFrame = Literal["utc", "zone"]
 _DAY = 24 * 60
 
 
@@ -376,18 +376,17 @@ def clock_frame(a: Claim, b: Claim, settings: CheckerSettings) -> ClockFrame | N
 
     Both in UTC when both offsets are known; the stated clocks when both are said in one
     named zone, or both in "local" time (of one place: the caller has checked that). A
-    clock with no zone is in an unknown frame: it meets another only inside one article
-    (one frame, whatever it is), or, when ``clock_unzoned_is_local`` says so, as the
-    place's local time. Anything else (local time against a zone whose offset the text
-    does not give, a zone against none) is refused."""
+    clock with no zone is in an unknown frame, which another report's may not share: it
+    is compared only when ``clock_unzoned_is_local`` says such clocks are the place's
+    local time. Anything else (local time against a zone whose offset the text does not
+    give, a zone against none) is refused. (Two claims of one article, which would share
+    a frame, are never compared by the rules.)"""
     ta, tb = a.time, b.time
     if ta is None or tb is None:
         return None
     if ta.utc_time is not None and tb.utc_time is not None:
         return "utc"
     zone_a, zone_b = ta.time_zone, tb.time_zone
-    if zone_a is None and zone_b is None and a.article_id == b.article_id:
-        return "unzoned"
     if settings.clock_unzoned_is_local:
         zone_a, zone_b = zone_a or "local", zone_b or "local"
     if zone_a is not None and zone_a == zone_b:
