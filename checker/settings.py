@@ -196,6 +196,15 @@ class CheckerSettings(BaseSettings):
         }
     )
 
+    # Two clock times of one moment: reports round, so exact times up to this many minutes
+    # apart agree ("13:38" and "13:39")...
+    clock_tolerance_minutes: int = Field(default=10, ge=0, le=12 * 60)
+    # ...and each side said approximately ("حوالي الساعه الثالثه", "around 3 pm") adds this.
+    clock_approx_minutes: int = Field(default=20, ge=0, le=12 * 60)
+    # A clock time with no zone is in an unknown frame and is compared with no other
+    # report's; set this where the outlets checked give unzoned times in local time.
+    clock_unzoned_is_local: bool = False
+
     # --- quantities ----------------------------------------------------------------------
     approx_relative_tolerance: float = Field(default=0.1, ge=0, lt=1)
     # ...for a round figure; one hedged to its last digits reaches less, never below this

@@ -144,6 +144,17 @@ class TimeValue(_Model):
         description="days to add to the stated date to get the UTC date (late in the evening "
         "east of Greenwich: -1; the stated day stays the one the text gives)",
     )
+    clock_approx: bool | None = Field(
+        default=None,
+        description='True when the clock time is said approximately ("حوالي الساعه الثالثه", '
+        '"around 3 pm"); None otherwise',
+    )
+    twelve_hour: bool | None = Field(
+        default=None,
+        description="True when the clock time is an hour from 1 to 12 with nothing that says "
+        'which half of the day ("الساعه الثالثه", "at 2:30"): it may also be 12 hours later; '
+        "None otherwise",
+    )
 
 
 class Quantity(_Model):
@@ -224,7 +235,14 @@ class Attribution(_Model):
 
 # Optional fields of the value types added after claim IDs were first stored.
 _LATER_FIELDS: dict[str, tuple[str, ...]] = {
-    "time": ("time_zone", "utc_offset", "utc_time", "utc_day_offset"),
+    "time": (
+        "time_zone",
+        "utc_offset",
+        "utc_time",
+        "utc_day_offset",
+        "clock_approx",
+        "twelve_hour",
+    ),
     "quantity": ("of", "holder", "leader", "scope", "reference", "bearing"),
 }
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy
 from pydantic import BaseModel, ConfigDict
@@ -41,6 +41,9 @@ from claims.tokenizer import (
     starts_with_conjunction,
     token_table,
 )
+
+if TYPE_CHECKING:
+    from claims.events import TriggerMention
 
 CLAUSE_PATTERNS_FILE = "patterns/clauses.jsonl"
 
@@ -301,11 +304,7 @@ class ClausesComponent:
         splits: set[int] = set()
         for key, start, _ in self.matcher(doc):
             splits.add(start + 1 if key in self.after_comma else start)
-        for t in triggers:  # "و" glued to a verb trigger: "... ويبقى منها"
-            if t.tense in ("past", "present", "future") and starts_with_conjunction(
-                t.clitic, self.morph
-            ):
-                splits.add(t.tok_start)
+        splits |= self.verb_splits(doc, triggers)
         clauses: list[ClauseInfo] = []
         # Every connector, split or not: slots after one do not belong to a trigger before
         # it (the assembler reads these).
@@ -330,6 +329,17 @@ class ClausesComponent:
         layers.CLAUSES.set(doc, clauses)
         layers.CLAUSE_SPANS.set(doc, [Span(doc, c.tok_start, c.tok_end) for c in clauses])
         return doc
+
+
+    def verb_splits(self, doc: Doc, triggers: list[TriggerMention]) -> set[int]:
+        """Where "and" joins a verb trigger to what comes before it ("... ويبقى منها"):
+        in Arabic the "و" is glued to the verb."""
+        return {
+            t.tok_start
+            for t in triggers
+            if t.tense in ("past", "present", "future")
+            and starts_with_conjunction(t.clitic, self.morph)
+        }
 
 
 def _count_in(sorted_positions: list[int], start: int, end: int) -> int:

@@ -87,7 +87,7 @@ def _check_time(got: TimeValue | None, want: dict[str, Any] | None) -> list[str]
         return [f"time: expected {want}, got none"]
     problems = []
     keys = ("value", "relation", "modifier", "anchor", "time_of_day", "time_zone", "utc_time")
-    for key in (*keys, "utc_offset", "utc_day_offset"):
+    for key in (*keys, "utc_offset", "utc_day_offset", "clock_approx", "twelve_hour"):
         if key in want and getattr(got, key) != want[key]:
             problems.append(f"time.{key}: expected {want[key]!r}, got {getattr(got, key)!r}")
     if "weekday" in want:

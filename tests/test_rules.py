@@ -396,6 +396,148 @@ def test_dates_in_two_zones_are_compared_on_the_utc_calendar() -> None:
     assert codes(run(local, attack("D", day("2024-11-16")))) == ["C001"]
 
 
+# --- C010 clock conflict --------------------------------------------------------------------
+
+BANDRA_STATION = place(
+    "bandra_station", "mumbai", "india", label="Bandra station", surface="محطة باندرا"
+)
+
+
+def derailment(article: str, time: TimeValue, **kw: Any) -> Claim:
+    """A train that left the rails: an "other" event named by its word."""
+    kw.setdefault("phase", "completed")
+    return claim(
+        article,
+        f"خروج القطار عن السكة قرب محطة باندرا {article}",
+        "other",
+        event_word="derailment",
+        location=BANDRA_STATION,
+        time=time,
+        **kw,
+    )
+
+
+def clock(
+    clock_time: str,
+    zone: str | None = None,
+    *,
+    value: str = "2025-03-07",
+    offset: int | None = None,
+    utc: str | None = None,
+    approx: bool = False,
+    twelve_hour: bool = False,
+    text: str = "",
+    relation: str = "on",
+) -> TimeValue:
+    """A day with a clock time as the time tagger gives it: zone, offset and UTC time when
+    the text states them, and how the clock was said."""
+    shift = None
+    if utc is not None:
+        local = int(clock_time[:2]) * 60 + int(clock_time[3:])
+        shift = (local - (offset or 0)) // (24 * 60)
+    return day(value, time_of_day=clock_time, text=text, relation=relation).model_copy(
+        update={
+            "time_zone": zone,
+            "utc_offset": offset,
+            "utc_time": utc,
+            "utc_day_offset": shift,
+            "clock_approx": True if approx else None,
+            "twelve_hour": True if twelve_hour else None,
+        }
+    )
+
+
+def test_two_times_of_day_of_one_derailment_in_one_zone_fire() -> None:
+    a = derailment("A", clock("10:00", "IST", offset=330, utc="04:30", text="الساعة 10 صباحا"))
+    b = derailment("B", clock("13:38", "IST", offset=330, utc="08:08", text="الساعة 1:38 ظهرا"))
+    findings = run(a, b)
+    assert codes(findings) == ["C010"]
+    finding = findings[0]
+    assert finding.kind == "date" and finding.certainty == "hard"
+    assert {v.quote for v in finding.values} == {"الساعة 10 صباحا", "الساعة 1:38 ظهرا"}
+    assert {v.value for v in finding.values} == {"04:30 UTC (10:00 IST)", "08:08 UTC (13:38 IST)"}
+    assert "10" in finding.explanation_ar and "محطة باندرا" in finding.explanation_ar
+
+
+def test_local_times_of_one_place_compare_directly() -> None:
+    a = derailment("A", clock("10:00", "local"))
+    b = derailment("B", clock("13:38", "local"))
+    assert codes(run(a, b)) == ["C010"]
+
+
+def test_clock_times_a_minute_apart_agree() -> None:
+    """Reports round: 13:38 and 13:39 are one moment."""
+    a = derailment("A", clock("13:38", "local"))
+    b = derailment("B", clock("13:39", "local"))
+    assert run(a, b) == []
+    assert codes(run(a, derailment("C", clock("13:55", "local")))) == ["C010"]
+
+
+def test_approximate_times_widen_the_tolerance() -> None:
+    """'about 3 pm' and 'around 3:10 pm' agree; 'about 3 pm' and an exact 4:10 pm do not,
+    and the finding is soft."""
+    about_three = derailment("A", clock("15:00", "local", approx=True))
+    around_ten_past = derailment("B", clock("15:10", "local", approx=True))
+    assert run(about_three, around_ten_past) == []
+    # An exact time half an hour off is within an approximate one's reach.
+    assert run(about_three, derailment("C", clock("15:30", "local"))) == []
+    findings = run(about_three, derailment("D", clock("16:10", "local")))
+    assert codes(findings) == ["C010"] and findings[0].certainty == "soft"
+
+
+def test_the_same_moment_in_local_time_and_in_gmt_does_not_fire() -> None:
+    """ "23:11 local time (20:11 GMT)" against "20:11 GMT": one moment on two clocks."""
+    local = derailment("A", clock("23:11", "local", offset=180, utc="20:11"))
+    gmt = derailment("B", clock("20:11", "UTC", offset=0, utc="20:11"))
+    assert run(local, gmt) == []
+    later = derailment("C", clock("21:30", "UTC", offset=0, utc="21:30"))
+    assert codes(run(local, later)) == ["C010"]
+
+
+def test_zones_that_cannot_be_put_on_one_clock_are_refused() -> None:
+    """Local time whose offset the text does not give against IST; a zone against none;
+    two clocks with no zone in two reports: no common frame, no finding."""
+    local = derailment("A", clock("13:38", "local"))
+    ist = derailment("B", clock("10:00", "IST", offset=330, utc="04:30"))
+    unzoned = derailment("C", clock("10:00"))
+    assert run(local, ist) == []
+    assert run(local, unzoned) == []
+    assert run(unzoned, derailment("D", clock("13:38"))) == []
+    # Where the outlets' unzoned times are known to be local, they are compared.
+    settings = CheckerSettings(clock_unzoned_is_local=True)
+    assert codes(run(local, unzoned, settings=settings)) == ["C010"]
+
+
+def test_an_hour_without_its_half_of_the_day_may_be_either() -> None:
+    """ "الساعة الثالثة" with no part of the day is 03:00 or 15:00."""
+    three = derailment("A", clock("03:00", "local", twelve_hour=True))
+    assert run(three, derailment("B", clock("15:05", "local"))) == []
+    assert codes(run(three, derailment("C", clock("09:00", "local")))) == ["C010"]
+
+
+def test_clock_times_of_other_phases_days_or_deadlines_do_not_fire() -> None:
+    """Take-off and crash are two phases; another day is a date conflict; a deadline ("by
+    6 pm") or a time carried from elsewhere is not the moment of the event."""
+    began = derailment("A", clock("13:38", "local"), phase="began")
+    done = derailment("B", clock("15:00", "local"), phase="completed")
+    assert run(began, done) == []
+    assert codes(run(derailment("I", clock("13:38", "local")), done)) == ["C010"]
+    next_day = derailment("C", clock("15:00", "local", value="2025-03-08"))
+    assert codes(run(derailment("D", clock("13:38", "local")), next_day)) == ["C001"]
+    deadline = derailment("E", clock("18:00", "local", relation="by"))
+    assert run(derailment("F", clock("13:38", "local")), deadline) == []
+    carried = derailment("G", clock("18:00", "local"))
+    carried.inherited["time"] = "article"
+    assert run(derailment("H", clock("13:38", "local")), carried) == []
+
+
+def test_a_planned_time_against_the_outcome_is_no_clock_conflict() -> None:
+    plan = derailment("A", clock("09:00", "local"), phase="completed", modality="planned")
+    outcome = derailment("B", clock("13:38", "local"))
+    assert "C010" not in codes(run(plan, outcome))
+    assert codes(run(derailment("C", clock("09:00", "local")), outcome)) == ["C010"]
+
+
 def test_two_phases_of_one_timeline_never_fire() -> None:
     """Began on Thursday; completion announced on Saturday: a timeline, not a conflict."""
     began = claim(
@@ -830,6 +972,8 @@ def _all_scenarios() -> list[Claim]:
             location=KAHRAMANMARAS,
             time=day("2023-02-06", weekday=6),
         ),
+        derailment("A", clock("10:00", "local")),
+        derailment("B", clock("13:38", "local")),
     ]
 
 
@@ -844,6 +988,7 @@ def test_every_rule_fires_once_on_the_combined_scenarios() -> None:
         "C006",
         "C007",
         "C008",
+        "C010",
     ]
 
 
@@ -890,7 +1035,7 @@ def test_settings_can_disable_a_rule_and_override_a_severity() -> None:
 
 def test_builtin_registry_has_the_documented_codes() -> None:
     specs = default_registry().specs
-    assert [s.code for s in specs] == [f"C00{i}" for i in range(1, 10)]
+    assert [s.code for s in specs] == [f"C{i:03d}" for i in range(1, 11)]
     assert all(re.match(r"^[a-z_]+\.v\d+$", s.name) for s in specs)
 
 

@@ -30,6 +30,8 @@ DEFAULTS: dict[str, Any] = {
     "utc_offset": None,
     "utc_time": None,
     "utc_day_offset": None,
+    "clock_approx": None,
+    "twelve_hour": None,
 }
 
 

@@ -410,6 +410,79 @@ def weekdays_agree(said: int, actual: int, t: TimeValue, settings: CheckerSettin
     return _is_night(t, settings) and (said - 1) % 7 == actual
 
 
+# --- clock times ---------------------------------------------------------------------------
+
+ClockFrame = Literal["utc", "zone"]
+_DAY = 24 * 60
+
+
+def _clock_minute(clock: str | None) -> int | None:
+    match = _CLOCK.match(clock or "")
+    return int(match.group(1)) * 60 + int(match.group(2)) if match else None
+
+
+def clock_frame(a: Claim, b: Claim, settings: CheckerSettings) -> ClockFrame | None:
+    """The one frame in which the clock times of two claims can be compared, or None.
+
+    Both in UTC when both offsets are known; the stated clocks when both are said in one
+    named zone, or both in "local" time (of one place: the caller has checked that). A
+    clock with no zone is in an unknown frame, which another report's may not share: it
+    is compared only when ``clock_unzoned_is_local`` says such clocks are the place's
+    local time. Anything else (local time against a zone whose offset the text does not
+    give, a zone against none) is refused. (Two claims of one article, which would share
+    a frame, are never compared by the rules.)"""
+    ta, tb = a.time, b.time
+    if ta is None or tb is None:
+        return None
+    if ta.utc_time is not None and tb.utc_time is not None:
+        return "utc"
+    zone_a, zone_b = ta.time_zone, tb.time_zone
+    if settings.clock_unzoned_is_local:
+        zone_a, zone_b = zone_a or "local", zone_b or "local"
+    if zone_a is not None and zone_a == zone_b:
+        return "zone"
+    return None
+
+
+def clock_minutes(t: TimeValue | None, frame: ClockFrame) -> tuple[int, ...] | None:
+    """The minutes from midnight a clock time may mean in ``frame``: one, or two for an
+    hour of a 12-hour dial with no part of the day ("الساعه الثالثه": 03:00 or 15:00).
+    None for no clock time (a part of the day alone is a range, not compared here)."""
+    if t is None:
+        return None
+    minute = _clock_minute(t.utc_time if frame == "utc" else t.time_of_day)
+    if minute is None:
+        return None
+    if t.twelve_hour:
+        return minute, (minute + 12 * 60) % _DAY
+    return (minute,)
+
+
+def clock_gap(a: tuple[int, ...], b: tuple[int, ...]) -> int:
+    """The fewest minutes between any reading of one clock time and any of the other,
+    round the dial (23:55 and 00:05 are ten minutes apart)."""
+    return min(min((x - y) % _DAY, (y - x) % _DAY) for x in a for y in b)
+
+
+def clock_tolerance(a: TimeValue, b: TimeValue, settings: CheckerSettings) -> int:
+    """Minutes two clock times of one moment may be apart: the rounding of reports, and
+    more for each side said approximately."""
+    approx = sum(1 for t in (a, b) if t.clock_approx)
+    return settings.clock_tolerance_minutes + approx * settings.clock_approx_minutes
+
+
+def describe_clock(t: TimeValue | None, frame: ClockFrame) -> str:
+    """'13:38 local', '08:09 UTC (13:39 IST)', '~15:00', '03:00/15:00'."""
+    if t is None or t.time_of_day is None:
+        return "no clock time"
+    minutes = clock_minutes(t, frame) or ()
+    shown = "/".join(f"{m // 60:02d}:{m % 60:02d}" for m in minutes)
+    said = f"{shown} UTC" if frame == "utc" else f"{shown} {t.time_zone or ''}".strip()
+    if frame == "utc" and t.time_zone not in (None, "UTC"):
+        said += f" ({t.time_of_day} {t.time_zone})"
+    return ("~" if t.clock_approx else "") + said
+
+
 # --- quantities ----------------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ where both sides carry a trigger.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy
 from spacy.attrs import SENT_START
@@ -34,6 +34,9 @@ from claims.sentences import (
     _sentence_starts,
     load_patterns,
 )
+
+if TYPE_CHECKING:
+    from claims.events import TriggerMention
 from claims.tokenizer import doc_text, load_morphology, token_table
 
 __all__ = ["EnglishClauses", "EnglishSentences"]
@@ -102,6 +105,17 @@ class EnglishClauses(ClausesComponent):
             first = p.pattern[0].get("ORTH")
             if isinstance(first, dict) and "," in first.get("IN", []):
                 self.after_comma.add(p.id)
+
+    def verb_splits(self, doc: Doc, triggers: list[TriggerMention]) -> set[int]:
+        """ "and" right before a verb trigger ("took off at 1:38 pm and crashed"): the
+        English form of the Arabic "و" glued to the verb."""
+        return {
+            t.tok_start
+            for t in triggers
+            if t.tense in ("past", "present", "future")
+            and t.tok_start > 0
+            and doc[t.tok_start - 1].lower_ == "and"
+        }
 
 
 @English.factory("cc_sentences")

@@ -46,7 +46,7 @@ from claims.lexicon.schemas import (
 )
 from claims.model import Span, TimeModifier, TimeRelation, TimeValue
 from claims.numbers import alternation, parse_digits
-from claims.time import SETTINGS, TimeSettings, pair_zones, zone_fields
+from claims.time import SETTINGS, TimeSettings, clock_fields, pair_zones, zone_fields
 from claims.time.grammar import (
     _DAYLIKE,
     CALENDAR,
@@ -60,8 +60,12 @@ from claims.time.grammar import (
     YEAR,
     _days_in,
     _Expr,
+    _left_words,
+    _right_words,
     _time_of_day,
     _year_ok,
+    half_day_open,
+    mark_clock_approx,
 )
 from claims.time.reading import _combine, _select
 from claims.time.resolve import _resolve
@@ -105,6 +109,7 @@ class _Grammar:
     modifiers: dict[str, TimeModifier]
     pod_before: dict[str, tuple[str, int]]
     pod_after: dict[str, tuple[str, int]]
+    pod_after_clock: dict[str, tuple[str, int]]
     relative_days: dict[str, tuple[int, str | None]]
     periods: dict[str, str]
     units: dict[str, tuple[str, float]]  # length word -> (unit, days)
@@ -124,6 +129,9 @@ class _Grammar:
     weekday_gap: re.Pattern[str]
     clock_gap: re.Pattern[str]
     sentence_end: re.Pattern[str]
+    right_clock_pod: re.Pattern[str]
+    left_clock_approx: re.Pattern[str]
+    right_clock_approx: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -140,6 +148,9 @@ def _grammar() -> _Grammar:
     }
     pod_before = {_key(f): (p.name, p.clock_shift) for p in lex.parts_of_day for f in p.before}
     pod_after = {_key(f): (p.name, p.clock_shift) for p in lex.parts_of_day for f in p.after}
+    pod_after_clock = {
+        _key(f): (p.name, p.clock_shift) for p in lex.parts_of_day for f in p.after_clock
+    }
     relative_days = {
         _key(f): (r.offset, r.time_of_day) for r in lex.relative_days for f in r.forms
     }
@@ -249,6 +260,7 @@ def _grammar() -> _Grammar:
         modifiers=modifiers,
         pod_before=pod_before,
         pod_after=pod_after,
+        pod_after_clock=pod_after_clock,
         relative_days=relative_days,
         periods=periods,
         units=units,
@@ -269,6 +281,9 @@ def _grammar() -> _Grammar:
         weekday_gap=re.compile(r"^[\s,]*(?:(?i:the)\s+)?$"),
         clock_gap=re.compile(r"^\s*,?\s*(?:(?i:at|around|about|on)\s+)?$"),
         sentence_end=re.compile(r"[!?\n]|\.(?=\s+[A-Z\"']|\s*$)"),
+        right_clock_pod=_right_words(list(pod_after_clock)),
+        left_clock_approx=_left_words(lex.clock_approx.before),
+        right_clock_approx=_right_words(lex.clock_approx.after),
     )
 
 
@@ -444,6 +459,9 @@ def _clock(m: re.Match[str], text: str, g: _Grammar, s: TimeSettings) -> _Expr |
             return None
         hour = hour % 12 + shift  # 12 a.m. is midnight, 12 p.m. noon
     e = _Expr(m.start("x"), m.end("x"), CLOCK, clock=(hour, minute))
+    e.open_half = suffix is None and half_day_open(
+        hour, m.group("h") or m.group("h2") or m.group("hm"), None
+    )
     zone = m.group("tz") or m.group("tz2") or m.group("tz3")
     if zone is not None:
         entry = g.zones[_key(zone)]
@@ -550,6 +568,10 @@ def _collect(text: str, g: _Grammar, s: TimeSettings) -> list[_Expr]:
         _extend_left(e, text, floor, g)
         floor = e.end
     exprs = pair_zones(exprs, text)
+    floor = 0
+    for e in exprs:
+        _clock_words(e, text, floor, g)
+        floor = e.end
     merged: list[_Expr] = []
     for e in exprs:
         if merged:
@@ -573,6 +595,19 @@ def _collect(text: str, g: _Grammar, s: TimeSettings) -> list[_Expr]:
         floor = e.end
         out.append(e)
     return out
+
+
+def _clock_words(e: _Expr, text: str, floor: int, g: _Grammar) -> None:
+    """A part of the day after a clock time said without a.m./p.m. ("2:30 in the
+    afternoon"), and a word that makes it approximate ("around 3 pm")."""
+    if e.kind != CLOCK:
+        return
+    if e.open_half and e.time_of_day is None:
+        m = g.right_clock_pod.match(text, e.end)
+        if m:
+            e.time_of_day, e.shift = g.pod_after_clock[_key(m.group("w"))]
+            e.end = m.end()
+    mark_clock_approx(e, text, floor, g.left_clock_approx, g.right_clock_approx)
 
 
 def _context_dates(exprs: list[_Expr], text: str, g: _Grammar) -> dict[int, date]:
@@ -632,6 +667,7 @@ def find_times(
                 resolved=out.resolved,
                 reason=out.reason,
                 **zone_fields(e),
+                **clock_fields(e),
             )
         )
     return values

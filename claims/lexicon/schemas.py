@@ -122,6 +122,23 @@ class PartOfDay(_Strict):
     before: list[str] = Field(default_factory=list)
     after: list[str] = Field(default_factory=list)
     clock_shift: int = Field(default=0, ge=0, le=12)
+    sure_hours: tuple[int, int] | None = Field(
+        default=None,
+        description="the hours of a 12-hour dial for which the shift is sure; another hour "
+        'said with this part of the day may be either half ("الثانيه ليلا")',
+    )
+    after_clock: list[str] = Field(
+        default_factory=list,
+        description='the words after a clock time ("2:30 in the afternoon") where they '
+        "differ from `after`",
+    )
+
+
+class ClockApprox(_Strict):
+    """Words that make a clock time approximate ("حوالي الساعه الثالثه", "around 3 pm")."""
+
+    before: list[str] = Field(default_factory=list)
+    after: list[str] = Field(default_factory=list)
 
 
 class ClockMinutes(_Strict):
@@ -244,6 +261,7 @@ class TimeLexicon(_Strict):
     minute_words: list[str] = Field(
         default_factory=list, description='"و11 دقيقه" after an hour: its minutes'
     )
+    clock_approx: ClockApprox = Field(default_factory=ClockApprox)
 
     @model_validator(mode="after")
     def _complete(self) -> TimeLexicon:
@@ -621,6 +639,7 @@ class EnglishTimeLexicon(_Strict):
     weekdays: list[WeekdayEntry] = Field(min_length=7, max_length=7)
     parts_of_day: list[PartOfDay]
     clock_suffixes: list[ClockSuffix]
+    clock_approx: ClockApprox = Field(default_factory=ClockApprox)
     time_zones: list[TimeZoneEntry]
     modifiers: list[ModifierEntry]
     year_parts: list[YearPart]

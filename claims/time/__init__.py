@@ -59,7 +59,14 @@ from claims.time.grammar import (
 )
 from claims.time.reading import _collect
 from claims.time.resolve import _context_dates, _resolve
-from claims.time.zones import ZoneFields, attach_zones, pair_zones, utc_days, zone_fields
+from claims.time.zones import (
+    ZoneFields,
+    attach_zones,
+    clock_fields,
+    pair_zones,
+    utc_days,
+    zone_fields,
+)
 from claims.tokenizer import doc_text
 
 __all__ = [
@@ -78,6 +85,7 @@ __all__ = [
     "TimesComponent",
     "ZoneFields",
     "attach_zones",
+    "clock_fields",
     "find_times",
     "make_times_component",
     "pair_zones",
@@ -132,6 +140,7 @@ def find_times(
                 resolved=out.resolved,
                 reason=out.reason,
                 **zone_fields(e),
+                **clock_fields(e),
             )
         )
     return values

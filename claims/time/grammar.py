@@ -84,6 +84,11 @@ class _Expr:
     shift: int = 0  # clock hours to add, from a part of day
     zone: str | None = None  # the time zone a clock time is said in
     utc_offset: int | None = None  # minutes east of UTC of that zone, when known
+    approx: bool = False  # "حوالي الساعه الثالثه": a clock time said approximately
+    # An hour 1-12 with nothing saying which half of the day ("الساعه الثالثه", "at 2:30")
+    open_half: bool = False
+    # Said with a part of the day whose shift is not sure for this hour ("الثانيه ليلا")
+    half_unsure: bool = False
     extras: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -129,6 +134,7 @@ class _Grammar:
     modifiers: dict[str, TimeModifier]
     pod_before: dict[str, tuple[str, int]]
     pod_after: dict[str, tuple[str, int]]
+    pod_sure_hours: dict[str, tuple[int, int]]  # part of day -> hours its shift is sure for
     relative_days: dict[str, tuple[int, str | None]]
     guarded_days: frozenset[str]
     periods: dict[str, str]
@@ -164,6 +170,8 @@ class _Grammar:
     zones: dict[str, TimeZoneEntry]
     zone_after: re.Pattern[str]
     zone_pair_gap: re.Pattern[str]
+    left_clock_approx: re.Pattern[str]
+    right_clock_approx: re.Pattern[str]
 
 
 def _key(form: str) -> str:
@@ -380,6 +388,7 @@ def _grammar() -> _Grammar:
         modifiers=modifiers,
         pod_before=pod_before,
         pod_after=pod_after,
+        pod_sure_hours={p.name: p.sure_hours for p in lex.parts_of_day if p.sure_hours},
         relative_days=relative_days,
         guarded_days=guarded_days,
         periods=periods,
@@ -433,4 +442,49 @@ def _grammar() -> _Grammar:
             rf"|(?P<b>{bare})){_E}(?(open)\s*\))"
         ),
         zone_pair_gap=_ZONE_PAIR_GAP,
+        left_clock_approx=_left_words(lex.clock_approx.before, conj),
+        right_clock_approx=_right_words(lex.clock_approx.after),
     )
+
+
+_NEVER = re.compile(r"(?!)")
+
+
+def _left_words(forms: list[str], prefix: str = "") -> re.Pattern[str]:
+    """The last word of a window before an expression, when it is one of ``forms``."""
+    if not forms:
+        return _NEVER
+    return re.compile(rf"{_W}{prefix}(?P<w>{alternation(forms)})\s+$", re.IGNORECASE)
+
+
+def _right_words(forms: list[str]) -> re.Pattern[str]:
+    """One of ``forms`` right after an expression."""
+    if not forms:
+        return _NEVER
+    return re.compile(rf"\s*[,،]?\s*(?P<w>{alternation(forms)}){_E}", re.IGNORECASE)
+
+
+def half_day_open(hour: int, written: str | None, part_of_day: str | None) -> bool:
+    """Whether a clock time may be either half of the day: an hour from 1 to 12, no part
+    of the day or a.m./p.m., and not written with a leading zero ("08:30", "0930")."""
+    if part_of_day is not None or not 1 <= hour <= 12:
+        return False
+    return written is None or not written.startswith("0")
+
+
+def mark_clock_approx(
+    e: _Expr, text: str, floor: int, left: re.Pattern[str], right: re.Pattern[str]
+) -> None:
+    """Take in a word that makes a clock time approximate, before it ("حوالي الساعه
+    الثالثه", "around 3 pm") or after it ("الساعه الثالثه تقريبا")."""
+    if e.clock is None or e.approx:
+        return
+    window = text[max(floor, e.start - 30) : e.start]
+    m = left.search(window)
+    if m:
+        e.start = e.start - len(window) + m.start("w")
+        e.approx = True
+    after = right.match(text, e.end)
+    if after:
+        e.end = after.end()
+        e.approx = True

@@ -31,6 +31,8 @@ from claims.time.grammar import (
     _Grammar,
     _key,
     _year_ok,
+    half_day_open,
+    mark_clock_approx,
 )
 from claims.time.zones import attach_zones, pair_zones
 
@@ -253,6 +255,10 @@ def _clock_core(m: re.Match[str], text: str, g: _Grammar, s: TimeSettings) -> _E
         name, shift = g.pod_after[adverb]
         e.time_of_day = name
         e.shift = shift
+    e.open_half = half_day_open(hour, m.group("h") or m.group("h2"), e.time_of_day)
+    sure = g.pod_sure_hours.get(e.time_of_day or "")
+    if sure is not None and not sure[0] <= hour <= sure[1]:
+        e.half_unsure = True  # "الثانيه ليلا": 02:00 rather than 14:00
     return e
 
 
@@ -358,6 +364,8 @@ def _combine(main: _Expr, other: _Expr, start: int, end: int) -> _Expr:
     if other.clock is not None:
         merged.clock = other.clock
         merged.zone, merged.utc_offset = other.zone, other.utc_offset
+        merged.approx, merged.open_half = other.approx, other.open_half
+        merged.half_unsure = other.half_unsure
         if other.time_of_day is not None:
             merged.time_of_day = other.time_of_day
             merged.shift = other.shift
@@ -407,8 +415,11 @@ def _collect(text: str, g: _Grammar, s: TimeSettings) -> list[_Expr]:
     for e in exprs:
         _extend_left(e, text, floor, g)
         floor = e.end
+    # "الساعه الثالثه تقريبا بالتوقيت المحلي" and "... بالتوقيت المحلي تقريبا"
+    _clock_approx(exprs, text, g)
     attach_zones(exprs, text, g.zone_after, g.zones)
     exprs = pair_zones(exprs, text)
+    _clock_approx(exprs, text, g)
     merged: list[_Expr] = []
     for e in exprs:
         if merged:
@@ -436,6 +447,13 @@ def _collect(text: str, g: _Grammar, s: TimeSettings) -> list[_Expr]:
         out.append(e)
     out = _add_conjoined_years(out, text, g, s)
     return out
+
+
+def _clock_approx(exprs: list[_Expr], text: str, g: _Grammar) -> None:
+    floor = 0
+    for e in exprs:
+        mark_clock_approx(e, text, floor, g.left_clock_approx, g.right_clock_approx)
+        floor = e.end
 
 
 def _add_conjoined_years(

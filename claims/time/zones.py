@@ -101,6 +101,26 @@ def zone_fields(e: _Expr) -> ZoneFields:
     return fields
 
 
+class ClockFields(TypedDict, total=False):
+    """The ``TimeValue`` fields of how a clock time was said."""
+
+    clock_approx: bool
+    twelve_hour: bool
+
+
+def clock_fields(e: _Expr) -> ClockFields:
+    """Whether a clock time is approximate, and whether it may be either half of the day
+    (set only when true, so that a time without them keeps its claim ID)."""
+    fields: ClockFields = {}
+    if e.clock is None:
+        return fields
+    if e.approx:
+        fields["clock_approx"] = True
+    if (e.open_half and e.time_of_day is None) or e.half_unsure:
+        fields["twelve_hour"] = True
+    return fields
+
+
 def utc_days(t: TimeValue) -> tuple[date, date] | None:
     """The days of the UTC calendar the stated moment may fall on.
 
