@@ -423,6 +423,8 @@ def slots_text(claim: Claim) -> dict[str, str]:
         out["quantity"] = quantity_text(shown)
     if claim.location:
         out["location"] = sem.describe_entity(claim.location)
+        if claim.location.bearing is not None:
+            out["location"] += f" ({sem.describe_bearing(claim.location, load_labels())})"
     if claim.destinations:
         out["destinations"] = "; ".join(sem.describe_entity(d) for d in claim.destinations)
     if claim.actors:
@@ -704,6 +706,8 @@ def slots_ar(
         out["quantity"] = quantity_ar(shown_quantity(claim, labels), labels)
     if claim.location:
         out["location"] = names.name(claim.location)
+        if claim.location.bearing is not None:
+            out["location"] += f" ({bearing_ar(claim.location, names, labels)})"
     if claim.destinations:
         out["destinations"] = "، ".join(names.name(d) for d in claim.destinations)
     if claim.actors:
@@ -731,6 +735,8 @@ def compared_ar(
     settings = get_settings()
     head = field.partition(".")[0]
     if claim is not None:
+        if field == "location.bearing" and claim.location and claim.location.bearing:
+            return bearing_ar(claim.location, names, labels)
         if field == "time" and claim.time is not None:
             return time_ar(claim.time, labels)
         if head == "quantity" and claim.quantity is not None and value == (
@@ -748,6 +754,18 @@ def compared_ar(
     if head == "phase" and value in labels.phases_ar:
         return labels.phases_ar[value]
     return words_ar(value, labels)
+
+
+def bearing_ar(entity: Entity, names: ArabicNames, labels: LabelData | None = None) -> str:
+    """Where a place is said to lie, in Arabic words: "شرق السودان", "وسط النيجر"."""
+    labels = labels or load_labels()
+    bearing = entity.bearing
+    if bearing is None:
+        return ""
+    point = labels.compass[bearing.direction].ar
+    if bearing.reference is None:
+        return f"{point} البلاد"
+    return f"{point} {names.of_key(bearing.reference, bearing.reference_label)}"
 
 
 def _side_value_ar(quotes: Sequence[ReportQuote], value: str) -> str:
@@ -779,6 +797,7 @@ FACT_WORDS_AR = {
     "occurred": "وقوع",
     "destination": "وجهة",
     "remaining": "ما تبقّى من",
+    "bearing": "موقع",
 }
 
 
@@ -791,7 +810,15 @@ def fact_label_ar(fact: str, names: ArabicNames, labels: LabelData | None = None
     place = ""
     event = phase = ""
     for token in fact.split("|"):
-        if token.startswith(("at:", "from:")):
+        if token.startswith(("place:", "of:")):
+            # "bearing|place:kassala|of:sudan": where Kassala lies from Sudan.
+            where, _, ref = token.partition(":")
+            if ref == "*" and where == "place":
+                head.append("مكان الحدث")
+            elif ref not in ("", "-", "*"):
+                name = names.of_key(ref)
+                head.append(name if where == "place" else f"بالنسبة إلى {name}")
+        elif token.startswith(("at:", "from:")):
             where, _, ref = token.partition(":")
             if ref in ("", "-", "*"):
                 continue

@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from claims.model import (
     Certainty,
+    CompassPoint,
     EventType,
     FindingKind,
     Modality,
@@ -294,6 +295,8 @@ class LabelData(_Strict):
     weekdays_ar: list[str] = Field(min_length=7, max_length=7)
     unknown_place_en: str
     unknown_place_ar: str
+    # The points of the compass by name: "north" / "شمال", "the centre" / "وسط".
+    compass: dict[CompassPoint, DisplayLabel] = Field(default_factory=dict)
     # The report pages.
     finding_kinds: dict[FindingKind, DisplayLabel]
     severities: dict[Severity, DisplayLabel]
@@ -323,6 +326,7 @@ class LabelData(_Strict):
                 ("modalities_ar", Modality, self.modalities_ar),
                 ("relations_ar", TimeRelation, self.relations_ar),
                 ("modifiers_ar", TimeModifier, self.modifiers_ar),
+                ("compass", CompassPoint, self.compass),
             )
             if set(get_args(kind)) - set(table)
         ]

@@ -1401,6 +1401,10 @@ class Assembler:
             return Span(start=s, end=e, text=text[s:e])
 
         def entity(m: EntityMention) -> Entity:
+            bearing = None
+            if m.bearing is not None:
+                b = m.bearing
+                bearing = b.to_bearing(span(b.start, b.end)) if m.start >= 0 else None
             if m.start < 0:  # a place of a headline outside the text
                 return Entity(
                     span=None,
@@ -1422,6 +1426,7 @@ class Assembler:
                 source=m.source,
                 complement=m.complement,
                 ancestors=list(m.ancestors),
+                bearing=bearing,
             )
 
         def remap(value: V | None) -> V | None:

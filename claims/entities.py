@@ -37,7 +37,9 @@ from spacy.tokens import Doc, Span
 
 from claims import layers
 from claims.layers import Contract
-from claims.model import Entity, EntityKind, EntitySource
+from claims.lexicon.schemas import CompassWords
+from claims.model import Bearing, CompassPoint, Entity, EntityKind, EntitySource
+from claims.model import Span as ModelSpan
 from claims.resources import load_yaml
 from claims.tokenizer import (
     LexMatch,
@@ -143,6 +145,8 @@ class GazetteerFile(_Strict):
     # Common words that a multi-word alias ends with ("حركه الشباب"): never read as that
     # entry when they stand alone after a trigger noun ("وزاره الشباب").
     not_bare: list[str] = Field(default_factory=list)
+    # Which point of the compass each direction word names (see claims.entities.situate).
+    compass: CompassWords = Field(default_factory=CompassWords)
 
     @model_validator(mode="after")
     def _references(self) -> GazetteerFile:
@@ -170,6 +174,9 @@ class GazetteerFile(_Strict):
                     break
                 chain.append(node)
                 node = places[node].parent
+        missing = sorted(set(self.compass.point_of()) - set(self.direction_words))
+        if missing:
+            problems.append(f"compass words not in direction_words: {missing}")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -262,11 +269,10 @@ class EntityMention:
     lead_clitic: str = ""
     anaphor: bool = False
     category: str | None = None
+    bearing: BearingMention | None = None
 
     def to_entity(self) -> Entity:
         """The model's Entity, span still in normalised offsets (the pipeline maps it)."""
-        from claims.model import Span as ModelSpan
-
         return Entity(
             span=ModelSpan(start=self.start, end=self.end, text=self.surface),
             kind=self.kind,
@@ -276,6 +282,30 @@ class EntityMention:
             source=self.source,
             complement=self.complement,
             ancestors=list(self.ancestors),
+            bearing=self.bearing.to_bearing() if self.bearing is not None else None,
+        )
+
+
+@dataclass(frozen=True)
+class BearingMention:
+    """A compass direction said of a place mention, offsets still normalised: the point,
+    the reference place (its key and label; None when unresolved) and the characters
+    [start, end) of the words that say it ("شمال تشاد", "north-eastern Nigeria")."""
+
+    point: CompassPoint
+    reference: str | None
+    reference_label: str | None
+    start: int
+    end: int
+    text: str = ""
+
+    def to_bearing(self, span: ModelSpan | None = None) -> Bearing:
+        """The model's Bearing; ``span`` replaces the normalised one when given."""
+        return Bearing(
+            direction=self.point,
+            reference=self.reference,
+            reference_label=self.reference_label,
+            span=span or ModelSpan(start=self.start, end=self.end, text=self.text),
         )
 
 
@@ -340,9 +370,13 @@ class Gazetteer:
         # name, after a force head: "ثلاثة جنود قتلى", "جنود مصرعهم", "قوات انسحابا".
         self.event_words = _event_words(morph)
         self.compounds = _surface_set(data.name_compound_starters, morph)
+        points = data.compass.point_of()
         for what, words in closed:
             for word in words:
-                _add_word(self.words, word, _Word(what), morph, definite=what == "direction")
+                # A compass word carries its point ("شمال غربي": NW).
+                payload = _Word(what, points.get(" ".join(word.split()), ""))
+                _add_word(self.words, word, payload, morph, definite=what == "direction")
+        self.compass = CompassCues.of(data.compass, conjunctions=tuple(morph.conjunctions))
         for trigger in data.name_triggers:
             payload = _Word("trigger", f"{trigger.kind}:{trigger.type or ''}")
             # Indefinite construct only: "قاعدة X". The definite "القاعدة" is a reference.
@@ -597,6 +631,13 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
     mentions.extend(_ner_names(doc, gaz, covered))
     mentions.sort(key=lambda x: x.tok_start)
     _phrases(doc, words, mentions)
+    directions = [
+        Direction(m.start, m.end, m.payload.detail, doc[m.start].idx + len(m.clitic))
+        for m in words.values()
+        if m.payload.what == "direction" and m.payload.detail
+    ]
+    forces = {m.end for m in words.values() if m.payload.what == "force"}
+    situate(doc, mentions, directions, gaz.compass, gaz.places, forces)
     return mentions
 
 
@@ -797,22 +838,183 @@ def _ner_clitic(first: str, gaz: Gazetteer, bare: set[str]) -> str:
 
 def _phrases(doc: Doc, words: dict[int, LexMatch[_Word]], mentions: list[EntityMention]) -> None:
     """Extend each mention's phrase leftwards over trigger, direction and territory nouns
-    and mark "خارج X" as the complement of X."""
+    and mark "خارج X" as the complement of X. A word of two tokens ("جنوب غرب") is passed
+    over whole."""
+    ends = {w.end: w for w in words.values()}
     for m in mentions:
         if m.phrase_start < 0:
             m.phrase_start = m.tok_start
         i = m.phrase_start
         while i > 0:
-            w = words.get(i - 1)
+            w = ends.get(i)
             if w is None or w.payload.what not in ("trigger", "direction", "territory"):
                 break
-            i -= 1
+            i = w.start
             m.lead_clitic = w.clitic
         if i != m.phrase_start:
             m.phrase_start = i
         before = words.get(i - 1)
         if before is not None and before.payload.what == "outside" and m.kind == "place":
             m.complement = True
+
+
+# --------------------------------------------------------------------------- compass
+
+# How far back (in tokens) the place a direction situates may stand: "مدينه ابشي، التي
+# تقع في شمال تشاد" has four link words between them.
+_SITUATE_GAP = 6
+
+
+@dataclass(frozen=True)
+class Direction:
+    """A compass word in a doc: its tokens, its point, and its first character after a
+    proclitic ("بوسط" starts at "وسط")."""
+
+    tok_start: int
+    tok_end: int
+    point: str
+    start: int
+
+
+@dataclass(frozen=True)
+class CompassCues:
+    """One language's compass words, ready to look up token by token (see
+    :func:`situate`); ``lower`` compares words case-folded (English)."""
+
+    country_nouns: tuple[tuple[str, ...], ...]
+    links: frozenset[str]
+    blockers: frozenset[str]
+    articles: frozenset[str] = frozenset()
+    conjunctions: tuple[str, ...] = ()
+    lower: bool = False
+
+    @classmethod
+    def of(
+        cls, words: CompassWords, conjunctions: tuple[str, ...] = (), lower: bool = False
+    ) -> CompassCues:
+        fold = str.casefold if lower else str
+        return cls(
+            country_nouns=tuple(tuple(fold(w) for w in n.split()) for n in words.country_nouns),
+            links=frozenset(fold(w) for w in words.links),
+            blockers=frozenset(fold(w) for w in words.blockers),
+            articles=frozenset(fold(w) for w in words.articles),
+            conjunctions=conjunctions,
+            lower=lower,
+        )
+
+    def word(self, text: str) -> str:
+        return text.casefold() if self.lower else text
+
+    def is_in(self, text: str, words: frozenset[str]) -> bool:
+        """Whether a token is one of ``words``, alone or after a conjunction ("ومن")."""
+        text = self.word(text)
+        if text in words:
+            return True
+        return any(text.startswith(c) and text[len(c):] in words for c in self.conjunctions)
+
+
+def situate(
+    doc: Doc,
+    mentions: list[EntityMention],
+    directions: list[Direction],
+    cues: CompassCues,
+    places: dict[str, PlaceEntry],
+    forces: set[int],
+) -> None:
+    """Give place mentions the compass bearing the text says of them.
+
+    A compass word before a place, inside its phrase ("في شمال تشاد", "72 km east of
+    Marrakesh"), is a bearing of that place from itself: the claim's place lies in (or
+    off) that side of it. The place named right before such a phrase, with only link
+    words between ("مدينه ابشي، التي تقع في شمال تشاد", "Abeche, in eastern Chad"), lies
+    on that side of the reference when the gazetteer puts it inside the reference;
+    a different reference says nothing about it. A compass word before "the country"
+    ("شرقي البلاد") takes the country of the place before it, or stays unresolved.
+    A compass word after a blocker ("من شمال البلاد": an origin; "بين شمال البلاد
+    وجنوبها": a route) or a force noun ("قوات شرق ليبيا": a force's name) situates nothing.
+    """
+    by_end = {m.tok_end: m for m in mentions}
+    for d in directions:
+        if _blocked(doc, d, cues, forces):
+            continue
+        target = next(
+            (
+                m
+                for m in mentions
+                if m.kind == "place"
+                and not m.anaphor
+                and m.phrase_start <= d.tok_start
+                and d.tok_end <= m.tok_start
+            ),
+            None,
+        )
+        reference: str | None
+        if target is not None:
+            if target.key is None:
+                continue
+            reference, end = target.key, target.end
+            if target.bearing is None:
+                target.bearing = _bearing(doc, d, reference, end, places)
+        else:
+            noun_end = _country_noun(doc, d.tok_end, cues)
+            if noun_end is None:
+                continue
+            reference, end = None, doc[noun_end - 1].idx + len(doc[noun_end - 1].text)
+        subject = _situated(doc, d, by_end, cues)
+        if subject is None or subject is target or subject.key is None or subject.bearing:
+            continue
+        if reference is None:
+            reference = _country_of(subject, places)
+        elif reference not in subject.ancestors:
+            continue  # "X, north of Y" with X not inside Y: not a part of Y
+        subject.bearing = _bearing(doc, d, reference, end, places)
+
+
+def _bearing(
+    doc: Doc, d: Direction, reference: str | None, end: int, places: dict[str, PlaceEntry]
+) -> BearingMention:
+    label = places[reference].label if reference in places else None
+    point: CompassPoint = d.point  # type: ignore[assignment]  # checked by the schema
+    return BearingMention(point, reference, label, d.start, end, doc_text(doc)[d.start : end])
+
+
+def _blocked(doc: Doc, d: Direction, cues: CompassCues, forces: set[int]) -> bool:
+    i = d.tok_start - 1
+    while i >= 0 and cues.word(doc[i].text) in cues.articles:
+        i -= 1  # "from the north of"
+    return i >= 0 and (cues.is_in(doc[i].text, cues.blockers) or i + 1 in forces)
+
+
+def _country_noun(doc: Doc, tok: int, cues: CompassCues) -> int | None:
+    """The token after "البلاد" / "the country" when one starts at ``tok``."""
+    for noun in cues.country_nouns:
+        end = tok + len(noun)
+        if end <= len(doc) and tuple(cues.word(t.text) for t in doc[tok:end]) == noun:
+            return end
+    return None
+
+
+def _situated(
+    doc: Doc, d: Direction, by_end: dict[int, EntityMention], cues: CompassCues
+) -> EntityMention | None:
+    """The place named right before a direction, with only link words between."""
+    i = d.tok_start
+    while i > 0 and d.tok_start - i <= _SITUATE_GAP:
+        m = by_end.get(i)
+        if m is not None:
+            return m if m.kind == "place" else None
+        if not cues.is_in(doc[i - 1].text, cues.links):
+            return None
+        i -= 1
+    return None
+
+
+def _country_of(m: EntityMention, places: dict[str, PlaceEntry]) -> str | None:
+    """The country a place is in (itself when it is one), None when unknown."""
+    for key in [m.key, *m.ancestors]:
+        if key is not None and key in places and places[key].type == "country":
+            return key
+    return None
 
 
 def _sentence_index(doc: Doc) -> Callable[[int], int]:

@@ -33,6 +33,8 @@ Granularity = Literal["day", "month", "year", "weekday", "unknown"]
 TimeModifier = Literal["start", "mid", "end", "approx"]
 TimeRelation = Literal["on", "by", "before", "after", "since", "until", "within"]
 EntityKind = Literal["actor", "place"]
+# A point of the compass (8 points) or the middle of the reference place.
+CompassPoint = Literal["N", "NE", "E", "SE", "S", "SW", "W", "NW", "centre"]
 EntitySource = Literal["gazetteer", "pattern", "ner"]
 FindingKind = Literal[
     "date", "weekday", "count", "timeline", "presence", "location", "plan_change", "other"
@@ -210,6 +212,25 @@ class Quantity(_Model):
     )
 
 
+class Bearing(_Model):
+    """Where the text situates a place by the compass, from a reference place: "في شمال
+    تشاد", "شرقي البلاد", "north-eastern Nigeria", "72 km east of Marrakesh".
+
+    The place situated is the entity that carries the bearing; when the entity *is* the
+    reference ("in northern Chad", with no nearer place named), it is the claim's own
+    place, somewhere in that part of the reference. ``reference`` is a gazetteer key, or
+    None when the text names no place the gazetteer can resolve ("the north of the
+    country" said of a place whose country is unknown): such a bearing is never compared.
+    """
+
+    direction: CompassPoint
+    reference: str | None = Field(
+        default=None, description="gazetteer key of the place the direction is taken from"
+    )
+    reference_label: str | None = Field(default=None, description="its English name")
+    span: Span | None = Field(default=None, description="the words that say it")
+
+
 class Entity(_Model):
     """An actor or place mention. ``key`` is the gazetteer ID when the name is known; a name
     found only by a pattern or the NER model has no key and no place in the hierarchy."""
@@ -222,6 +243,9 @@ class Entity(_Model):
     source: EntitySource = "gazetteer"
     complement: bool = Field(default=False, description='"outside X": every place not in X')
     ancestors: list[str] = Field(default_factory=list, description="gazetteer keys, nearest first")
+    bearing: Bearing | None = Field(
+        default=None, description="where the text situates this place by the compass"
+    )
 
 
 class Attribution(_Model):
@@ -244,6 +268,7 @@ _LATER_FIELDS: dict[str, tuple[str, ...]] = {
         "twelve_hour",
     ),
     "quantity": ("of", "holder", "leader", "scope", "reference", "bearing"),
+    "location": ("bearing",),
 }
 
 

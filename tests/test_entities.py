@@ -164,3 +164,43 @@ def test_a_force_is_named_by_a_name_not_by_an_event_word() -> None:
     ):
         surfaces = [m.surface for m in _entities(text) if m.source == "pattern"]
         assert surfaces == [], (text, surfaces)
+
+
+def _bearings(text: str) -> dict[str | None, tuple[str, str | None] | None]:
+    return {
+        e.key: (e.bearing.point, e.bearing.reference) if e.bearing else None
+        for e in _entities(text)
+        if e.kind == "place"
+    }
+
+
+def test_a_compass_word_before_a_place_situates_the_event_in_that_part_of_it() -> None:
+    assert _bearings("وقعت الاشتباكات في شمال غرب تشاد") == {"chad": ("NW", "chad")}
+    assert _bearings("وقعت الاشتباكات بوسط النيجر") == {"niger": ("centre", "niger")}
+
+
+def test_a_place_before_a_direction_lies_in_that_part_of_its_container() -> None:
+    """A relative clause or an apposition between the town and its country's side."""
+    got = _bearings("سقطت القذائف على مدينة ابشي، التي تقع في شرق تشاد")
+    assert got["abeche"] == ("E", "chad")
+    assert _bearings("اجتاحت السيول ولاية كسلا شرقي البلاد")["kassala"] == ("E", "sudan")
+
+
+def test_a_direction_of_an_origin_or_a_route_situates_nothing() -> None:
+    """Where people came from, or a road between two parts, is not where a place lies."""
+    assert _bearings("وصل نازحون من شمال تشاد الى مدينة ابشي") == {"chad": None, "abeche": None}
+    got = _bearings("قطع مسلحون الطريق بين شمال تشاد وجنوبها قرب مدينة ابشي")
+    assert got["chad"] is None and got["abeche"] is None
+
+
+def test_the_country_of_a_place_in_no_country_stays_unresolved() -> None:
+    """The gazetteer puts Kashmir in no country: "شمال البلاد" said of it has no
+    reference, and is never compared."""
+    assert _bearings("اندلعت اشتباكات في كشمير، في شمال البلاد") == {"kashmir": ("N", None)}
+
+
+def test_a_direction_from_a_place_that_does_not_contain_it_situates_nothing() -> None:
+    """Malatya is not inside Adiyaman: "north-west of Adiyaman" is a bearing from
+    Adiyaman (of the event's place), not a part of Adiyaman that Malatya lies in."""
+    got = _bearings("ضرب زلزال مدينة ملاطية الواقعة شمال غرب مدينة أديامان")
+    assert got == {"malatya": None, "adiyaman": ("NW", "adiyaman")}

@@ -155,6 +155,11 @@ def check_claim(claim: Claim, want: dict[str, Any]) -> list[str]:
         got = _label(claim.location) if claim.location else None
         if got != want["location"]:
             problems.append(f"location: expected {want['location']!r}, got {got!r}")
+    if "bearing" in want:
+        b = claim.location.bearing if claim.location else None
+        got_b = f"{b.direction} of {b.reference_label or b.reference or '?'}" if b else None
+        if got_b != want["bearing"]:
+            problems.append(f"bearing: expected {want['bearing']!r}, got {got_b!r}")
     if "location_surface" in want:
         got = claim.location.surface if claim.location else None
         if got != want["location_surface"] or (claim.location and claim.location.key):

@@ -14,8 +14,11 @@ import pytest
 
 from checker.cli import main
 from checker.report import (
+    ArabicNames,
     Report,
     build_report,
+    compared_ar,
+    fact_label_ar,
     quantity_text,
     render_markdown,
     slots_ar,
@@ -23,9 +26,9 @@ from checker.report import (
     time_text,
 )
 from checker.rules import semantics as sem
-from checker.settings import get_settings
+from checker.settings import get_settings, load_labels
 from checker.store import Store
-from claims.model import Article, Claim, Quantity, Span, TimeValue
+from claims.model import Article, Bearing, Claim, Entity, Quantity, Span, TimeValue
 
 # What the validator below understands. Pydantic's schemas use no other keyword; a new one
 # fails the test instead of being skipped.
@@ -204,3 +207,36 @@ def test_a_report_has_one_shape_from_the_store_to_the_file(tmp_path: Path) -> No
     assert isinstance(report, Report) and report.delta is None
     assert isinstance(report.generated_at, datetime)
     assert report.model_dump(mode="json")["delta"] is None
+
+
+def test_a_bearing_reads_as_words_in_both_languages() -> None:
+    """Where a report situates a place: "east of Sudan" / "شرق السودان", on the compared
+    value, the claim's slots and the fact's label."""
+    kassala = Entity(
+        kind="place",
+        key="kassala",
+        label="Kassala",
+        surface="كسلا",
+        ancestors=["sudan"],
+        bearing=Bearing(direction="E", reference="sudan", reference_label="Sudan"),
+    )
+    words = "اجتاحت السيول ولاية كسلا شرقي السودان"
+    span = Span(start=0, end=len(words), text=words)
+    flood = Claim(
+        article_id="a",
+        sentence=span,
+        evidence=span,
+        quote=words,
+        event="other",
+        event_word="flood",
+        location=kassala,
+    )
+    names = ArabicNames([flood])
+    assert sem.describe_bearing(kassala, load_labels()) == "east of Sudan"
+    assert compared_ar("location.bearing", "east of Sudan", flood, names) == "شرق السودان"
+    assert slots_text(flood)["location"] == "Kassala (east of Sudan)"
+    assert slots_ar(flood, names)["location"] == "كسلا (شرق السودان)"
+    fact = "bearing|place:kassala|of:sudan"
+    assert fact_label_ar(fact, names) == "موقع كسلا بالنسبة إلى السودان"
+    fact = "bearing|place:*|of:sudan"
+    assert fact_label_ar(fact, names) == "موقع مكان الحدث بالنسبة إلى السودان"

@@ -26,7 +26,7 @@ from checker.rules.registry import (
     register_builtin_rules,
 )
 from checker.settings import CheckerSettings, load_labels
-from claims.model import Attribution, Claim, Finding, Quantity, Span, TimeValue
+from claims.model import Attribution, Bearing, Claim, Entity, Finding, Quantity, Span, TimeValue
 from tests.claim_builders import actor, claim, day, place, qty, weekday_only, yearless
 
 # --- a small gazetteer -------------------------------------------------------------------
@@ -1035,7 +1035,7 @@ def test_settings_can_disable_a_rule_and_override_a_severity() -> None:
 
 def test_builtin_registry_has_the_documented_codes() -> None:
     specs = default_registry().specs
-    assert [s.code for s in specs] == [f"C{i:03d}" for i in range(1, 11)]
+    assert [s.code for s in specs] == [f"C{i:03d}" for i in range(1, 12)]
     assert all(re.match(r"^[a-z_]+\.v\d+$", s.name) for s in specs)
 
 
@@ -1416,3 +1416,117 @@ def test_a_part_of_the_vote_is_not_the_whole_vote() -> None:
     assert run(overall, runoff) == []
     special_again = vote("D", 86.2, "percent", of="turnout", scope="special")
     assert codes(run(special, special_again)) == ["C003"]
+
+
+# --- C011 bearing conflict -----------------------------------------------------------------
+
+
+def situated(
+    entity: Entity, direction: str, reference: str | None, label: str | None, words: str
+) -> Entity:
+    """``entity`` with the bearing the text says of it ("في شمال تشاد")."""
+    bearing = Bearing(
+        direction=direction,  # type: ignore[arg-type]
+        reference=reference,
+        reference_label=label,
+        span=Span(start=0, end=len(words), text=words),
+    )
+    return entity.model_copy(update={"bearing": bearing})
+
+
+KASSALA = place("kassala", "sudan", label="Kassala", surface="كسلا")
+SUDAN = place("sudan", label="Sudan", surface="السودان")
+MALATYA = place("malatya", "turkey", label="Malatya", surface="ملاطية")
+
+
+def flood(article: str, where: Entity, **kw: Any) -> Claim:
+    kw.setdefault("phase", "completed")
+    kw.setdefault("event_word", "flood")
+    quote = f"اجتاحت الفيضانات {where.surface} {article}"
+    return claim(article, quote, "other", location=where, **kw)
+
+
+def test_bearing_conflict_fires_on_opposite_sides_of_one_country() -> None:
+    """A province put in the east of its country by one report, the west by another."""
+    east = flood("A", situated(KASSALA, "E", "sudan", "Sudan", "شرقي السودان"))
+    west = flood("B", situated(KASSALA, "W", "sudan", "Sudan", "غرب البلاد"))
+    findings = run(east, west)
+    assert codes(findings) == ["C011"]
+    finding = findings[0]
+    assert finding.kind == "location" and finding.certainty == "hard"
+    assert sorted(v.value for v in finding.values) == ["east of Sudan", "west of Sudan"]
+    assert finding.fact == "bearing|place:kassala|of:sudan"
+
+
+def test_bearing_conflict_right_angle_and_centre_are_soft() -> None:
+    """North against east, or the middle against a side: a place near the corner may be
+    called either, so the finding is soft."""
+    north = flood("A", situated(SUDAN, "N", "sudan", "Sudan", "شمال السودان"))
+    east = flood("B", situated(SUDAN, "E", "sudan", "Sudan", "شرق السودان"))
+    centre = flood("C", situated(SUDAN, "centre", "sudan", "Sudan", "وسط السودان"))
+    for a, b in ((north, east), (north, centre)):
+        findings = run(a, b)
+        assert codes(findings) == ["C011"]
+        assert findings[0].certainty == "soft"
+
+
+def test_bearing_conflict_quake_epicentre_from_one_city() -> None:
+    """An epicentre 40 km south-west of a city against one east of it (135° apart)."""
+    quake = {"phase": "completed", "event_word": "earthquake"}
+    sw = flood("A", situated(MALATYA, "SW", "malatya", "Malatya", "جنوب غرب ملاطية"), **quake)
+    e = flood("B", situated(MALATYA, "E", "malatya", "Malatya", "شرق ملاطية"), **quake)
+    findings = run(sw, e)
+    assert codes(findings) == ["C011"]
+    assert findings[0].fact == "bearing|place:*|of:malatya"
+
+
+def test_bearing_conflict_neighbouring_points_agree() -> None:
+    north = flood("A", situated(KASSALA, "N", "sudan", "Sudan", "شمال السودان"))
+    north_east = flood("B", situated(KASSALA, "NE", "sudan", "Sudan", "شمال شرق السودان"))
+    south = flood("C", situated(KASSALA, "S", "sudan", "Sudan", "جنوب السودان"))
+    assert run(north, north_east) == []
+    assert codes(run(north, south)) == ["C011"]
+
+
+def test_bearing_conflict_needs_one_reference() -> None:
+    """East of a city and west of the country say different things: no finding; and an
+    unresolved "the country" is never compared."""
+    of_country = flood("A", situated(KASSALA, "E", "sudan", "Sudan", "شرق السودان"))
+    of_city = flood("B", situated(KASSALA, "W", "khartoum", "Khartoum", "غرب الخرطوم"))
+    unresolved = flood("C", situated(KASSALA, "W", None, None, "غرب البلاد"))
+    same_reference = flood("D", situated(KASSALA, "W", "sudan", "Sudan", "غرب السودان"))
+    assert run(of_country, of_city) == []
+    assert run(of_country, unresolved) == []
+    assert codes(run(of_country, same_reference)) == ["C011"]
+
+
+def test_bearing_conflict_needs_the_same_place() -> None:
+    """A town in the north of a country and the event's unnamed place in its south are
+    different places: no finding."""
+    town = flood("A", situated(KASSALA, "N", "sudan", "Sudan", "شمال السودان"))
+    country = flood("B", situated(SUDAN, "S", "sudan", "Sudan", "جنوب السودان"))
+    town_south = flood("C", situated(KASSALA, "S", "sudan", "Sudan", "جنوب السودان"))
+    assert "C011" not in codes(run(town, country))
+    assert codes(run(town, town_south)) == ["C011"]
+
+
+def test_bearing_conflict_from_the_words_of_two_reports() -> None:
+    """From extraction to finding: one province at two sides of its country is one
+    finding quoting both directions; neighbouring sides are none."""
+    from claims.model import Article
+    from claims.pipeline import extract_claims
+
+    def reports(*texts: str) -> list[Claim]:
+        return [
+            c
+            for i, text in enumerate(texts)
+            for c in extract_claims(Article.from_text(f"r{i}", text, published=date(2025, 3, 4)))
+        ]
+
+    east = "اجتاحت السيول ولاية كسلا شرقي السودان يوم الاثنين 3 مارس 2025."
+    west = "اجتاحت السيول ولاية كسلا الواقعة في غرب البلاد يوم الاثنين 3 مارس 2025."
+    north_east = "اجتاحت السيول ولاية كسلا في شمال شرق السودان يوم الاثنين 3 مارس 2025."
+    findings = [f for f in run(*reports(east, west)) if f.code == "C011"]
+    assert len(findings) == 1
+    assert sorted(v.quote for v in findings[0].values) == ["شرقي السودان", "غرب البلاد"]
+    assert [f for f in run(*reports(east, north_east)) if f.code == "C011"] == []

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from checker.settings import CheckerSettings
+from checker.settings import CheckerSettings, LabelData
 from claims.model import Claim, Entity, Quantity, TimeValue
 from claims.normalize import normalize
 from claims.quantity import approx_fraction
@@ -770,3 +770,41 @@ def one_event_veto(a: Claim, b: Claim, settings: CheckerSettings) -> VetoReason 
         ):
             return "recurrence"
     return None
+
+
+# --- compass bearings ------------------------------------------------------------------------
+
+# Degrees clockwise from north of each point of the compass; "centre" has none.
+_COMPASS_DEGREES: dict[str, int] = {
+    "N": 0, "NE": 45, "E": 90, "SE": 135, "S": 180, "SW": 225, "W": 270, "NW": 315,
+}
+
+
+def compass_gap(a: str, b: str) -> int | None:
+    """How far apart two compass points are, in degrees (0 to 180); None for the centre
+    against a side. The centre against the centre is 0."""
+    if a == "centre" or b == "centre":
+        return 0 if a == b else None
+    diff = abs(_COMPASS_DEGREES[a] - _COMPASS_DEGREES[b]) % 360
+    return min(diff, 360 - diff)
+
+
+def bearing_subject(entity: Entity) -> str | None:
+    """The place a bearing situates, as facts are keyed: the entity's key, or "*" when the
+    entity is the reference itself (the claim's own place, somewhere in that part of it);
+    None when there is nothing to compare (no bearing, an unresolved reference)."""
+    bearing = entity.bearing
+    if bearing is None or bearing.reference is None or entity.key is None or entity.complement:
+        return None
+    return "*" if entity.key == bearing.reference else entity.key
+
+
+def describe_bearing(entity: Entity, labels: LabelData) -> str:
+    """A bearing in English words: "north of Chad", "the centre of Niger"."""
+    bearing = entity.bearing
+    if bearing is None:
+        return "no bearing"
+    point = labels.compass[bearing.direction].en if bearing.direction in labels.compass else (
+        bearing.direction
+    )
+    return f"{point} of {bearing.reference_label or bearing.reference or 'an unknown place'}"

@@ -35,10 +35,13 @@ from spacy.tokens import Doc, Span
 from claims import layers
 from claims.en.lexicon import PhraseLexicon, Tokenize
 from claims.entities import (
+    CompassCues,
+    Direction,
     EntityMention,
     Gazetteer,
     GazetteerFile,
     load_gazetteer,
+    situate,
 )
 from claims.layers import Contract
 from claims.lexicon.schemas import EnglishEntitiesLexicon, en_entities_lexicon
@@ -97,6 +100,7 @@ class EnglishGazetteer(Gazetteer):
         for trigger in lex.name_triggers:
             detail = f"{trigger.kind}:{trigger.type or ''}"
             self.en_words.add_phrase(trigger.noun, _Word("trigger", detail, trigger.position))
+        points = lex.compass.point_of()
         for what, words in (
             ("force", lex.force_heads),
             ("territory", lex.territory_nouns),
@@ -104,7 +108,9 @@ class EnglishGazetteer(Gazetteer):
             ("outside", lex.complement_words),
         ):
             for word in words:
-                self.en_words.add_phrase(word, _Word(what))
+                # A compass word carries its point ("north-eastern": NE).
+                self.en_words.add_phrase(word, _Word(what, points.get(" ".join(word.split()), "")))
+        self.compass = CompassCues.of(lex.compass, lower=True)
         for anaphor in lex.anaphors:
             for word in anaphor.words:
                 self.en_words.add_phrase(word, _Word("anaphor", anaphor.type))
@@ -172,6 +178,13 @@ def find_entities(doc: Doc, gaz: EnglishGazetteer) -> list[EntityMention]:
     _resolve_anaphors(doc, gaz, words, covered, mentions)
     mentions.sort(key=lambda x: x.tok_start)
     _phrases(doc, words, word_ends, mentions)
+    directions = [
+        Direction(m.start, m.end, m.payload.detail, doc[m.start].idx)
+        for m in words.values()
+        if m.payload.what == "direction" and m.payload.detail
+    ]
+    forces = {m.end for m in words.values() if m.payload.what == "force"}
+    situate(doc, mentions, directions, gaz.compass, gaz.places, forces)
     return mentions
 
 

@@ -731,6 +731,37 @@ class EnglishAnaphor(_Strict):
     type: str
 
 
+class CompassPointWords(_Strict):
+    point: Literal["N", "NE", "E", "SE", "S", "SW", "W", "NW", "centre"]
+    words: list[str] = Field(min_length=1)
+
+
+class CompassWords(_Strict):
+    """The compass of one language (``compass`` in its entities lexicon): which point each
+    direction word names, the nouns that mean "the country" of the place they are said of,
+    the words that may stand between a place and the direction that situates it, and the
+    words after which a direction is not where a place lies (an origin, a route)."""
+
+    points: list[CompassPointWords] = Field(default_factory=list)
+    country_nouns: list[str] = Field(default_factory=list)
+    links: list[str] = Field(default_factory=list)
+    blockers: list[str] = Field(default_factory=list)
+    # Words passed over when looking for a blocker ("from the north of").
+    articles: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_point_each(self) -> CompassWords:
+        words = [w for p in self.points for w in p.words]
+        twice = sorted({w for w in words if words.count(w) > 1})
+        if twice:
+            raise ValueError(f"compass words with two points: {twice}")
+        return self
+
+    def point_of(self) -> dict[str, str]:
+        """Each direction word (words joined by one space) -> its point."""
+        return {" ".join(w.split()): p.point for p in self.points for w in p.words}
+
+
 class EnglishEntitiesLexicon(_Strict):
     """Schema of ``lexicon/en/entities.yaml`` (claims.en.entities): the closed-class words
     around names; the names themselves are the gazetteer's English names."""
@@ -749,6 +780,14 @@ class EnglishEntitiesLexicon(_Strict):
     # India", "Qatar Airways"): the place is then no place of the event.
     organisation_before: list[str] = Field(default_factory=list)
     organisation_after: list[str] = Field(default_factory=list)
+    compass: CompassWords = Field(default_factory=CompassWords)
+
+    @model_validator(mode="after")
+    def _compass_words_are_directions(self) -> EnglishEntitiesLexicon:
+        missing = sorted(set(self.compass.point_of()) - set(self.direction_words))
+        if missing:
+            raise ValueError(f"compass words not in direction_words: {missing}")
+        return self
 
 
 # ------------------------------------------------------------------------------ loading
