@@ -25,7 +25,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from claims.entities import load_gazetteer
-from claims.model import Article, Claim, Entity, Finding, Phase, Quantity, TimeRelation, TimeValue
+from claims.model import (
+    PLACE_FACT_WORD,
+    Article,
+    Claim,
+    Entity,
+    Finding,
+    Phase,
+    Quantity,
+    TimeRelation,
+    TimeValue,
+)
 
 FIELDS: tuple[str, ...] = (
     "event",
@@ -895,13 +905,16 @@ def check_gold_quotes(gold: GoldFile, articles: Sequence[Article]) -> None:
 def _match_claims(gold: GoldFile, index: _Index, claims: Sequence[Claim]) -> list[ClaimOutcome]:
     """One-to-one: all overlapping (gold, predicted) pairs, best first by overlap in
     characters, then field agreement, then the earlier predicted evidence; each gold and
-    each predicted claim is used at most once."""
+    each predicted claim is used at most once. Gold claims are event mentions: a claim of
+    where a place lies (``PLACE_FACT_WORD``) is none, and is never matched to one."""
     golds = [(story.story, g) for story in gold.stories for g in story.claims]
     Candidate = tuple[int, int, int, int, int, tuple[FieldCheck, ...]]
     candidates: list[Candidate] = []
     for gi, (_, g) in enumerate(golds):
         quote = GoldQuote(article=g.article, quote=g.quote)
         for pi, claim in enumerate(claims):
+            if claim.event == "other" and claim.event_word == PLACE_FACT_WORD:
+                continue
             span = [(claim.evidence.start, claim.evidence.end)]
             ov = index.overlap(index.names(claim), span, quote)
             if ov > 0:

@@ -51,6 +51,7 @@ from claims.events import EventsFile, PhaseCue, RoleWord, TriggerMention, load_e
 from claims.layers import Contract
 from claims.lexicon.schemas import en_units_lexicon, units_lexicon
 from claims.model import (
+    PLACE_FACT_WORD,
     Article,
     Attribution,
     Claim,
@@ -278,8 +279,83 @@ class Assembler:
         lead: list[_Draft] | None = None,
     ) -> list[Claim]:
         """The claims of the doc; ``lead`` holds the drafts of a headline that is not part
-        of the text (see :meth:`lead`), read only as context."""
-        return [self._to_claim(d, article, norm) for d in self.drafts(doc, lead)]
+        of the text (see :meth:`lead`), read only as context. Besides the event claims,
+        one claim of where a place lies for each named place the text situates by the
+        compass (:meth:`place_facts`)."""
+        out = [self._to_claim(d, article, norm) for d in self.drafts(doc, lead)]
+        return out + self.place_facts(doc, article, norm)
+
+    def place_facts(self, doc: Doc, article: Article, norm: Normalized) -> list[Claim]:
+        """"مدينة ابيشي، التي تقع في شمال تشاد", "Kassala, in eastern Sudan": where a named
+        place lies from a reference place is a fact of the story whatever event the
+        sentence tells, compared across reports (rule C011). Each is a claim of the event
+        "other", word `location`, at that place with its bearing, quoted from the name to
+        the words of the direction. A bearing of the reference itself ("في شمال تشاد"
+        said of the event) stays the event's."""
+        sentences = layers.SENTENCES.get(doc)
+        out: list[Claim] = []
+        for m in layers.ENTITIES.get(doc):
+            b = m.bearing
+            if (
+                m.kind != "place"
+                or m.key is None
+                or m.complement
+                or m.start < 0
+                or b is None
+                or b.reference is None
+                or b.reference == m.key
+            ):
+                continue
+            start, end = min(m.start, b.start), max(m.end, b.end)
+            sentence = next((x for x in sentences if x.start <= start < x.end), None)
+            s_start, s_end = (sentence.start, sentence.end) if sentence else (start, end)
+            evidence = self._span(article.text, norm, start, end)
+            out.append(
+                Claim(
+                    article_id=article.id,
+                    sentence=self._span(article.text, norm, s_start, max(s_end, end)),
+                    evidence=evidence,
+                    quote=evidence.text,
+                    event="other",
+                    event_word=PLACE_FACT_WORD,
+                    location=self._entity(m, article.text, norm),
+                    published=article.published,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _span(text: str, norm: Normalized, start: int, end: int) -> Span:
+        s, e = norm.to_original(start, end)
+        return Span(start=s, end=e, text=text[s:e])
+
+    def _entity(self, m: EntityMention, text: str, norm: Normalized) -> Entity:
+        """The model's entity of a mention, its offsets in the original text; a place of a
+        headline outside the text has none."""
+        if m.start < 0:
+            return Entity(
+                span=None,
+                kind=m.kind,
+                key=m.key,
+                label=m.label,
+                surface=m.surface,
+                source=m.source,
+                complement=m.complement,
+                ancestors=list(m.ancestors),
+            )
+        b = m.bearing
+        where = self._span(text, norm, m.start, m.end)
+        return Entity(
+            span=where,
+            kind=m.kind,
+            key=m.key,
+            label=m.label,
+            surface=where.text,
+            source=m.source,
+            complement=m.complement,
+            ancestors=list(m.ancestors),
+            bearing=b.to_bearing(self._span(text, norm, b.start, b.end)) if b else None,
+        )
 
     def lead(self, doc: Doc, norm: Normalized) -> list[_Draft]:
         """The drafts of a headline kept outside the article text (the title of a page or
@@ -1397,37 +1473,10 @@ class Assembler:
         text = article.text
 
         def span(start: int, end: int) -> Span:
-            s, e = norm.to_original(start, end)
-            return Span(start=s, end=e, text=text[s:e])
+            return self._span(text, norm, start, end)
 
         def entity(m: EntityMention) -> Entity:
-            bearing = None
-            if m.bearing is not None:
-                b = m.bearing
-                bearing = b.to_bearing(span(b.start, b.end)) if m.start >= 0 else None
-            if m.start < 0:  # a place of a headline outside the text
-                return Entity(
-                    span=None,
-                    kind=m.kind,
-                    key=m.key,
-                    label=m.label,
-                    surface=m.surface,
-                    source=m.source,
-                    complement=m.complement,
-                    ancestors=list(m.ancestors),
-                )
-            where = span(m.start, m.end)
-            return Entity(
-                span=where,
-                kind=m.kind,
-                key=m.key,
-                label=m.label,
-                surface=where.text,
-                source=m.source,
-                complement=m.complement,
-                ancestors=list(m.ancestors),
-                bearing=bearing,
-            )
+            return self._entity(m, text, norm)
 
         def remap(value: V | None) -> V | None:
             if value is None or value.span is None:

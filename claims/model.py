@@ -257,6 +257,10 @@ class Attribution(_Model):
     kind: Literal["official", "anonymous", "media", "unknown"] = "unknown"
 
 
+# The event word of a claim of where a place lies ("مدينة ابيشي، التي تقع في شمال تشاد"):
+# an "other" event, one per place the text situates by the compass.
+PLACE_FACT_WORD = "location"
+
 # Optional fields of the value types added after claim IDs were first stored.
 _LATER_FIELDS: dict[str, tuple[str, ...]] = {
     "time": (

@@ -26,7 +26,17 @@ from checker.rules.registry import (
     register_builtin_rules,
 )
 from checker.settings import CheckerSettings, load_labels
-from claims.model import Attribution, Bearing, Claim, Entity, Finding, Quantity, Span, TimeValue
+from claims.model import (
+    PLACE_FACT_WORD,
+    Attribution,
+    Bearing,
+    Claim,
+    Entity,
+    Finding,
+    Quantity,
+    Span,
+    TimeValue,
+)
 from tests.claim_builders import actor, claim, day, place, qty, weekday_only, yearless
 
 # --- a small gazetteer -------------------------------------------------------------------
@@ -1437,6 +1447,7 @@ def situated(
 KASSALA = place("kassala", "sudan", label="Kassala", surface="كسلا")
 SUDAN = place("sudan", label="Sudan", surface="السودان")
 MALATYA = place("malatya", "turkey", label="Malatya", surface="ملاطية")
+TURKEY = place("turkey", label="Turkey", surface="تركيا")
 
 
 def flood(article: str, where: Entity, **kw: Any) -> Claim:
@@ -1446,10 +1457,27 @@ def flood(article: str, where: Entity, **kw: Any) -> Claim:
     return claim(article, quote, "other", location=where, **kw)
 
 
-def test_bearing_conflict_fires_on_opposite_sides_of_one_country() -> None:
-    """A province put in the east of its country by one report, the west by another."""
+def lies(article: str, where: Entity) -> Claim:
+    """A claim of where a place lies ("كسلا، التي تقع في شرق السودان")."""
+    quote = f"{where.surface} {article}"
+    return claim(article, quote, "other", event_word=PLACE_FACT_WORD, location=where)
+
+
+def test_a_named_place_is_situated_through_its_place_facts_only() -> None:
+    """Two floods at one province, each report situating it differently: the finding comes
+    from the claims of where the province lies, once, not from the floods too."""
     east = flood("A", situated(KASSALA, "E", "sudan", "Sudan", "شرقي السودان"))
     west = flood("B", situated(KASSALA, "W", "sudan", "Sudan", "غرب البلاد"))
+    assert "C011" not in codes(run(east, west))
+    assert east.location is not None and west.location is not None
+    facts = [lies("A", east.location), lies("B", west.location)]
+    assert codes([f for f in run(east, west, *facts) if f.code == "C011"]) == ["C011"]
+
+
+def test_bearing_conflict_fires_on_opposite_sides_of_one_country() -> None:
+    """A province put in the east of its country by one report, the west by another."""
+    east = lies("A", situated(KASSALA, "E", "sudan", "Sudan", "شرقي السودان"))
+    west = lies("B", situated(KASSALA, "W", "sudan", "Sudan", "غرب البلاد"))
     findings = run(east, west)
     assert codes(findings) == ["C011"]
     finding = findings[0]
@@ -1480,10 +1508,31 @@ def test_bearing_conflict_quake_epicentre_from_one_city() -> None:
     assert findings[0].fact == "bearing|place:*|of:malatya"
 
 
+def test_bearing_conflict_distances_from_one_place() -> None:
+    """ "على بعد 40 كيلومترا جنوب غرب ملاطية" against "على بعد 35 كيلومترا شرق ملاطية": the
+    distance's direction from one place is compared among the reports of the event, even
+    when the claims' own place is not situated; a neighbouring direction, or a distance
+    from another place, is no finding."""
+
+    def epicentre(article: str, km: float, bearing: str, reference: str = "ملاطيه") -> Claim:
+        distance = qty(km, unit="km", text=f"{km:g} كيلومترا").model_copy(
+            update={"of": "distance", "bearing": bearing, "reference": reference}
+        )
+        return flood(article, TURKEY, event_word="earthquake", quantity=distance)
+
+    south_west, east = epicentre("A", 40, "SW"), epicentre("B", 35, "E")
+    findings = [f for f in run(south_west, east) if f.code == "C011"]
+    assert len(findings) == 1 and findings[0].certainty == "hard"
+    assert sorted(v.value for v in findings[0].values) == ["east of ملاطيه", "south-west of ملاطيه"]
+    assert [f for f in run(south_west, epicentre("C", 38, "W")) if f.code == "C011"] == []
+    other_city = epicentre("D", 60, "E", reference="غازي عنتاب")
+    assert [f for f in run(south_west, other_city) if f.code == "C011"] == []
+
+
 def test_bearing_conflict_neighbouring_points_agree() -> None:
-    north = flood("A", situated(KASSALA, "N", "sudan", "Sudan", "شمال السودان"))
-    north_east = flood("B", situated(KASSALA, "NE", "sudan", "Sudan", "شمال شرق السودان"))
-    south = flood("C", situated(KASSALA, "S", "sudan", "Sudan", "جنوب السودان"))
+    north = lies("A", situated(KASSALA, "N", "sudan", "Sudan", "شمال السودان"))
+    north_east = lies("B", situated(KASSALA, "NE", "sudan", "Sudan", "شمال شرق السودان"))
+    south = lies("C", situated(KASSALA, "S", "sudan", "Sudan", "جنوب السودان"))
     assert run(north, north_east) == []
     assert codes(run(north, south)) == ["C011"]
 
@@ -1491,10 +1540,10 @@ def test_bearing_conflict_neighbouring_points_agree() -> None:
 def test_bearing_conflict_needs_one_reference() -> None:
     """East of a city and west of the country say different things: no finding; and an
     unresolved "the country" is never compared."""
-    of_country = flood("A", situated(KASSALA, "E", "sudan", "Sudan", "شرق السودان"))
-    of_city = flood("B", situated(KASSALA, "W", "khartoum", "Khartoum", "غرب الخرطوم"))
-    unresolved = flood("C", situated(KASSALA, "W", None, None, "غرب البلاد"))
-    same_reference = flood("D", situated(KASSALA, "W", "sudan", "Sudan", "غرب السودان"))
+    of_country = lies("A", situated(KASSALA, "E", "sudan", "Sudan", "شرق السودان"))
+    of_city = lies("B", situated(KASSALA, "W", "khartoum", "Khartoum", "غرب الخرطوم"))
+    unresolved = lies("C", situated(KASSALA, "W", None, None, "غرب البلاد"))
+    same_reference = lies("D", situated(KASSALA, "W", "sudan", "Sudan", "غرب السودان"))
     assert run(of_country, of_city) == []
     assert run(of_country, unresolved) == []
     assert codes(run(of_country, same_reference)) == ["C011"]
@@ -1503,9 +1552,9 @@ def test_bearing_conflict_needs_one_reference() -> None:
 def test_bearing_conflict_needs_the_same_place() -> None:
     """A town in the north of a country and the event's unnamed place in its south are
     different places: no finding."""
-    town = flood("A", situated(KASSALA, "N", "sudan", "Sudan", "شمال السودان"))
+    town = lies("A", situated(KASSALA, "N", "sudan", "Sudan", "شمال السودان"))
     country = flood("B", situated(SUDAN, "S", "sudan", "Sudan", "جنوب السودان"))
-    town_south = flood("C", situated(KASSALA, "S", "sudan", "Sudan", "جنوب السودان"))
+    town_south = lies("C", situated(KASSALA, "S", "sudan", "Sudan", "جنوب السودان"))
     assert "C011" not in codes(run(town, country))
     assert codes(run(town, town_south)) == ["C011"]
 

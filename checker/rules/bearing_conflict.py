@@ -4,15 +4,18 @@ one town; "72 km east of Marrakesh" against "77 km south-west of Marrakesh", sai
 epicentre).
 
 A bearing is said of a place (the town) from a reference (the country, a city); when the
-place *is* the reference ("in northern Niger") it is the event's own place in that part of
-it. Two bearings are compared only when they situate the same place from the same
-reference. Neighbouring points of the compass agree (north and north-east: a place can be
-called either); points a right angle or more apart disagree, and the middle of a place
-disagrees with any of its sides. A right angle (north against east) or the middle against
-a side is soft: a place near the corner between them, or between the middle and a side,
-may fairly be called either; wider gaps are hard when both reports state them as fact. An
-unresolved reference ("the north of the country" when the country is not known) or two
-different references never fire.
+place *is* the reference ("in northern Niger") it is the event's own place in that part
+of it, compared among the reports of the event. Where a named place lies is a fact of
+the story, whatever event its sentence tells: it is compared through the claims of where
+a place lies (event "other", word `location`, one per place the text situates), which
+link by the place across reports. Two bearings are compared only when they situate the
+same place from the same reference. Neighbouring points of the compass agree (north and
+north-east: a place can be called either); points a right angle or more apart disagree,
+and the middle of a place disagrees with any of its sides. A right angle (north against
+east) or the middle against a side is soft: a place near the corner between them, or
+between the middle and a side, may fairly be called either; wider gaps are hard when
+both reports state them as fact. An unresolved reference ("the north of the country"
+when the country is not known) or two different references never fire.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ from checker.rules.base import (
     reason_of,
 )
 from checker.rules.registry import RuleRegistry
-from claims.model import Claim, ComparedValue
+from claims.model import PLACE_FACT_WORD, Claim, ComparedValue
+from claims.quantity import DISTANCE
 
 SPEC = RuleSpec(
     name="bearing_conflict.v1",
@@ -46,6 +50,12 @@ SPEC = RuleSpec(
         "location.key",
         "location.complement",
         "location.bearing",
+        "quantity.of",
+        "quantity.unit",
+        "quantity.bearing",
+        "quantity.reference",
+        "event",
+        "event_word",
     ),
     messages=MessageTemplates(
         en="The reports put {subject} on different sides of {reference}: {value_a} "
@@ -71,12 +81,22 @@ SOFT_CORNER = (
 
 
 def _value(claim: Claim, ctx: RuleContext) -> ComparedValue:
-    assert claim.location is not None and claim.location.bearing is not None
-    span = claim.location.bearing.span
+    location = claim.location
+    if location is not None and location.bearing is not None:
+        span = location.bearing.span
+        value = sem.describe_bearing(location, ctx.labels)
+        field = "location.bearing"
+    else:
+        q = claim.quantity
+        assert q is not None and q.bearing is not None
+        span = q.span
+        point = ctx.labels.compass[q.bearing].en if q.bearing in ctx.labels.compass else q.bearing
+        value = f"{point} of {q.reference}"
+        field = "quantity.bearing"
     return ComparedValue(
         claim_id=claim.id,
-        field="location.bearing",
-        value=sem.describe_bearing(claim.location, ctx.labels),
+        field=field,
+        value=value,
         quote=span.text if span is not None and span.text else claim.quote,
         span=span if span is not None else claim.evidence,
     )
@@ -87,28 +107,28 @@ class BearingConflict(BaseRule):
     compares = ("location",)
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
-        """Where one place lies from one reference place."""
-        if claim.location is None or claim.location.bearing is None:
+        """Where one place lies from one reference place; or, for a distance measured from
+        a place with its direction ("72 كم شرقي مراكش"), where the event lies from it."""
+        situated = _situated(claim)
+        if situated is None:
             return None
-        subject = sem.bearing_subject(claim.location)
-        if subject is None:
-            return None
-        return f"bearing|place:{subject}|of:{claim.location.bearing.reference}"
+        subject, _, reference, _ = situated
+        if subject.startswith("distance|"):
+            return f"bearing|{subject}|{claim.event}|{claim.event_word or ''}|from:{reference}"
+        if subject != "*" and claim.event_word != PLACE_FACT_WORD:
+            return None  # a named place is compared once, through its place facts
+        return f"bearing|place:{subject}|of:{reference}"
 
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
         if not (comparable(a, ctx) and comparable(b, ctx)):
             return None
-        if a.location is None or b.location is None:
+        situated_a, situated_b = _situated(a), _situated(b)
+        if situated_a is None or situated_b is None:
             return None
-        bearing_a, bearing_b = a.location.bearing, b.location.bearing
-        if bearing_a is None or bearing_b is None:
+        subject, direction_a, reference, reference_label = situated_a
+        if (subject, reference) != (situated_b[0], situated_b[2]):
             return None
-        subject = sem.bearing_subject(a.location)
-        if subject is None or subject != sem.bearing_subject(b.location):
-            return None
-        if bearing_a.reference != bearing_b.reference:
-            return None
-        gap = sem.compass_gap(bearing_a.direction, bearing_b.direction)
+        gap = sem.compass_gap(direction_a, situated_b[1])
         if gap is not None and gap <= _AGREE:
             return None
         settings = ctx.settings
@@ -116,17 +136,18 @@ class BearingConflict(BaseRule):
         factual = sem.is_factual(a, settings) and sem.is_factual(b, settings)
         corner = gap is None or gap <= _NEAR_CORNER
         hard = factual and not plan and not corner
-        place = a.location
-        reference = bearing_a.reference_label or bearing_a.reference or ""
+        if subject == "*" or subject.startswith("distance|"):
+            named = "the event's place"
+        else:
+            assert a.location is not None
+            named = a.location.label or a.location.key or a.location.surface
         return Hit(
             claim_ids=(a.id, b.id),
             values=(_value(a, ctx), _value(b, ctx)),
             certainty=certainty(hard),
             params={
-                "subject": "the event's place" if subject == "*" else (
-                    place.label or place.key or place.surface
-                ),
-                "reference": reference,
+                "subject": named,
+                "reference": reference_label,
                 "gap": "the middle against a side" if gap is None else f"{gap}° apart",
             },
             **reason_of(
@@ -136,6 +157,24 @@ class BearingConflict(BaseRule):
                 (True, SOFT_CORNER),
             ),
         )
+
+
+def _situated(claim: Claim) -> tuple[str, str, str, str] | None:
+    """(subject, direction, reference, reference's name) of a claim's bearing: the place
+    its location situates (its key, "*" for the event's own place), else a distance it
+    gives from a place with a direction ("distance|<unit>"); None when it has neither."""
+    location = claim.location
+    if location is not None and location.bearing is not None:
+        subject = sem.bearing_subject(location)
+        bearing = location.bearing
+        if subject is not None and bearing.reference is not None:
+            label = bearing.reference_label or bearing.reference
+            return subject, bearing.direction, bearing.reference, label
+        return None
+    q = claim.quantity
+    if q is not None and q.of == DISTANCE and q.bearing is not None and q.reference:
+        return f"distance|{q.unit}", q.bearing, q.reference, q.reference
+    return None
 
 
 def register(registry: RuleRegistry) -> None:
