@@ -267,9 +267,13 @@ class AttributionComponent:
         writes=(layers.REPORTING_CUES, layers.MODALITY_CUES),
     )
 
-    def __init__(self, lex: AttributionLexicon, vocab: Vocab) -> None:
+    def __init__(
+        self, lex: AttributionLexicon, vocab: Vocab, past_verbs: frozenset[str] = frozenset()
+    ) -> None:
         self.lex = lex
         self.patterns = AnchoredMatcher(vocab, load_patterns(MODALITY_PATTERNS_FILE))
+        # Past-tense event verbs ("تحطمت"): after "قد" they are "has indeed", not "may".
+        self.past_verbs = past_verbs
 
     def __call__(self, doc: Doc) -> Doc:
         words = {m.start: m for m in self.lex.words(doc)}
@@ -467,7 +471,10 @@ class AttributionComponent:
         # "لم يسفر القصف عن": the negation is the verb's; the shelling did happen.
         out = [replace(c, window=0) if id(c) in narrowed else c for c in out] + scoped
         for _, start, end in self.patterns(doc):
-            # "قد" before an imperfect verb: reaches that verb and a little beyond.
+            # "قد" before an imperfect verb: reaches that verb and a little beyond; a past
+            # verb that merely starts like one ("فقد تحطمت الطائرة") is no hypothesis.
+            if doc[end - 1].text in self.past_verbs:
+                continue
             out.append(ModalityCue(start, start + 1, "hypothetical", end - start + 2))
         out.sort(key=lambda c: c.tok_start)
         return out
@@ -507,6 +514,9 @@ def _end_char(doc: Doc, tok_end: int) -> int:
 
 @Language.factory("cc_attribution")
 def make_attribution(nlp: Language, name: str) -> AttributionComponent:
+    from claims.events import load_events  # the event verbs; no import cycle at load
+
     lex = AttributionLexicon(load_attribution(), load_morphology())
     lex.build(nlp.vocab)
-    return AttributionComponent(lex, nlp.vocab)
+    past = frozenset(v for group in load_events().triggers for v in group.past)
+    return AttributionComponent(lex, nlp.vocab, past)
