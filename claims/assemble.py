@@ -707,7 +707,44 @@ class Assembler:
                         actors=list(main.actors),
                     )
                 )
+            parts = [q for q in (quantity, *(x.quantity for x in others)) if q is not None]
+            total = self._sum(parts, layers.text)
+            if total is not None:
+                out.append(
+                    replace(
+                        main,
+                        quantity=total,
+                        evidence=_evidence(trig, own, location, dests, total),
+                        inherited={**main.inherited, "quantity": "sum"},
+                        destinations=list(main.destinations),
+                        actors=list(main.actors),
+                    )
+                )
         return out
+
+    def _sum(self, parts: list[Quantity], text: str) -> Quantity | None:
+        """The count of a whole that exact counts of its kinds said together add up to
+        (`count_sums`: "242 راكبا و12 من افراد الطاقم" are 254 people on board), or None."""
+        for entry in self.data.count_sums:
+            mine = [q for q in parts if q.unit in entry.parts and q.of in entry.of]
+            if sorted(q.unit or "" for q in mine) != sorted(entry.parts):
+                continue
+            if len({q.of for q in mine}) != 1 or not all(_exact(q) for q in mine):
+                continue
+            spans = [q.span for q in mine if q.span is not None]
+            if len(spans) != len(mine):
+                continue
+            total = sum(q.value or 0.0 for q in mine)
+            start, end = min(x.start for x in spans), max(x.end for x in spans)
+            return Quantity(
+                span=Span(start=start, end=end, text=text[start:end]),
+                value=total,
+                low=total,
+                high=total,
+                unit=entry.whole,
+                of=mine[0].of,
+            )
+        return None
 
     def _after(
         self,
@@ -1784,6 +1821,17 @@ def _gap_words(trig: TriggerMention, entity: EntityMention, own: list[_Slot]) ->
     }
     named |= {i for o in own if o.time is not None for i in range(o.tok_start, o.tok_end)}
     return sum(1 for i in range(trig.tok_end, entity.phrase_start) if i not in named)
+
+
+def _exact(q: Quantity) -> bool:
+    """A count said exactly: one value, no bound, not approximate or vague."""
+    return (
+        q.resolved
+        and q.value is not None
+        and q.low == q.value == q.high
+        and not q.approximate
+        and not q.vague
+    )
 
 
 def _nearest(slots: list[_Slot], trig: TriggerMention) -> _Slot | None:

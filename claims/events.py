@@ -119,6 +119,16 @@ class UnitEvent(_Strict):
     word: str
 
 
+class CountSum(_Strict):
+    """Units of disjoint kinds whose counts, said together of one whole (`of`), add up to
+    a count of that whole in ``whole`` ("242 passengers and 12 crew": 254 people on
+    board)."""
+
+    parts: list[str] = Field(min_length=2)
+    whole: str
+    of: list[str] = Field(min_length=1)
+
+
 class KindUnits(_Strict):
     """Units that name what happened to the people counted ("260 قتيلا" is 260 people
     killed): a claim of ``events`` counts them in ``counts``, and its word is the unit."""
@@ -164,6 +174,9 @@ class EventsFile(_Strict):
     # Units that count casualties: only a casualties claim takes such a quantity.
     casualty_units: list[str] = Field(default_factory=list)
     kind_units: KindUnits | None = None
+    # Counts of kinds that together make up a whole ("242 راكبا و12 من افراد الطاقم" are
+    # 254 people on board): a sum claim beside the parts, compared with reports of the whole.
+    count_sums: list[CountSum] = Field(default_factory=list)
     # Words that open a part of the count before them ("26 قتيلا، بينهم أجنبيان", "265
     # people, including 241 of the 242 on board"): a count right after one is not the
     # event's own count when the event has another.

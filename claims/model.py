@@ -305,7 +305,9 @@ class Claim(_Model):
         default_factory=dict,
         description="slots the claim's own words do not state, taken from elsewhere in "
         "its article, and from where: clause, coordinated, sentence, previous_sentence, "
-        "headline, section, or article (an earlier claim of the same event further off)",
+        "headline, section, or article (an earlier claim of the same event further off); "
+        'a quantity "sum" is the count of a whole that counts of its kinds said together '
+        'add up to ("242 passengers and 12 crew": 254 people on board)',
     )
 
     @model_validator(mode="after")

@@ -180,3 +180,36 @@ def test_a_count_of_soldiers_still_makes_a_movement() -> None:
     assert {c.event for c in _claims("انتقل 300 جندي من القاعدة إلى مطار أربيل.")} & {
         "relocation"
     }
+
+
+def test_counts_of_kinds_said_together_add_up_to_the_whole() -> None:
+    """ "312 راكبا و18 من أفراد الطاقم" are also 330 people on board (`count_sums`), beside
+    the two counts; an approximate part, or a part alone, gives no sum."""
+
+    def on_board(text: str) -> list[tuple[str | None, float | None, str | None]]:
+        article = Article.from_text("a", text, published=date(2025, 6, 13))
+        return [
+            (c.quantity.unit, c.quantity.value, c.inherited.get("quantity"))
+            for c in extract_claims(article)
+            if c.quantity is not None and c.quantity.of == "on_board"
+        ]
+
+    both = on_board("غرقت العبارة قرب الموصل وعلى متنها 312 راكبا و18 من أفراد الطاقم.")
+    assert sorted(both, key=str) == sorted(
+        [("passengers", 312.0, None), ("crew", 18.0, None), ("people", 330.0, "sum")], key=str
+    )
+    rough = on_board("غرقت العبارة قرب الموصل وعلى متنها نحو 300 راكب و18 من أفراد الطاقم.")
+    assert all(unit != "people" for unit, _, _ in rough)
+    alone = on_board("غرقت العبارة قرب الموصل وعلى متنها 312 راكبا.")
+    assert all(unit != "people" for unit, _, _ in alone)
+
+
+def test_english_counts_of_kinds_add_up_too() -> None:
+    text = "The plane crashed near Ahmedabad on Thursday with 230 passengers and 12 crew on board."
+    article = Article.from_text("a", text, language="en", published=date(2025, 6, 13))
+    sums = [
+        (c.quantity.unit, c.quantity.value)
+        for c in extract_claims(article)
+        if c.quantity is not None and c.inherited.get("quantity") == "sum"
+    ]
+    assert sums == [("people", 242.0)]

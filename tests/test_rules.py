@@ -1352,6 +1352,25 @@ def test_a_leader_of_two_lists_names_neither() -> None:
     assert [f for f in run(first, second, by_leader) if f.rule.startswith("count")] == []
 
 
+def test_passengers_and_crew_are_compared_with_those_on_board_as_their_sum() -> None:
+    """ "312 راكبا و18 من أفراد الطاقم" are 330 people on board: a report of 330 on board
+    agrees, one of 312 on board disagrees with the sum (not with the passengers)."""
+    from claims.model import Article
+    from claims.pipeline import extract_claims
+
+    def report(name: str, on_board: str) -> list[Claim]:
+        text = f"غرقت العبارة قرب الموصل يوم الخميس وعلى متنها {on_board}."
+        return extract_claims(Article.from_text(name, text, published=date(2025, 6, 13)))
+
+    parts = report("a", "312 راكبا و18 من أفراد الطاقم")
+    same = report("b", "330 شخصا")
+    fewer = report("c", "312 شخصا")
+    assert [f for f in run(*parts, *same) if f.code == "C003"] == []
+    findings = [f for f in run(*parts, *fewer) if f.code == "C003"]
+    assert len(findings) == 1
+    assert sorted(v.value for v in findings[0].values) == ["312 people", "330 people"]
+
+
 def test_a_total_is_compared_only_at_a_stated_place() -> None:
     """A province's 71 seats and the country's 329 are both "out of" totals: without a
     place on the claims, which whole each is cannot be told."""

@@ -39,3 +39,21 @@ def test_every_registered_rule_is_documented(spec: object) -> None:
     assert "**Fires.**" in fires and rest, "both a firing and a non-firing example"
     assert ARABIC.search(fires.split("**Fires.**", 1)[1]), "Arabic example that fires"
     assert ARABIC.search(rest), "Arabic example that does not fire"
+
+
+def test_every_benchmark_writes_into_a_section_the_docs_keep() -> None:
+    """Each benchmark script rewrites its own section of docs/benchmarks.md: the measured
+    numbers a reader is pointed to must still be there (a section lost in an edit is
+    found here, not by a reader)."""
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^## .+$", text, re.M))
+    # Read from the scripts' source: importing one would set up its measurement.
+    sections = [
+        m.group(1)
+        for script in sorted((root / "checker" / "bench").glob("*.py"))
+        if (m := re.search(r'^SECTION = "(## [^"]+)"$', script.read_text(encoding="utf-8"), re.M))
+    ]
+    assert len(sections) >= 4
+    for section in sections:
+        assert section in headings, f"{section!r} missing from docs/benchmarks.md"
