@@ -332,25 +332,15 @@ class Assembler:
     def _entity(self, m: EntityMention, text: str, norm: Normalized) -> Entity:
         """The model's entity of a mention, its offsets in the original text; a place of a
         headline outside the text has none."""
-        if m.start < 0:
-            return Entity(
-                span=None,
-                kind=m.kind,
-                key=m.key,
-                label=m.label,
-                surface=m.surface,
-                source=m.source,
-                complement=m.complement,
-                ancestors=list(m.ancestors),
-            )
-        b = m.bearing
-        where = self._span(text, norm, m.start, m.end)
+        outside = m.start < 0
+        where = None if outside else self._span(text, norm, m.start, m.end)
+        b = None if outside else m.bearing
         return Entity(
             span=where,
             kind=m.kind,
             key=m.key,
             label=m.label,
-            surface=where.text,
+            surface=where.text if where is not None else m.surface,
             source=m.source,
             complement=m.complement,
             ancestors=list(m.ancestors),
