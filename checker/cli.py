@@ -905,7 +905,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--report", choices=["auto", "full", "changed", "none"], default="auto",
         help="what the report covers: the whole store, the findings of what this run changed "
-        "(at most 2,000), or no report (auto: the whole store up to 50,000 claims and 10,000 "
+        "(at most 2,000), or no report (auto: the whole store up to 20,000 claims and 10,000 "
         "findings, else changed)",
     )
     p.add_argument(
