@@ -50,6 +50,9 @@ def test_a_countrys_vote_or_institution_names_the_country() -> None:
     assert _keys("أعلنت نتائج الانتخابات البرلمانية اللبنانية") == ["lebanon"]
     assert _keys("صوت البرلمان الأردني على القانون") == ["jordan"]
     assert _keys("جرى الاستفتاء الدستوري المصري") == ["egypt"]
+    # a parliament's name: its adjective follows the name's last word
+    assert _keys("أقر مجلس النواب الأردني القانون") == ["jordan"]
+    assert _keys("جرت انتخابات مجلس الشعب المصري") == ["egypt"]
     assert _keys("أعلنت الحكومة الأردنية الخطة") == []
     # the adjective belongs to another noun: no vote named by it
     assert _keys("الانتخابات في الدوائر الشمالية الكبرى السورية") == []
