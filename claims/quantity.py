@@ -24,6 +24,7 @@ the lengths of time in ``time.yaml``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -410,15 +411,16 @@ def find_quantities(
             taken.append((q.span.start, q.span.end))
         floor = max(floor, item.end)
     said_by_noun = _unit_words(text, g, skip, taken, s)
-    by_figure = list(quantities)
+    # An amount said by its noun ("مقعد واحد") follows the figure before it as any other.
+    by_figure = [q for q in quantities if q.span is not None]
+    ends = [q.span.end for q in by_figure if q.span is not None]
     for q in said_by_noun:
         if q.span is None:
             continue
-        start = q.span.start
-        before = [p for p in by_figure if p.span is not None and p.span.end <= start]
-        previous = before[-1] if before else None
-        floor = previous.span.end if previous is not None and previous.span else 0
-        quantities.append(qualify(q, start, text, floor, previous))
+        k = bisect_right(ends, q.span.start)
+        previous = by_figure[k - 1] if k else None
+        floor = ends[k - 1] if k else 0
+        quantities.append(qualify(q, q.span.start, text, floor, previous))
     quantities.sort(key=lambda q: q.span.start if q.span else 0)
     return quantities
 
@@ -605,6 +607,9 @@ class Qualifiers:
     leader_prefixes: tuple[str, ...]  # "لل": a preposition with the article
     article: str
     conjunctions: frozenset[str]
+    nisba: str  # morphology.yaml `nisba_suffix`
+    nisba_endings: tuple[str, ...]  # its feminine and plural endings, longest first
+    ta_marbuta: str
     row_label: re.Pattern[str]
     distance_units: frozenset[str]
     bearings: dict[str, str]
@@ -645,7 +650,7 @@ def aspects_by_cue(entries: list[AspectEntry], attr: str) -> dict[str, list[Aspe
 @lru_cache(maxsize=1)
 def _qualifiers() -> Qualifiers:
     lex = units_lexicon()
-    c, p = clitics(), _clitic_patterns()
+    c, p, morph = clitics(), _clitic_patterns(), load_morphology()
     before, after = aspects_by_cue(lex.aspects, "before"), aspects_by_cue(lex.aspects, "after")
     holders, distance = lex.holders, lex.distance
     nouns = list(holders.nouns) if holders else []
@@ -696,6 +701,9 @@ def _qualifiers() -> Qualifiers:
         ),
         article=c.article,
         conjunctions=frozenset(c.conjunctions),
+        nisba=morph.nisba_suffix,
+        nisba_endings=tuple(sorted((e for e in morph.nisba_endings if e), key=len, reverse=True)),
+        ta_marbuta=morph.ta_marbuta,
         # "حزب X (زعيمه): 28 مقعدا" at the start of a line or after a bullet
         row_label=re.compile(
             r"^[ \t]*(?:[-•*·▪]|\d{1,2}[.)-])?[ \t]*(?P<label>[^\n:؛.]{2,80}?)"
@@ -784,19 +792,26 @@ def holder_key(words: Sequence[str], q: Qualifiers) -> str | None:
             continue
         kept.append(word)
     if len(kept) == 1:
-        return _group_stem(kept[0], q.article)
+        return _group_stem(kept[0], q)
     return " ".join(kept) or None
 
 
-def _group_stem(word: str, article: str) -> str:
-    """A definite group word without its article and its nisba or collective ending,
-    with the nisba's "ي": "الشيعيه" (Shiite) and "الشيعه" (the Shia) are "شيعي"."""
-    if not word.startswith(article) or len(word) < len(article) + 3:
+def _group_stem(word: str, q: Qualifiers) -> str:
+    """A definite group word as its masculine nisba, without the article (morphology.yaml
+    `nisba_suffix`, `nisba_endings`, `ta_marbuta`): "الشيعيه" (Shiite), "الشيعي" and
+    "الشيعه" (the Shia) are all "شيعي". Any other word stays as it is."""
+    if not word.startswith(q.article):
         return word
-    stem = word[len(article) :]
-    for ending in ("يه", "ه"):
-        if stem.endswith(ending) and len(stem) > len(ending) + 1:
-            return stem[: -len(ending)] + "ي"
+    stem = word[len(q.article) :]
+    if len(stem) < 3:
+        return word
+    for ending in q.nisba_endings:
+        if stem.endswith(q.nisba + ending):
+            return stem[: -len(ending)]
+    if stem.endswith(q.nisba):
+        return stem
+    if stem.endswith(q.ta_marbuta):
+        return stem[: -len(q.ta_marbuta)] + q.nisba
     return word
 
 
@@ -816,7 +831,7 @@ def _split_leader(words: list[str], g: Qualifiers) -> tuple[list[str], str | Non
     if len(words) >= 2:
         last = words[-1].translate(_QUOTES).strip("،,")
         for prefix in g.leader_prefixes:
-            if last.startswith(prefix) and len(last) > len(prefix) + 2 and last.endswith("ي"):
+            if last.startswith(prefix) and len(last) > len(prefix) + 2 and last.endswith(g.nisba):
                 return words[:-1], g.article + last[len(prefix) :]
     return words, None
 

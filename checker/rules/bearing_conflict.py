@@ -90,8 +90,7 @@ def _value(claim: Claim, ctx: RuleContext) -> ComparedValue:
         q = claim.quantity
         assert q is not None and q.bearing is not None
         span = q.span
-        point = ctx.labels.compass[q.bearing].en if q.bearing in ctx.labels.compass else q.bearing
-        value = f"{point} of {q.reference}"
+        value = sem.describe_direction(q.bearing, q.reference, ctx.labels)
         field = "quantity.bearing"
     return ComparedValue(
         claim_id=claim.id,

@@ -804,7 +804,12 @@ def describe_bearing(entity: Entity, labels: LabelData) -> str:
     bearing = entity.bearing
     if bearing is None:
         return "no bearing"
-    point = labels.compass[bearing.direction].en if bearing.direction in labels.compass else (
-        bearing.direction
+    return describe_direction(
+        bearing.direction, bearing.reference_label or bearing.reference, labels
     )
-    return f"{point} of {bearing.reference_label or bearing.reference or 'an unknown place'}"
+
+
+def describe_direction(direction: str, reference: str | None, labels: LabelData) -> str:
+    """A compass point from a place in English words: "south-west of مراكش"."""
+    point = labels.compass[direction].en if direction in labels.compass else direction
+    return f"{point} of {reference or 'an unknown place'}"

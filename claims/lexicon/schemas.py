@@ -67,6 +67,7 @@ class MorphologyFile(BaseModel):
     comparative_preposition: str
     article: str
     nisba_endings: list[str]
+    nisba_suffix: str
     pronoun_suffixes: list[str]
     future_prefix: str
     imperfect_prefixes: list[str]
