@@ -1094,7 +1094,7 @@ class Assembler:
                 e
                 for r in ranked
                 for e in by_role.get(r, [])
-                if chosen.key is not None and chosen.key in e.ancestors and e not in dests
+                if chosen.key is not None and e.lies_in(chosen.key) and e not in dests
             ]
             return (inner[0] if inner else chosen), False, dests
         return None, False, dests
@@ -1851,7 +1851,7 @@ def _prune_containers(places: list[EntityMention]) -> list[EntityMention]:
     seen: set[tuple[str, bool]] = set()
     for e in places:
         if e.key is not None and any(
-            e.key in o.ancestors and not o.complement for o in places if o is not e
+            o.lies_in(e.key) and not o.complement for o in places if o is not e
         ):
             continue
         ident = (e.key or e.surface, e.complement)

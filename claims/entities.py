@@ -25,6 +25,7 @@ text) and, as token spans, to :data:`claims.layers.ENTITY_SPANS`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +81,10 @@ ActorCategory = Literal["military", "government", "armed_group", "organization",
 # --------------------------------------------------------------------------- schema
 
 
+NAME_HYPHEN = "-"  # the token between the words of a hyphenated name
+ADMIN_AREA = re.compile(r"[A-Z]{2}\.[0-9A-Z]+")  # a GeoNames admin1 code: "IN.12"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -99,6 +104,14 @@ class PlaceEntry(_Strict):
     # Names in other languages, by language code ({en: [Ain al-Asad]}): how reports in
     # that language write it, read by that language's pipeline (claims/en/entities.py).
     names: dict[str, list[str]] = Field(default_factory=dict)
+    # A region's GeoNames first-level divisions ("IN.12": country code and admin1 code):
+    # the generated city layer puts their cities inside the region, not their country
+    # (a disputed territory's cities lie in it; claims/lexicon/geonames_layer.py).
+    admin_areas: list[str] = Field(default_factory=list)
+    # The countries a disputed territory is administered by or claimed by: a report that
+    # names one beside it ("إقليم كشمير شمال الهند") places it there, naming no second
+    # place. Containment (``parent``) stays the territory's own.
+    claimed_by: list[str] = Field(default_factory=list)
 
 
 class ActorEntry(_Strict):
@@ -163,6 +176,14 @@ class GazetteerFile(_Strict):
                 problems.append(f"place {place.key!r}: unknown parent {place.parent!r}")
             if place.capital is not None and place.capital not in places:
                 problems.append(f"place {place.key!r}: unknown capital {place.capital!r}")
+            for claimant in place.claimed_by:
+                if places.get(claimant) is None or places[claimant].type != "country":
+                    problems.append(f"place {place.key!r}: claimed_by {claimant!r} is no country")
+            if place.admin_areas and place.type != "region":
+                problems.append(f"place {place.key!r}: admin_areas are a region's only")
+            bad_areas = [a for a in place.admin_areas if not ADMIN_AREA.fullmatch(a)]
+            if bad_areas:
+                problems.append(f"place {place.key!r}: admin_areas not 'CC.code': {bad_areas}")
         for actor in self.actors:
             if actor.country is not None and actor.country not in places:
                 problems.append(f"actor {actor.key!r}: unknown country {actor.country!r}")
@@ -264,12 +285,19 @@ class EntityMention:
     source: EntitySource
     surface: str
     ancestors: list[str] = field(default_factory=list)
+    # Countries a disputed territory it lies in is also said to lie in (``claimed_by``).
+    claimants: tuple[str, ...] = ()
     complement: bool = False
     phrase_start: int = -1
     lead_clitic: str = ""
     anaphor: bool = False
     category: str | None = None
     bearing: BearingMention | None = None
+
+    def lies_in(self, key: str) -> bool:
+        """The gazetteer puts it inside the place ``key``, or a country claims the
+        disputed territory it lies in."""
+        return key in self.ancestors or key in self.claimants
 
     def to_entity(self) -> Entity:
         """The model's Entity, span still in normalised offsets (the pipeline maps it)."""
@@ -424,6 +452,12 @@ class Gazetteer:
             node = self.places[node].parent
         return out
 
+    def claimants(self, key: str) -> tuple[str, ...]:
+        """The countries that claim the place or a territory holding it."""
+        return tuple(
+            c for k in [key, *self.ancestors(key)] for c in self.places[k].claimed_by
+        )
+
     def mention(
         self, key: str, start: int, end: int, tok_start: int, tok_end: int, surface: str
     ) -> EntityMention:
@@ -441,6 +475,7 @@ class Gazetteer:
                 "gazetteer",
                 surface,
                 self.ancestors(key),
+                self.claimants(key),
             )
         actor = self.actors[key]
         return EntityMention(
@@ -491,8 +526,13 @@ def _add_name(
     lex: VariantLexicon[_Name], alias: str, payload: _Name, morph: MorphologyFile
 ) -> None:
     tokens = alias.split()
+    # A name of several words is also written with hyphens between them ("جامو - كشمير",
+    # "غينيا-بيساو").
+    hyphened = tuple(t for word in tokens[1:] for t in (NAME_HYPHEN, word))
     for v in noun_variants(tokens[0], morph, definite=False, suffixes=False):
         lex.add((v.text, *tokens[1:]), payload, v.clitic)
+        if hyphened:
+            lex.add((v.text, *hyphened), payload, v.clitic)
 
 
 def _add_word(
@@ -965,7 +1005,7 @@ def situate(
             continue
         if reference is None:
             reference = _country_of(subject, places)
-        elif reference not in subject.ancestors:
+        elif not subject.lies_in(reference):
             continue  # "X, north of Y" with X not inside Y: not a part of Y
         subject.bearing = _bearing(doc, d, reference, end, places)
 

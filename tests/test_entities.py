@@ -207,3 +207,25 @@ def test_a_direction_from_a_place_that_does_not_contain_it_situates_nothing() ->
     Adiyaman (of the event's place), not a part of Adiyaman that Malatya lies in."""
     got = _bearings("ضرب زلزال مدينة ملاطية الواقعة شمال غرب مدينة أديامان")
     assert got == {"malatya": None, "adiyaman": ("NW", "adiyaman")}
+
+
+def test_a_name_of_several_words_is_read_with_hyphens_between_them() -> None:
+    assert _keys("وصل الوفد إلى غينيا-بيساو مساء السبت") == ["guinea_bissau"]
+    assert _keys("اندلعت اشتباكات في بوركينا - فاسو") == ["burkina_faso"]
+    assert _keys("تمركزت القوات في جامو - كشمير") == ["kashmir"]
+
+
+def test_a_country_named_beside_a_disputed_territory_is_not_a_second_place() -> None:
+    """Kashmir lies in no country; a report that names India or Morocco beside a place
+    in a territory they administer ("claimed_by") still places the event there."""
+    from claims.model import Article
+    from claims.pipeline import extract_claims
+
+    def places(text: str) -> set[str | None]:
+        article = Article.from_text("t.txt", text, language="ar")
+        return {c.location.key if c.location else None for c in extract_claims(article)}
+
+    assert places("قتل ثلاثة جنود في هجوم بمدينة سريناغار شمال الهند") == {"srinagar"}
+    assert places("اندلع حريق كبير في سوق بمدينة العيون جنوب المغرب") == {"laayoune"}
+    # a country with no claim on the territory is a second place: left unresolved
+    assert places("قتل ثلاثة جنود في هجوم بمدينة سريناغار شمال الصين") == {None}

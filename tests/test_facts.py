@@ -18,7 +18,7 @@ from checker.rules import EngineStats, check
 from checker.run import run as run_batch
 from checker.store import Store
 from claims.model import Attribution, Claim, Finding
-from tests.claim_builders import actor, claim, day, place, qty
+from tests.claim_builders import actor, claim, day, place, qty, weekday_only
 from tests.spec_extractor import spec_extract, write_article
 
 DERNA = place("derna", "libya", label="Derna", surface="درنة")
@@ -447,3 +447,40 @@ def test_a_part_and_its_whole_meet_when_they_come_in_different_runs(tmp_path: Pa
     ]
     store.close()
     at_once.close()
+
+
+# --- sides stand for values ------------------------------------------------------------------
+
+
+def _attack(article: str, word: str = "هجوم", **kw: Any) -> Claim:
+    """An attack on a market in Derna (a story of our own), in the words of one report."""
+    return claim(
+        article, f"{word} على سوق في درنة ({article})", "attack", phase="completed",
+        location=DERNA, event_word=word, **kw,
+    )
+
+
+def test_undated_reports_never_stand_for_a_side_of_a_weekday() -> None:
+    """Seven pairs of reports give the attack no day (each in its own word: seven value
+    classes, more than a side's representatives); one report says Tuesday, one Monday.
+    The two days still meet: a side is represented by claims with a day."""
+    words = ["هجوم", "اعتداء", "هجمة", "غارة", "مجزرة", "عملية", "كمين"]
+    undated = [_attack(f"{r}{i}", word) for i, word in enumerate(words) for r in ("U", "V")]
+    tuesday = _attack("T", time=weekday_only(1, text="يوم الثلاثاء"))
+    monday = _attack("M", time=weekday_only(0, text="يوم الإثنين"))
+    findings = [f for f in run(*undated, tuesday, monday) if f.code == "C002"]
+    assert len(findings) == 1
+    assert {side.claim_ids[0] for side in findings[0].sides} == {tuesday.id, monday.id}
+
+
+def test_a_toll_and_its_attack_dated_by_the_same_words_are_one_finding() -> None:
+    """Each report dates the attack and its toll with one phrase: the weekday conflict
+    of the attack and that of the toll quote the same words, and are shown once."""
+    found: list[Claim] = []
+    for article, weekday, words in (("A", 1, "يوم الثلاثاء"), ("B", 0, "يوم الإثنين")):
+        when = weekday_only(weekday, text=words)
+        found.append(_attack(article, time=when))
+        found.append(toll(article, 12, time=when, start=200))
+    findings = [f for f in run(*found) if f.code == "C002"]
+    assert len(findings) == 1
+    assert len(findings[0].claim_ids) == 2  # shown once, by one fact's claims

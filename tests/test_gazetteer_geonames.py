@@ -13,11 +13,13 @@ from claims.lexicon.geonames_layer import City, arabic_names, build_layer, commo
 from claims.model import Article
 from claims.pipeline import extract_claims
 
-COUNTRIES = {"ID": "Indonesia", "IN": "India", "XX": "Nowhere"}
+COUNTRIES = {"ID": "Indonesia", "IN": "India", "PK": "Pakistan", "XX": "Nowhere"}
 
 
-def city(name: str, country: str, population: int, *names: str, gid: int = 1) -> City:
-    return City(gid, name, country, population, names)
+def city(
+    name: str, country: str, population: int, *names: str, gid: int = 1, admin1: str = ""
+) -> City:
+    return City(gid, name, country, population, names, admin1)
 
 
 def layer(*cities: City, common: frozenset[str] = frozenset()) -> dict[str, list[str]]:
@@ -90,3 +92,31 @@ def test_the_committed_layer_resolves_a_city_inside_its_country() -> None:
     places = [c.location for c in extract_claims(article) if c.location is not None]
     assert places and places[0].key == "surabaya_id"
     assert "indonesia" in places[0].ancestors
+
+
+def parents(*cities: City) -> dict[str, str]:
+    entries = build_layer(cities, load_gazetteer(), COUNTRIES, min_population=50_000)
+    return {e["label"]: e["parent"] for e in entries}
+
+
+def test_a_city_of_a_division_a_region_declares_lies_in_the_region() -> None:
+    """Kashmir declares India's division 12 (admin_areas): its cities lie in Kashmir, a
+    disputed territory in no country; a city of another division stays in India."""
+    got = parents(
+        city("Hilltown", "IN", 90_000, "هيلتاون", gid=1, admin1="12"),
+        city("Plaintown", "IN", 90_000, "بلينتاون", gid=2, admin1="19"),
+    )
+    assert got == {"Hilltown": "kashmir", "Plaintown": "india"}
+    # the hand-written Srinagar (in Kashmir) keeps its city out of the layer
+    assert parents(city("Srinagar", "IN", 1_200_000, "سريناغار الكبرى", admin1="12")) == {}
+
+
+def test_a_province_holds_the_division_of_its_hand_written_cities() -> None:
+    """The hand-written Quetta lies in Balochistan: GeoNames puts Quetta in Pakistan's
+    division 02, so another city of 02 lies in Balochistan too."""
+    got = parents(
+        city("Quetta", "PK", 1_000_000, "كويته", gid=1, admin1="02"),
+        city("Deserttown", "PK", 90_000, "ديزرتاون", gid=2, admin1="02"),
+        city("Rivertown", "PK", 90_000, "ريفرتاون", gid=3, admin1="04"),
+    )
+    assert got == {"Deserttown": "balochistan", "Rivertown": "pakistan"}

@@ -81,9 +81,6 @@ def test_layer_adds_places_without_touching_the_main_entries() -> None:
             assert place.model_copy(update={"capital": old[place.key].capital}) == old[place.key]
 
 
-# Territories whose sovereignty is disputed: a region without a parent contains their cities.
-DISPUTED = {"western_sahara"}
-
 
 def test_every_layer_place_but_a_region_lies_in_a_country() -> None:
     merged = load_gazetteer()
@@ -94,7 +91,8 @@ def test_every_layer_place_but_a_region_lies_in_a_country() -> None:
         chain = gaz.ancestors(place.key)
         assert chain, place.key
         top = gaz.places[chain[-1]]
-        assert top.type == "country" or top.key in DISPUTED, (place.key, chain)
+        # a disputed territory (claimed by countries) is a region in none of them
+        assert top.type == "country" or top.claimed_by, (place.key, chain)
 
 
 def test_capitals_lie_in_their_country() -> None:
@@ -314,3 +312,21 @@ def test_a_new_country_word_that_is_also_a_common_word_needs_a_cue() -> None:
 
     doc = get_pipeline()(normalize("شرب كوبا من الشاي ثم عقد ازمه ماليه جديده"))
     assert not [m for m in doc.user_data["cc_entities"] if m.key in ("cuba", "male")]
+
+
+def test_a_disputed_territory_names_real_claimants_and_divisions() -> None:
+    """``claimed_by`` names countries; ``admin_areas`` are a region's GeoNames divisions."""
+    base, layer = _base(), _layer()
+    kashmir = next(p for p in layer.places if p.key == "kashmir")
+    assert set(kashmir.claimed_by) == {"india", "pakistan"} and "IN.12" in kashmir.admin_areas
+    others = [p for p in layer.places if p.key != "kashmir"]
+
+    def with_kashmir(**update: Any) -> GazetteerLayer:
+        return layer.model_copy(update={"places": [*others, kashmir.model_copy(update=update)]})
+
+    with pytest.raises(ValueError, match="is no country"):
+        merge_layers(base, [with_kashmir(claimed_by=["srinagar"])])
+    with pytest.raises(ValueError, match="not 'CC.code'"):
+        merge_layers(base, [with_kashmir(admin_areas=["Jammu"])])
+    with pytest.raises(ValueError, match="a region's only"):
+        merge_layers(base, [with_kashmir(type="city", parent="india")])

@@ -244,10 +244,17 @@ def group_fact(claims: Sequence[Claim], judge: _Judge, representatives: int) -> 
     by_signature: dict[tuple[object, ...], list[Claim]] = {}
     for claim in sorted(claims, key=lambda c: c.id):
         by_signature.setdefault(value_signature(judge.rule, claim), []).append(claim)
-    # Most reported values first, so the big sides form first; ties by claim ID.
+    # Classes with a value the rule compares first (a side's representatives are judged
+    # against every later class: an undated claim cannot stand for a side's dates), then
+    # the most reported values, so the big sides form first; ties by claim ID.
+    compares = judge.rule.compares
     classes = sorted(
         by_signature.values(),
-        key=lambda members: (-len({c.article_id for c in members}), members[0].id),
+        key=lambda members: (
+            bool(compares) and not any(getattr(members[0], slot) for slot in compares),
+            -len({c.article_id for c in members}),
+            members[0].id,
+        ),
     )
     side_of: list[int] = []
     sides: list[_Side] = []
@@ -555,6 +562,51 @@ def _suppress(findings: list[Finding], rules: dict[str, BaseRule]) -> list[Findi
     return kept
 
 
+def _same_words(findings: list[Finding], by_id: Mapping[str, Claim]) -> list[Finding]:
+    """Drop a finding of one rule and event whose every quoted value another of them
+    quotes: the same words disagree there (an attack and its toll dated by "يوم الإثنين"
+    against "يوم الثلاثاء"), and are shown once, by the finding that quotes more. That
+    one takes the dropped one's certainty when that is harder: those words disagree as
+    it says."""
+
+    def word(q: ComparedValue) -> tuple[str, str, object]:
+        article = by_id[q.claim_id].article_id if q.claim_id in by_id else q.claim_id
+        return article, q.value, (q.span.start, q.span.end) if q.span else q.quote
+
+    said = {f.id: frozenset(word(q) for s in f.sides for q in s.quotes) for f in findings}
+    by_event: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for finding in findings:
+        if finding.sides and finding.event_id is not None:
+            by_event[finding.rule, finding.event_id].append(finding)
+    dropped: set[str] = set()
+    harder: dict[str, Finding] = {}
+    for group in by_event.values():
+        group.sort(key=lambda f: (-len(said[f.id]), f.id))  # the widest first
+        for index, narrow in enumerate(group):
+            wide = next(
+                (w for w in group[:index] if w.id not in dropped and said[narrow.id] <= said[w.id]),
+                None,
+            )
+            if wide is None:
+                continue
+            dropped.add(narrow.id)
+            if narrow.certainty == "hard" and wide.certainty != "hard":
+                harder[wide.id] = narrow
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.id in dropped:
+            continue
+        hard = harder.get(finding.id)
+        if hard is not None:
+            finding = finding.model_copy(update={
+                "certainty": hard.certainty,
+                "certainty_reason": hard.certainty_reason,
+                "certainty_reason_ar": hard.certainty_reason_ar,
+            })
+        out.append(finding)
+    return out
+
+
 def _keep_ids(findings: list[Finding], previous: Iterable[Finding]) -> list[Finding]:
     """A new finding of the same rule and fact as a previous one that shares claims with
     it keeps the previous ID (most shared claims first; each old ID used once)."""
@@ -837,7 +889,7 @@ def run_rules(
         stats.judged += judge.calls
 
     by_name = {rule.spec.name: rule for rule in rules}
-    findings = _keep_ids(_suppress(found, by_name), previous)
+    findings = _keep_ids(_same_words(_suppress(found, by_name), by_id), previous)
     unique = {f.id: f for f in findings}
     return sorted(unique.values(), key=lambda f: (_SEVERITY_RANK[f.severity], f.code, f.id))
 

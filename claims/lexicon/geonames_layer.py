@@ -22,7 +22,10 @@ writes a layer of them, each inside its country, under these rules:
 - a city with no Arabic name left is left out;
 - a city of fewer than a million people is read only where a place is expected: after a
   place word ("في ميلتون", "بميلتون") or as "مدينة <name>" (`cue_aliases`), since its name
-  may be a person's or a storm's ("إعصار ميلتون").
+  may be a person's or a storm's ("إعصار ميلتون");
+- a city in a first-level division that a hand-written region declares (`admin_areas`:
+  "IN.12") lies in that region, not in its country: the cities of a disputed territory
+  lie in it, as the hand-written ones do.
 
 Run it again when the sources change; the layer is data, reviewed like any lexicon:
 
@@ -80,6 +83,7 @@ class City:
     country: str  # ISO 3166 alpha-2
     population: int
     names: tuple[str, ...]  # every alternate name, any script
+    admin1: str = ""  # GeoNames first-level division code ("12" in "IN.12")
 
 
 def arabic_names(city: City) -> list[str]:
@@ -138,6 +142,43 @@ def country_keys(gazetteer: GazetteerFile, countries: Mapping[str, str]) -> dict
             if name.casefold() in by_name}
 
 
+def division_holders(
+    cities: Iterable[City], gazetteer: GazetteerFile, countries: Mapping[str, str]
+) -> dict[str, str]:
+    """GeoNames first-level division ("IN.12") -> the hand-written province or region
+    whose cities lie in it (``countries``: ISO code -> the gazetteer's country key).
+
+    A region declares its divisions (``admin_areas``); a province or region holds the
+    division of the hand-written cities it contains when they all lie in one, and no
+    other place's cities lie there too."""
+    places = {p.key: p for p in gazetteer.places}
+    by_name: dict[tuple[str, str], set[str]] = defaultdict(set)  # (country key, name)
+    for city in cities:
+        if city.admin1 and city.country in countries:
+            by_name[countries[city.country], city.name.casefold()].add(
+                f"{city.country}.{city.admin1}"
+            )
+    votes: dict[str, set[str]] = defaultdict(set)  # holder key -> divisions of its cities
+    for place in gazetteer.places:
+        holder = places.get(place.parent or "")
+        if place.type not in ("city", "town") or holder is None:
+            continue
+        if holder.type not in ("province", "region") or holder.admin_areas:
+            continue
+        country = holder.parent
+        while country is not None and places[country].type != "country":
+            country = places[country].parent
+        for name in {place.label, *place.names.get("en", [])}:
+            votes[holder.key].update(by_name.get((country or "", name.casefold()), ()))
+    inferred: dict[str, set[str]] = defaultdict(set)  # division -> holders
+    for key, areas in votes.items():
+        if len(areas) == 1:
+            inferred[next(iter(areas))].add(key)
+    out = {area: next(iter(keys)) for area, keys in inferred.items() if len(keys) == 1}
+    out.update({area: p.key for p in gazetteer.places for area in p.admin_areas})
+    return out
+
+
 def build_layer(
     cities: Iterable[City],
     gazetteer: GazetteerFile,
@@ -159,13 +200,14 @@ def build_layer(
     parents = country_keys(gazetteer, countries)
     taken: set[str] = set()
     words_taken: set[str] = set()
-    taken_in: dict[str, set[str]] = defaultdict(set)  # country key -> names of its places
+    taken_in: dict[str, set[str]] = defaultdict(set)  # root key -> names of its places
     known_english: dict[str, set[str]] = defaultdict(set)
     places = {p.key: p for p in gazetteer.places}
 
-    def country_of(key: str | None) -> str | None:
-        while key is not None and key in places and places[key].type != "country":
-            key = places[key].parent
+    def root_of(key: str) -> str:
+        """The place's country, or the region outside any country that holds it."""
+        while places[key].type != "country" and places[key].parent is not None:
+            key = places[key].parent  # type: ignore[assignment]
         return key
 
     for place in gazetteer.places:
@@ -174,25 +216,27 @@ def build_layer(
         # "طرابلس الغرب": a word of a hand-written name is never a one-word name of a
         # new city (bare "طرابلس" is left unresolved on purpose)
         words_taken.update(w for n in names if " " in n for w in n.split())
-        owner = country_of(place.key)
-        if owner is not None:
-            taken_in[owner].update(names)
-            known_english[owner].update(
-                n.casefold() for n in [place.label, *place.names.get("en", [])]
-            )
+        owner = root_of(place.key)
+        taken_in[owner].update(names)
+        known_english[owner].update(
+            n.casefold() for n in [place.label, *place.names.get("en", [])]
+        )
     for actor in gazetteer.actors:
         taken.update(actor.aliases)
+    division = division_holders(cities, gazetteer, parents)
 
     candidates: list[tuple[City, str, list[str]]] = []
     for city in sorted(cities, key=lambda c: -c.population):
         parent = parents.get(city.country)
         if parent is None or city.population < min_population:
             continue
+        container = division.get(f"{city.country}.{city.admin1}", parent)
+        roots = {parent, root_of(container)}
         names = arabic_names(city)
         if (
             not names
-            or city.name.casefold() in known_english[parent]
-            or any(n in taken_in[parent] for n in names)
+            or any(city.name.casefold() in known_english[r] for r in roots)
+            or any(n in taken_in[r] for r in roots for n in names)
         ):
             continue  # not in a known country, or the hand-written gazetteer has it
         names = [
@@ -208,7 +252,7 @@ def build_layer(
             and not (" " not in n and len(n) < 4)
         ]
         if names:
-            candidates.append((city, parent, names))
+            candidates.append((city, container, names))
 
     holders: dict[str, list[City]] = defaultdict(list)
     for city, _, names in candidates:
@@ -235,7 +279,7 @@ def build_layer(
     entries: list[dict[str, Any]] = []
     keys = {p.key for p in gazetteer.places} | {a.key for a in gazetteer.actors}
     labels = {p.label for p in gazetteer.places}
-    country_label = {p.key: p.label for p in gazetteer.places if p.type == "country"}
+    place_label = {p.key: p.label for p in gazetteer.places}
     for city, parent, names in candidates:
         kept = [n for n in names if keeps(n, city)]
         if not kept:
@@ -244,7 +288,7 @@ def build_layer(
         if key in keys:
             key = f"{key}_{city.geonameid}"
         keys.add(key)
-        label = city.name if city.name not in labels else f"{city.name}, {country_label[parent]}"
+        label = city.name if city.name not in labels else f"{city.name}, {place_label[parent]}"
         labels.add(label)
         entry: dict[str, Any] = {"key": key, "label": label, "type": "city", "parent": parent}
         if city.population >= GUARD_POPULATION:
@@ -308,6 +352,7 @@ def _geonames(min_population: int) -> tuple[list[City], dict[str, str]]:
             country=str(c["countrycode"]),
             population=int(c["population"]),
             names=tuple(c.get("alternatenames") or ()),
+            admin1=str(c.get("admin1code") or ""),
         )
         for c in cache.get_cities().values()
         if int(c["population"]) >= min_population
