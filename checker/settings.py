@@ -220,7 +220,7 @@ class CheckerSettings(BaseSettings):
     # Event words that count different things: the dead, the injured and the missing of
     # one attack are three numbers, never a count conflict between reports.
     distinct_count_words: list[str] = Field(
-        default_factory=lambda: ["killed", "injured", "missing"]
+        default_factory=lambda: ["killed", "injured", "missing", "survived"]
     )
     evolving_count_events: list[EventType] = Field(default_factory=_evolving_events)
 

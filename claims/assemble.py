@@ -268,6 +268,21 @@ class Assembler:
             for u in self.data.unit_events
             for unit in u.units
         }
+        # "مصرع جميع ركاب الطائرة": none of the passengers survived (`all_of`)
+        self.all_of = self.data.all_of
+        self.all_group = groups[("casualties", self.all_of.gives)] if self.all_of else -1
+        # "اكتمل انسحاب القوات من البلاد": none of the force remains there (`empties`)
+        self.empties = self.data.empties
+        self.presence_group = (
+            groups[("troop_presence", self.empties.gives)] if self.empties else -1
+        )
+        self.person_units = {
+            form.casefold(): u.unit
+            for lex in (units_lexicon(), en_units_lexicon())
+            for u in lex.units
+            if u.person
+            for form in u.forms
+        }
 
     # ------------------------------------------------------------------ entry points
 
@@ -410,6 +425,8 @@ class Assembler:
                 # ahead when the report was written is a deadline, not what happened (a
                 # past-tense verb of the event itself says otherwise, and is kept)
                 d.phase = "planned"
+        # with its place and phase settled: what a completed withdrawal leaves empty
+        drafts += [e for e in (self._emptied(layers, d) for d in list(drafts)) if e]
         return drafts
 
     def _phase_of_counts(self, drafts: list[_Draft], evoked: list[TriggerMention]) -> None:
@@ -697,6 +714,9 @@ class Assembler:
                         actors=list(main.actors),
                     )
                 )
+            none_left = self._none_survived(layers, clause, main)
+            if none_left is not None:
+                out.append(none_left)
             parts = [q for q in (quantity, *(x.quantity for x in others)) if q is not None]
             total = self._sum(parts, layers.text)
             if total is not None:
@@ -711,6 +731,100 @@ class Assembler:
                     )
                 )
         return out
+
+    def _none_survived(
+        self, layers: _Layers, clause: ClauseInfo, main: _Draft
+    ) -> _Draft | None:
+        """The claim that none survived of the noun a count of the dead is all of
+        ("مصرع جميع ركاب الطائرة", "all 242 passengers were killed": 0 passengers
+        survived; `all_of`), or None."""
+        rule, trig = self.all_of, main.trigger
+        if rule is None or trig.event != "casualties":
+            return None
+        if self.data.triggers[trig.group].word not in rule.after:
+            return None
+        table = layers.table
+        lo = max(clause.tok_start, trig.tok_start - rule.reach - 1)
+        hi = min(clause.tok_end, trig.tok_end + rule.reach + 2)
+        if main.quantity is not None and main.quantity.span is not None:
+            # "All 72 people on board were killed": the word right before the count
+            at = bisect_right(table.idx, main.quantity.span.start) - 1
+            lo = max(clause.tok_start, min(lo, at - 2))
+        tokens = [i for i in range(lo, hi) if not table.space[i] and not table.punct[i]]
+        for k, i in enumerate(tokens):
+            if self._bare(_token_word(layers, i)) not in rule.words:
+                continue
+            for j in tokens[k + 1 : k + 4]:
+                word = _token_word(layers, j)
+                if word in rule.between or word.replace(",", "").isdigit():
+                    continue
+                unit = self.person_units.get(word) or self.person_units.get(
+                    word.removeprefix(self.morph.article)
+                )
+                if unit is None:
+                    break
+                start, end = table.idx[i], table.end[j]
+                none = Quantity(
+                    span=Span(start=start, end=end, text=layers.text[start:end]),
+                    value=0.0, low=0.0, high=0.0, unit=unit,
+                )
+                group = self.data.triggers[self.all_group]
+                return replace(
+                    main,
+                    trigger=replace(trig, group=self.all_group, word=group.word),
+                    quantity=none,
+                    evidence=(min(main.evidence[0], start), max(main.evidence[1], end)),
+                    inherited={**main.inherited, "quantity": "all"},
+                    destinations=list(main.destinations),
+                    actors=list(main.actors),
+                )
+        return None
+
+    def _emptied(self, layers: _Layers, main: _Draft) -> _Draft | None:
+        """The denied presence a completed withdrawal of the whole force says ("اكتمل
+        انسحاب القوات من البلاد": none of them remains there; `empties`), or None: not
+        when it counts the force or names a part of it ("سحبت معظم قواتها")."""
+        rule, trig = self.empties, main.trigger
+        if rule is None or main.event not in rule.events or main.phase != "completed":
+            return None
+        if main.modality not in ("asserted", "reported") or main.quantity is not None:
+            return None
+        if main.location is None or main.location.key is None or main.location.complement:
+            return None
+        if "phase" in main.inherited or main.inherited.get("location") not in _OWN_SLOT:
+            return None  # said by the claim's own sentence, not carried to it
+        table, clause = layers.table, main.clause
+        lo = max(clause.tok_start, trig.tok_start - rule.reach)
+        words = {
+            self._bare(_token_word(layers, i)).removeprefix(self.morph.article)
+            for i in range(lo, clause.tok_end)
+            if not table.space[i]
+        }
+        counted = any(lo <= r[0] < clause.tok_end for r, _ in layers.quantities)
+        if counted or words & set(rule.partial):
+            return None
+        presence = self.data.triggers[self.presence_group]
+        when = main.time
+        if when is not None and when.relation in (None, "on", "within"):
+            when = when.model_copy(update={"relation": "since"})  # empty from then on
+        return replace(
+            main,
+            time=when,
+            trigger=replace(trig, event="troop_presence", group=self.presence_group,
+                            word=presence.word),
+            event="troop_presence",
+            quantity=Quantity(value=0.0, low=0.0, high=0.0),  # none of it remains
+            inherited={**main.inherited, "event": main.event},
+            destinations=[],
+            actors=list(main.actors),
+        )
+
+    def _bare(self, word: str) -> str:
+        """A word without the conjunction glued to it ("وجميع")."""
+        for conjunction in self.morph.conjunctions:
+            if word.startswith(conjunction) and len(word) > len(conjunction) + 1:
+                return word[len(conjunction):]
+        return word
 
     def _sum(self, parts: list[Quantity], text: str) -> Quantity | None:
         """The count of a whole that exact counts of its kinds said together add up to
@@ -1575,6 +1689,11 @@ _STATED_PLACE = ("clause", "coordinated")
 
 
 _COMMAS = frozenset({",", "،"})
+
+
+# Where a slot a claim takes from its own sentence comes from (``Claim.inherited``); None:
+# the claim's own words.
+_OWN_SLOT = (None, "clause", "coordinated", "sentence")
 
 
 def _token_word(layers: _Layers, i: int) -> str:

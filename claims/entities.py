@@ -778,7 +778,9 @@ def _resolve_anaphors(
     covered: set[int],
     mentions: list[EntityMention],
 ) -> None:
-    """ "القاعدة" -> the base named last, if the last sentence naming a base names one."""
+    """ "القاعدة" -> the base named last, if the last sentence naming a base names one.
+    "البلاد" (a country) -> the country of the places the last sentence naming a place in
+    a country names ("في أغاديز ... من البلاد": Niger), if they are in one."""
     sent_of = _sentence_index(doc)
     resolved: list[EntityMention] = []
     for start, m in sorted(words.items()):
@@ -792,19 +794,24 @@ def _resolve_anaphors(
         ):
             continue  # "تنظيم القاعدة" names a group
         ptype = m.payload.detail
-        candidates = [
-            x
-            for x in mentions
-            if x.tok_start < start and x.type == ptype and x.key is not None and not x.anaphor
-        ]
+        candidates: list[tuple[int, str]] = []  # (token, key) of what the noun may name
+        for x in mentions:
+            if x.tok_start >= start or x.key is None or x.anaphor:
+                continue
+            if x.type == ptype:
+                candidates.append((x.tok_start, x.key))
+            elif ptype == "country" and x.kind == "place":
+                country = _country_of(x, gaz.places)
+                if country is not None:
+                    candidates.append((x.tok_start, country))
         if not candidates:
             continue
-        last_sentence = sent_of(candidates[-1].tok_start)
-        keys = {x.key for x in candidates if sent_of(x.tok_start) == last_sentence}
+        candidates.sort()
+        last_sentence = sent_of(candidates[-1][0])
+        keys = {k for tok, k in candidates if sent_of(tok) == last_sentence}
         if len(keys) != 1:
             continue  # two bases in view: refuse rather than guess
-        key = candidates[-1].key
-        assert key is not None
+        key = candidates[-1][1]
         s = doc[start].idx + len(m.clitic)
         e = doc[m.end - 1].idx + len(doc[m.end - 1].text)
         mention = gaz.mention(key, s, e, start, m.end, doc_text(doc)[s:e])

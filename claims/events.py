@@ -129,6 +129,33 @@ class CountSum(_Strict):
     of: list[str] = Field(min_length=1)
 
 
+class AllOf(_Strict):
+    """Words that make a count all of its noun ("جميع ركاب الطائرة", "all passengers"):
+    said with a trigger whose word is in ``after`` (the dead), they also say that none of
+    that noun survived: a claim of the trigger group (casualties, ``gives``) counting 0
+    of the noun's unit. ``reach``: tokens between the trigger and the word."""
+
+    words: list[str] = Field(min_length=1)
+    after: list[str] = Field(min_length=1)
+    gives: str
+    reach: int = Field(default=3, ge=0)
+    # Words that may stand between it and its noun, besides a figure ("all of the").
+    between: list[str] = Field(default_factory=list)
+
+
+class Empties(_Strict):
+    """A completed event of ``events`` (a withdrawal) that counts nothing and names no
+    part of the force (``partial``: "معظم قواتها", "most of its troops") also says that
+    none of the force remains at its place: a denied presence of the trigger group
+    (troop_presence, ``gives``) beside it. ``reach``: tokens before the trigger that may
+    hold a part word."""
+
+    events: list[EventType] = Field(min_length=1)
+    partial: list[str] = Field(default_factory=list)
+    gives: str
+    reach: int = Field(default=4, ge=0)
+
+
 class KindUnits(_Strict):
     """Units that name what happened to the people counted ("260 قتيلا" is 260 people
     killed): a claim of ``events`` counts them in ``counts``, and its word is the unit."""
@@ -174,6 +201,10 @@ class EventsFile(_Strict):
     # Units that count casualties: only a casualties claim takes such a quantity.
     casualty_units: list[str] = Field(default_factory=list)
     kind_units: KindUnits | None = None
+    # "مصرع جميع ركاب الطائرة": none of the passengers survived (a count of 0 survivors).
+    all_of: AllOf | None = None
+    # "اكتمل انسحاب القوات من البلاد": none of the force remains there.
+    empties: Empties | None = None
     # Counts of kinds that together make up a whole ("242 راكبا و12 من افراد الطاقم" are
     # 254 people on board): a sum claim beside the parts, compared with reports of the whole.
     count_sums: list[CountSum] = Field(default_factory=list)
@@ -237,6 +268,10 @@ class EventsFile(_Strict):
         for u in self.unit_events:
             if (u.event, u.word) not in words:
                 problems.append(f"unit_events: no trigger group {u.event}/{u.word}")
+        if self.all_of is not None and ("casualties", self.all_of.gives) not in words:
+            problems.append(f"all_of: no trigger group casualties/{self.all_of.gives}")
+        if self.empties is not None and ("troop_presence", self.empties.gives) not in words:
+            problems.append(f"empties: no trigger group troop_presence/{self.empties.gives}")
         if problems:
             raise ValueError("; ".join(problems))
         return self

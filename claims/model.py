@@ -307,7 +307,10 @@ class Claim(_Model):
         "its article, and from where: clause, coordinated, sentence, previous_sentence, "
         "headline, section, or article (an earlier claim of the same event further off); "
         'a quantity "sum" is the count of a whole that counts of its kinds said together '
-        'add up to ("242 passengers and 12 crew": 254 people on board)',
+        'add up to ("242 passengers and 12 crew": 254 people on board); a quantity "all" '
+        'is the 0 survivors of a count of the dead that is all of its noun ("all '
+        'passengers were killed"); an "event" is the event whose words a derived claim '
+        'stands on ("withdrawal": the place a completed withdrawal left empty)',
     )
 
     @model_validator(mode="after")

@@ -217,8 +217,10 @@ def _grammar() -> _Grammar:
         part_of_after=re.compile(
             rf"\s*(?:{alternation(_total_cues(units_lexicon()))})\s*[(]?\s*(?=\d)"
         ),
+        # "ثلاثة من جنودها": a partitive's noun may carry a possessive pronoun
         unit_after=re.compile(
-            rf"\s*(?:%|(?:{alternation(bounds.unit_links)}\s+)?{p.unit_prefix}(?P<u>{unit_alt}){_E})"
+            rf"\s*(?:%|(?P<link>{alternation(bounds.unit_links)}\s+)?{p.unit_prefix}"
+            rf"(?P<u>{unit_alt})(?(link)(?:{alternation(load_morphology().pronoun_suffixes)})?){_E})"
         ),
         unit_one=re.compile(
             rf"{_W}{p.unit_prefix}(?P<u>{unit_alt})\s+(?P<n>{alternation(ones)}){_E}"

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 import yaml
 
-from claims.model import Article, Claim
+from claims.model import Article
 from claims.pipeline import extract_claims
-from tests.test_extraction_corpus import check_claim
+from tests.test_extraction_corpus import _find, check_claim
 
 CORPUS = Path(__file__).parent / "data" / "extraction_corpus_en.yaml"
 
@@ -50,19 +50,6 @@ def _article(item: dict[str, Any]) -> Article:
     if isinstance(published, str):
         published = date.fromisoformat(published)
     return Article.from_text(item["id"], item["text"], published=published, language="en")
-
-
-def _find(claims: list[Claim], text: str, expected: dict[str, Any]) -> Claim | None:
-    start = text.index(expected["anchor"])
-    end = start + len(expected["anchor"])
-    best: tuple[int, Claim] | None = None
-    for claim in claims:
-        if claim.event != expected["event"]:
-            continue
-        overlap = min(end, claim.evidence.end) - max(start, claim.evidence.start)
-        if overlap > 0 and (best is None or overlap > best[0]):
-            best = (overlap, claim)
-    return best[1] if best else None
 
 
 @pytest.mark.parametrize("item", ITEMS, ids=[item["id"] for item in ITEMS])

@@ -213,3 +213,46 @@ def test_english_counts_of_kinds_add_up_too() -> None:
         if c.quantity is not None and c.inherited.get("quantity") == "sum"
     ]
     assert sums == [("people", 242.0)]
+
+
+def _left_empty(text: str, language: str = "ar") -> list[tuple[str | None, str | None]]:
+    """(place, time relation) of each presence a completed withdrawal leaves empty."""
+    article = Article.from_text("a", text, language=language, published=date(2025, 3, 2))
+    return [
+        (c.location.key if c.location else None, c.time.relation if c.time else None)
+        for c in extract_claims(article)
+        if c.event == "troop_presence" and c.inherited.get("event") == "withdrawal"
+        and c.quantity is not None and c.quantity.high == 0
+    ]
+
+
+def test_a_completed_withdrawal_of_the_whole_force_leaves_its_place_empty() -> None:
+    """`empties`: none of the force remains where it withdrew from, from that day on."""
+    assert _left_empty("أكملت القوات الفرنسية انسحابها من مالي في 15 أغسطس 2022.") == [
+        ("mali", "since")
+    ]
+    assert _left_empty("British troops completed their withdrawal from Basra.", "en") == [
+        ("basra", None)
+    ]
+    # a part of the force, a count of it, a plan or a withdrawal under way leave no one
+    # empty place
+    assert _left_empty("سحبت فرنسا معظم قواتها من مالي.") == []
+    assert _left_empty("انسحب 600 جندي فرنسي من مالي.") == []
+    assert _left_empty("Most British troops withdrew from Basra.", "en") == []
+    assert _left_empty("ستنسحب القوات الفرنسية من مالي قبل نهاية العام.") == []
+    assert _left_empty("بدأت القوات الفرنسية الانسحاب من مالي.") == []
+
+
+def test_the_country_is_that_of_the_place_named_before() -> None:
+    """ "البلاد" refers to the country of the places the last sentence naming one names
+    ("في أغاديز ... من البلاد": Niger), when they lie in one country."""
+    text = "سلمت القوات الفرنسية قاعدة غاو إلى الجيش المالي، لتكمل بذلك انسحابها من البلاد."
+    assert {c.location.key for c in _claims(text) if c.event == "withdrawal" and c.location} == {
+        "mali"
+    }
+    two = "انتقلت القوات من مالي إلى النيجر، ثم انسحبت من البلاد."
+    assert all(
+        c.location is None or c.location.key is None
+        for c in _claims(two)
+        if c.event == "withdrawal" and "البلاد" in c.quote
+    )

@@ -57,13 +57,16 @@ def _article(item: dict[str, Any]) -> Article:
 def _find(claims: list[Claim], text: str, expected: dict[str, Any]) -> Claim | None:
     start = text.index(expected["anchor"])
     end = start + len(expected["anchor"])
-    best: tuple[int, Claim] | None = None
+    # Most overlap first; of claims with the same evidence (the dead, and the 0 survivors
+    # a count of all of them implies), the one of the expected word.
+    best: tuple[tuple[int, bool], Claim] | None = None
     for claim in claims:
         if claim.event != expected["event"]:
             continue
         overlap = min(end, claim.evidence.end) - max(start, claim.evidence.start)
-        if overlap > 0 and (best is None or overlap > best[0]):
-            best = (overlap, claim)
+        rank = (overlap, claim.event_word == expected.get("event_word"))
+        if overlap > 0 and (best is None or rank > best[0]):
+            best = (rank, claim)
     return best[1] if best else None
 
 

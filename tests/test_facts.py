@@ -484,3 +484,38 @@ def test_a_toll_and_its_attack_dated_by_the_same_words_are_one_finding() -> None
     findings = [f for f in run(*found) if f.code == "C002"]
     assert len(findings) == 1
     assert len(findings[0].claim_ids) == 2  # shown once, by one fact's claims
+
+
+def test_none_survived_against_one_survivor_is_a_count_of_survivors() -> None:
+    """A ferry off Zanzibar: "all passengers died" (0 survived) against "one passenger
+    survived", two reports of one day: the survivors disagree (a count that may change as
+    reports come in, so soft). A report whose day is unknown is not set against them."""
+
+    def survivors(article: str, n: float, **kw: Any) -> Claim:
+        return toll(article, 0, event_word="survived", **kw).model_copy(
+            update={"quantity": qty(n, low=n, high=n, unit="passengers")}
+        )
+
+    day_of = date(2024, 3, 10)
+    (finding,) = run(survivors("A", 0, published=day_of), survivors("B", 1, published=day_of))
+    assert finding.code == "C003" and finding.certainty == "soft"
+    assert finding.fact.startswith("casualties|passengers|survived")
+    assert run(survivors("A", 0), survivors("B", 1, published=day_of)) == []
+
+
+def test_a_card_names_the_place_a_claim_took_from_its_event() -> None:
+    """A report says French soldiers left for N'Djamena on Saturday and names no place
+    they left; the event's two other reports put the departure at the Abéché base, on
+    Sunday. The card says where the departure it compares took place: at that base."""
+    ndjamena = place("ndjamena", "chad", label="N'Djamena", surface="نجامينا")
+    saturday = claim("S", "غادر الجنود الفرنسيون إلى نجامينا السبت", "withdrawal",
+                     phase="completed", actors=[FRENCH], destinations=[ndjamena],
+                     time=day("2025-01-11"))
+    sunday = [
+        claim(f"R{i}", "أخلى الجنود الفرنسيون قاعدة أبيشي الأحد", "withdrawal",
+              phase="completed", location=ABECHE, actors=[FRENCH], time=day("2025-01-12"))
+        for i in range(2)
+    ]
+    (finding,) = run(saturday, *sunday)
+    assert finding.certainty == "soft" and "Abéché base" in finding.explanation_en
+    assert "unnamed" not in finding.explanation_en

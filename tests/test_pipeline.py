@@ -84,11 +84,16 @@ def test_publication_date_reaches_the_time_tagger() -> None:
     assert claim.time is not None and claim.time.value == "2024-03-04"
 
 
+def _withdrawals(claims: list[Claim]) -> list[Claim]:
+    """The withdrawal claims (a completed one also leaves its place empty: a presence)."""
+    return [c for c in claims if c.event == "withdrawal"]
+
+
 def test_a_text_without_publication_date_is_anchored_to_its_dateline() -> None:
     """The date of writing read from the text anchors relative days as a publication date
     would, says so in the value's reason, and is never the date of an event itself."""
     text = "نواكشوط - 12 يناير 2025\nأكملت القوات الفرنسية انسحابها من قاعدة في مالي أمس."
-    (claim,) = extract_claims(Article.from_text("a", text))
+    (claim,) = _withdrawals(extract_claims(Article.from_text("a", text)))
     assert claim.time is not None and claim.time.value == "2025-01-11"
     assert claim.time.anchor == "publication" and claim.time.reason is not None
     assert "2025-01-12" in claim.time.reason and "dateline" in claim.time.reason
@@ -97,7 +102,9 @@ def test_a_text_without_publication_date_is_anchored_to_its_dateline() -> None:
 
 def test_metadata_publication_date_wins_over_the_dateline() -> None:
     text = "نواكشوط - 12 يناير 2025\nأكملت القوات الفرنسية انسحابها من قاعدة في مالي أمس."
-    (claim,) = extract_claims(Article.from_text("a", text, published=date(2025, 1, 13)))
+    (claim,) = _withdrawals(
+        extract_claims(Article.from_text("a", text, published=date(2025, 1, 13)))
+    )
     assert claim.time is not None and claim.time.value == "2025-01-12"
     assert claim.time.reason is None
 
@@ -251,8 +258,8 @@ def test_pipeline_runs_without_the_time_tagger(monkeypatch: pytest.MonkeyPatch) 
     nlp = build_pipeline(PipelineSettings())
     assert "cc_times" not in nlp.pipe_names
     article = Article.from_text("a", "انسحبت القوات من قاعدة حرير في 3 آذار 2024.")
-    (claim,) = claims_with(nlp, Assembler(), article)
-    assert claim.event == "withdrawal" and claim.location is not None and claim.time is None
+    (claim,) = _withdrawals(claims_with(nlp, Assembler(), article))
+    assert claim.location is not None and claim.time is None
 
 
 def test_build_raises_pipeline_error_listing_problems(monkeypatch: pytest.MonkeyPatch) -> None:

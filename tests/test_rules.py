@@ -804,6 +804,25 @@ def test_denied_presence_against_remaining_troops_fires_hard_when_dated() -> Non
     assert codes(findings) == ["C005"] and findings[0].certainty == "hard"
 
 
+def test_a_place_a_completed_withdrawal_left_empty_meets_a_force_said_to_remain() -> None:
+    """The extractor's `empties`: "Russian forces completed their withdrawal from Hmeimim"
+    leaves it empty (a presence of 0 that takes its event from the withdrawal). A force
+    said to remain there now conflicts with it; a force said to be there with no day or
+    an earlier one may be the force that left, and does not."""
+    left = presence("A", qty(0, unit=None), phase="completed").model_copy(
+        update={"inherited": {"event": "withdrawal"}}
+    )
+    remain = presence("B", qty(200, unit="soldiers"), phase="ongoing")
+    findings = run(left, remain)
+    assert codes(findings) == ["C005"] and findings[0].certainty == "soft"
+    assert "0 (withdrawal completed)" in findings[0].explanation_en
+    was_there = presence("C", qty(1000, approximate=True, unit="soldiers"), phase="completed")
+    assert run(left, was_there) == []
+    dated = left.model_copy(update={"time": day("2025-02-01", relation="since")})
+    earlier = presence("D", qty(1000, unit="soldiers"), phase="completed", time=day("2024-12"))
+    assert run(dated, earlier) == []
+
+
 # --- C006 destination conflict -------------------------------------------------------------
 
 

@@ -111,6 +111,10 @@ class BaseRule:
     # The claim slots whose values the rule compares ("time", "quantity", ...): a claim
     # whose such slot was carried from elsewhere in its article is "inferred".
     compares: ClassVar[tuple[str, ...]] = ()
+    # Whether the rule reads a claim the extractor derived from another event's words
+    # (``Claim.inherited["event"]``: the empty place a completed withdrawal leaves). Only
+    # a rule made for such a claim does; the others never see it.
+    reads_derived: ClassVar[bool] = False
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """The fact of its event that ``claim`` states a value of, for this rule, or None

@@ -510,7 +510,9 @@ def _fact_finding(
     claim_ids = sorted({c for side in finding_sides for c in side.claim_ids})
     any_inferred = any(side.inferred for side in finding_sides)
     certainty: Certainty = "soft" if any_inferred else main.hit.certainty
-    en, ar = _texts(rule, main.hit, by_id, ctx)
+    # The claims as judged: one that took its place from its event names that place.
+    judged = {**by_id, main.first.id: main.first, main.second.id: main.second}
+    en, ar = _texts(rule, main.hit, judged, ctx)
     reason, reason_ar = _reason(main.hit, any_inferred)
     return Finding(
         id=Finding.compute_id(rule.spec.name, f"{fact}|{claim_ids[0]}"),
@@ -646,6 +648,8 @@ def _facts(
     facts: dict[str, list[Claim]] = defaultdict(list)
     inferred: set[str] = set()
     for claim, view in zip(members, views, strict=True):
+        if "event" in claim.inherited and not rule.reads_derived:
+            continue  # derived from another event's words, for the rule made for it
         key = rule.fact(claim, ctx)
         if view is not claim:
             guessed = rule.fact(view, ctx)

@@ -2,8 +2,11 @@
 other that some of it remains, at the same place and at overlapping or unknown times.
 
 "Completely empty of any presence" is a presence of 0 (or a denied presence); "a small
-number remain" is a presence of at least 1. A state said to hold "by" a deadline holds from
-the deadline on. Soft when either side is a plan or forecast, or a time is unknown. Replaces
+number remain" is a presence of at least 1. A completed withdrawal of the whole force
+leaves its place empty from its day on (the extractor's `empties`): that is compared
+only with a force said to remain there now, or on a known day after it. A state said to
+hold "by" a deadline holds from the deadline on. Soft when either side is a plan or
+forecast, or a time is unknown. Replaces
 a count conflict (C003), a denial (C007) and a plan change (C008) on the same two claims.
 """
 
@@ -39,6 +42,7 @@ SPEC = RuleSpec(
         "event",
         "modality",
         "phase",
+        "inherited",
         "location.key",
         "location.ancestors",
         "location.complement",
@@ -77,6 +81,7 @@ SPEC = RuleSpec(
 class PresenceConflict(BaseRule):
     spec = SPEC
     compares = ("quantity",)
+    reads_derived = True  # the place a completed withdrawal left empty
 
     def fact(self, claim: Claim, ctx: RuleContext) -> str | None:
         """Whether some of the force remains at one place."""
@@ -101,6 +106,9 @@ class PresenceConflict(BaseRule):
     def _value(self, claim: Claim, ctx: RuleContext) -> ComparedValue:
         if claim.quantity is None:
             return claim_value(claim, "quantity", "0 (denied presence)")
+        left = claim.inherited.get("event")
+        if left is not None:  # the place a completed withdrawal left empty
+            return claim_value(claim, "quantity", f"0 ({left} completed)")
         return quantity_value(claim, ctx)
 
     def check_pair(self, a: Claim, b: Claim, ctx: RuleContext) -> Hit | None:
@@ -126,6 +134,12 @@ class PresenceConflict(BaseRule):
         days_e = sem.state_days(empty.time, settings)
         days_r = sem.state_days(remaining.time, settings)
         if days_e is not None and days_r is not None and not days_e.intersects(days_r):
+            return None
+        if "event" in empty.inherited and remaining.phase != "ongoing" and (
+            days_e is None or days_r is None
+        ):
+            # Left empty by a completed withdrawal: a force said to be there with no day,
+            # or before it ("كان هناك 1100 جندي"), may be the one that left.
             return None
         prospective = sem.is_plan(empty, settings) or sem.is_plan(remaining, settings)
         hard = (
