@@ -906,7 +906,9 @@ def _match_claims(gold: GoldFile, index: _Index, claims: Sequence[Claim]) -> lis
     """One-to-one: all overlapping (gold, predicted) pairs, best first by overlap in
     characters, then field agreement, then the earlier predicted evidence; each gold and
     each predicted claim is used at most once. Gold claims are event mentions: a claim of
-    where a place lies (``PLACE_FACT_WORD``) is none, and is never matched to one."""
+    where a place lies (``PLACE_FACT_WORD``) is none, nor is a claim derived from another
+    event's words (``inherited["event"]``: the place a withdrawal left empty); neither is
+    ever matched to one."""
     golds = [(story.story, g) for story in gold.stories for g in story.claims]
     Candidate = tuple[int, int, int, int, int, tuple[FieldCheck, ...]]
     candidates: list[Candidate] = []
@@ -914,6 +916,8 @@ def _match_claims(gold: GoldFile, index: _Index, claims: Sequence[Claim]) -> lis
         quote = GoldQuote(article=g.article, quote=g.quote)
         for pi, claim in enumerate(claims):
             if claim.event == "other" and claim.event_word == PLACE_FACT_WORD:
+                continue
+            if "event" in claim.inherited:
                 continue
             span = [(claim.evidence.start, claim.evidence.end)]
             ov = index.overlap(index.names(claim), span, quote)

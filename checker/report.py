@@ -421,6 +421,9 @@ def slots_text(claim: Claim) -> dict[str, str]:
     shown = shown_quantity(claim)
     if shown:
         out["quantity"] = quantity_text(shown)
+        left = claim.inherited.get("event")
+        if left is not None:  # the place a completed withdrawal left empty
+            out["quantity"] = f"none remain ({left} completed)"
     if claim.location:
         out["location"] = sem.describe_entity(claim.location)
         if claim.location.bearing is not None:
@@ -690,6 +693,10 @@ class ArabicNames:
         return f"خارج {name}" if entity.complement else name
 
 
+# The presence a completed withdrawal leaves (the extractor's `empties`).
+LEFT_EMPTY_AR = "لا أحد باقٍ (اكتمل الانسحاب)"
+
+
 def slots_ar(
     claim: Claim, names: ArabicNames | None = None, labels: LabelData | None = None
 ) -> dict[str, str]:
@@ -704,6 +711,8 @@ def slots_ar(
         out["time"] = time_ar(claim.time, labels)
     if claim.quantity:
         out["quantity"] = quantity_ar(shown_quantity(claim, labels), labels)
+        if claim.inherited.get("event"):  # the place a completed withdrawal left empty
+            out["quantity"] = LEFT_EMPTY_AR
     if claim.location:
         out["location"] = names.name(claim.location)
         if claim.location.bearing is not None:
@@ -749,6 +758,8 @@ def compared_ar(
             return "، ".join(known.get(piece, piece) for piece in value.split("; "))
     if head == "quantity" and value.startswith("0 (denied presence)"):
         return "لا وجود (نفي الوجود)"
+    if head == "quantity" and claim is not None and claim.inherited.get("event"):
+        return LEFT_EMPTY_AR
     if head == "modality" and value in labels.modalities_ar:
         return labels.modalities_ar[value]
     if head == "phase" and value in labels.phases_ar:

@@ -813,6 +813,7 @@ class Assembler:
             trigger=replace(trig, event="troop_presence", group=self.presence_group,
                             word=presence.word),
             event="troop_presence",
+            phase="ongoing",  # a state from the withdrawal on
             quantity=Quantity(value=0.0, low=0.0, high=0.0),  # none of it remains
             inherited={**main.inherited, "event": main.event},
             destinations=[],

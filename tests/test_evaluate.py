@@ -1360,3 +1360,15 @@ def test_run_eval_on_the_repository_seeds():
     )
     assert 0.0 <= d["claims"]["recall"] <= 1.0
     assert "Claims:" in format_table(result)
+
+
+def test_a_claim_derived_from_another_events_words_is_never_a_gold_claims_match(gold, articles):
+    """The presence a completed withdrawal leaves empty (``inherited["event"]``) stands on
+    the withdrawal's words; it never takes the gold claim that annotates them."""
+    c = perfect_claims(articles)
+    first = next(iter(c))
+    derived = c[first].model_copy(update={"inherited": {"event": "withdrawal"}})
+    claims = [derived, *(v for k, v in c.items() if k != first)]
+    d = run(gold, articles, claims, []).as_dict()
+    assert d["claims"]["matched"] == 11
+    assert run(gold, articles, list(c.values()), []).as_dict()["claims"]["matched"] == 12

@@ -200,6 +200,20 @@ def test_a_count_of_people_is_shown_with_what_befell_them() -> None:
     assert slots_ar(victims)["quantity"] == "26 شخصاً"
 
 
+def test_the_place_a_withdrawal_left_empty_says_so_not_zero() -> None:
+    """A presence of 0 the extractor derives from a completed withdrawal reads as no one
+    left, with why, in both languages (and in a finding's compared value)."""
+    empty = _claim(quantity=Quantity(value=0, low=0, high=0)).model_copy(
+        update={"event": "troop_presence", "inherited": {"event": "withdrawal"}}
+    )
+    assert slots_text(empty)["quantity"] == "none remain (withdrawal completed)"
+    assert slots_ar(empty)["quantity"] == "لا أحد باقٍ (اكتمل الانسحاب)"
+    names = ArabicNames([empty])
+    assert compared_ar("quantity", "0 (withdrawal completed)", empty, names) == (
+        "لا أحد باقٍ (اكتمل الانسحاب)"
+    )
+
+
 def test_a_report_has_one_shape_from_the_store_to_the_file(tmp_path: Path) -> None:
     """build_report gives the model; report.json is its JSON form."""
     with Store(tmp_path / "c.db") as store:

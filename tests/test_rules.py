@@ -809,7 +809,7 @@ def test_a_place_a_completed_withdrawal_left_empty_meets_a_force_said_to_remain(
     leaves it empty (a presence of 0 that takes its event from the withdrawal). A force
     said to remain there now conflicts with it; a force said to be there with no day or
     an earlier one may be the force that left, and does not."""
-    left = presence("A", qty(0, unit=None), phase="completed").model_copy(
+    left = presence("A", qty(0, unit=None), phase="ongoing").model_copy(
         update={"inherited": {"event": "withdrawal"}}
     )
     remain = presence("B", qty(200, unit="soldiers"), phase="ongoing")
