@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from claims.entities import load_gazetteer
 from claims.model import (
+    DERIVED_FROM,
     PLACE_FACT_WORD,
     Article,
     Claim,
@@ -907,7 +908,7 @@ def _match_claims(gold: GoldFile, index: _Index, claims: Sequence[Claim]) -> lis
     characters, then field agreement, then the earlier predicted evidence; each gold and
     each predicted claim is used at most once. Gold claims are event mentions: a claim of
     where a place lies (``PLACE_FACT_WORD``) is none, nor is a claim derived from another
-    event's words (``inherited["event"]``: the place a withdrawal left empty); neither is
+    event's words (``inherited["derived_from"]``: the place a withdrawal left empty); neither is
     ever matched to one."""
     golds = [(story.story, g) for story in gold.stories for g in story.claims]
     Candidate = tuple[int, int, int, int, int, tuple[FieldCheck, ...]]
@@ -917,7 +918,7 @@ def _match_claims(gold: GoldFile, index: _Index, claims: Sequence[Claim]) -> lis
         for pi, claim in enumerate(claims):
             if claim.event == "other" and claim.event_word == PLACE_FACT_WORD:
                 continue
-            if "event" in claim.inherited:
+            if DERIVED_FROM in claim.inherited:
                 continue
             span = [(claim.evidence.start, claim.evidence.end)]
             ov = index.overlap(index.names(claim), span, quote)

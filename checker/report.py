@@ -35,6 +35,7 @@ from checker.rules import semantics as sem
 from checker.settings import LabelData, get_settings, load_labels
 from checker.store import CERTAINTY_RANK, SEVERITY_RANK, RunRecord, Store
 from claims.model import (
+    DERIVED_FROM,
     SCHEMA_VERSION,
     Article,
     Attribution,
@@ -421,7 +422,7 @@ def slots_text(claim: Claim) -> dict[str, str]:
     shown = shown_quantity(claim)
     if shown:
         out["quantity"] = quantity_text(shown)
-        left = claim.inherited.get("event")
+        left = claim.inherited.get(DERIVED_FROM)
         if left is not None:  # the place a completed withdrawal left empty
             out["quantity"] = f"none remain ({left} completed)"
     if claim.location:
@@ -711,7 +712,7 @@ def slots_ar(
         out["time"] = time_ar(claim.time, labels)
     if claim.quantity:
         out["quantity"] = quantity_ar(shown_quantity(claim, labels), labels)
-        if claim.inherited.get("event"):  # the place a completed withdrawal left empty
+        if claim.inherited.get(DERIVED_FROM):  # the place a completed withdrawal left empty
             out["quantity"] = LEFT_EMPTY_AR
     if claim.location:
         out["location"] = names.name(claim.location)
@@ -758,7 +759,7 @@ def compared_ar(
             return "، ".join(known.get(piece, piece) for piece in value.split("; "))
     if head == "quantity" and value.startswith("0 (denied presence)"):
         return "لا وجود (نفي الوجود)"
-    if head == "quantity" and claim is not None and claim.inherited.get("event"):
+    if head == "quantity" and claim is not None and claim.inherited.get(DERIVED_FROM):
         return LEFT_EMPTY_AR
     if head == "modality" and value in labels.modalities_ar:
         return labels.modalities_ar[value]

@@ -226,6 +226,9 @@ class CheckerSettings(BaseSettings):
 
     # --- rules ---------------------------------------------------------------------------
     movement_events: list[EventType] = Field(default_factory=_movement_events)
+    # Words of "other" events that end a trip with one destination (a plane's crash, a
+    # ferry's sinking): two reports sending it to different places disagree (C012).
+    trip_words: list[str] = Field(default_factory=lambda: ["crash", "sinking"])
     presence_event: EventType = "troop_presence"
     factual_modalities: list[Modality] = Field(default_factory=_factual)
     prospective_modalities: list[Modality] = Field(default_factory=_prospective)

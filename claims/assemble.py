@@ -51,6 +51,7 @@ from claims.events import EventsFile, PhaseCue, RoleWord, TriggerMention, load_e
 from claims.layers import Contract
 from claims.lexicon.schemas import en_units_lexicon, units_lexicon
 from claims.model import (
+    DERIVED_FROM,
     PLACE_FACT_WORD,
     Article,
     Attribution,
@@ -815,7 +816,7 @@ class Assembler:
             event="troop_presence",
             phase="ongoing",  # a state from the withdrawal on
             quantity=Quantity(value=0.0, low=0.0, high=0.0),  # none of it remains
-            inherited={**main.inherited, "event": main.event},
+            inherited={**main.inherited, DERIVED_FROM: main.event},
             destinations=[],
             actors=list(main.actors),
         )
@@ -1195,7 +1196,9 @@ class Assembler:
         dests = _prune_containers(dests)
         ranked = self.data.location_roles.get(trig.event, [])
         for role in ranked:
-            cands = _prune_containers([e for e in by_role.get(role, []) if e not in dests])
+            cands = _prune_containers([
+                e for e in by_role.get(role, []) if e not in dests and not _locates(e, dests)
+            ])
             if not cands:
                 continue
             known = self._known_container(cands, text)
@@ -1692,6 +1695,9 @@ _STATED_PLACE = ("clause", "coordinated")
 _COMMAS = frozenset({",", "،"})
 
 
+# Tokens at most between a destination and the place said to contain it ("في", quotes).
+_LOCATES_GAP = 3
+
 # Where a slot a claim takes from its own sentence comes from (``Claim.inherited``); None:
 # the claim's own words.
 _OWN_SLOT = (None, "clause", "coordinated", "sentence")
@@ -1962,6 +1968,14 @@ def _dedupe(items: list[EntityMention]) -> list[EntityMention]:
             seen.add(key)
             out.append(e)
     return out
+
+
+def _locates(place: EntityMention, dests: list[EntityMention]) -> bool:
+    """The place is said of a destination right before it, as where that lies ("متجهة الى
+    مطار برمنغهام في بريطانيا"): not the event's place."""
+    return place.key is not None and any(
+        d.lies_in(place.key) and 0 <= place.tok_start - d.tok_end <= _LOCATES_GAP for d in dests
+    )
 
 
 def _prune_containers(places: list[EntityMention]) -> list[EntityMention]:

@@ -134,6 +134,25 @@ class Anaphor(_Strict):
     type: PlaceType
 
 
+class Transliteration(_Strict):
+    """How foreign names are written in more than one way ("برمينغهام", "بيرمنجهام"): long
+    vowels written or not, and letters that stand for one sound (g: غ ج ك ق)."""
+
+    vowels: list[str]
+    classes: list[list[str]]
+    min_letters: int = Field(default=4, ge=2)  # a shorter skeleton is no evidence
+
+    def skeleton(self, name: str) -> str:
+        """The name without spaces and long vowels after its first letter, each letter of
+        a class written as the class's first."""
+        letters = name.replace(" ", "")
+        if not letters:
+            return ""
+        fold = {c: cls[0] for cls in self.classes for c in cls}
+        rest = (fold.get(c, c) for c in letters[1:] if c not in self.vowels)
+        return fold.get(letters[0], letters[0]) + "".join(rest)
+
+
 class GazetteerFile(_Strict):
     """Schema of ``lexicon/ar/gazetteer.yaml``; cross-references are checked too."""
 
@@ -160,6 +179,10 @@ class GazetteerFile(_Strict):
     not_bare: list[str] = Field(default_factory=list)
     # Which point of the compass each direction word names (see claims.entities.situate).
     compass: CompassWords = Field(default_factory=CompassWords)
+    # A name the gazetteer does not know, said to lie in a place it knows ("مطار بيرمنجهام
+    # في بريطانيا"), is the one place inside it whose name reads the same (see
+    # claims.entities.Transliteration).
+    transliteration: Transliteration | None = None
 
     @model_validator(mode="after")
     def _references(self) -> GazetteerFile:
@@ -429,6 +452,19 @@ class Gazetteer:
                 words = alias.split()
                 if len(words) > 1:
                     bare.setdefault(" ".join(words[1:]), set()).add(entry.key)
+        # Names by transliteration skeleton, with and without a trigger noun before them
+        # ("مدينه برمنغهام"): for a name spelled otherwise (``spelled_otherwise``).
+        self.skeletons: dict[str, set[str]] = {}
+        spell = data.transliteration
+        if spell is not None:
+            nouns = {t.noun for t in data.name_triggers} | {"مدينه"}
+            for place in data.places:
+                for alias in [*place.aliases, *place.cue_aliases]:
+                    head, _, tail = alias.partition(" ")
+                    for name in (alias, tail if head in nouns else ""):
+                        skel = spell.skeleton(name)
+                        if len(skel) >= spell.min_letters:
+                            self.skeletons.setdefault(skel, set()).add(place.key)
         common = set(data.not_bare)
         self.bare_names = {
             name: next(iter(keys))
@@ -667,6 +703,7 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
 
     mentions.extend(_pattern_names(doc, gaz, words, covered))
     mentions.sort(key=lambda x: x.tok_start)
+    mentions[:] = _spelled_otherwise(doc, gaz, mentions)
     _resolve_anaphors(doc, gaz, words, covered, mentions)
     mentions.extend(_ner_names(doc, gaz, covered))
     mentions.sort(key=lambda x: x.tok_start)
@@ -769,6 +806,41 @@ def _name_like(doc: Doc, i: int, words: dict[int, LexMatch[_Word]], gaz: Gazette
         return False
     w = words.get(i)
     return w is None or w.payload.what not in ("trigger", "territory", "anaphor", "capital")
+
+
+def _spelled_otherwise(
+    doc: Doc, gaz: Gazetteer, mentions: list[EntityMention]
+) -> list[EntityMention]:
+    """A place name the gazetteer does not know, right before a place it knows with only
+    "في" or quotes between ("مطار بيرمنجهام في بريطانيا"), is the one place inside that
+    place whose name reads the same (`transliteration`: "برمينغهام"); otherwise it stays
+    unknown. The container keeps a foreign name from matching a namesake elsewhere
+    (Birmingham in England, not in Alabama)."""
+    spell = gaz.data.transliteration
+    if spell is None:
+        return mentions
+    out = list(mentions)
+    for index, m in enumerate(mentions):
+        if m.kind != "place" or m.key is not None or m.source != "pattern":
+            continue
+        after = next((n for n in mentions[index + 1 :] if n.tok_start >= m.tok_end), None)
+        if after is None or after.kind != "place" or after.key is None:
+            continue
+        between = [doc[i].text for i in range(m.tok_end, after.tok_start)]
+        if not all(w == "في" or not any(c.isalpha() for c in w) for w in between):
+            continue
+        if len(between) > 3 or not (between or after.lead_clitic):
+            continue
+        skel = spell.skeleton(m.surface)
+        if len(skel) < spell.min_letters:
+            continue
+        inside = [k for k in gaz.skeletons.get(skel, ()) if after.key in gaz.ancestors(k)]
+        if len(inside) != 1:
+            continue  # none, or two namesakes in that place: refuse rather than guess
+        found = gaz.mention(inside[0], m.start, m.end, m.tok_start, m.tok_end, m.surface)
+        found.phrase_start, found.lead_clitic = m.phrase_start, m.lead_clitic
+        out[index] = found
+    return out
 
 
 def _resolve_anaphors(

@@ -260,6 +260,9 @@ class Attribution(_Model):
 # The event word of a claim of where a place lies ("مدينة ابيشي، التي تقع في شمال تشاد"):
 # an "other" event, one per place the text situates by the compass.
 PLACE_FACT_WORD = "location"
+# The key of ``Claim.inherited`` naming the event whose words a derived claim stands on
+# ("withdrawal": the place a completed withdrawal left empty).
+DERIVED_FROM = "derived_from"
 
 # Optional fields of the value types added after claim IDs were first stored.
 _LATER_FIELDS: dict[str, tuple[str, ...]] = {
@@ -309,8 +312,8 @@ class Claim(_Model):
         'a quantity "sum" is the count of a whole that counts of its kinds said together '
         'add up to ("242 passengers and 12 crew": 254 people on board); a quantity "all" '
         'is the 0 survivors of a count of the dead that is all of its noun ("all '
-        'passengers were killed"); an "event" is the event whose words a derived claim '
-        'stands on ("withdrawal": the place a completed withdrawal left empty)',
+        'passengers were killed"); "derived_from" names the event whose words a derived '
+        'claim stands on ("withdrawal": the place a completed withdrawal left empty)',
     )
 
     @model_validator(mode="after")

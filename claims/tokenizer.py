@@ -28,7 +28,7 @@ from claims.lexicon.schemas import MorphologyFile, morphology_lexicon
 
 # Arabic letters after normalisation (hamza .. ya).
 _ARABIC = "\u0621-\u064a"
-_OPENERS = r"0-9\(\[\"“«'‘"
+_OPENERS = r"0-9\(\[\"“”«'‘’"
 
 EXTRA_SUFFIXES: tuple[str, ...] = (
     r"\.",

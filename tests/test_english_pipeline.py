@@ -72,7 +72,7 @@ def test_an_english_article_gives_claims_with_spans_in_the_original_text() -> No
     assert claim.event == "withdrawal" and claim.phase == "completed"
     # the last troops gone, the base is empty of them from that day on (`empties`)
     assert empty.event == "troop_presence" and empty.quantity is not None
-    assert empty.quantity.high == 0 and empty.inherited["event"] == "withdrawal"
+    assert empty.quantity.high == 0 and empty.inherited["derived_from"] == "withdrawal"
     assert empty.time is not None and empty.time.relation == "since"
     assert claim.location is not None and claim.location.key == "ain_al_asad"
     assert claim.time is not None and claim.time.value == "2025-09-20"

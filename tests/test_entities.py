@@ -229,3 +229,19 @@ def test_a_country_named_beside_a_disputed_territory_is_not_a_second_place() -> 
     assert places("اندلع حريق كبير في سوق بمدينة العيون جنوب المغرب") == {"laayoune"}
     # a country with no claim on the territory is a second place: left unresolved
     assert places("قتل ثلاثة جنود في هجوم بمدينة سريناغار شمال الصين") == {None}
+
+
+def test_a_name_spelled_otherwise_is_the_place_of_that_name_inside_the_stated_one() -> None:
+    """ "نوتينجهام" is the gazetteer's "نوتنغهام" (long vowels dropped, ج and غ one sound)
+    when the text puts it in Britain; "بيرمنجهام" is the Birmingham of the country the text
+    names; with no place around it, or one that holds no such name, it stays unknown."""
+    assert _keys("وصل الفريق إلى مدينة نوتينجهام في بريطانيا") == ["nottingham_gb", "uk"]
+    assert _keys("وصل الوفد إلى مدينة بيرمنجهام في الولايات المتحدة")[0] == "birmingham_us"
+    assert _keys("وصل الوفد إلى مدينة بيرمنجهام في بريطانيا")[0] == "birmingham_gb"
+    assert _keys("وصل الوفد إلى مدينة بيرمنجهام")[0] is None
+    assert _keys("وصل الوفد إلى مدينة بيرمنجهام في فرنسا")[0] is None
+
+
+def test_a_clitic_before_a_closing_style_quote_is_split_off() -> None:
+    """Arabic text often opens a quotation with ” (U+201D): "لـ”مطار X”" is "ل" + the name."""
+    assert _keys("كانت الطائرة متجهة لـ”مطار بغداد الدولي”") == ["baghdad_airport"]

@@ -1363,11 +1363,11 @@ def test_run_eval_on_the_repository_seeds():
 
 
 def test_a_claim_derived_from_another_events_words_is_never_a_gold_claims_match(gold, articles):
-    """The presence a completed withdrawal leaves empty (``inherited["event"]``) stands on
+    """The presence a completed withdrawal leaves empty (``inherited["derived_from"]``) stands on
     the withdrawal's words; it never takes the gold claim that annotates them."""
     c = perfect_claims(articles)
     first = next(iter(c))
-    derived = c[first].model_copy(update={"inherited": {"event": "withdrawal"}})
+    derived = c[first].model_copy(update={"inherited": {"derived_from": "withdrawal"}})
     claims = [derived, *(v for k, v in c.items() if k != first)]
     d = run(gold, articles, claims, []).as_dict()
     assert d["claims"]["matched"] == 11

@@ -221,7 +221,7 @@ def _left_empty(text: str, language: str = "ar") -> list[tuple[str | None, str |
     return [
         (c.location.key if c.location else None, c.time.relation if c.time else None)
         for c in extract_claims(article)
-        if c.event == "troop_presence" and c.inherited.get("event") == "withdrawal"
+        if c.event == "troop_presence" and c.inherited.get("derived_from") == "withdrawal"
         and c.quantity is not None and c.quantity.high == 0
     ]
 

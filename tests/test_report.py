@@ -204,7 +204,7 @@ def test_the_place_a_withdrawal_left_empty_says_so_not_zero() -> None:
     """A presence of 0 the extractor derives from a completed withdrawal reads as no one
     left, with why, in both languages (and in a finding's compared value)."""
     empty = _claim(quantity=Quantity(value=0, low=0, high=0)).model_copy(
-        update={"event": "troop_presence", "inherited": {"event": "withdrawal"}}
+        update={"event": "troop_presence", "inherited": {"derived_from": "withdrawal"}}
     )
     assert slots_text(empty)["quantity"] == "none remain (withdrawal completed)"
     assert slots_ar(empty)["quantity"] == "لا أحد باقٍ (اكتمل الانسحاب)"

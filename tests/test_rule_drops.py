@@ -4,7 +4,8 @@
 than the seeds: a base closure in Chad, a convoy at a border crossing, an earthquake
 toll, an attack on a checkpoint, a withdrawal from Niger, a denial in Erbil, a plan at
 Rafah, an evacuation of al-Tanf, a withdrawal from Qamishli, a quake toll told by two
-speakers) and ``gold.json`` in the
+speakers, a flight bound for two cities, a base a withdrawal left empty) and
+``gold.json`` in the
 project's gold format, with two extra fields: ``published`` (publication dates, which
 anchor weekdays) and ``plan_changes`` (pairs expected as plan-change findings).
 

@@ -38,7 +38,7 @@ DATA = Path(__file__).resolve().parent / "data" / "plugin_rule"
 PLUGIN_SOURCE = (DATA / "withdrawal_watch.py").read_text(encoding="utf-8")
 PLUGIN_MODULE = "claimcheck_withdrawal_watch"
 DIST = "claimcheck-withdrawal-watch"
-BUILTIN_CODES = [f"C{i:03d}" for i in range(1, 12)]
+BUILTIN_CODES = [f"C{i:03d}" for i in range(1, 13)]
 
 
 def write_distribution(

@@ -810,7 +810,7 @@ def test_a_place_a_completed_withdrawal_left_empty_meets_a_force_said_to_remain(
     said to remain there now conflicts with it; a force said to be there with no day or
     an earlier one may be the force that left, and does not."""
     left = presence("A", qty(0, unit=None), phase="ongoing").model_copy(
-        update={"inherited": {"event": "withdrawal"}}
+        update={"inherited": {"derived_from": "withdrawal"}}
     )
     remain = presence("B", qty(200, unit="soldiers"), phase="ongoing")
     findings = run(left, remain)
@@ -1064,7 +1064,7 @@ def test_settings_can_disable_a_rule_and_override_a_severity() -> None:
 
 def test_builtin_registry_has_the_documented_codes() -> None:
     specs = default_registry().specs
-    assert [s.code for s in specs] == [f"C{i:03d}" for i in range(1, 12)]
+    assert [s.code for s in specs] == [f"C{i:03d}" for i in range(1, 13)]
     assert all(re.match(r"^[a-z_]+\.v\d+$", s.name) for s in specs)
 
 
@@ -1617,3 +1617,41 @@ def test_bearing_conflict_from_the_words_of_two_reports() -> None:
     assert len(findings) == 1
     assert sorted(v.quote for v in findings[0].values) == ["شرقي السودان", "غرب البلاد"]
     assert [f for f in run(*reports(east, north_east)) if f.code == "C011"] == []
+
+
+# --- C012 trip destination conflict --------------------------------------------------------
+
+DOHA = place("doha", "qatar", label="Doha", surface="الدوحة")
+LONDON = place("london", "uk", label="London", surface="لندن")
+MANCHESTER = place("manchester", "uk", label="Manchester", surface="مانشستر")
+UK = place("uk", label="United Kingdom", surface="بريطانيا")
+GATWICK = place(None, surface="مطار غاتويك")  # a name the gazetteer does not know
+
+
+def flight(article: str, *to: Any, **kw: Any) -> Claim:
+    """A plane that crashed near Doha (a story of our own), bound somewhere."""
+    kw.setdefault("event_word", "crash")
+    return claim(
+        article, f"تحطمت الطائرة قرب الدوحة ({article})", "other", phase="completed",
+        location=DOHA, destinations=list(to), time=day("2024-11-03"), **kw,
+    )
+
+
+def test_two_destinations_of_one_flight_conflict() -> None:
+    findings = run(flight("A", MANCHESTER), flight("B", LONDON))
+    assert codes(findings) == ["C012"] and findings[0].certainty == "hard"
+    assert "Manchester" in findings[0].explanation_en and "London" in findings[0].explanation_en
+
+
+def test_a_destination_inside_the_other_or_unknown_agrees() -> None:
+    assert run(flight("A", GATWICK, LONDON), flight("B", UK)) == []
+    assert run(flight("A", GATWICK), flight("B", LONDON)) == []  # Gatwick is no known place
+    # another day, another trip; a movement of forces may go to several places (C006)
+    other_day = flight("B", LONDON).model_copy(update={"time": day("2024-11-20")})
+    assert run(flight("A", MANCHESTER), other_day) == []
+    moves = [
+        claim(n, f"نقل الجنود من الدوحة ({n})", "relocation", phase="completed",
+              location=DOHA, destinations=[to])
+        for n, to in (("C", MANCHESTER), ("D", LONDON))
+    ]
+    assert "C012" not in codes(run(*moves))

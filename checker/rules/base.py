@@ -112,7 +112,7 @@ class BaseRule:
     # whose such slot was carried from elsewhere in its article is "inferred".
     compares: ClassVar[tuple[str, ...]] = ()
     # Whether the rule reads a claim the extractor derived from another event's words
-    # (``Claim.inherited["event"]``: the empty place a completed withdrawal leaves). Only
+    # (``Claim.inherited["derived_from"]``: the empty place a completed withdrawal leaves). Only
     # a rule made for such a claim does; the others never see it.
     reads_derived: ClassVar[bool] = False
 

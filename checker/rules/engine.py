@@ -56,6 +56,7 @@ from checker.rules.base import BaseRule, Hit, RuleContext, default_fact, place_r
 from checker.rules.registry import RuleRegistry
 from checker.settings import CheckerSettings, LabelData
 from claims.model import (
+    DERIVED_FROM,
     SELF_FACT_PREFIX,
     Certainty,
     Claim,
@@ -648,7 +649,7 @@ def _facts(
     facts: dict[str, list[Claim]] = defaultdict(list)
     inferred: set[str] = set()
     for claim, view in zip(members, views, strict=True):
-        if "event" in claim.inherited and not rule.reads_derived:
+        if DERIVED_FROM in claim.inherited and not rule.reads_derived:
             continue  # derived from another event's words, for the rule made for it
         key = rule.fact(claim, ctx)
         if view is not claim:

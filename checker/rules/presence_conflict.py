@@ -29,7 +29,7 @@ from checker.rules.base import (
     reason_of,
 )
 from checker.rules.registry import RuleRegistry
-from claims.model import Claim, ComparedValue
+from claims.model import DERIVED_FROM, Claim, ComparedValue
 
 SPEC = RuleSpec(
     name="presence_conflict.v1",
@@ -106,7 +106,7 @@ class PresenceConflict(BaseRule):
     def _value(self, claim: Claim, ctx: RuleContext) -> ComparedValue:
         if claim.quantity is None:
             return claim_value(claim, "quantity", "0 (denied presence)")
-        left = claim.inherited.get("event")
+        left = claim.inherited.get(DERIVED_FROM)
         if left is not None:  # the place a completed withdrawal left empty
             return claim_value(claim, "quantity", f"0 ({left} completed)")
         return quantity_value(claim, ctx)
@@ -135,7 +135,7 @@ class PresenceConflict(BaseRule):
         days_r = sem.state_days(remaining.time, settings)
         if days_e is not None and days_r is not None and not days_e.intersects(days_r):
             return None
-        if "event" in empty.inherited and remaining.phase != "ongoing" and (
+        if DERIVED_FROM in empty.inherited and remaining.phase != "ongoing" and (
             days_e is None or days_r is None
         ):
             # Left empty by a completed withdrawal: a force said to be there with no day,
