@@ -782,9 +782,10 @@ class Assembler:
         return None
 
     def _emptied(self, layers: _Layers, main: _Draft) -> _Draft | None:
-        """The denied presence a completed withdrawal of the whole force says ("اكتمل
-        انسحاب القوات من البلاد": none of them remains there; `empties`), or None: not
-        when it counts the force or names a part of it ("سحبت معظم قواتها")."""
+        """The presence of 0 a completed withdrawal of the whole force leaves at its place,
+        from its day on ("اكتمل انسحاب القوات من البلاد": none of them remains there;
+        `empties`), or None: not when it counts the force or names a part of it ("سحبت
+        معظم قواتها"), nor when its phase or place was carried from elsewhere."""
         rule, trig = self.empties, main.trigger
         if rule is None or main.event not in rule.events or main.phase != "completed":
             return None

@@ -82,6 +82,7 @@ ActorCategory = Literal["military", "government", "armed_group", "organization",
 
 
 NAME_HYPHEN = "-"  # the token between the words of a hyphenated name
+CITY_NOUN = "مدينه"  # "مدينه X": the qualified form of a city's name (no hyphenated form)
 ADMIN_AREA = re.compile(r"[A-Z]{2}\.[0-9A-Z]+")  # a GeoNames admin1 code: "IN.12"
 
 
@@ -393,12 +394,14 @@ class Gazetteer:
         self.adjectives: VariantLexicon[_Adjective] = VariantLexicon("gazetteer_adjectives")
         self.words: VariantLexicon[_Word] = VariantLexicon("gazetteer_words")
         entries: list[PlaceEntry | ActorEntry] = [*data.places, *data.actors]
+        # "مدينه X" is never written "مدينه - X": such names get no hyphenated form.
+        nouns = frozenset(t.noun for t in data.name_triggers) | {CITY_NOUN}
         for entry in entries:
             for alias in entry.aliases:
-                _add_name(self.names, alias, _Name(entry.key), morph)
+                _add_name(self.names, alias, _Name(entry.key), morph, nouns)
         for place in data.places:
             for alias in place.cue_aliases:
-                _add_name(self.names, alias, _Name(place.key, guarded=True), morph)
+                _add_name(self.names, alias, _Name(place.key, guarded=True), morph, nouns)
         self.place_cues = _surface_set(data.place_cues, morph)
         self.cue_clitics = frozenset(data.place_cue_clitics)
         for place in data.places:
@@ -457,7 +460,6 @@ class Gazetteer:
         self.skeletons: dict[str, set[str]] = {}
         spell = data.transliteration
         if spell is not None:
-            nouns = {t.noun for t in data.name_triggers} | {"مدينه"}
             for place in data.places:
                 for alias in [*place.aliases, *place.cue_aliases]:
                     head, _, tail = alias.partition(" ")
@@ -559,12 +561,20 @@ def _nisba_forms(stem: str, morph: MorphologyFile) -> list[str]:
 
 
 def _add_name(
-    lex: VariantLexicon[_Name], alias: str, payload: _Name, morph: MorphologyFile
+    lex: VariantLexicon[_Name],
+    alias: str,
+    payload: _Name,
+    morph: MorphologyFile,
+    nouns: frozenset[str] = frozenset(),
 ) -> None:
     tokens = alias.split()
     # A name of several words is also written with hyphens between them ("جامو - كشمير",
-    # "غينيا-بيساو").
-    hyphened = tuple(t for word in tokens[1:] for t in (NAME_HYPHEN, word))
+    # "غينيا-بيساو"); not one that opens with a place noun (``nouns``: "مدينه X").
+    hyphened = (
+        tuple(t for word in tokens[1:] for t in (NAME_HYPHEN, word))
+        if tokens[0] not in nouns
+        else ()
+    )
     for v in noun_variants(tokens[0], morph, definite=False, suffixes=False):
         lex.add((v.text, *tokens[1:]), payload, v.clitic)
         if hyphened:

@@ -49,6 +49,7 @@ import yaml
 
 from claims.en.normalize import is_normalized as en_normalized
 from claims.entities import (
+    CITY_NOUN,
     GAZETTEER_FILE,
     ActorEntry,
     GazetteerFile,
@@ -62,7 +63,6 @@ MIN_POPULATION = 50_000
 # A city under this size is read only where a place is expected: after a place word ("في
 # ميلتون", "بميلتون", "مدينة ميلتون"), never alone ("إعصار ميلتون" is a storm's name).
 GUARD_POPULATION = 1_000_000
-CITY_NOUN = "مدينه"
 # Arabic letters only: hamza forms, the 28 letters, alif maqsura and ya, and spaces.
 ARABIC_NAME = re.compile(r"^[\u0621-\u063A\u0641-\u064A ]+$")
 SHARE_RATIO = 10  # a shared name goes to a city this many times larger than the next
