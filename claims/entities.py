@@ -141,6 +141,8 @@ class Transliteration(_Strict):
 
     vowels: list[str]
     classes: list[list[str]]
+    # Words that may stand between the name and the place it lies in ("في"); quotes too.
+    links: list[str] = Field(default_factory=list)
     min_letters: int = Field(default=4, ge=2)  # a shorter skeleton is no evidence
 
     def skeleton(self, name: str) -> str:
@@ -490,17 +492,16 @@ class Gazetteer:
             node = self.places[node].parent
         return out
 
-    def claimants(self, key: str) -> tuple[str, ...]:
-        """The countries that claim the place or a territory holding it."""
-        return tuple(
-            c for k in [key, *self.ancestors(key)] for c in self.places[k].claimed_by
-        )
+    def claimants(self, key: str, ancestors: Sequence[str]) -> tuple[str, ...]:
+        """The countries that claim the place or a territory holding it (``ancestors``:
+        the place's, as :meth:`ancestors` gives them)."""
+        return tuple(c for k in [key, *ancestors] for c in self.places[k].claimed_by)
 
     def mention(
         self, key: str, start: int, end: int, tok_start: int, tok_end: int, surface: str
     ) -> EntityMention:
         if key in self.places:
-            place = self.places[key]
+            place, ancestors = self.places[key], self.ancestors(key)
             return EntityMention(
                 start,
                 end,
@@ -512,8 +513,8 @@ class Gazetteer:
                 place.type,
                 "gazetteer",
                 surface,
-                self.ancestors(key),
-                self.claimants(key),
+                ancestors,
+                self.claimants(key, ancestors),
             )
         actor = self.actors[key]
         return EntityMention(
@@ -821,11 +822,11 @@ def _name_like(doc: Doc, i: int, words: dict[int, LexMatch[_Word]], gaz: Gazette
 def _spelled_otherwise(
     doc: Doc, gaz: Gazetteer, mentions: list[EntityMention]
 ) -> list[EntityMention]:
-    """A place name the gazetteer does not know, right before a place it knows with only
-    "في" or quotes between ("مطار بيرمنجهام في بريطانيا"), is the one place inside that
-    place whose name reads the same (`transliteration`: "برمينغهام"); otherwise it stays
-    unknown. The container keeps a foreign name from matching a namesake elsewhere
-    (Birmingham in England, not in Alabama)."""
+    """A place name the gazetteer does not know, right before a place it knows with only a
+    link word (`links`: "في") or quotes between ("مطار بيرمنجهام في بريطانيا"), is the one
+    place inside that place whose name reads the same (`transliteration`: "برمينغهام");
+    otherwise it stays unknown. The container keeps a foreign name from matching a
+    namesake elsewhere (Birmingham in England, not in Alabama)."""
     spell = gaz.data.transliteration
     if spell is None:
         return mentions
@@ -837,7 +838,7 @@ def _spelled_otherwise(
         if after is None or after.kind != "place" or after.key is None:
             continue
         between = [doc[i].text for i in range(m.tok_end, after.tok_start)]
-        if not all(w == "في" or not any(c.isalpha() for c in w) for w in between):
+        if not all(w in spell.links or not any(c.isalpha() for c in w) for w in between):
             continue
         if len(between) > 3 or not (between or after.lead_clitic):
             continue
