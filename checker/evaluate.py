@@ -619,6 +619,15 @@ def _ratio(numerator: int, denominator: int) -> float:
 # --------------------------------------------------------------------------- rendering
 
 
+def render_relation(time: TimeValue | None, rendered_date: str | None) -> str | None:
+    """A predicted relation in the gold's notation: how the event relates to the rendered
+    date, so None when no date renders ("on Thursday" with no known day relates the event
+    to no date; the weekday is scored on its own)."""
+    if time is None or rendered_date is None:
+        return None
+    return time.relation
+
+
 def _num(x: float) -> str:
     return "∞" if math.isinf(x) else f"{x:g}"
 
@@ -675,13 +684,25 @@ def _fold(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# The English words that follow the name of a place of each type in its full English
+# name ("Al Haouz Province", "Anantnag district"): the same place as the bare name.
+_TYPE_WORDS: dict[str, tuple[str, ...]] = {
+    "province": ("province", "governorate", "prefecture", "state"),
+    "district": ("district",),
+    "region": ("region",),
+}
+
+
 @lru_cache(maxsize=1)
 def _english_names() -> dict[str, frozenset[str]]:
-    """Every English name the gazetteer gives each place key, folded."""
-    return {
-        place.key: frozenset(_fold(n) for n in [place.label, *place.names.get("en", [])])
-        for place in load_gazetteer().places
-    }
+    """Every English name the gazetteer gives each place key, folded, also with the word
+    of the place's type after it ("Al Haouz Province")."""
+    out: dict[str, frozenset[str]] = {}
+    for place in load_gazetteer().places:
+        names = {_fold(n) for n in [place.label, *place.names.get("en", [])]}
+        words = _TYPE_WORDS.get(place.type, ())
+        out[place.key] = frozenset(names | {f"{n} {w}" for n in names for w in words})
+    return out
 
 
 def same_place(gold: str | None, entity: Entity | None) -> bool:
@@ -803,7 +824,7 @@ def check_fields(gold: GoldClaim, claim: Claim) -> tuple[FieldCheck, ...]:
     """Every scored field of one gold claim against one predicted claim."""
     time = claim.time
     pred_date = render_date(time)
-    pred_relation = time.relation if time is not None else None
+    pred_relation = render_relation(time, pred_date)
     pred_weekday = render_weekday(time)
     pred_location = render_place(claim.location)
     pred_dests = sorted({p for p in (render_place(d) for d in claim.destinations) if p})

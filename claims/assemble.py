@@ -411,6 +411,7 @@ class Assembler:
             self._share_cause_place(sent_drafts)
             self._share_toll_time(sent_drafts)
             self._share_result_time(sent_drafts)
+            self._as_of(sent_drafts)
             if not sent_drafts:
                 cont = self._continuation(layers, sent, by_sentence)
                 if cont is not None:
@@ -1407,6 +1408,15 @@ class Assembler:
             }
             if len(times) == 1:
                 d.time, d.inherited["time"] = next(iter(times.values())), "toll"
+
+    def _as_of(self, drafts: list[_Draft]) -> None:
+        """ "ارتفعت الحصيلة الى 45 قتيلا حتى مساء الاحد": a count of `caused_events` up to a
+        time is the figure as of that time; the dead died by then ("by", not "until", which
+        says how long a state lasts)."""
+        for d in drafts:
+            if d.event in self.caused_events and d.quantity is not None and d.time is not None:
+                if d.time.relation == "until":
+                    d.time = d.time.model_copy(update={"relation": "by"})
 
     def _counted_by_next(
         self, layers: _Layers, tok: int, tok_end: int, ctrig: list[TriggerMention], k: int

@@ -831,9 +831,11 @@ def test_field_mismatches_are_counted_and_listed(gold, articles):
         quantity=Quantity(value=12, unit="people"),
     )
     c["hospitals"] = changed(c["hospitals"], destinations=[place("Tangier")])
-    # A relation with no date: gold null equals only None.
-    c["quake_wed"] = changed(
-        c["quake_wed"], time=TimeValue(granularity="weekday", weekday=2, relation="on")
+    # The right month with the wrong relation: "by" mid-2026 against "on".
+    c["rebuild_mid"] = changed(
+        c["rebuild_mid"],
+        time=TimeValue(value="2026", granularity="year", modifier="mid", relation="by",
+                       resolved=True),
     )
     c["injured"] = changed(c["injured"], event="attack")
     result = run(gold, articles, list(c.values()), [])
@@ -847,7 +849,7 @@ def test_field_mismatches_are_counted_and_listed(gold, articles):
     assert "status: gold completed | predicted began" in table
     assert "location: gold Al Hoceima | predicted الحسيمة" in table
     assert "destination: gold Tangier; Tetouan | predicted Tangier" in table
-    assert "date_relation: gold null | predicted on" in table
+    assert "date_relation: gold on | predicted by" in table
 
 
 def test_other_event_word_and_complement_location(articles):
@@ -1086,6 +1088,37 @@ def test_a_gold_place_name_matches_any_english_name_of_the_predicted_place():
                                              complement=True))
     assert not same_place("Chad", Entity(kind="place", key="chad", label="Chad",
                                          complement=True))
+
+
+def test_a_gold_name_with_the_word_of_the_place_type_names_the_same_place():
+    """"Anbar Governorate", "Kadhimiya District": the place's name and its type's word."""
+    anbar = Entity(kind="place", key="anbar", label="Anbar", surface="الانبار")
+    assert same_place("Anbar Governorate", anbar) and same_place("Anbar Province", anbar)
+    assert not same_place("Anbar District", anbar)  # a province is no district
+    kadhimiya = Entity(kind="place", key="kadhimiya", label="Kadhimiya", surface="الكاظميه")
+    assert same_place("Kadhimiya District", kadhimiya)
+    assert not same_place("Kadhimiya Province", kadhimiya)
+    iraq = Entity(kind="place", key="iraq", label="Iraq", surface="العراق")
+    assert not same_place("Iraq Province", iraq)  # a country has no such word
+
+
+def test_a_relation_is_scored_only_with_the_date_it_relates_to():
+    """A weekday alone renders no date, so its "on" renders no relation (gold: null)."""
+    from checker.evaluate import GoldClaim, check_fields
+
+    gold = GoldClaim(article="a.txt", quote="x", event="attack", date=None,
+                     date_relation=None, weekday="Tuesday")
+    alone = TimeValue(granularity="weekday", weekday=1, relation="on", resolved=False)
+    c = Claim(id="c1", article_id="a", event="attack", quote="x", sentence=Span(start=0, end=1),
+              evidence=Span(start=0, end=1), time=alone)
+    checks = {f.field: f for f in check_fields(gold, c)}
+    assert checks["date_relation"].ok and checks["date_relation"].predicted is None
+    assert checks["weekday"].ok
+    dated = TimeValue(value="2025-04-22", granularity="day", weekday=1, relation="on",
+                      resolved=True)
+    c = c.model_copy(update={"time": dated})
+    checks = {f.field: f for f in check_fields(gold, c)}
+    assert not checks["date_relation"].ok and checks["date_relation"].predicted == "on"
 
 
 # --------------------------------------------------------------------------- one-to-one matching
