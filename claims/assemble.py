@@ -252,6 +252,7 @@ class Assembler:
         self.cause_words = [tuple(w.split()) for w in self.data.cause_words]
         self.result_words = [tuple(w.split()) for w in self.data.result_words]
         self.caused_events = frozenset(self.data.caused_events)
+        self.one_place_events = frozenset(self.data.one_place_events)
         self.coordinators = frozenset(self.data.coordinators)
         self.agent_verbs = frozenset(self.data.agent_verbs)
         self.links = frozenset(w.casefold() for w in self.data.containment_links)
@@ -419,6 +420,8 @@ class Assembler:
             by_sentence[sent.index] = sent_drafts
             drafts.extend(sent_drafts)
         self._carry(drafts, lead or [])
+        if self.settings.carry_place:
+            self._innermost_place(layers, drafts)
         self._phase_of_counts(drafts, evoked)
         for d in drafts:
             ahead = _ahead(d.time, layers.written)
@@ -1568,6 +1571,69 @@ class Assembler:
             if place is not None:
                 d.location, d.inherited["location"] = place, "article"
 
+    def _innermost_place(self, layers: _Layers, drafts: list[_Draft]) -> None:
+        """ "مقتل 24 شخصا في هجوم ... في كشمير", then "ووقع الهجوم في بلدة باهالجام": an
+        event of `one_place_events` happens at one place. The article's completed claims
+        of it are placed (or carried) somewhere; when the sentences that tell of them name
+        places inside all those places, and one of these lies inside the others (Pahalgam,
+        in Kashmir), that one is where it happened: the claims, and the counts of
+        `caused_events` whose place was not stated for them, move there.
+
+        Left as they are: claims at two places side by side (two towns), a complement,
+        claims that state two different days (two attacks, or a background one), and as
+        candidates a place a distance is measured from ("90 كيلومترا عن سريناغار"), a
+        destination, and a place in a source ("مسؤولون في بغداد")."""
+        incident = [
+            d for d in drafts
+            if d.event in self.one_place_events and d.phase == "completed"
+            and d.modality != "negated"
+        ]
+        if not incident or any(d.location_ambiguous for d in incident):
+            return
+        days = {_day_of(t) for d in incident if (t := _stated_time(d)) is not None}
+        days.discard(None)
+        placed = [d.location for d in incident if d.location is not None]
+        if len(days) > 1 or not placed or any(p.key is None or p.complement for p in placed):
+            return
+        around = {p.key for p in placed}
+        # The sentences that tell of it: not those whose claim took its place from the
+        # headline or the article ("قطع مودي زيارته للسعودية بعد الهجوم").
+        told = {
+            d.sentence.index for d in incident
+            if d.inherited.get("location") not in _CARRIED_PLACE
+        }
+        sentence_of = {
+            i: s.index for s in layers.sentences for i in range(s.tok_start, s.tok_end)
+        }
+        references = {q.reference for _, q in layers.quantities if q.reference}
+        destinations = {id(e) for d in drafts for e in d.destinations}
+        sources = [(r.source_start, r.source_end) for r in layers.reports if r.source]
+        inside = {
+            m.key: m for m in layers.entities
+            if m.kind == "place" and m.key is not None and not m.complement
+            and sentence_of.get(m.tok_start) in told
+            and id(m) not in destinations and m.surface not in references
+            and not any(a <= m.start < b for a, b in sources)
+            and all(k == m.key or m.lies_in(k or "") for k in around)
+        }
+        inner = next(
+            (m for m in inside.values() if all(k == m.key or m.lies_in(k) for k in inside)),
+            None,
+        )
+        if inner is None:
+            return
+        for d in drafts:
+            follows = d.event in self.caused_events and (
+                d.location is None or "location" in d.inherited
+            )
+            if d not in incident and not follows:
+                continue
+            here = d.location
+            if here is None and d.location_ambiguous:
+                continue
+            if here is None or here.key in around and here.key != inner.key:
+                d.location, d.inherited["location"] = inner, "article"
+
     def _shared(self, d: _Draft) -> bool:
         """A claim whose count is a share of a whole among holders ("حصل فيها على 15
         مقعدا"): its place is where that share was won, never the event's to carry."""
@@ -1701,6 +1767,8 @@ def _token_ranges(table: TokenTable, values: list[V], n: int) -> list[tuple[TokR
 _CONTAINER_GAP = 3
 _CARRIED_TIME_REASON = "carried from an earlier claim of the article about the same event"
 _STATED_PLACE = ("clause", "coordinated")
+# A place a claim took from outside its sentence's neighbourhood: the headline's, the article's.
+_CARRIED_PLACE = ("headline", "article")
 
 
 _COMMAS = frozenset({",", "،"})
@@ -1764,6 +1832,13 @@ def _stated_time(d: _Draft) -> TimeValue | None:
     ):
         return None
     return t
+
+
+def _day_of(t: TimeValue) -> str | None:
+    """A stated time as a day ("2025-04-22") or a weekday ("wd1"), or None."""
+    if t.granularity == "day" and t.value:
+        return t.value[:10]
+    return f"wd{t.weekday}" if t.weekday is not None else None
 
 
 def _other_count(d: _Draft, same: list[_Draft]) -> bool:

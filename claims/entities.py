@@ -26,11 +26,12 @@ text) and, as token spans, to :data:`claims.layers.ENTITY_SPANS`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import ClassVar, Literal
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from spacy.language import Language
@@ -51,6 +52,9 @@ from claims.tokenizer import (
     noun_variants,
     verb_variants,
 )
+
+if TYPE_CHECKING:
+    from claims.towns import Town
 
 GAZETTEER_FILE = "lexicon/ar/gazetteer.yaml"
 # More places on top of the main file (capitals and major cities of the countries Arabic
@@ -135,6 +139,51 @@ class Anaphor(_Strict):
     type: PlaceType
 
 
+class LatinSpelling(_Strict):
+    """A name in Arabic letters against names in Latin letters ("باهالغام", "Pahalgam"):
+    both written as consonant classes ("bhlgm"), vowels and unwritten letters left out."""
+
+    arabic: dict[str, str]
+    arabic_pairs: dict[str, str] = Field(default_factory=dict)
+    latin_pairs: dict[str, str] = Field(default_factory=dict)
+    latin: dict[str, str] = Field(default_factory=dict)
+
+    def of_arabic(self, name: str) -> str:
+        """The consonant classes of a name in Arabic letters (unlisted letters dropped)."""
+        for pair, sound in self.arabic_pairs.items():
+            name = name.replace(pair, sound)
+        return _one_of_each(
+            "".join(c if c.isascii() and c.isalpha() else self.arabic.get(c, "") for c in name)
+        )
+
+    def of_latin(self, name: str) -> tuple[str, ...]:
+        """The consonant classes of a name in Latin letters, accents aside ("Pahalgām"):
+        with two-letter sounds read as one ("sh") and, where that differs, letter by letter
+        ("Birmingham": "ng-h", not "gh")."""
+        table, pairs = self._latin_tables
+        letters = _NOT_LATIN.sub("", unicodedata.normalize("NFKD", name.casefold()))
+        by_pairs = _one_of_each(pairs.sub(lambda m: self.latin_pairs[m.group()], letters)
+                                .translate(table))
+        by_letters = _one_of_each(letters.translate(table))
+        return (by_pairs,) if by_pairs == by_letters else (by_pairs, by_letters)
+
+    @cached_property
+    def _latin_tables(self) -> tuple[dict[int, str], re.Pattern[str]]:
+        table = str.maketrans(self.latin)
+        pairs = re.compile("|".join(sorted(map(re.escape, self.latin_pairs), key=len,
+                                           reverse=True)) or "(?!)")
+        return table, pairs
+
+
+_NOT_LATIN = re.compile(r"[^a-z]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def _one_of_each(sounds: str) -> str:
+    """Two letters of one sound in a row count once ("nn" -> "n")."""
+    return _REPEATS.sub(r"\1", sounds)
+
+
 class Transliteration(_Strict):
     """How foreign names are written in more than one way ("برمينغهام", "بيرمنجهام"): long
     vowels written or not, and letters that stand for one sound (g: غ ج ك ق)."""
@@ -144,6 +193,7 @@ class Transliteration(_Strict):
     # Words that may stand between the name and the place it lies in ("في"); quotes too.
     links: list[str] = Field(default_factory=list)
     min_letters: int = Field(default=4, ge=2)  # a shorter skeleton is no evidence
+    latin: LatinSpelling | None = None
 
     def skeleton(self, name: str) -> str:
         """The name without spaces and long vowels after its first letter, each letter of
@@ -320,10 +370,14 @@ class EntityMention:
     category: str | None = None
     bearing: BearingMention | None = None
 
+    # Places the text says it lies in where the gazetteer knows no such containment
+    # ("Pahalgam in Anantnag district": two towns of Kashmir to the gazetteer).
+    stated_in: tuple[str, ...] = ()
+
     def lies_in(self, key: str) -> bool:
-        """The gazetteer puts it inside the place ``key``, or a country claims the
-        disputed territory it lies in."""
-        return key in self.ancestors or key in self.claimants
+        """The gazetteer puts it inside the place ``key``, a country claims the disputed
+        territory it lies in, or the text says it lies there (``stated_in``)."""
+        return key in self.ancestors or key in self.claimants or key in self.stated_in
 
     def to_entity(self) -> Entity:
         """The model's Entity, span still in normalised offsets (the pipeline maps it)."""
@@ -491,6 +545,22 @@ class Gazetteer:
             out.append(node)
             node = self.places[node].parent
         return out
+
+    def town_mention(
+        self, town: Town, start: int, end: int, tok_start: int, tok_end: int, surface: str
+    ) -> EntityMention:
+        """A mention of a town of GeoNames' table (:mod:`claims.towns`), which becomes an
+        entry of this gazetteer (type ``town``) for its containment."""
+        if town.key not in self.places:
+            self.places[town.key] = PlaceEntry(
+                key=town.key,
+                label=town.label,
+                type="town",
+                parent=town.parent,
+                aliases=list(town.arabic) or [town.label],
+                names={"en": list(town.latin)},
+            )
+        return self.mention(town.key, start, end, tok_start, tok_end, surface)
 
     def claimants(self, key: str, ancestors: Sequence[str]) -> tuple[str, ...]:
         """The countries that claim the place or a territory holding it (``ancestors``:
@@ -719,6 +789,9 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
     mentions.extend(_ner_names(doc, gaz, covered))
     mentions.sort(key=lambda x: x.tok_start)
     _phrases(doc, words, mentions)
+    mentions[:] = _towns(doc, gaz, words, covered, mentions)
+    spell = gaz.data.transliteration
+    state_within(doc, mentions, frozenset([*(spell.links if spell else []), "،", ","]), "ب")
     directions = [
         Direction(m.start, m.end, m.payload.detail, doc[m.start].idx + len(m.clitic))
         for m in words.values()
@@ -798,6 +871,11 @@ def _pattern_names(
         s = doc[first].idx
         e = doc[end - 1].idx + len(doc[end - 1].text)
         known = gaz.bare_names.get(doc_text(doc)[s:e])
+        if known is None and end - first == 2 and not is_compound:
+            # "بمقاطعة أنانتناج الجبلية": a known name and an adjective after it
+            alone = doc[first].idx + len(doc[first].text)
+            if doc_text(doc)[s:alone] in gaz.bare_names:
+                end, e, known = first + 1, alone, gaz.bare_names[doc_text(doc)[s:alone]]
         if known is not None and (known in gaz.places) == (kind == "place"):
             mention = gaz.mention(known, s, e, first, end, doc_text(doc)[s:e])
         else:
@@ -854,6 +932,147 @@ def _spelled_otherwise(
     return out
 
 
+# Quotes that may enclose a name after a place word ("في «باهالجام»").
+_NAME_QUOTES = frozenset("«»\"“”„'‘’")
+# Point places: a town the text puts "in" one lies in that place's own container.
+_POINT_TYPES = frozenset({"city", "town", "base", "airport", "crossing", "port", "camp", "site"})
+
+
+def _towns(
+    doc: Doc,
+    gaz: Gazetteer,
+    words: dict[int, LexMatch[_Word]],
+    covered: set[int],
+    mentions: list[EntityMention],
+) -> list[EntityMention]:
+    """Names the gazetteer does not know, read as towns of GeoNames' table
+    (:mod:`claims.towns`), when exactly one town that reads the same lies inside a place
+    the text names around it:
+
+    - an unknown name after a place noun ("بلدة باهالجام"): inside a place of its
+      sentence, or of the last sentence before it that names one;
+    - a name after a direction word or a place preposition ("منطقة باهالجام بولاية جامو
+      وكشمير", "في «باهالجام»، بمقاطعة أنانتناج"): inside the place named right after it
+      (``place_right_after``), or, quoted, around it. Unquoted and with no place right
+      after, it may be any word ("في طريقها"): it is left alone.
+
+    A name no town takes stays as it was (unknown, or no mention at all)."""
+    spell = gaz.data.transliteration
+    if spell is None or spell.latin is None:
+        return mentions
+    latin = spell.latin
+    links = frozenset([*spell.links, "،", ","])
+    sentence_of = sentence_index(doc)
+    from claims.towns import load_towns
+
+    def spelled(first: int, end: int) -> list[Town]:
+        name = doc_text(doc)[doc[first].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+        table = load_towns()
+        found = table.spelled(name, latin.of_arabic(name))
+        if not found and name.endswith("ه"):  # ة is written ه: "كويته" is Quetta
+            found = table.spelled(name, latin.of_arabic(name[:-1]))
+        return found
+
+    out = list(mentions)
+    for index, m in enumerate(mentions):
+        if m.kind != "place" or m.key is not None or m.source != "pattern":
+            continue
+        towns = spelled(m.tok_start, m.tok_end)
+        town = town_inside(gaz, towns, places_around(mentions, m.tok_start, sentence_of))
+        if town is not None:
+            found = gaz.town_mention(town, m.start, m.end, m.tok_start, m.tok_end, m.surface)
+            found.phrase_start, found.lead_clitic = m.phrase_start, m.lead_clitic
+            out[index] = found
+    n = len(doc)
+    for i in range(n):
+        cue = words.get(i)
+        if cue is not None and cue.payload.what == "direction":
+            first, phrase, clitic = cue.end, i, cue.clitic
+        elif doc[i].text in gaz.place_cues:
+            first, phrase, clitic = i + 1, i, ""
+        else:
+            continue
+        quoted = first < n and doc[first].text in _NAME_QUOTES
+        first += quoted
+        if first >= n or first in covered or first in words:
+            continue
+        if not _name_like(doc, first, words, gaz):
+            continue
+        if quoted and not (first + 1 < n and doc[first + 1].text in _NAME_QUOTES):
+            continue
+        around = place_right_after(doc, mentions, first + 1, links, "ب")
+        if not around and quoted:
+            around = places_around(mentions, first, sentence_of)
+        town = town_inside(gaz, spelled(first, first + 1), around) if around else None
+        if town is None:
+            continue
+        s = doc[first].idx
+        e = s + len(doc[first].text)
+        found = gaz.town_mention(town, s, e, first, first + 1, doc[first].text)
+        found.phrase_start, found.lead_clitic = phrase, clitic
+        out.append(found)
+        covered.add(first)
+    out.sort(key=lambda x: x.tok_start)
+    return out
+
+
+def places_around(
+    mentions: Sequence[EntityMention], tok: int, sentence_of: Callable[[int], int]
+) -> list[EntityMention]:
+    """The known places named around token ``tok``: in its sentence, or when that names
+    none, in the last sentence before it that does."""
+    here = sentence_of(tok)
+    known = [m for m in mentions if m.kind == "place" and m.key is not None
+             and not m.complement and sentence_of(m.tok_start) <= here]
+    if not known:
+        return []
+    last = max(sentence_of(m.tok_start) for m in known)
+    return [m for m in known if sentence_of(m.tok_start) == last]
+
+
+def place_right_after(
+    doc: Doc, mentions: Sequence[EntityMention], tok_end: int, links: frozenset[str],
+    clitic: str = "",
+) -> list[EntityMention]:
+    """The known place right after token ``tok_end`` with only link words ("في", "in", a
+    comma) or quotes between, or with the clitic ``clitic`` on it ("بولاية"): [] or
+    [that place]."""
+    after = next((m for m in mentions if m.tok_start >= tok_end), None)
+    if after is None or after.kind != "place" or after.key is None or after.complement:
+        return []
+    start = after.phrase_start if after.phrase_start >= tok_end else after.tok_start
+    between = [doc[i].text for i in range(tok_end, start) if doc[i].text not in _NAME_QUOTES]
+    if len(between) > 2 or not all(w in links for w in between):
+        return []
+    if not between and not (clitic and after.lead_clitic == clitic):
+        return []
+    return [after]
+
+
+def town_inside(
+    gaz: Gazetteer, towns: Sequence[Town], around: Sequence[EntityMention]
+) -> Town | None:
+    """The one town of ``towns`` inside one of the places ``around``. A point place (a
+    city, a base) stands for the place that holds it ("near Pahalgam in Anantnag
+    district": inside Kashmir, which holds Anantnag). None when no town or two are
+    inside (refuse rather than guess)."""
+    containers: set[str] = set()
+    for m in around:
+        key = m.key or ""
+        if key in gaz.places and gaz.places[key].type in _POINT_TYPES:
+            key = gaz.places[key].parent or ""
+        if key:
+            containers.add(key)
+    inside = []
+    for town in towns:
+        if town.parent not in gaz.places:
+            continue
+        chain = [town.parent, *gaz.ancestors(town.parent)]
+        if containers & {*chain, *gaz.claimants(town.parent, chain[1:])}:
+            inside.append(town)
+    return inside[0] if len(inside) == 1 else None
+
+
 def _resolve_anaphors(
     doc: Doc,
     gaz: Gazetteer,
@@ -864,7 +1083,7 @@ def _resolve_anaphors(
     """ "القاعدة" -> the base named last, if the last sentence naming a base names one.
     "البلاد" (a country) -> the country of the places the last sentence naming a place in
     a country names ("في أغاديز ... من البلاد": Niger), if they are in one."""
-    sent_of = _sentence_index(doc)
+    sent_of = sentence_index(doc)
     resolved: list[EntityMention] = []
     for start, m in sorted(words.items()):
         if m.payload.what != "anaphor" or start in covered:
@@ -986,6 +1205,26 @@ def _phrases(doc: Doc, words: dict[int, LexMatch[_Word]], mentions: list[EntityM
         before = words.get(i - 1)
         if before is not None and before.payload.what == "outside" and m.kind == "place":
             m.complement = True
+
+
+def state_within(
+    doc: Doc, mentions: Sequence[EntityMention], links: frozenset[str], clitic: str = ""
+) -> None:
+    """ "باهالجام، بمقاطعة أنانتناج", "Pahalgam in Anantnag district": a town followed by
+    a place of its own container, with only a link word ("في", "in"), a comma or the
+    clitic ``clitic`` between, lies inside that place (``stated_in``) where the gazetteer
+    knows the two only as neighbours: GeoNames puts most towns straight in their first
+    division, not in its districts."""
+    places = [m for m in mentions if m.kind == "place" and m.key is not None]
+    for a, b in zip(places, places[1:], strict=False):
+        if a.type not in _POINT_TYPES or b.type not in _POINT_TYPES | {"district"}:
+            continue
+        if a.complement or b.complement or not a.ancestors or a.ancestors[:1] != b.ancestors[:1]:
+            continue  # not two places of one container
+        between = [doc[i].text for i in range(a.tok_end, b.phrase_start)]
+        between = [w for w in between if w not in _NAME_QUOTES]  # "«باهالجام»، بمقاطعة"
+        if all(w in links for w in between) and (between or (clitic and b.lead_clitic == clitic)):
+            a.stated_in = (*a.stated_in, b.key or "")
 
 
 # --------------------------------------------------------------------------- compass
@@ -1147,7 +1386,8 @@ def _country_of(m: EntityMention, places: dict[str, PlaceEntry]) -> str | None:
     return None
 
 
-def _sentence_index(doc: Doc) -> Callable[[int], int]:
+def sentence_index(doc: Doc) -> Callable[[int], int]:
+    """The index of the sentence each token lies in."""
     starts = [s.tok_start for s in layers.SENTENCES.get(doc)] or [0]
 
     def sentence_of(i: int) -> int:

@@ -217,6 +217,11 @@ class EventsFile(_Strict):
     # near X"): a claim of `caused_events` with no place of its own takes its cause's.
     cause_words: list[str] = Field(default_factory=list)
     caused_events: list[EventType] = Field(default_factory=list)
+    # Events that happen at one place (an attack): when an article's claims of one state
+    # places that all lie on one line of containment ("في كشمير", later "في بلدة
+    # باهالجام"), the innermost is where it happened, for those claims and for the
+    # `caused_events` counts that took their place from them.
+    one_place_events: list[EventType] = Field(default_factory=list)
     # Words right before a trigger of `caused_events` that make it the result of the event
     # before it in the sentence ("انفجرت سيارة مفخخة صباح الاحد، ما اسفر عن مقتل 12"):
     # such a count with no time of its own takes its cause's.

