@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, ClassVar, Literal
@@ -147,6 +147,9 @@ class LatinSpelling(_Strict):
     arabic_pairs: dict[str, str] = Field(default_factory=dict)
     latin_pairs: dict[str, str] = Field(default_factory=dict)
     latin: dict[str, str] = Field(default_factory=dict)
+    # The kinds of vowel a long vowel letter and a Latin vowel stand for (a, u, i).
+    arabic_vowels: dict[str, str] = Field(default_factory=dict)
+    latin_vowels: dict[str, str] = Field(default_factory=dict)
 
     def of_arabic(self, name: str) -> str:
         """The consonant classes of a name in Arabic letters (unlisted letters dropped)."""
@@ -167,6 +170,32 @@ class LatinSpelling(_Strict):
         by_letters = _one_of_each(letters.translate(table))
         return (by_pairs,) if by_pairs == by_letters else (by_pairs, by_letters)
 
+    def vowels_fit(self, arabic: str, latin: str) -> bool:
+        """Whether the long vowels an Arabic name writes stand where the Latin name has
+        vowels of their kind (``arabic_vowels``, ``latin_vowels``), consonant for
+        consonant: "كوراخوفي" fits Kurakhove (ku-ra-kho-ve), not Kryukiv, though both
+        read "krkf". Names of different consonants never fit."""
+        table, pairs = self._latin_tables
+        for pair, sound in self.arabic_pairs.items():
+            arabic = arabic.replace(pair, sound)
+        ar = _shape(
+            (c, "c") if c.isascii() and c.isalpha() else
+            (self.arabic_vowels[c], "v") if c in self.arabic_vowels else
+            (self.arabic.get(c, ""), "c")
+            for c in arabic
+        )
+        letters = _NOT_LATIN.sub("", unicodedata.normalize("NFKD", latin.casefold()))
+        for text in (pairs.sub(lambda m: self.latin_pairs[m.group()].upper(), letters), letters):
+            la = _shape(
+                (self.latin_vowels[c], "v") if c in self.latin_vowels else
+                (c.lower() if c.isupper() and c.lower() in self.latin_pairs.values()
+                 else c if c.isupper() else c.translate(table), "c")
+                for c in text
+            )
+            if la[0] == ar[0] and all(_within(a, b) for a, b in zip(ar[1], la[1], strict=True)):
+                return True
+        return False
+
     @cached_property
     def _latin_tables(self) -> tuple[dict[int, str], re.Pattern[str]]:
         table = str.maketrans(self.latin)
@@ -177,6 +206,31 @@ class LatinSpelling(_Strict):
 
 _NOT_LATIN = re.compile(r"[^a-z]+")
 _REPEATS = re.compile(r"(.)\1+")
+
+
+def _shape(items: Iterable[tuple[str, str]]) -> tuple[str, tuple[str, ...]]:
+    """(consonants, the vowels before, between and after them) from (sound, "c" or "v")
+    pairs; a consonant of the sound before it counts once, and the vowels around it
+    join."""
+    consonants: list[str] = []
+    gaps: list[str] = [""]
+    for sound, kind in items:
+        if not sound:
+            continue
+        if kind == "v":
+            gaps[-1] += sound
+        elif consonants and consonants[-1] == sound:
+            continue  # "nn": the vowels of both gaps stay in the one gap
+        else:
+            consonants.append(sound)
+            gaps.append("")
+    return "".join(consonants), tuple(gaps)
+
+
+def _within(part: str, whole: str) -> bool:
+    """Whether ``part`` is a subsequence of ``whole``."""
+    rest = iter(whole)
+    return all(c in rest for c in part)
 
 
 def _one_of_each(sounds: str) -> str:
@@ -965,24 +1019,27 @@ def _towns(
     sentence_of = sentence_index(doc)
     from claims.towns import load_towns
 
-    def spelled(first: int, end: int) -> list[Town]:
+    def town(first: int, end: int, around: Sequence[EntityMention]) -> Town | None:
         name = doc_text(doc)[doc[first].idx : doc[end - 1].idx + len(doc[end - 1].text)]
         table = load_towns()
         found = table.spelled(name, latin.of_arabic(name))
-        if not found and name.endswith("ه"):  # ة is written ه: "كويته" is Quetta
-            found = table.spelled(name, latin.of_arabic(name[:-1]))
-        return found
+        if name.endswith("ه"):  # ة is written ه: "كويته" is Quetta
+            found += table.spelled(name[:-1], latin.of_arabic(name[:-1]))
+
+        def fits(t: Town) -> bool:
+            return name in t.arabic or any(latin.vowels_fit(name, n) for n in t.latin)
+
+        return town_inside(gaz, list(dict.fromkeys(found)), around, fits)
 
     out = list(mentions)
     for index, m in enumerate(mentions):
         if m.kind != "place" or m.key is not None or m.source != "pattern":
             continue
-        towns = spelled(m.tok_start, m.tok_end)
-        town = town_inside(gaz, towns, places_around(mentions, m.tok_start, sentence_of))
-        if town is not None:
-            found = gaz.town_mention(town, m.start, m.end, m.tok_start, m.tok_end, m.surface)
-            found.phrase_start, found.lead_clitic = m.phrase_start, m.lead_clitic
-            out[index] = found
+        found = town(m.tok_start, m.tok_end, places_around(mentions, m.tok_start, sentence_of))
+        if found is not None:
+            mention = gaz.town_mention(found, m.start, m.end, m.tok_start, m.tok_end, m.surface)
+            mention.phrase_start, mention.lead_clitic = m.phrase_start, m.lead_clitic
+            out[index] = mention
     n = len(doc)
     for i in range(n):
         cue = words.get(i)
@@ -1003,14 +1060,14 @@ def _towns(
         around = place_right_after(doc, mentions, first + 1, links, "ب")
         if not around and quoted:
             around = places_around(mentions, first, sentence_of)
-        town = town_inside(gaz, spelled(first, first + 1), around) if around else None
-        if town is None:
+        found = town(first, first + 1, around) if around else None
+        if found is None:
             continue
         s = doc[first].idx
         e = s + len(doc[first].text)
-        found = gaz.town_mention(town, s, e, first, first + 1, doc[first].text)
-        found.phrase_start, found.lead_clitic = phrase, clitic
-        out.append(found)
+        mention = gaz.town_mention(found, s, e, first, first + 1, doc[first].text)
+        mention.phrase_start, mention.lead_clitic = phrase, clitic
+        out.append(mention)
         covered.add(first)
     out.sort(key=lambda x: x.tok_start)
     return out
@@ -1050,12 +1107,15 @@ def place_right_after(
 
 
 def town_inside(
-    gaz: Gazetteer, towns: Sequence[Town], around: Sequence[EntityMention]
+    gaz: Gazetteer,
+    towns: Sequence[Town],
+    around: Sequence[EntityMention],
+    closer: Callable[[Town], bool] | None = None,
 ) -> Town | None:
-    """The one town of ``towns`` inside one of the places ``around``. A point place (a
-    city, a base) stands for the place that holds it ("near Pahalgam in Anantnag
-    district": inside Kashmir, which holds Anantnag). None when no town or two are
-    inside (refuse rather than guess)."""
+    """The one town of ``towns`` inside one of the places ``around``, or when several
+    are, the one that ``closer`` accepts. A point place (a city, a base) stands for the
+    place that holds it ("near Pahalgam in Anantnag district": inside Kashmir, which
+    holds Anantnag). None when no town or two are left (refuse rather than guess)."""
     containers: set[str] = set()
     for m in around:
         key = m.key or ""
@@ -1070,6 +1130,8 @@ def town_inside(
         chain = [town.parent, *gaz.ancestors(town.parent)]
         if containers & {*chain, *gaz.claimants(town.parent, chain[1:])}:
             inside.append(town)
+    if len(inside) > 1 and closer is not None:
+        inside = [t for t in inside if closer(t)]
     return inside[0] if len(inside) == 1 else None
 
 

@@ -77,14 +77,13 @@ class TownTable:
         return [self.towns[k] for k in self.by_latin.get(fold_latin(name), ())]
 
     def spelled(self, name: str, sounds: str) -> list[Town]:
-        """Towns with this Arabic name (normalised), or, when none has it, whose Latin
-        names read as its consonants ``sounds``."""
-        exact = self.by_arabic.get(name)
-        if exact:
-            return [self.towns[k] for k in exact]
-        if len(sounds) < MIN_SOUNDS:
-            return []
-        return [self.towns[k] for k in self.by_sounds.get(sounds, ())]
+        """Towns with this Arabic name (normalised), then those whose Latin names read as
+        its consonants ``sounds`` (GeoNames gives "بوكروفسك" to the Russian Pokrovsk
+        only: the Ukrainian one is found by its consonants)."""
+        keys = list(self.by_arabic.get(name, ()))
+        if len(sounds) >= MIN_SOUNDS:
+            keys += [k for k in self.by_sounds.get(sounds, ()) if k not in keys]
+        return [self.towns[k] for k in keys]
 
 
 def read_towns(path: Path = TOWNS) -> list[Town]:
