@@ -253,6 +253,7 @@ class Assembler:
         self.result_words = [tuple(w.split()) for w in self.data.result_words]
         self.caused_events = frozenset(self.data.caused_events)
         self.one_place_events = frozenset(self.data.one_place_events)
+        self.distinct_counts = frozenset(self.data.unmerged_words)
         self.coordinators = frozenset(self.data.coordinators)
         self.agent_verbs = frozenset(self.data.agent_verbs)
         self.links = frozenset(w.casefold() for w in self.data.containment_links)
@@ -1522,7 +1523,7 @@ class Assembler:
             same = [
                 x for x in [*lead, *drafts[:i]] if _same_event(x, d) and x.modality != "negated"
             ]
-            if not same or _other_count(d, same):
+            if not same or self._other_count(d, same):
                 continue
             placed = [x for x in same if not self._shared(x)]
             if self.settings.carry_time and d.time is None:
@@ -1565,7 +1566,7 @@ class Assembler:
                 for j, x in same
             ):
                 continue  # a place was stated before it, and it did not take it
-            if _other_count(d, [x for _, x in same]):
+            if self._other_count(d, [x for _, x in same]):
                 continue  # another figure of its count: an earlier toll, not the event's
             place = _carried_place([x for _, x in same if not self._shared(x)])
             if place is not None:
@@ -1629,10 +1630,15 @@ class Assembler:
             if d not in incident and not follows:
                 continue
             here = d.location
-            if here is None and d.location_ambiguous:
-                continue
+            if here is None and (d.location_ambiguous or self._other_count(
+                d, [x for x in drafts[: drafts.index(d)] if _same_event(x, d)]
+            )):
+                continue  # another figure of its count before it: an earlier toll
             if here is None or here.key in around and here.key != inner.key:
                 d.location, d.inherited["location"] = inner, "article"
+
+    def _other_count(self, d: _Draft, same: list[_Draft]) -> bool:
+        return _other_count(d, same, self.distinct_counts)
 
     def _shared(self, d: _Draft) -> bool:
         """A claim whose count is a share of a whole among holders ("حصل فيها على 15
@@ -1841,15 +1847,18 @@ def _day_of(t: TimeValue) -> str | None:
     return f"wd{t.weekday}" if t.weekday is not None else None
 
 
-def _other_count(d: _Draft, same: list[_Draft]) -> bool:
+def _other_count(d: _Draft, same: list[_Draft], distinct: frozenset[str] = frozenset()) -> bool:
     """Whether the claim counts the same thing as an earlier claim of its event with a
     figure that cannot be the same ("وكانت حصيله سابقه افادت بمقتل 632" after "820"): an
-    earlier toll or a part, not the lead's moment."""
+    earlier toll or a part, not the lead's moment. Counts of two words of ``distinct``
+    (the dead, the injured) are two counts, not two figures of one."""
     q = d.quantity
     if q is None or q.unit is None:
         return False
     lo, hi = _bounds(q)
     for x in same:
+        if x.trigger.word != d.trigger.word and {x.trigger.word, d.trigger.word} <= distinct:
+            continue
         # one list's seats and another's, the voters who voted and those registered: two
         # counts, not two figures of one
         if x.quantity is not None and _what_counted(x.quantity) == _what_counted(q):
