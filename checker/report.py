@@ -655,7 +655,8 @@ class ArabicNames:
     surfaces that are one of the gazetteer's names for it ("عين الأسد", not the anaphor
     "القاعدة" nor the adjective in "الأراضي السورية"). The gazetteer keeps no written
     Arabic label, so a key never written by name falls back to its first (normalised)
-    alias, then to its English label."""
+    alias, then to its English label. A town of GeoNames' table (claims.towns), which the
+    gazetteer does not name, is named as the reports spell it ("باهالجام")."""
 
     def __init__(self, claims: Iterable[Claim] = ()) -> None:
         self._written: dict[str, Counter[str]] = {}
@@ -672,7 +673,8 @@ class ArabicNames:
                 if not entity.key or not _ARABIC_LETTER.search(entity.surface):
                     continue
                 known = _gazetteer_names().get(entity.key)
-                if known is None:
+                if known is None:  # a town of GeoNames' table: named as the text spells it
+                    self._written.setdefault(entity.key, Counter())[entity.surface.strip()] += 1
                     continue
                 for written in _without_clitic(entity.surface.strip()):
                     if normalize(written) in known[1]:

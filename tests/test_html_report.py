@@ -512,6 +512,10 @@ def test_places_are_named_as_the_reports_write_them() -> None:
     assert names.name(syria) != "الأراضي السورية" and "Syria" not in names.name(syria)
     outside = Entity(kind="place", key="iraq", label="Iraq", surface="العراق", complement=True)
     assert ArabicNames([claim(outside)]).name(outside) == "خارج العراق"
+    # a town the gazetteer does not name: as the reports spell it, not its English label
+    town = Entity(kind="place", key="konduga_ng", label="Konduga", surface="كوندوغا")
+    other = town.model_copy(update={"surface": "كندوغا"})
+    assert ArabicNames([claim(town), claim(town), claim(other)]).name(town) == "كوندوغا"
 
 
 def test_each_side_shows_outlet_date_modality_phase_and_time(
