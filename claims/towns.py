@@ -32,6 +32,7 @@ TOWNS = Path(str(resources.files("claims"))) / "lexicon" / "towns.tsv"
 COLUMNS = ("key", "label", "parent", "population", "latin", "arabic")
 # A consonant skeleton shorter than this is no evidence: too many towns share it.
 MIN_SOUNDS = 4
+ARTICLE = "ال"
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,10 @@ class TownTable:
                 by_arabic.setdefault(name, {})[town.key] = None
             for name in town.latin:
                 by_latin.setdefault(fold_latin(name), {})[town.key] = None
-                if spell is None:
-                    continue
-                for sounds in spell.of_latin(name):
+            if spell is not None and town.latin:
+                # its GeoNames name only: other spellings ("Kuang-shui" for Guangshui)
+                # read like other towns' names ("قوانغتشو": Guangzhou)
+                for sounds in spell.of_latin(town.latin[0]):
                     if len(sounds) >= MIN_SOUNDS:
                         by_sounds.setdefault(sounds, {})[town.key] = None
         self.by_arabic = {k: tuple(v) for k, v in by_arabic.items()}
@@ -77,11 +79,13 @@ class TownTable:
         return [self.towns[k] for k in self.by_latin.get(fold_latin(name), ())]
 
     def spelled(self, name: str, sounds: str) -> list[Town]:
-        """Towns with this Arabic name (normalised), then those whose Latin names read as
-        its consonants ``sounds`` (GeoNames gives "بوكروفسك" to the Russian Pokrovsk
-        only: the Ukrainian one is found by its consonants)."""
+        """Towns with this Arabic name (normalised), then those whose GeoNames name reads
+        as its consonants ``sounds`` (GeoNames gives "بوكروفسك" to the Russian Pokrovsk
+        only: the Ukrainian one is found by its consonants). A name with the Arabic
+        article is an Arabic word or name ("قضاء العطلة"), never a foreign name spelled
+        by ear: only its Arabic name finds it."""
         keys = list(self.by_arabic.get(name, ()))
-        if len(sounds) >= MIN_SOUNDS:
+        if len(sounds) >= MIN_SOUNDS and not name.startswith(ARTICLE):
             keys += [k for k in self.by_sounds.get(sounds, ()) if k not in keys]
         return [self.towns[k] for k in keys]
 

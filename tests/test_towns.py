@@ -78,6 +78,24 @@ def test_a_name_geonames_gives_another_town_still_reads_by_its_consonants() -> N
     assert {"pokrovsk_ru", "pokrovsk_ua"} <= found
 
 
+def test_a_name_with_the_arabic_article_is_never_read_by_its_consonants() -> None:
+    """"قضاء العطلة" (spending the holiday) after the place noun "قضاء": an Arabic word,
+    not a foreign name spelled by ear."""
+    spell = _spelling()
+    table = load_towns()
+    name = normalize("الكوندوغا")
+    assert table.spelled(name, spell.of_arabic(name)) == []
+    assert table.spelled("كوندوغا", spell.of_arabic("كوندوغا"))
+
+
+def test_only_the_geonames_name_is_read_by_its_consonants() -> None:
+    """Guangshui's old spelling "Kuang-shui" reads "kngS", as "قوانغتشو" (Guangzhou) does:
+    only a town's GeoNames name is read so."""
+    name = normalize("قوانغتشو")
+    assert "guangshui_cn" not in {t.key for t in load_towns().spelled(name, "kngS")}
+    assert [t.key for t in load_towns().written("Kuang-shui")] == ["guangshui_cn"]
+
+
 def test_a_table_with_other_columns_or_a_short_row_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "towns.tsv"
     bad.write_text("# comment\nkey\tlabel\n", encoding="utf-8")
@@ -166,6 +184,17 @@ def test_the_generator_keeps_unnamed_towns_in_their_division() -> None:
     ]
     assert rows[0][5] == normalize("إيكيجا")
     assert rows[1][4] == "Konduga|Kondouga"  # a code ("KDG") is no name
+
+
+def test_the_generator_drops_arabic_names_shared_or_common() -> None:
+    cities = [
+        City(1, "Big", "NG", 900000, ("Big", "بيغا"), "05"),  # a name of a larger city too
+        City(2, "Small", "NG", 20000, ("Small", "بيغا", "سمولا"), "05"),
+        City(3, "Plain", "NG", 30000, ("Plain", "القصبه"), "05"),  # a common word
+    ]
+    rows = build_towns(cities, _gazetteer(), {"NG": "Nigeria"}, 5000, frozenset({"القصبه"}))
+    arabic = {r[0]: r[5] for r in rows}
+    assert arabic == {"big_ng": "بيغا", "plain_ng": "", "small_ng": "سمولا"}
 
 
 def test_latin_names_are_those_in_latin_letters_without_repeats() -> None:

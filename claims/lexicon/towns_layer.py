@@ -9,8 +9,10 @@ that no gazetteer entry already names, with:
 
 - its GeoNames name as the label and its names in Latin letters (for English copy, and
   for an Arabic name read by its consonants: ``transliteration.latin`` in
-  ``ar/gazetteer.yaml``);
-- its names in Arabic letters, when GeoNames gives any;
+  ``ar/gazetteer.yaml``: only its GeoNames name is read so, the other spellings of
+  GeoNames, "Kuang-shui" for Guangshui, would make namesakes of unrelated towns);
+- its names in Arabic letters, when GeoNames gives any that no larger city shares and
+  that a tagged news corpus does not use as a common word (``--common``);
 - its container: the hand-written region or province that holds its GeoNames
   first-level division (as in the city layer), else its country.
 
@@ -20,7 +22,7 @@ name inside a place the text names around it (``claims.towns``).
 
 Run it again when the sources change; the table is data, reviewed like any lexicon:
 
-    python -m claims.lexicon.towns_layer
+    python -m claims.lexicon.towns_layer --common ANERCorp_train.txt
 
 GeoNames data is CC BY 4.0 (https://www.geonames.org); the table says so in its header.
 """
@@ -42,9 +44,11 @@ from claims.entities import (
     merge_layers,
 )
 from claims.lexicon.geonames_layer import (
+    SHARE_RATIO,
     City,
     _slug,
     arabic_names,
+    common_words,
     country_keys,
     division_holders,
     geonames,
@@ -87,9 +91,23 @@ def build_towns(
     gazetteer: GazetteerFile,
     countries: Mapping[str, str],
     min_population: int = MIN_POPULATION,
+    common: frozenset[str] = frozenset(),
 ) -> list[tuple[str, ...]]:
-    """The table's rows (``COLUMNS``), largest town first."""
+    """The table's rows (``COLUMNS``), largest town first. An Arabic name stays a town's
+    only when no other city of GeoNames has it or the town has ten times the people of
+    the next that does (GeoNames gives "قوانغتشو" to more than one Chinese city), and when
+    a news corpus does not use it as often as a common word (``common``: "القصبه")."""
     cities = list(cities)
+    holders: dict[str, list[int]] = defaultdict(list)
+    for city in cities:
+        for name in arabic_names(city):
+            holders[name].append(city.population)
+
+    def owns(name: str, city: City) -> bool:
+        others = sorted(holders[name], reverse=True)
+        others.remove(city.population)
+        return name not in common and (not others or city.population >= SHARE_RATIO * others[0])
+
     places = {p.key: p for p in gazetteer.places}
     parents = country_keys(gazetteer, countries)
     division = division_holders(cities, gazetteer, parents)
@@ -116,11 +134,11 @@ def build_towns(
         container = division.get(f"{city.country}.{city.admin1}", country)
         root = root_of(container)
         names = latin_names(city)
-        arabic = arabic_names(city)
+        arabic = [n for n in arabic_names(city) if owns(n, city)]
         if (
             not names
             or any(n.casefold() in known_english[root] for n in names)
-            or any(n in known_arabic[root] for n in arabic)
+            or any(n in known_arabic[root] for n in arabic_names(city))
         ):
             continue  # the gazetteer has it (or a place of its country of that name)
         key = f"{_slug(city.name)}_{city.country.lower()}"
@@ -149,14 +167,21 @@ def write_towns(rows: list[tuple[str, ...]], path: Path, min_population: int) ->
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--min-population", type=int, default=MIN_POPULATION)
+    parser.add_argument(
+        "--common", type=Path, action="append", default=[],
+        help="a token/BIO-tag corpus whose common words are never town names (repeatable)",
+    )
     parser.add_argument("--out", type=Path, default=TOWNS)
     args = parser.parse_args(argv)
     cities, countries = geonames(args.min_population, cache_population=5000)
+    lines: list[str] = []
+    for path in args.common:
+        lines += path.read_text(encoding="utf-8").splitlines()
     gazetteer = merge_layers(
         load_yaml(GAZETTEER_FILE, GazetteerFile),
         [load_yaml(p, GazetteerLayer) for p in GAZETTEER_LAYERS],
     )
-    rows = build_towns(cities, gazetteer, countries, args.min_population)
+    rows = build_towns(cities, gazetteer, countries, args.min_population, common_words(lines))
     write_towns(rows, args.out, args.min_population)
     print(f"{len(rows)} towns written to {args.out}")
     return 0
