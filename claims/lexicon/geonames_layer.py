@@ -131,6 +131,21 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", ascii_name.casefold()).strip("_") or "city"
 
 
+def country_root(places: Mapping[str, PlaceEntry], key: str) -> str:
+    """The place's country, or the region outside any country that holds it."""
+    while places[key].type != "country" and places[key].parent is not None:
+        key = places[key].parent  # type: ignore[assignment]
+    return key
+
+
+def read_common(paths: Iterable[Path]) -> frozenset[str]:
+    """The common words of the tagged corpora at ``paths`` (:func:`common_words`)."""
+    lines: list[str] = []
+    for path in paths:
+        lines += path.read_text(encoding="utf-8").splitlines()
+    return common_words(lines)
+
+
 def country_keys(gazetteer: GazetteerFile, countries: Mapping[str, str]) -> dict[str, str]:
     """ISO code -> the gazetteer's country key, matched on English names."""
     by_name: dict[str, str] = {}
@@ -205,10 +220,7 @@ def build_layer(
     places = {p.key: p for p in gazetteer.places}
 
     def root_of(key: str) -> str:
-        """The place's country, or the region outside any country that holds it."""
-        while places[key].type != "country" and places[key].parent is not None:
-            key = places[key].parent  # type: ignore[assignment]
-        return key
+        return country_root(places, key)
 
     for place in gazetteer.places:
         names = [*place.aliases, *place.cue_aliases]
@@ -375,16 +387,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=LAYER)
     args = parser.parse_args(argv)
     cities, countries = geonames(args.min_population)
-    lines: list[str] = []
-    for path in args.common:
-        lines += path.read_text(encoding="utf-8").splitlines()
     gazetteer = load_yaml(GAZETTEER_FILE, GazetteerFile)
     from claims.entities import GAZETTEER_LAYERS, GazetteerLayer, merge_layers
 
     hand_written = [p for p in GAZETTEER_LAYERS if not p.endswith(args.out.name)]
     merged = merge_layers(gazetteer, [load_yaml(p, GazetteerLayer) for p in hand_written])
     entries = build_layer(
-        cities, merged, countries, common_words(lines), args.min_population, main=gazetteer
+        cities, merged, countries, read_common(args.common), args.min_population, main=gazetteer
     )
     entries = without_conflicts(merged, entries)
     write_layer(entries, args.out, args.min_population)

@@ -48,10 +48,11 @@ from claims.lexicon.geonames_layer import (
     City,
     _slug,
     arabic_names,
-    common_words,
     country_keys,
+    country_root,
     division_holders,
     geonames,
+    read_common,
 )
 from claims.towns import COLUMNS, TOWNS
 
@@ -113,9 +114,7 @@ def build_towns(
     division = division_holders(cities, gazetteer, parents)
 
     def root_of(key: str) -> str:
-        while places[key].type != "country" and places[key].parent is not None:
-            key = places[key].parent  # type: ignore[assignment]
-        return key
+        return country_root(places, key)
 
     known_english: dict[str, set[str]] = defaultdict(set)
     known_arabic: dict[str, set[str]] = defaultdict(set)
@@ -174,14 +173,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=TOWNS)
     args = parser.parse_args(argv)
     cities, countries = geonames(args.min_population, cache_population=5000)
-    lines: list[str] = []
-    for path in args.common:
-        lines += path.read_text(encoding="utf-8").splitlines()
     gazetteer = merge_layers(
         load_yaml(GAZETTEER_FILE, GazetteerFile),
         [load_yaml(p, GazetteerLayer) for p in GAZETTEER_LAYERS],
     )
-    rows = build_towns(cities, gazetteer, countries, args.min_population, common_words(lines))
+    rows = build_towns(cities, gazetteer, countries, args.min_population, read_common(args.common))
     write_towns(rows, args.out, args.min_population)
     print(f"{len(rows)} towns written to {args.out}")
     return 0
