@@ -845,7 +845,7 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
     _phrases(doc, words, mentions)
     mentions[:] = _towns(doc, gaz, words, covered, mentions)
     spell = gaz.data.transliteration
-    state_within(doc, mentions, frozenset([*(spell.links if spell else []), "،", ","]), "ب")
+    state_within(doc, mentions, frozenset(spell.links if spell else []), "ب")
     directions = [
         Direction(m.start, m.end, m.payload.detail, doc[m.start].idx + len(m.clitic))
         for m in words.values()
@@ -986,6 +986,8 @@ def _spelled_otherwise(
     return out
 
 
+# Commas, which may stand beside a link word ("باهالجام، بمقاطعة أنانتناج").
+_COMMAS = frozenset({",", "،"})
 # Quotes that may enclose a name after a place word ("في «باهالجام»").
 _NAME_QUOTES = frozenset("«»\"“”„'‘’")
 # Point places: a town the text puts "in" one lies in that place's own container.
@@ -1273,10 +1275,11 @@ def state_within(
     doc: Doc, mentions: Sequence[EntityMention], links: frozenset[str], clitic: str = ""
 ) -> None:
     """ "باهالجام، بمقاطعة أنانتناج", "Pahalgam in Anantnag district": a town followed by
-    a place of its own container, with only a link word ("في", "in"), a comma or the
-    clitic ``clitic`` between, lies inside that place (``stated_in``) where the gazetteer
-    knows the two only as neighbours: GeoNames puts most towns straight in their first
-    division, not in its districts."""
+    a place of its own container, said to be in it by a link word (``links``: "في",
+    "in") or the clitic ``clitic`` on it, with at most a comma or quotes besides, lies
+    inside that place (``stated_in``) where the gazetteer knows the two only as
+    neighbours: GeoNames puts most towns straight in their first division, not in its
+    districts. A comma alone says nothing: "حلب، دمشق وحمص" is a list."""
     places = [m for m in mentions if m.kind == "place" and m.key is not None]
     for a, b in zip(places, places[1:], strict=False):
         if a.type not in _POINT_TYPES or b.type not in _POINT_TYPES | {"district"}:
@@ -1284,7 +1287,7 @@ def state_within(
         if a.complement or b.complement or not a.ancestors or a.ancestors[:1] != b.ancestors[:1]:
             continue  # not two places of one container
         between = [doc[i].text for i in range(a.tok_end, b.phrase_start)]
-        between = [w for w in between if w not in _NAME_QUOTES]  # "«باهالجام»، بمقاطعة"
+        between = [w for w in between if w not in _NAME_QUOTES and w not in _COMMAS]
         if all(w in links for w in between) and (between or (clitic and b.lead_clitic == clitic)):
             a.stated_in = (*a.stated_in, b.key or "")
 

@@ -59,8 +59,10 @@ __all__ = ["EnglishGazetteer", "find_entities"]
 
 LANGUAGE = "en"
 _NAME_MAX_WORDS = 4
-# What may stand between a town and a place it is said to lie in ("Pahalgam in Anantnag").
-_WITHIN_LINKS = frozenset({"in", ","})
+# What says a town lies in the place after it ("Pahalgam in Anantnag"), and what may stand
+# right between a town and that place ("Konduga, Borno state").
+_WITHIN_LINKS = frozenset({"in"})
+_PLACE_LINKS = frozenset({"in", ","})
 
 
 @dataclass(frozen=True)
@@ -302,7 +304,7 @@ def _towns(
             end += 1
         if end == first:
             continue
-        around = place_right_after(doc, mentions, end, _WITHIN_LINKS)
+        around = place_right_after(doc, mentions, end, _PLACE_LINKS)
         town = town_inside(gaz, written(first, end), around) if around else None
         if town is None:
             continue
