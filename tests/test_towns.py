@@ -110,7 +110,7 @@ def test_a_table_with_other_columns_or_a_short_row_is_refused(tmp_path: Path) ->
         encoding="utf-8",
     )
     assert read_towns(good) == [Town("x_ng", "X", "nigeria", 9000, ("Xanadu", "Xana"), ())]
-    table = TownTable(read_towns(good), _spelling())
+    table = TownTable.in_memory(read_towns(good), _spelling())
     assert [t.key for t in table.written("XANADU")] == ["x_ng"]
 
 
@@ -200,3 +200,28 @@ def test_the_generator_drops_arabic_names_shared_or_common() -> None:
 def test_latin_names_are_those_in_latin_letters_without_repeats() -> None:
     city = City(1, "Bogotá", "CO", 1, ("Bogota", "Богота", "BOG", "Santa Fe de Bogotá"))
     assert latin_names(city) == ["Bogotá", "Santa Fe de Bogotá"]
+
+
+# ----------------------------------------------------------------------- the index
+
+
+def test_the_index_is_a_file_of_the_cache_read_by_every_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Built once per version of the package into the cache; a process that cannot write
+    the cache, or has none, holds it in memory."""
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path / "cache"))
+    load_towns.cache_clear()
+    try:
+        table = load_towns()
+        assert table.path is not None and table.path.parent == tmp_path / "cache"
+        assert [t.key for t in table.written("Konduga")] == ["konduga_ng"]
+        assert "konduga_ng" in table and "nowhere_xx" not in table
+        table.path.unlink()  # another version cleared it: the lookups go on, in memory
+        assert [t.key for t in TownTable(table.path).written("Konduga")] == ["konduga_ng"]
+        monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", "off")
+        load_towns.cache_clear()
+        assert load_towns().path is None
+        assert [t.key for t in load_towns().written("Konduga")] == ["konduga_ng"]
+    finally:
+        load_towns.cache_clear()

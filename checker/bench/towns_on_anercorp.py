@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         tags = {normalize(token): tag for token, tag in pairs}
         doc = nlp(normalize(" ".join(token for token, _ in pairs)))
         for m in doc.user_data["cc_entities"]:
-            if m.key not in table.towns:
+            if m.key is None or m.key not in table:
                 continue
             tag = next((t for w, t in tags.items() if w.endswith(m.surface)), "?")
             place = tag.endswith("LOC")
