@@ -246,6 +246,8 @@ class Transliteration(_Strict):
     classes: list[list[str]]
     # Words that may stand between the name and the place it lies in ("في"); quotes too.
     links: list[str] = Field(default_factory=list)
+    link_clitics: list[str] = Field(default_factory=list)  # "in" on the place itself
+    silent_endings: list[str] = Field(default_factory=list)  # ة (as ه): unwritten in Latin
     min_letters: int = Field(default=4, ge=2)  # a shorter skeleton is no evidence
     latin: LatinSpelling | None = None
 
@@ -845,7 +847,8 @@ def find_entities(doc: Doc, gaz: Gazetteer) -> list[EntityMention]:
     _phrases(doc, words, mentions)
     mentions[:] = _towns(doc, gaz, words, covered, mentions)
     spell = gaz.data.transliteration
-    state_within(doc, mentions, frozenset(spell.links if spell else []), "ب")
+    if spell is not None:
+        state_within(doc, mentions, frozenset(spell.links), frozenset(spell.link_clitics))
     directions = [
         Direction(m.start, m.end, m.payload.detail, doc[m.start].idx + len(m.clitic))
         for m in words.values()
@@ -1017,7 +1020,8 @@ def _towns(
     if spell is None or spell.latin is None:
         return mentions
     latin = spell.latin
-    links = frozenset([*spell.links, "،", ","])
+    links = frozenset([*spell.links, *_COMMAS])
+    clitics = frozenset(spell.link_clitics)
     sentence_of = sentence_index(doc)
     from claims.towns import load_towns
 
@@ -1025,7 +1029,7 @@ def _towns(
         name = doc_text(doc)[doc[first].idx : doc[end - 1].idx + len(doc[end - 1].text)]
         table = load_towns()
         found = table.spelled(name, latin.of_arabic(name))
-        if name.endswith("ه"):  # ة is written ه: "كويته" is Quetta
+        if name[-1:] in spell.silent_endings:  # "كويته" is Quetta
             found += table.spelled(name[:-1], latin.of_arabic(name[:-1]))
 
         def fits(t: Town) -> bool:
@@ -1059,7 +1063,7 @@ def _towns(
             continue
         if quoted and not (first + 1 < n and doc[first + 1].text in _NAME_QUOTES):
             continue
-        around = place_right_after(doc, mentions, first + 1, links, "ب")
+        around = place_right_after(doc, mentions, first + 1, links, clitics)
         if not around and quoted:
             around = places_around(mentions, first, sentence_of)
         found = town(first, first + 1, around) if around else None
@@ -1091,10 +1095,10 @@ def places_around(
 
 def place_right_after(
     doc: Doc, mentions: Sequence[EntityMention], tok_end: int, links: frozenset[str],
-    clitic: str = "",
+    clitics: frozenset[str] = frozenset(),
 ) -> list[EntityMention]:
     """The known place right after token ``tok_end`` with only link words ("في", "in", a
-    comma) or quotes between, or with the clitic ``clitic`` on it ("بولاية"): [] or
+    comma) or quotes between, or with a clitic of ``clitics`` on it ("بولاية"): [] or
     [that place]."""
     after = next((m for m in mentions if m.tok_start >= tok_end), None)
     if after is None or after.kind != "place" or after.key is None or after.complement:
@@ -1103,7 +1107,7 @@ def place_right_after(
     between = [doc[i].text for i in range(tok_end, start) if doc[i].text not in _NAME_QUOTES]
     if len(between) > 2 or not all(w in links for w in between):
         return []
-    if not between and not (clitic and after.lead_clitic == clitic):
+    if not between and after.lead_clitic not in clitics:
         return []
     return [after]
 
@@ -1272,11 +1276,12 @@ def _phrases(doc: Doc, words: dict[int, LexMatch[_Word]], mentions: list[EntityM
 
 
 def state_within(
-    doc: Doc, mentions: Sequence[EntityMention], links: frozenset[str], clitic: str = ""
+    doc: Doc, mentions: Sequence[EntityMention], links: frozenset[str],
+    clitics: frozenset[str] = frozenset(),
 ) -> None:
     """ "باهالجام، بمقاطعة أنانتناج", "Pahalgam in Anantnag district": a town followed by
     a place of its own container, said to be in it by a link word (``links``: "في",
-    "in") or the clitic ``clitic`` on it, with at most a comma or quotes besides, lies
+    "in") or a clitic of ``clitics`` on it, with at most a comma or quotes besides, lies
     inside that place (``stated_in``) where the gazetteer knows the two only as
     neighbours: GeoNames puts most towns straight in their first division, not in its
     districts. A comma alone says nothing: "حلب، دمشق وحمص" is a list."""
@@ -1288,7 +1293,7 @@ def state_within(
             continue  # not two places of one container
         between = [doc[i].text for i in range(a.tok_end, b.phrase_start)]
         between = [w for w in between if w not in _NAME_QUOTES and w not in _COMMAS]
-        if all(w in links for w in between) and (between or (clitic and b.lead_clitic == clitic)):
+        if all(w in links for w in between) and (between or b.lead_clitic in clitics):
             a.stated_in = (*a.stated_in, b.key or "")
 
 

@@ -41,7 +41,6 @@ TOWNS = Path(str(resources.files("claims"))) / "lexicon" / "towns.tsv"
 COLUMNS = ("key", "label", "parent", "population", "latin", "arabic")
 # A consonant skeleton shorter than this is no evidence: too many towns share it.
 MIN_SOUNDS = 4
-ARTICLE = "ال"
 _SEP = "\t"  # between the keys of one name's towns (a key holds no tab)
 
 
@@ -147,7 +146,7 @@ class TownTable:
         article is an Arabic word or name ("قضاء العطلة"), never a foreign name spelled
         by ear: only its Arabic name finds it."""
         found = self._named("ar", name)
-        if len(sounds) >= MIN_SOUNDS and not name.startswith(ARTICLE):
+        if len(sounds) >= MIN_SOUNDS and not name.startswith(_article()):
             found += [t for t in self._named("sounds", sounds) if t not in found]
         return found
 
@@ -163,6 +162,14 @@ CREATE TABLE town (key TEXT PRIMARY KEY, label TEXT, parent TEXT, population INT
                    latin TEXT, arabic TEXT);
 CREATE TABLE name (kind TEXT, name TEXT, key TEXT);
 """
+
+
+@lru_cache(maxsize=1)
+def _article() -> str:
+    """The definite article (``lexicon/ar/morphology.yaml``)."""
+    from claims.tokenizer import load_morphology
+
+    return load_morphology().article
 
 
 def _spelling() -> LatinSpelling | None:
